@@ -1,0 +1,41 @@
+"""The one access helper (分级授权): a user sees what lies inside their unit's area, nothing else.
+
+Every page and API scopes its querysets through `restrict_to_scope` and checks single objects
+with `ensure_in_scope`; no view writes its own area filter.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+OUTSIDE_SCOPE = _("This lies outside the area you are responsible for.")
+
+
+def scope_area(user):
+    """Return the area `user` may see, or None when they may see everything (a superuser)."""
+    if user.is_superuser:
+        return None
+    return user.unit.area
+
+
+def restrict_to_scope(queryset, user, *, code_field="code"):
+    """Return `queryset` limited to rows whose area code (at `code_field`) lies in `user`'s scope."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    area = scope_area(user)
+    if area is None:
+        return queryset
+    return queryset.filter(**{f"{code_field}__startswith": area.scope_prefix})
+
+
+def is_in_scope(user, area_code):
+    """Return whether the area with `area_code` lies inside `user`'s scope."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    area = scope_area(user)
+    return area is None or area.encloses_code(area_code)
+
+
+def ensure_in_scope(user, area_code):
+    """Raise PermissionDenied unless the area with `area_code` lies inside `user`'s scope."""
+    if not is_in_scope(user, area_code):
+        raise PermissionDenied(OUTSIDE_SCOPE)

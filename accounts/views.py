@@ -1,0 +1,26 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from grids.models import Area
+from grids.selectors import area_list, grid_member_list
+
+from .access import scope_area
+from .models import User
+
+
+@login_required
+def home(request):
+    """The start page of each role: their area's figures and what they work on."""
+    user = request.user
+    area = scope_area(user)
+    context = {"scope": area, "statistics": getattr(area, "statistics", None) if area else None}
+    if user.role == User.Role.GRID_WORKER:
+        grids = Area.objects.filter(members__user=user, members__is_active=True).select_related("parent")
+        context["my_grids"] = [(grid, grid_member_list(grid=grid)) for grid in grids]
+    else:
+        parent_code = area.code if area else None
+        level = None if area else Area.Level.DISTRICT
+        context["sub_areas"] = (
+            area_list(user=user, level=level, parent_code=parent_code).select_related("statistics")[:200]
+        )
+    return render(request, "accounts/home.html", context)

@@ -1,0 +1,77 @@
+"""Strict readers for settings taken from the environment: a bad value stops start-up."""
+
+import os
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+_UNSET = object()
+
+
+def _raw(name, default):
+    value = os.environ.get(name)
+    if value is None:
+        if default is _UNSET:
+            raise ImproperlyConfigured(f"Environment variable {name} is required.")
+        return None
+    return value.strip()
+
+
+def env_str(name, default=_UNSET):
+    """Return the variable as text, or `default` when unset."""
+    value = _raw(name, default)
+    return default if value is None else value
+
+
+def env_bool(name, default=_UNSET):
+    """Return the variable as a boolean; only 1/0, true/false, yes/no, on/off are accepted."""
+    value = _raw(name, default)
+    if value is None:
+        return default
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use true or false).")
+
+
+def env_int(name, default=_UNSET, *, minimum=None):
+    """Return the variable as an integer, at least `minimum` when given."""
+    value = _raw(name, default)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not an integer.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}.")
+    return number
+
+
+def env_list(name, default=_UNSET):
+    """Return a comma-separated variable as a list of non-empty items."""
+    value = _raw(name, default)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_database(name="DATABASE_URL", *, conn_max_age=60):
+    """Return a DATABASES entry for a postgis:// (or postgres://) URL."""
+    url = env_str(name)
+    if not url.startswith(("postgis://", "postgres://", "postgresql://")):
+        raise ImproperlyConfigured(f"{name} must be a postgis:// or postgres:// URL, got {url!r}.")
+    config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    config["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    return config
+
+
+def env_redis_url(name="REDIS_URL"):
+    """Return a redis:// URL."""
+    url = env_str(name)
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"{name} must be a redis:// URL, got {url!r}.")
+    return url

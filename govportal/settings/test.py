@@ -1,0 +1,17 @@
+"""Test settings: the real PostgreSQL/PostGIS and Redis, with the slow-by-design parts made quick."""
+
+import os
+
+from .base import *  # noqa: F403
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+CELERY_TASK_DEFAULT_QUEUE = "test"  # never shared with a `make run` worker
+CELERY_TASK_ROUTES = {}

@@ -1,0 +1,145 @@
+"""REST API of the area tree: locate a point, list areas as GeoJSON, read one area."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_gis.filters import InBBoxFilter
+from rest_framework_gis.pagination import GeoJsonPagination
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from accounts.access import ensure_in_scope
+
+from .coords import SUPPORTED_CRS, WGS84, wgs84_point
+from .models import Area, GridMember
+from .selectors import PointOutsideGrids, area_get, area_list, grid_locate, grid_member_list
+
+AREA_NOT_FOUND = _("No area has this code.")
+
+
+class AreaBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Area
+        fields = ["code", "name", "level"]
+
+
+class LocateApi(APIView):
+    """Return the grid containing a point and its chain community → street → district → city."""
+
+    class LocateInputSerializer(serializers.Serializer):
+        lat = serializers.FloatField(min_value=-90, max_value=90)
+        lng = serializers.FloatField(min_value=-180, max_value=180)
+        crs = serializers.ChoiceField(choices=SUPPORTED_CRS, default=WGS84)
+
+    class LocateOutputSerializer(serializers.Serializer):
+        point = inline_serializer("LocatedPoint", {"lat": serializers.FloatField(), "lng": serializers.FloatField()})
+        grid = AreaBriefSerializer()
+        ancestors = AreaBriefSerializer(many=True)
+
+    @extend_schema(
+        parameters=[LocateInputSerializer],
+        responses={200: LocateOutputSerializer, 400: None, 404: None},
+        description="`crs=gcj02` converts GCJ-02 input (AMap, Tencent) to WGS-84 first; `point` is in WGS-84.",
+    )
+    def get(self, request):
+        params = self.LocateInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        point = wgs84_point(**params.validated_data)
+        try:
+            location = grid_locate(point)
+        except PointOutsideGrids as exc:
+            raise NotFound(str(exc)) from None
+        data = {"point": {"lat": point.y, "lng": point.x}, "grid": location.grid, "ancestors": location.chain[1:]}
+        return Response(self.LocateOutputSerializer(data).data)
+
+
+class AreaGeoJsonSerializer(GeoFeatureModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Area
+        geo_field = "geom"
+        id_field = "code"
+        fields = ["code", "name", "level", "parent", "grid_kind"]
+
+
+class AreaPagination(GeoJsonPagination):
+    page_size = 1000
+    page_size_query_param = "page_size"
+    max_page_size = 5000
+
+
+class AreaListApi(ListAPIView):
+    """Areas the caller may see, as a GeoJSON FeatureCollection."""
+
+    serializer_class = AreaGeoJsonSerializer
+    pagination_class = AreaPagination
+    filter_backends = [InBBoxFilter]
+    bbox_filter_field = "geom"
+    bbox_filter_include_overlapping = True
+
+    class AreaFilterSerializer(serializers.Serializer):
+        level = serializers.ChoiceField(choices=Area.Level.choices, required=False)
+        parent = serializers.CharField(required=False, help_text=_("code of the parent area"))
+
+    @extend_schema(
+        parameters=[
+            AreaFilterSerializer,
+            OpenApiParameter("in_bbox", str, description="min_lng,min_lat,max_lng,max_lat (WGS-84)"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        filters = self.AreaFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return area_list(
+            user=self.request.user,
+            level=filters.validated_data.get("level"),
+            parent_code=filters.validated_data.get("parent"),
+        ).select_related("parent")
+
+
+class AreaDetailApi(APIView):
+    """One area with its statistics and, for a grid, its staff."""
+
+    class AreaDetailOutputSerializer(serializers.Serializer):
+        code = serializers.CharField()
+        name = serializers.CharField()
+        level = serializers.CharField()
+        level_display = serializers.CharField()
+        parent = AreaBriefSerializer(allow_null=True)
+        statistics = inline_serializer(
+            "AreaStatisticsOut",
+            {name: serializers.IntegerField() for name in (
+                "grid_count", "worker_count", "member_count", "building_count", "household_count", "key_place_count"
+            )},
+            allow_null=True,
+        )
+        members = inline_serializer(
+            "GridMemberOut",
+            {"name": serializers.CharField(), "kind": serializers.ChoiceField(choices=GridMember.Kind.choices),
+             "kind_display": serializers.CharField(source="get_kind_display")},
+            many=True,
+        )
+
+    @extend_schema(responses={200: AreaDetailOutputSerializer, 403: None, 404: None})
+    def get(self, request, code):
+        ensure_in_scope(request.user, code)
+        area = area_get(user=request.user, code=code)
+        if area is None:
+            raise NotFound(AREA_NOT_FOUND)
+        data = {
+            "code": area.code,
+            "name": area.name,
+            "level": area.level,
+            "level_display": area.get_level_display(),
+            "parent": area.parent,
+            "statistics": getattr(area, "statistics", None),
+            "members": grid_member_list(grid=area) if area.level == Area.Level.GRID else [],
+        }
+        return Response(self.AreaDetailOutputSerializer(data).data)

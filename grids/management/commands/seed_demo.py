@@ -1,0 +1,28 @@
+"""manage.py seed_demo [--grids N]: load the synthetic demo city once (idempotent)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from grids.demo import DEMO_PASSWORD, DEMO_USERNAMES, demo_city_create, demo_city_exists
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a deterministic synthetic city at real coordinates in Dongguan: districts, streets, "
+        "communities and grids, handling units, grid workers, base data and one demo account per role. "
+        "Does nothing when the demo city is already loaded."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--grids", type=int, default=600, help="number of grids (default 600)")
+
+    def handle(self, *args, grids, **options):
+        if grids < 1:
+            raise CommandError("--grids must be at least 1.")
+        existing = demo_city_exists()
+        if existing is not None:
+            note = "" if existing == grids else f" (asked for {grids}; use a fresh database to change the size)"
+            self.stdout.write(f"Demo city already loaded with {existing} grids{note}; nothing to do.")
+            return
+        city = demo_city_create(grid_count=grids)
+        self.stdout.write(self.style.SUCCESS(f"Loaded demo city {city.name} with {grids} grids."))
+        self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}, demo only): {', '.join(DEMO_USERNAMES)}")

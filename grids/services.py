@@ -1,0 +1,231 @@
+"""Writes to the area tree: the validated all-or-nothing import, and the statistics roll-up."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Area, validate_area
+
+DUPLICATE_CODE = gettext_lazy("Duplicate code %(code)s (first seen at feature %(first)s).")
+UNKNOWN_PARENT = gettext_lazy("Unknown parent %(parent)s: it is neither in the file nor in the database.")
+MISSING_PROPERTY = gettext_lazy("Missing property %(name)s.")
+UNKNOWN_LEVEL = gettext_lazy("Unknown level %(level)s.")
+NOT_A_POLYGON = gettext_lazy("Geometry is a %(type)s, not a (multi)polygon.")
+EXISTING_CHILD_OUTSIDE = gettext_lazy("The new boundary leaves existing child %(child)s outside.")
+
+
+@dataclass
+class AreaFeature:
+    """One area read from an import file, before validation."""
+
+    index: int
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    geom: GEOSGeometry | None
+    grid_kind: str = ""
+
+
+@dataclass
+class ImportReport:
+    """What an import found wrong (nothing is stored then) or what it stored."""
+
+    errors: list = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+    def add_error(self, index, code, message):
+        self.errors.append((index, code, message))
+
+
+def level_from_code(code):
+    """Return the level a code's length implies (a six-digit code ending in 00 is a city)."""
+    by_length = {15: Area.Level.GRID, 12: Area.Level.COMMUNITY, 9: Area.Level.STREET}
+    if len(code) == 6:
+        return Area.Level.CITY if code.endswith("00") else Area.Level.DISTRICT
+    return by_length.get(len(code))
+
+
+def parent_code_from_code(code, level):
+    """Return the parent's code that the hierarchical code implies."""
+    return {
+        Area.Level.CITY: None,
+        Area.Level.DISTRICT: code[:4] + "00",
+        Area.Level.STREET: code[:6],
+        Area.Level.COMMUNITY: code[:9],
+        Area.Level.GRID: code[:12],
+    }[level]
+
+
+def as_multipolygon(geom):
+    """Return `geom` as a WGS-84 MultiPolygon, or None when it is no (multi)polygon."""
+    if geom.srid and geom.srid != 4326:
+        geom = geom.transform(4326, clone=True)
+    if isinstance(geom, Polygon):
+        geom = MultiPolygon(geom, srid=4326)
+    if not isinstance(geom, MultiPolygon):
+        return None
+    geom.srid = 4326
+    return geom
+
+
+def areas_import(features, *, progress=lambda iterable, **kwargs: iterable):
+    """Validate every feature, then upsert all of them by code in one transaction.
+
+    Returns an ImportReport; when it has errors nothing was written. `progress` wraps the
+    iterations (a tqdm-like callable) so a command can show a progress bar.
+    Steps: 1. per-feature checks; 2. duplicates; 3. parents from the file or the database;
+    4. tree rules (level, code prefix, child inside parent); 5. existing children still inside
+    an updated boundary; 6. upsert top-down.
+    """
+    report = ImportReport()
+    by_code = {}
+    for feature in progress(features, desc=_("Validating")):
+        if not _check_feature(feature, report):
+            continue
+        if feature.code in by_code:
+            report.add_error(
+                feature.index, feature.code,
+                DUPLICATE_CODE % {"code": feature.code, "first": by_code[feature.code].index},
+            )
+            continue
+        by_code[feature.code] = feature
+
+    existing = {area.code: area for area in Area.objects.filter(code__in=_all_codes(by_code.values()))}
+    planned = {}  # code -> unsaved Area carrying the new values, so children validate against it
+    for feature in sorted(by_code.values(), key=lambda f: Area.LEVEL_ORDER.index(f.level)):
+        parent = planned.get(feature.parent_code) or existing.get(feature.parent_code)
+        if feature.parent_code and parent is None:
+            report.add_error(feature.index, feature.code, UNKNOWN_PARENT % {"parent": feature.parent_code})
+            continue
+        errors = validate_area(
+            code=feature.code, level=feature.level, geom=feature.geom, parent=parent, grid_kind=feature.grid_kind
+        )
+        for messages in errors.values():
+            for message in messages:
+                report.add_error(feature.index, feature.code, str(message))
+        if not errors:
+            planned[feature.code] = Area(
+                code=feature.code, name=feature.name, level=feature.level, parent=parent,
+                geom=feature.geom, grid_kind=feature.grid_kind,
+            )
+    _check_existing_children(planned, existing, by_code, report)
+    if report.errors:
+        report.errors.sort()
+        return report
+
+    with transaction.atomic():
+        for level in Area.LEVEL_ORDER:
+            rows = [area for area in planned.values() if area.level == level]
+            for area in progress(rows, desc=str(Area.Level(level).label)):
+                _, created = Area.objects.update_or_create(
+                    code=area.code,
+                    defaults={
+                        "name": area.name, "level": area.level, "parent": area.parent,
+                        "geom": area.geom, "grid_kind": area.grid_kind,
+                    },
+                )
+                report.created += created
+                report.updated += not created
+        transaction.on_commit(_enqueue_statistics_refresh)
+    return report
+
+
+def _check_feature(feature, report):
+    for name in ("code", "name", "level"):
+        if not getattr(feature, name):
+            report.add_error(feature.index, feature.code or "?", MISSING_PROPERTY % {"name": name})
+            return False
+    if feature.level not in Area.Level.values:
+        report.add_error(feature.index, feature.code, UNKNOWN_LEVEL % {"level": feature.level})
+        return False
+    if feature.geom is None:
+        report.add_error(feature.index, feature.code, MISSING_PROPERTY % {"name": "geometry"})
+        return False
+    geom = as_multipolygon(feature.geom)
+    if geom is None:
+        report.add_error(feature.index, feature.code, NOT_A_POLYGON % {"type": feature.geom.geom_type})
+        return False
+    feature.geom = geom
+    return True
+
+
+def _all_codes(features):
+    codes = set()
+    for feature in features:
+        codes.add(feature.code)
+        if feature.parent_code:
+            codes.add(feature.parent_code)
+    return codes
+
+
+def _check_existing_children(planned, existing, by_code, report):
+    """An updated boundary must still hold the stored children that the file does not replace."""
+    for code in planned.keys() & existing.keys():
+        stored, new = existing[code], planned[code]
+        if stored.geom.equals_exact(new.geom):
+            continue
+        for child in stored.children.exclude(code__in=by_code.keys()).only("code", "geom"):
+            if not child.geom.difference(new.geom).area <= 1e-6 * child.geom.area:
+                report.add_error(by_code[code].index, code, EXISTING_CHILD_OUTSIDE % {"child": child.code})
+
+
+def _enqueue_statistics_refresh():
+    from .tasks import refresh_area_statistics
+
+    refresh_area_statistics.delay()
+
+
+def area_statistics_refresh():
+    """Recompute AreaStatistics of every area from its grids in one set-based statement.
+
+    An area's figures are the sums over the grids whose code starts with its scope prefix:
+    grids are summed once per level by code prefix, then joined to the areas on (level, prefix).
+    """
+    rolled = " UNION ALL ".join(
+        f"""SELECT '{level}' AS level, left(code, {length}) AS prefix, count(*) AS grids,
+                   sum(workers) AS workers, sum(members) AS members, sum(buildings) AS buildings,
+                   sum(households) AS households, sum(places) AS places
+              FROM per_grid GROUP BY 2"""
+        for level, length in Area.SCOPE_PREFIX_LENGTH.items()
+    )
+    prefix_length = " ".join(f"WHEN '{level}' THEN {n}" for level, n in Area.SCOPE_PREFIX_LENGTH.items())
+    sql = f"""
+        WITH per_grid AS (
+            SELECT g.code,
+                   coalesce(m.workers, 0) AS workers, coalesce(m.members, 0) AS members,
+                   coalesce(b.buildings, 0) AS buildings, coalesce(b.households, 0) AS households,
+                   coalesce(k.places, 0) AS places
+              FROM grids_area g
+              LEFT JOIN (SELECT grid_id,
+                                count(*) FILTER (WHERE kind IN ('full_time', 'part_time')) AS workers,
+                                count(*) AS members
+                           FROM grids_gridmember WHERE is_active GROUP BY grid_id) m ON m.grid_id = g.id
+              LEFT JOIN (SELECT grid_id, count(*) AS buildings, sum(households) AS households
+                           FROM grids_building GROUP BY grid_id) b ON b.grid_id = g.id
+              LEFT JOIN (SELECT grid_id, count(*) AS places
+                           FROM grids_keyplace GROUP BY grid_id) k ON k.grid_id = g.id
+             WHERE g.level = 'grid'
+        ),
+        rolled AS ({rolled}),
+        areas AS (SELECT id, level, left(code, CASE level {prefix_length} END) AS prefix FROM grids_area)
+        INSERT INTO grids_areastatistics
+               (area_id, grid_count, worker_count, member_count, building_count, household_count,
+                key_place_count, refreshed_at)
+        SELECT a.id, coalesce(r.grids, 0), coalesce(r.workers, 0), coalesce(r.members, 0),
+               coalesce(r.buildings, 0), coalesce(r.households, 0), coalesce(r.places, 0), %s
+          FROM areas a LEFT JOIN rolled r ON r.level = a.level AND r.prefix = a.prefix
+        ON CONFLICT (area_id) DO UPDATE SET
+               grid_count = EXCLUDED.grid_count, worker_count = EXCLUDED.worker_count,
+               member_count = EXCLUDED.member_count, building_count = EXCLUDED.building_count,
+               household_count = EXCLUDED.household_count, key_place_count = EXCLUDED.key_place_count,
+               refreshed_at = EXCLUDED.refreshed_at
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now()])
+        return cursor.rowcount

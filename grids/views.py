@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from accounts.access import scope_area
+
+from .models import Area
+
+
+@login_required
+def area_map(request):
+    """The grid map: areas by level within the user's scope, click for code, name and staff."""
+    area = scope_area(request.user)
+    extent = area.geom.extent if area else None
+    return render(
+        request,
+        "grids/map.html",
+        {
+            "scope": area,
+            "extent": extent,
+            "levels": [(level, Area.Level(level).label) for level in Area.LEVEL_ORDER],
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "map_labels": {
+                "code": _("Code"),
+                "level": _("Level"),
+                "parent": _("Parent area"),
+                "grids": _("Grids"),
+                "workers": _("Grid workers"),
+                "buildings": _("Buildings"),
+                "keyPlaces": _("Key places"),
+                "staff": _("Staff"),
+                "noStaff": _("No staff recorded."),
+                "loadFailed": _("Could not load the area."),
+            },
+        },
+    )

@@ -1,0 +1,103 @@
+/* The grid map: loads areas of the ticked levels inside the view as GeoJSON, click for details. */
+(function () {
+  "use strict";
+  var el = document.getElementById("map");
+  var labels = JSON.parse(document.getElementById("map-labels").textContent);
+  var styles = {
+    city: { color: "#7a0019", weight: 4, fill: false },
+    district: { color: "#b03a2e", weight: 3, fill: false },
+    street: { color: "#1f618d", weight: 2.5, fillOpacity: 0.03 },
+    community: { color: "#117a65", weight: 1.5, fillOpacity: 0.05 },
+    grid: { color: "#9a7d0a", weight: 1, fillOpacity: 0.08 }
+  };
+  var nextLevel = { "": "district", city: "street", district: "street", street: "community", community: "grid" };
+
+  var map = L.map(el, { preferCanvas: false });
+  if (el.dataset.tileUrl) {
+    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
+  }
+  if (el.dataset.extent) {
+    var e = el.dataset.extent.split(",").map(Number);
+    map.fitBounds([[e[1], e[0]], [e[3], e[2]]]);
+  } else {
+    map.setView([23.02, 113.75], 12);
+  }
+
+  var layers = {};
+  var boxes = document.querySelectorAll("input[data-level]");
+  var defaultLevel = nextLevel[el.dataset.scopeLevel] || "grid";
+  boxes.forEach(function (box) {
+    box.checked = box.value === defaultLevel || box.value === el.dataset.scopeLevel;
+    box.addEventListener("change", refresh);
+  });
+  map.on("moveend", refresh);
+
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text == null ? "" : String(text);
+    return div.innerHTML;
+  }
+
+  function loadLevel(level, url, layer) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (page) {
+        layer.addData(page.features || []);
+        if (page.next) { return loadLevel(level, page.next, layer); }
+      });
+  }
+
+  function refresh() {
+    var bounds = map.getBounds();
+    var bbox = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()].join(",");
+    boxes.forEach(function (box) {
+      var level = box.value;
+      if (layers[level]) { map.removeLayer(layers[level]); delete layers[level]; }
+      if (!box.checked) { return; }
+      var layer = L.geoJSON(null, {
+        style: styles[level],
+        onEachFeature: function (feature, shape) {
+          shape.bindTooltip(escapeHtml(feature.properties.name), { sticky: true });
+          shape.on("click", function (event) { showArea(feature.properties.code, event.latlng); });
+        }
+      }).addTo(map);
+      layers[level] = layer;
+      var url = el.dataset.areasUrl + "?level=" + level + "&in_bbox=" + bbox;
+      loadLevel(level, url, layer);
+    });
+  }
+
+  function showArea(code, latlng) {
+    fetch(el.dataset.areaUrl.replace("CODE", code), { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      })
+      .then(function (area) {
+        var html = "<h2>" + escapeHtml(area.name) + "</h2><dl>" +
+          "<dt>" + labels.code + "</dt><dd>" + escapeHtml(area.code) + "</dd>" +
+          "<dt>" + labels.level + "</dt><dd>" + escapeHtml(area.level_display) + "</dd>";
+        if (area.parent) { html += "<dt>" + labels.parent + "</dt><dd>" + escapeHtml(area.parent.name) + "</dd>"; }
+        if (area.statistics) {
+          html += "<dt>" + labels.grids + "</dt><dd>" + area.statistics.grid_count + "</dd>" +
+            "<dt>" + labels.workers + "</dt><dd>" + area.statistics.worker_count + "</dd>" +
+            "<dt>" + labels.buildings + "</dt><dd>" + area.statistics.building_count + "</dd>" +
+            "<dt>" + labels.keyPlaces + "</dt><dd>" + area.statistics.key_place_count + "</dd>";
+        }
+        html += "</dl>";
+        if (area.level === "grid") {
+          html += "<h3>" + labels.staff + "</h3>";
+          html += area.members.length ? "<ul>" + area.members.map(function (m) {
+            return "<li>" + escapeHtml(m.name) + " · " + escapeHtml(m.kind_display) + "</li>";
+          }).join("") + "</ul>" : "<p>" + labels.noStaff + "</p>";
+        }
+        document.getElementById("area-info").innerHTML = html;
+        L.popup().setLatLng(latlng).setContent(html).openOn(map);
+      })
+      .catch(function () {
+        document.getElementById("area-info").textContent = labels.loadFailed;
+      });
+  }
+
+  refresh();
+})();
