@@ -111,7 +111,9 @@ def validate_area(*, code, level, geom, parent, grid_kind=""):
     errors = {}
     length = Area.CODE_LENGTH.get(level)
     if length and not (code.isdigit() and len(code) == length and (level != Area.Level.CITY or code.endswith("00"))):
-        errors.setdefault("code", []).append(BAD_CODE % {"code": code, "level": level, "length": length})
+        errors.setdefault("code", []).append(
+            BAD_CODE % {"code": code, "level": Area.Level(level).label, "length": length}
+        )
     if geom is not None and not geom.valid:
         errors.setdefault("geom", []).append(INVALID_GEOMETRY % {"reason": geom.valid_reason})
     if grid_kind and level != Area.Level.GRID:
@@ -124,7 +126,11 @@ def validate_area(*, code, level, geom, parent, grid_kind=""):
     if parent is None or parent.level != expected_parent_level:
         errors.setdefault("parent", []).append(
             WRONG_PARENT_LEVEL
-            % {"level": level, "parent_level": expected_parent_level, "actual": getattr(parent, "level", None)}
+            % {
+                "level": Area.Level(level).label,
+                "parent_level": Area.Level(expected_parent_level).label,
+                "actual": parent.get_level_display() if parent else "—",
+            }
         )
         return errors
     if not code.startswith(parent.scope_prefix):
@@ -188,7 +194,9 @@ class GridMember(models.Model):
 
     def clean(self):
         if self.grid_id and self.grid.level != Area.Level.GRID:
-            raise ValidationError({"grid": _("Members belong to a grid, not to a %(level)s.") % {"level": self.grid.level}})
+            raise ValidationError(
+                {"grid": _("Members belong to a grid, not to a %(level)s.") % {"level": self.grid.get_level_display()}}
+            )
 
 
 class GridBaseRecord(models.Model):

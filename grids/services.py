@@ -119,14 +119,16 @@ def areas_import(features, *, progress=lambda iterable, **kwargs: iterable):
         report.errors.sort()
         return report
 
+    saved = {}  # code -> stored Area, so children link to the row their parent became
     with transaction.atomic():
         for level in Area.LEVEL_ORDER:
             rows = [area for area in planned.values() if area.level == level]
             for area in progress(rows, desc=str(Area.Level(level).label)):
-                _, created = Area.objects.update_or_create(
+                parent = saved.get(area.parent.code, area.parent) if area.parent else None
+                saved[area.code], created = Area.objects.update_or_create(
                     code=area.code,
                     defaults={
-                        "name": area.name, "level": area.level, "parent": area.parent,
+                        "name": area.name, "level": area.level, "parent": parent,
                         "geom": area.geom, "grid_kind": area.grid_kind,
                     },
                 )

@@ -66,7 +66,7 @@ ensure_postgres() {
       || die "PostgreSQL did not start; see $PG_RUN/postgres.log"
     STARTED_POSTGRES=1
   fi
-  local psql=("$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qAt)
+  local psql=(env PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qAt)
   if [ "$("${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname='govportal'")" != 1 ]; then
     "${psql[@]}" -d postgres -c "CREATE DATABASE govportal" >/dev/null
   fi

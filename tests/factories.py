@@ -1,0 +1,122 @@
+"""Factories and a small named area tree shared by the tests.
+
+The tree, in WGS-84 degrees (each grid 0.01 × 0.01):
+
+    city 441900 ── district 441901 ─┬─ street 441901001 (west) ── community 441901001001 ─┬─ grid …001001 [113.70, 113.71]
+                                    │                                                    └─ grid …001002 [113.71, 113.72]
+                                    └─ street 441901002 (east) ── community 441901002001 ─┬─ grid …001001 [113.72, 113.73]
+                                                                                          └─ grid …001002 [113.73, 113.74]
+    all grids span latitudes [23.00, 23.01]
+"""
+
+from dataclasses import dataclass
+
+import factory
+from django.contrib.gis.geos import MultiPolygon, Polygon
+
+from accounts.models import HandlingUnit, User
+from grids.models import Area, GridMember
+
+TEST_PASSWORD = "Test-pass-2026!"
+SOUTH, NORTH = 23.00, 23.01
+
+
+def box(west, south, east, north):
+    """Return a WGS-84 MultiPolygon rectangle."""
+    return MultiPolygon(Polygon.from_bbox((west, south, east, north)), srid=4326)
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+
+    name = factory.Sequence(lambda n: f"区域{n}")
+
+
+class HandlingUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HandlingUnit
+
+    code = factory.Sequence(lambda n: f"U{n:05d}")
+    name = factory.LazyAttribute(lambda unit: f"{unit.area.name}单位")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def save_password(user, create, extracted, **kwargs):
+        if create:
+            user.save(update_fields=["password"])
+
+
+@dataclass
+class Tree:
+    city: Area
+    district: Area
+    west_street: Area
+    east_street: Area
+    west_community: Area
+    east_community: Area
+    grids: list  # west to east: w1, w2, e1, e2
+
+
+def build_tree():
+    """Create the tree drawn in this module's docstring."""
+    city = AreaFactory(code="441900", name="测试市", level=Area.Level.CITY, geom=box(113.69, 22.99, 113.75, 23.02))
+    district = AreaFactory(code="441901", name="测试区", level=Area.Level.DISTRICT, parent=city,
+                           geom=box(113.70, SOUTH, 113.74, NORTH))
+    streets, communities, grids = [], [], []
+    for number, (name, west) in enumerate((("西街道", 113.70), ("东街道", 113.72)), start=1):
+        street = AreaFactory(code=f"441901{number:03d}", name=name, level=Area.Level.STREET, parent=district,
+                             geom=box(west, SOUTH, west + 0.02, NORTH))
+        community = AreaFactory(code=f"{street.code}001", name=f"{name[0]}社区", level=Area.Level.COMMUNITY,
+                                parent=street, geom=street.geom)
+        for cell in range(2):
+            grids.append(AreaFactory(
+                code=f"{community.code}{cell + 1:03d}", name=f"{community.name}第{cell + 1}网格",
+                level=Area.Level.GRID, parent=community, grid_kind=Area.GridKind.GENERAL,
+                geom=box(west + 0.01 * cell, SOUTH, west + 0.01 * (cell + 1), NORTH),
+            ))
+        streets.append(street)
+        communities.append(community)
+    return Tree(city, district, *streets, *communities, grids)
+
+
+@dataclass
+class Actors:
+    """One person per role, plus an outsider from the other street who must be refused."""
+
+    grid_worker: User
+    community_staff: User
+    street_coordinator: User
+    department_handler: User
+    leader: User
+    outsider: User
+    admin: User
+
+
+def build_actors(tree):
+    """Create the actors of `Actors` inside `tree` (the west street is "ours")."""
+    committee = HandlingUnitFactory(area=tree.west_community, kind=HandlingUnit.Kind.COMMUNITY_COMMITTEE)
+    street_office = HandlingUnitFactory(area=tree.west_street, kind=HandlingUnit.Kind.STREET_OFFICE)
+    other_office = HandlingUnitFactory(area=tree.east_street, kind=HandlingUnit.Kind.STREET_OFFICE)
+    department = HandlingUnitFactory(area=tree.district, kind=HandlingUnit.Kind.DEPARTMENT,
+                                     department=HandlingUnit.Department.URBAN_MANAGEMENT)
+    grid_worker = UserFactory(role=User.Role.GRID_WORKER, unit=committee, last_name="王网格")
+    GridMember.objects.create(grid=tree.grids[0], kind=GridMember.Kind.FULL_TIME_WORKER, name="王网格",
+                              user=grid_worker)
+    return Actors(
+        grid_worker=grid_worker,
+        community_staff=UserFactory(role=User.Role.COMMUNITY_STAFF, unit=committee),
+        street_coordinator=UserFactory(role=User.Role.STREET_COORDINATOR, unit=street_office),
+        department_handler=UserFactory(role=User.Role.DEPARTMENT_HANDLER, unit=department),
+        leader=UserFactory(role=User.Role.LEADER, unit=street_office),
+        outsider=UserFactory(role=User.Role.STREET_COORDINATOR, unit=other_office),
+        admin=UserFactory(role=User.Role.ADMIN, is_superuser=True, is_staff=True),
+    )
