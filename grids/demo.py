@@ -347,14 +347,14 @@ def _create_demo_accounts(root, units):
     grid = community.children[0]
     password = make_password(DEMO_PASSWORD)
     accounts = [
-        ("demo_admin", User.Role.ADMIN, None, "系统管理员"),
-        ("demo_leader", User.Role.LEADER, units[f"SO{street.code}"], "街道领导"),
-        ("demo_coordinator", User.Role.STREET_COORDINATOR, units[f"SO{street.code}"], "街道调度员"),
-        ("demo_handler", User.Role.DEPARTMENT_HANDLER, units[f"DP{district.code}URB"], "城管承办人"),
-        ("demo_community", User.Role.COMMUNITY_STAFF, units[f"CC{community.code}"], "社区工作人员"),
-        ("demo_gridworker", User.Role.GRID_WORKER, units[f"CC{community.code}"], "演示网格员"),
-        ("demo_operator", User.Role.HOTLINE_OPERATOR, units[f"HC{root.code}"], "12345话务员"),
-        ("demo_mediator", User.Role.MEDIATOR, units[f"SO{street.code}"], "人民调解员"),
+        ("demo_admin", User.Role.ADMIN, None, "陈志远"),
+        ("demo_leader", User.Role.LEADER, units[f"SO{street.code}"], "周建国"),
+        ("demo_coordinator", User.Role.STREET_COORDINATOR, units[f"SO{street.code}"], "李明"),
+        ("demo_handler", User.Role.DEPARTMENT_HANDLER, units[f"DP{district.code}URB"], "黄伟"),
+        ("demo_community", User.Role.COMMUNITY_STAFF, units[f"CC{community.code}"], "张丽"),
+        ("demo_gridworker", User.Role.GRID_WORKER, units[f"CC{community.code}"], "王芳"),
+        ("demo_operator", User.Role.HOTLINE_OPERATOR, units[f"HC{root.code}"], "刘洋"),
+        ("demo_mediator", User.Role.MEDIATOR, units[f"SO{street.code}"], "赵敏"),
     ]
     created = User.objects.bulk_create([
         User(username=username, role=role, unit=unit, password=password, last_name=label,

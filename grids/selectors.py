@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import restrict_to_scope
@@ -63,5 +64,9 @@ def area_get(*, user, code):
 
 
 def grid_member_list(*, grid):
-    """Return the active members of a grid, workers first."""
-    return GridMember.objects.filter(grid=grid, is_active=True).order_by("kind", "name")
+    """Return the active members of a grid in the order of GridMember.Kind: workers first."""
+    rank = Case(
+        *(When(kind=kind, then=Value(index)) for index, kind in enumerate(GridMember.Kind.values)),
+        output_field=IntegerField(),
+    )
+    return GridMember.objects.filter(grid=grid, is_active=True).order_by(rank, "name")

@@ -36,8 +36,8 @@ ensure_packages() {
 
 # ensure_venv REQUIREMENTS_FILE: create .venv and (re)install when the requirements changed.
 ensure_venv() {
-  local req="$ROOT/$1" stamp="$VENV/.requirements.sha256" want
-  want=$(cat "$ROOT"/requirements*.txt | sha256sum | cut -d' ' -f1)-$1
+  local req="$ROOT/$1" stamp="$VENV/.installed-$1.sha256" want
+  want=$(cat "$ROOT"/requirements*.txt | sha256sum | cut -d' ' -f1)
   [ -x "$PY" ] || { say "creating $VENV"; python3 -m venv "$VENV"; }
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "installing Python packages from $1"

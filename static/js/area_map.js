@@ -23,6 +23,11 @@
     map.setView([23.02, 113.75], 12);
   }
 
+  // One pane per level, finer levels above coarser ones, so a click reaches the smallest area.
+  ["city", "district", "street", "community", "grid"].forEach(function (level, index) {
+    map.createPane("level-" + level).style.zIndex = 410 + index;
+  });
+
   var layers = {};
   var boxes = document.querySelectorAll("input[data-level]");
   var defaultLevel = nextLevel[el.dataset.scopeLevel] || "grid";
@@ -55,10 +60,11 @@
       if (layers[level]) { map.removeLayer(layers[level]); delete layers[level]; }
       if (!box.checked) { return; }
       var layer = L.geoJSON(null, {
-        style: styles[level],
+        pane: "level-" + level,
+        style: Object.assign({ className: "area-" + level }, styles[level]),
         onEachFeature: function (feature, shape) {
           shape.bindTooltip(escapeHtml(feature.properties.name), { sticky: true });
-          shape.on("click", function (event) { showArea(feature.properties.code, event.latlng); });
+          shape.on("click", function (event) { showArea(feature.id, event.latlng); });
         }
       }).addTo(map);
       layers[level] = layer;

@@ -1,0 +1,42 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from govportal.env import env_bool, env_database, env_int, env_list, env_redis_url, env_str
+
+
+def test_required_variable_missing_is_an_error(monkeypatch):
+    monkeypatch.delenv("GOVPORTAL_TEST_VAR", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="GOVPORTAL_TEST_VAR is required"):
+        env_str("GOVPORTAL_TEST_VAR")
+    assert env_str("GOVPORTAL_TEST_VAR", "fallback") == "fallback"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("On", True), ("1", True), ("no", False), ("0", False)])
+def test_booleans(monkeypatch, raw, expected):
+    monkeypatch.setenv("GOVPORTAL_TEST_VAR", raw)
+    assert env_bool("GOVPORTAL_TEST_VAR") is expected
+
+
+@pytest.mark.parametrize(
+    ("reader", "raw"),
+    [(env_bool, "maybe"), (env_int, "ten"), (env_database, "mysql://x/y"), (env_redis_url, "localhost:6379")],
+)
+def test_bad_values_stop_start_up(monkeypatch, reader, raw):
+    monkeypatch.setenv("GOVPORTAL_TEST_VAR", raw)
+    with pytest.raises(ImproperlyConfigured, match="GOVPORTAL_TEST_VAR"):
+        reader("GOVPORTAL_TEST_VAR")
+
+
+def test_int_minimum_and_list(monkeypatch):
+    monkeypatch.setenv("GOVPORTAL_TEST_VAR", "-1")
+    with pytest.raises(ImproperlyConfigured, match="at least 0"):
+        env_int("GOVPORTAL_TEST_VAR", minimum=0)
+    monkeypatch.setenv("GOVPORTAL_TEST_VAR", "a.example, ,b.example")
+    assert env_list("GOVPORTAL_TEST_VAR") == ["a.example", "b.example"]
+
+
+def test_database_url_selects_postgis(monkeypatch):
+    monkeypatch.setenv("GOVPORTAL_TEST_VAR", "postgres://u:p@db.internal:5433/gov")
+    config = env_database("GOVPORTAL_TEST_VAR")
+    assert config["ENGINE"] == "django.contrib.gis.db.backends.postgis"
+    assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 5433, "gov")
