@@ -15,3 +15,6 @@ STORAGES = {
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 CELERY_TASK_DEFAULT_QUEUE = "test"  # never shared with a `make run` worker
 CELERY_TASK_ROUTES = {}
+# The worker thread of the Celery tests must not keep its connection open, or the test
+# database cannot be dropped at the end of the run.
+CELERY_DB_REUSE_MAX = 0
