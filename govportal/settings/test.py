@@ -18,3 +18,5 @@ CELERY_TASK_ROUTES = {}
 # The worker thread of the Celery tests must not keep its connection open, or the test
 # database cannot be dropped at the end of the run.
 CELERY_DB_REUSE_MAX = 0
+# Each run counts log-in failures (and anything else cached) under its own prefix.
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
