@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -58,8 +57,6 @@ class Area(models.Model):
         indexes = [
             models.Index(fields=["code"], name="area_code_prefix_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["level", "parent"], name="area_level_parent_idx"),
-            # The locate selector only ever looks among grids.
-            GistIndex(fields=["geom"], name="area_grid_geom_idx", condition=Q(level="grid")),
         ]
         constraints = [
             models.CheckConstraint(

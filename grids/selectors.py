@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
@@ -28,24 +29,41 @@ class Location:
         return next(area for area in self.chain if area.level == level)
 
 
+# The grid and its four ancestors in one statement. Raw SQL because compiling the equivalent
+# five-table select_related query cost the ORM ~1.5 ms per call, four times the query itself
+# (docs/benchmarks.md). Boundaries are left out; they load on access like deferred fields.
+_CHAIN_FIELDS = ("id", "code", "name", "level", "parent_id", "grid_kind")
+_CHAIN_ALIASES = ("grid", "community", "street", "district", "city")
+_LOCATE_SQL = "SELECT {columns} FROM grids_area grid {joins} WHERE {condition} ORDER BY grid.code LIMIT 1".format(
+    columns=", ".join(f"{alias}.{field}" for alias in _CHAIN_ALIASES for field in _CHAIN_FIELDS),
+    joins=" ".join(
+        f"LEFT JOIN grids_area {alias} ON {alias}.id = {child}.parent_id"
+        for child, alias in zip(_CHAIN_ALIASES, _CHAIN_ALIASES[1:])
+    ),
+    condition="grid.level = 'grid' AND ST_Intersects(grid.geom, ST_SetSRID(ST_MakePoint(%s, %s), 4326))",
+)
+
+
 def grid_locate(point):
     """Return the Location of the grid containing `point` (WGS-84).
 
     A point on an edge or vertex shared by several grids belongs to the one with the lowest
     code, so every caller gets the same answer (`contains` would match none of them).
     """
-    grid = (
-        Area.objects.filter(level=Area.Level.GRID, geom__intersects=point)
-        .select_related("parent__parent__parent__parent")
-        .order_by("code")
-        .first()
-    )
-    if grid is None:
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCATE_SQL, [point.x, point.y])
+        row = cursor.fetchone()
+    if row is None:
         raise PointOutsideGrids(POINT_OUTSIDE_GRIDS)
-    chain = [grid]
-    while chain[-1].parent is not None:
-        chain.append(chain[-1].parent)
-    return Location(grid=grid, chain=tuple(chain))
+    width = len(_CHAIN_FIELDS)
+    chain = [
+        Area.from_db(connection.alias, _CHAIN_FIELDS, row[start:start + width])
+        for start in range(0, len(row), width)
+        if row[start] is not None
+    ]
+    for child, parent in zip(chain, chain[1:]):
+        child.parent = parent
+    return Location(grid=chain[0], chain=tuple(chain))
 
 
 def area_list(*, user, level=None, parent_code=None):

@@ -3,7 +3,7 @@
 source "$(dirname "$0")/lib.sh"
 provision requirements-dev.txt 14
 export DJANGO_SETTINGS_MODULE=govportal.settings.bench
-for script in "$ROOT"/bench/*.py; do
-  [ "$(basename "$script")" = __init__.py ] && continue
+# Benchmarks are bench/*.py; files starting with an underscore are their shared helpers.
+for script in "$ROOT"/bench/[!_]*.py; do
   "$PY" "$script"
 done

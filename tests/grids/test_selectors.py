@@ -43,3 +43,10 @@ def test_gcj02_input_is_converted_before_locating(tree):
     # Taken as WGS-84, the GCJ-02 coordinates land ~500 m east, in the east street.
     assert grid_locate(Point(gcj_lng, gcj_lat, srid=4326)).grid == tree.grids[2]
     assert grid_locate(wgs84_point(lng=gcj_lng, lat=gcj_lat, crs=GCJ02)).grid == tree.grids[1]
+
+
+def test_located_areas_load_their_boundary_on_access(tree):
+    location = grid_locate(Point(113.705, 23.005, srid=4326))
+    assert location.grid.geom.equals(tree.grids[0].geom)
+    assert location.chain[-1].parent is None
+    assert location.grid.parent.parent == tree.west_street
