@@ -1,8 +1,11 @@
 """Lock an account name after repeated failed log-ins (等保 2.0: 5 failures, domain.md §7).
 
 Failures are counted in the cache (Redis) per username, for pages and the token API alike:
-the auth signals count, the authentication backend refuses while the name is locked.
+the auth signals count, the authentication backend refuses while the name is locked. Without
+Redis nobody is locked out (logged as a warning): log-in must keep working through an outage.
 """
+
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,6 +14,9 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
 def _key(username):
@@ -19,19 +25,29 @@ def _key(username):
 
 def login_is_locked(username):
     """Return whether `username` has reached the allowed number of failures."""
-    return cache.get(_key(username), 0) >= settings.LOGIN_FAILURE_LIMIT
+    try:
+        return cache.get(_key(username), 0) >= settings.LOGIN_FAILURE_LIMIT
+    except RedisError:
+        logger.warning("Cache unavailable: log-in lockout not checked for %s", username)
+        return False
 
 
 @receiver(user_login_failed)
 def count_login_failure(sender, credentials, **kwargs):
     key = _key(credentials.get("username"))
-    cache.add(key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
-    cache.incr(key)
+    try:
+        cache.add(key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+        cache.incr(key)
+    except RedisError:
+        logger.warning("Cache unavailable: failed log-in of %s not counted", credentials.get("username"))
 
 
 @receiver(user_logged_in)
 def clear_login_failures(sender, user, **kwargs):
-    cache.delete(_key(user.get_username()))
+    try:
+        cache.delete(_key(user.get_username()))
+    except RedisError:
+        logger.warning("Cache unavailable: failed log-ins of %s not cleared", user.get_username())
 
 
 class LockoutModelBackend(ModelBackend):

@@ -69,24 +69,35 @@ def ensure_database():
 
 
 def migrate_and_seed():
-    """Migrate, then load the demo city of GRIDS grids; return the seed time in s, None if loaded."""
+    """Migrate, then load the demo city of GRIDS grids once.
+
+    Return (migrate seconds, seed seconds or None when the city was already loaded).
+    """
+    from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection
 
     from grids.demo import demo_city_exists
 
+    started = time.perf_counter()
     call_command("migrate", verbosity=0)
+    migrated = time.perf_counter() - started
     existing = demo_city_exists()
     if existing is not None and existing != GRIDS:
+        name = settings.DATABASES["default"]["NAME"]
         sys.exit(
-            f"error: govportal_bench holds a demo city of {existing} grids, this benchmark needs {GRIDS}. "
-            "Drop the database (DROP DATABASE govportal_bench) and run it again."
+            f"error: database {name} holds a demo city of {existing} grids; this benchmark needs {GRIDS}. "
+            f"Drop it (DROP DATABASE {name}) and run the benchmark again."
         )
     if existing == GRIDS:
-        call_command("seed_demo", grids=GRIDS, verbosity=0)  # says "nothing to do"
-        return None
+        call_command("seed_demo", grids=GRIDS, verbosity=0)  # idempotent: nothing to do
+        return migrated, None
     started = time.perf_counter()
     call_command("seed_demo", grids=GRIDS)
-    return time.perf_counter() - started
+    seeded = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh bulk load: give the planner statistics before timing
+    return migrated, seeded
 
 
 # --- sample points --------------------------------------------------------------------------
@@ -207,21 +218,35 @@ def bench_selector(samples):
 
 
 def bench_in_process(samples):
-    """The locate API through Django's test Client: URL routing, middleware, DRF, JSON; no socket."""
+    """The locate API through Django's test Client: URL routing, middleware, DRF, JSON; no socket.
+
+    Return {auth: (latencies, codes)} for a session login (force_login) and for the token an
+    HTTP client uses: a session costs three more queries per request (load, user, save: the
+    settings save the session on every request), so only the token row compares with HTTP.
+    """
     from django.test import Client
 
     from accounts.models import User
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(User.objects.get(username=USERNAME))
+    session = Client(HTTP_HOST="127.0.0.1")
+    session.force_login(User.objects.get(username=USERNAME))
+    response = Client(HTTP_HOST="127.0.0.1").post(
+        "/api/v1/auth/token/", {"username": USERNAME, "password": PASSWORD}, content_type="application/json"
+    )
+    if response.status_code != 200:
+        raise RuntimeError(f"token request answered {response.status_code}: {response.content[:300]!r}")
+    token = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
 
-    def call(sample):
-        response = client.get("/api/v1/locate", {"lat": repr(sample.point.y), "lng": repr(sample.point.x)})
-        return response.json()["grid"]["code"] if response.status_code == 200 else None
+    rows = {}
+    for auth, client in (("session", session), ("token", token)):
+        def call(sample, client=client):
+            response = client.get("/api/v1/locate", {"lat": repr(sample.point.y), "lng": repr(sample.point.x)})
+            return response.json()["grid"]["code"] if response.status_code == 200 else None
 
-    time_calls(call, samples[:WARM_UP])
-    latencies, codes, _ = time_calls(call, samples[:API_REQUESTS])
-    return latencies, codes
+        time_calls(call, samples[:WARM_UP])
+        latencies, codes, _ = time_calls(call, samples[:API_REQUESTS])
+        rows[auth] = (latencies, codes)
+    return rows
 
 
 def free_port():
@@ -328,6 +353,19 @@ def query_plan(point):
         return [row[0] for row in cursor.fetchall()]
 
 
+def plan_summary(plan):
+    """Return the plan's first lines, the node that finds the grid (the spatial scan), the timings."""
+    lines = plan[:PLAN_LINES]
+    spatial = next((i for i, line in enumerate(plan) if "&&" in line or "st_intersects" in line), None)
+    if spatial is not None:
+        node = next((i for i in range(spatial, -1, -1) if "Scan" in plan[i]), spatial)
+        start = max(node, PLAN_LINES)
+        end = next((i for i in range(spatial + 1, len(plan)) if "->" in plan[i] or not plan[i].startswith(" ")),
+                   len(plan))
+        lines += ["    ..."] * (start > PLAN_LINES) + plan[start:end]
+    return lines + [line for line in plan if line.startswith(("Planning Time", "Execution Time"))]
+
+
 def machine():
     """Return {label: value} describing this machine and its database server."""
     from django.db import connection
@@ -372,17 +410,18 @@ def main():
 
     database = ensure_database()
     django.setup()
-    seed_seconds = migrate_and_seed()
-    seeding = "already loaded" if seed_seconds is None else f"seeded now in {seed_seconds:.1f} s"
+    migrated, seeded = migrate_and_seed()
+    seeding = "already loaded" if seeded is None else f"seeded now in {seeded:.1f} s; migrations {migrated:.1f} s"
 
     samples = sample_points(random.Random(SEED))
     kinds = {kind: sum(s.kind == kind for s in samples) for kind in ("inside", "vertex", "edge")}
 
     selector, selector_codes, rate = bench_selector(samples)
-    in_process, in_process_codes = bench_in_process(samples)
+    in_process = bench_in_process(samples)
     over_http, http_codes, reconnects = bench_http(samples)
     problems = (check(samples, selector_codes, "selector")
-                + check(samples, in_process_codes, "API in-process")
+                + check(samples, in_process["session"][1], "API in-process, session")
+                + check(samples, in_process["token"][1], "API in-process, token")
                 + check(samples, http_codes, "API over HTTP"))
     plan = query_plan(next(s.point for s in samples if s.kind == "inside"))
     p99 = stats(selector)["p99"]
@@ -394,12 +433,13 @@ def main():
           f"(seed {SEED}): {kinds['inside']} inside grids, {kinds['vertex']} on grid vertices, "
           f"{kinds['edge']} on shared edges")
     print(f"- selector: {len(samples)} calls after {WARM_UP} warm-up calls; API: {API_REQUESTS} sequential "
-          f"requests each after {WARM_UP} warm-up requests (in-process: session login; HTTP: token, "
-          f"loopback, {reconnects} of {API_REQUESTS} requests had to reconnect)\n")
+          f"requests each after {WARM_UP} warm-up requests, one client; HTTP: loopback, client-side time, "
+          f"{reconnects} of {API_REQUESTS} requests opened a new connection (the server closed the last)\n")
     print(table([
         ("selector grid_locate()", selector),
-        ("API in-process (django.test.Client)", in_process),
-        (f"API over HTTP (gunicorn, {GUNICORN_WORKERS} workers)", over_http),
+        ("API in-process (django.test.Client, session login)", in_process["session"][0]),
+        ("API in-process (django.test.Client, token)", in_process["token"][0]),
+        (f"API over HTTP (gunicorn, {GUNICORN_WORKERS} workers, token)", over_http),
     ]))
     print(f"\nselector throughput: {rate:,.0f} calls/s (one process, one database connection)")
     print(f"\nselector p99 < {TARGET_P99_MS:g} ms: {'PASS' if p99 < TARGET_P99_MS else 'FAIL'} "
@@ -409,13 +449,12 @@ def main():
         for problem in problems:
             print(f"- {problem}")
     else:
-        print(f"\nanswers: all {len(samples)} selector and {2 * API_REQUESTS} API answers resolved to the "
+        print(f"\nanswers: all {len(samples)} selector and {3 * API_REQUESTS} API answers resolved to the "
               "expected grid (the lowest code on shared vertices)")
 
     used = sorted(set(re.findall(r"Index (?:Only )?Scan (?:using|on) (\w+)", "\n".join(plan))))
-    print(f"\nplan of one locate query (EXPLAIN ANALYZE, BUFFERS; first {PLAN_LINES} lines):\n")
-    print("\n".join(f"    {line}" for line in plan[:PLAN_LINES]))
-    print(*(f"    {line}" for line in plan if line.startswith(("Planning Time", "Execution Time"))), sep="\n")
+    print("\nplan of one locate query (EXPLAIN ANALYZE, BUFFERS), abridged:\n")
+    print("\n".join(f"    {line}" for line in plan_summary(plan)))
     verdict = "yes" if "area_grid_geom_idx" in used else "NO"
     print(f"\nindexes used: {', '.join(used) or 'none (sequential scan)'}; "
           f"partial GiST index area_grid_geom_idx used: {verdict}")

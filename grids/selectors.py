@@ -45,11 +45,13 @@ _LOCATE_SQL = "SELECT {columns} FROM grids_area grid {joins} WHERE {condition} O
 
 
 def grid_locate(point):
-    """Return the Location of the grid containing `point` (WGS-84).
+    """Return the Location of the grid containing `point` (transformed to WGS-84 if need be).
 
     A point on an edge or vertex shared by several grids belongs to the one with the lowest
     code, so every caller gets the same answer (`contains` would match none of them).
     """
+    if point.srid != 4326:
+        point = point.transform(4326, clone=True)
     with connection.cursor() as cursor:
         cursor.execute(_LOCATE_SQL, [point.x, point.y])
         row = cursor.fetchone()

@@ -19,4 +19,4 @@ CELERY_TASK_ROUTES = {}
 # database cannot be dropped at the end of the run.
 CELERY_DB_REUSE_MAX = 0
 # Each run counts log-in failures (and anything else cached) under its own prefix.
-CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
+CACHES["default"]["KEY_PREFIX"] = f"test-cache-{os.getpid()}"  # noqa: F405

@@ -34,3 +34,10 @@ def test_fewer_failures_do_not_lock_and_success_resets_the_count(tree, actors, c
 def test_lockout_is_per_account(tree, actors, client):
     fail_logins(client, actors.outsider.username, settings.LOGIN_FAILURE_LIMIT)
     assert client.login(username=actors.leader.username, password=TEST_PASSWORD)
+
+
+def test_log_in_keeps_working_when_redis_is_unreachable(tree, actors, client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:9/0"}}  # nothing listens on port 9
+    fail_logins(client, actors.leader.username, settings.LOGIN_FAILURE_LIMIT)
+    assert client.login(username=actors.leader.username, password=TEST_PASSWORD)
