@@ -5,6 +5,7 @@ with `ensure_in_scope`; no view writes its own area filter.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 OUTSIDE_SCOPE = _("This lies outside the area you are responsible for.")
@@ -17,14 +18,19 @@ def scope_area(user):
     return user.unit.area
 
 
-def restrict_to_scope(queryset, user, *, code_field="code"):
-    """Return `queryset` limited to rows whose area code (at `code_field`) lies in `user`'s scope."""
+def scope_q(user, *, code_field="code"):
+    """Return a Q selecting rows whose area code (at `code_field`) lies in `user`'s scope."""
     if not user.is_authenticated or not user.is_active:
-        return queryset.none()
+        return Q(pk__in=[])
     area = scope_area(user)
     if area is None:
-        return queryset
-    return queryset.filter(**{f"{code_field}__startswith": area.scope_prefix})
+        return Q()
+    return Q(**{f"{code_field}__startswith": area.scope_prefix})
+
+
+def restrict_to_scope(queryset, user, *, code_field="code"):
+    """Return `queryset` limited to rows whose area code (at `code_field`) lies in `user`'s scope."""
+    return queryset.filter(scope_q(user, code_field=code_field))
 
 
 def is_in_scope(user, area_code):

@@ -7,13 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class HandlingUnit(models.Model):
-    """A unit that takes work: a community committee, a street office or a department."""
+    """A unit that takes work: a community committee, a street office, a department, ….
+
+    `superior` is the next unit up the chain (社区吹哨、街道统筹、部门报到): where a matter goes
+    when this unit blows the whistle or misses a deadline.
+    """
 
     class Kind(models.TextChoices):
         COMMUNITY_COMMITTEE = "community_committee", _("Community committee")
         STREET_OFFICE = "street_office", _("Street office")
         DEPARTMENT = "department", _("Functional department")
         HOTLINE_CENTRE = "hotline_centre", _("12345 hotline centre")
+        COMMAND_CENTRE = "command_centre", _("District command centre")
 
     class Department(models.TextChoices):
         URBAN_MANAGEMENT = "urban_management", _("Urban management")
@@ -35,12 +40,17 @@ class HandlingUnit(models.Model):
     area = models.ForeignKey(
         "grids.Area", models.PROTECT, related_name="handling_units", verbose_name=_("area served")
     )
+    superior = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="subordinates",
+        verbose_name=_("superior unit"), help_text=_("Where matters go when this unit escalates them."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("handling unit")
         verbose_name_plural = _("handling units")
         ordering = ["code"]
+        indexes = [models.Index(fields=["area", "kind"], name="handlingunit_area_kind_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="department", department__gt="") | (~Q(kind="department") & Q(department="")),

@@ -260,6 +260,11 @@ def _create_units(nodes):
             ))
         elif node.level in (Area.Level.DISTRICT, Area.Level.CITY):
             prefix = node.name if node.level == Area.Level.DISTRICT else "市"
+            if node.level == Area.Level.DISTRICT:
+                units.append(HandlingUnit(
+                    code=f"CM{node.code}", name=f"{node.name}社会治理综合指挥中心",
+                    kind=HandlingUnit.Kind.COMMAND_CENTRE, area=node.area,
+                ))
             units.extend(
                 HandlingUnit(
                     code=f"DP{node.code}{department.value[:3].upper()}", name=f"{prefix}{name}",
@@ -272,7 +277,22 @@ def _create_units(nodes):
                     code=f"HC{node.code}", name=f"{node.name}12345政务服务便民热线中心",
                     kind=HandlingUnit.Kind.HOTLINE_CENTRE, area=node.area,
                 ))
-    return {unit.code: unit for unit in HandlingUnit.objects.bulk_create(units, batch_size=2000)}
+    by_code = {unit.code: unit for unit in HandlingUnit.objects.bulk_create(units, batch_size=2000)}
+    _link_superiors(by_code)
+    return by_code
+
+
+def _link_superiors(units):
+    """Committee → street office → district command centre; district departments → the centre."""
+    for unit in units.values():
+        area_code = unit.area.code
+        if unit.kind == HandlingUnit.Kind.COMMUNITY_COMMITTEE:
+            unit.superior = units[f"SO{area_code[:9]}"]
+        elif unit.kind == HandlingUnit.Kind.STREET_OFFICE:
+            unit.superior = units[f"CM{area_code[:6]}"]
+        elif unit.kind == HandlingUnit.Kind.DEPARTMENT and unit.area.level == Area.Level.DISTRICT:
+            unit.superior = units[f"CM{area_code}"]
+    HandlingUnit.objects.bulk_update([u for u in units.values() if u.superior_id], ["superior"], batch_size=2000)
 
 
 def _create_staff(nodes, units):

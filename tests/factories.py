@@ -103,11 +103,19 @@ class Actors:
 
 def build_actors(tree):
     """Create the actors of `Actors` inside `tree` (the west street is "ours")."""
-    committee = HandlingUnitFactory(area=tree.west_community, kind=HandlingUnit.Kind.COMMUNITY_COMMITTEE)
-    street_office = HandlingUnitFactory(area=tree.west_street, kind=HandlingUnit.Kind.STREET_OFFICE)
-    other_office = HandlingUnitFactory(area=tree.east_street, kind=HandlingUnit.Kind.STREET_OFFICE)
-    department = HandlingUnitFactory(area=tree.district, kind=HandlingUnit.Kind.DEPARTMENT,
-                                     department=HandlingUnit.Department.URBAN_MANAGEMENT)
+    centre = HandlingUnitFactory(area=tree.district, kind=HandlingUnit.Kind.COMMAND_CENTRE, name="测试区指挥中心")
+    street_office = HandlingUnitFactory(area=tree.west_street, kind=HandlingUnit.Kind.STREET_OFFICE,
+                                        superior=centre, name="西街道办事处")
+    other_office = HandlingUnitFactory(area=tree.east_street, kind=HandlingUnit.Kind.STREET_OFFICE,
+                                       superior=centre, name="东街道办事处")
+    committee = HandlingUnitFactory(area=tree.west_community, kind=HandlingUnit.Kind.COMMUNITY_COMMITTEE,
+                                    superior=street_office, name="西社区居委会")
+    HandlingUnitFactory(area=tree.east_community, kind=HandlingUnit.Kind.COMMUNITY_COMMITTEE,
+                        superior=other_office, name="东社区居委会")
+    department = HandlingUnitFactory(area=tree.district, kind=HandlingUnit.Kind.DEPARTMENT, superior=centre,
+                                     department=HandlingUnit.Department.URBAN_MANAGEMENT, name="测试区城管局")
+    HandlingUnitFactory(area=tree.district, kind=HandlingUnit.Kind.DEPARTMENT, superior=centre,
+                        department=HandlingUnit.Department.WATER, name="测试区水务局")
     grid_worker = UserFactory(role=User.Role.GRID_WORKER, unit=committee, last_name="王网格")
     GridMember.objects.create(grid=tree.grids[0], kind=GridMember.Kind.FULL_TIME_WORKER, name="王网格",
                               user=grid_worker)

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "accounts",
     "grids",
+    "incidents",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +97,14 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# --- Working time for deadlines (domain.md §3): Guangdong government office hours ---
+WORKING_PERIODS = env_list("WORKING_PERIODS", ["08:30-12:00", "14:00-17:30"])
+
+# --- Notifications: e-mail through Django's backend, SMS through a gateway class ---
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "govportal@localhost")
+SMS_GATEWAY = env_str("SMS_GATEWAY", "incidents.sms.LoggingSmsGateway")
+
 # --- Static and media files ---
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -125,8 +134,14 @@ CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000, minimum=0)
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "grids.tasks.*": {"queue": "celery"},
+    "incidents.tasks.route_ticket": {"queue": "routing"},
+    "incidents.tasks.resend_pending_routing": {"queue": "routing"},
+    "incidents.tasks.escalate_overdue": {"queue": "sweeps"},
+    "incidents.tasks.deliver_notifications": {"queue": "notifications"},
 }
 CELERY_BEAT_SCHEDULE = {
+    "escalate-overdue-work-orders": {"task": "incidents.tasks.escalate_overdue", "schedule": 60.0},
+    "resend-pending-routing": {"task": "incidents.tasks.resend_pending_routing", "schedule": 60.0},
     "refresh-area-statistics": {
         "task": "grids.tasks.refresh_area_statistics",
         "schedule": crontab(minute=15, hour=2),

@@ -20,3 +20,4 @@ CELERY_TASK_ROUTES = {}
 CELERY_DB_REUSE_MAX = 0
 # Each run counts log-in failures (and anything else cached) under its own prefix.
 CACHES["default"]["KEY_PREFIX"] = f"test-cache-{os.getpid()}"  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

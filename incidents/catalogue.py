@@ -1,0 +1,83 @@
+"""The default event catalogue (domain.md §2): major categories, minor ones, who handles first.
+
+Loaded by a data migration; admins edit it afterwards. Codes: 2 digits per major category,
+2 more per minor one.
+"""
+
+
+from accounts.models import HandlingUnit
+
+from .models import ChainLevel, Urgency
+
+D = HandlingUnit.Department
+ALL_URGENCIES = [Urgency.URGENT, Urgency.SIMPLE, Urgency.ORDINARY, Urgency.COMPLEX]
+ROUTINE = [Urgency.SIMPLE, Urgency.ORDINARY, Urgency.COMPLEX]
+
+# (code, name, first level, default department, urgencies, is_dispute)
+CATALOGUE = [
+    ("01", "城市管理", [
+        ("0101", "占道经营", ChainLevel.COMMUNITY, D.URBAN_MANAGEMENT, ROUTINE, False),
+        ("0102", "乱堆放", ChainLevel.COMMUNITY, D.URBAN_MANAGEMENT, ROUTINE, False),
+        ("0103", "违法建设", ChainLevel.STREET, D.URBAN_MANAGEMENT, ROUTINE, False),
+        ("0104", "市容环境", ChainLevel.COMMUNITY, D.URBAN_MANAGEMENT, ROUTINE, False),
+    ]),
+    ("02", "市政设施", [
+        ("0201", "路灯", ChainLevel.DEPARTMENT, D.URBAN_MANAGEMENT, ROUTINE, False),
+        ("0202", "井盖", ChainLevel.DEPARTMENT, D.WATER, ALL_URGENCIES, False),
+        ("0203", "道路破损", ChainLevel.DEPARTMENT, D.TRANSPORT, ALL_URGENCIES, False),
+        ("0204", "排水", ChainLevel.DEPARTMENT, D.WATER, ALL_URGENCIES, False),
+    ]),
+    ("03", "环境卫生与生态环境", [
+        ("0301", "垃圾", ChainLevel.COMMUNITY, D.URBAN_MANAGEMENT, ROUTINE, False),
+        ("0302", "噪音", ChainLevel.STREET, D.ECOLOGY, ROUTINE, False),
+        ("0303", "污水", ChainLevel.DEPARTMENT, D.ECOLOGY, ALL_URGENCIES, False),
+        ("0304", "油烟", ChainLevel.STREET, D.ECOLOGY, ROUTINE, False),
+    ]),
+    ("04", "治安隐患", [
+        ("0401", "治安隐患", ChainLevel.STREET, D.PUBLIC_SECURITY, ALL_URGENCIES, False),
+    ]),
+    ("05", "消防隐患", [
+        ("0501", "消防通道堵塞", ChainLevel.COMMUNITY, D.EMERGENCY, ALL_URGENCIES, False),
+        ("0502", "电动车违规充电", ChainLevel.COMMUNITY, D.EMERGENCY, ALL_URGENCIES, False),
+        ("0503", "高层楼宇消防", ChainLevel.STREET, D.EMERGENCY, ALL_URGENCIES, False),
+    ]),
+    ("06", "安全生产", [
+        ("0601", "安全生产隐患", ChainLevel.STREET, D.EMERGENCY, ALL_URGENCIES, False),
+    ]),
+    ("07", "出租屋与流动人口", [
+        ("0701", "出租屋管理", ChainLevel.COMMUNITY, D.PUBLIC_SECURITY, ROUTINE, False),
+        ("0702", "流动人口登记", ChainLevel.COMMUNITY, D.PUBLIC_SECURITY, ROUTINE, False),
+    ]),
+    ("08", "矛盾纠纷", [
+        ("0801", "邻里纠纷", ChainLevel.COMMUNITY, D.JUSTICE, ROUTINE, True),
+        ("0802", "物业纠纷", ChainLevel.COMMUNITY, D.HOUSING, ROUTINE, True),
+        ("0803", "劳资纠纷", ChainLevel.STREET, D.JUSTICE, ALL_URGENCIES, True),
+        ("0804", "婚姻家庭纠纷", ChainLevel.COMMUNITY, D.JUSTICE, ROUTINE, True),
+    ]),
+    ("09", "交通", [
+        ("0901", "交通设施", ChainLevel.DEPARTMENT, D.TRANSPORT, ROUTINE, False),
+        ("0902", "违规停车", ChainLevel.STREET, D.TRANSPORT, ROUTINE, False),
+    ]),
+    ("10", "食品药品与市场监管", [
+        ("1001", "食品安全", ChainLevel.DEPARTMENT, D.MARKET_REGULATION, ALL_URGENCIES, False),
+        ("1002", "无照经营", ChainLevel.STREET, D.MARKET_REGULATION, ROUTINE, False),
+    ]),
+    ("11", "民生服务", [
+        ("1101", "养老服务", ChainLevel.COMMUNITY, D.CIVIL_AFFAIRS, ROUTINE, False),
+        ("1102", "困难群众救助", ChainLevel.COMMUNITY, D.CIVIL_AFFAIRS, ROUTINE, False),
+    ]),
+]
+
+
+def catalogue_load(category_model):
+    """Create the catalogue's categories that do not exist yet (by code); return how many."""
+    created = 0
+    for code, name, minors in CATALOGUE:
+        major, made = category_model.objects.get_or_create(code=code, defaults={"name": name})
+        created += made
+        for minor_code, minor_name, level, department, urgencies, dispute in minors:
+            created += category_model.objects.get_or_create(code=minor_code, defaults={
+                "name": minor_name, "parent": major, "first_level": level, "default_department": department,
+                "urgencies": [str(u) for u in urgencies], "is_dispute": dispute,
+            })[1]
+    return created

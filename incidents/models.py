@@ -1,0 +1,319 @@
+"""Work orders (工单): the event catalogue, tickets, their immutable timeline and the work queues."""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import HandlingUnit
+
+
+class Urgency(models.TextChoices):
+    URGENT = "urgent", _("Urgent")
+    SIMPLE = "simple", _("Simple")
+    ORDINARY = "ordinary", _("Ordinary")
+    COMPLEX = "complex", _("Complex")
+
+
+class ChainLevel(models.TextChoices):
+    """Where a category starts on the chain community → street → department."""
+
+    COMMUNITY = "community", _("Community")
+    STREET = "street", _("Street")
+    DEPARTMENT = "department", _("Department")
+
+
+class Category(models.Model):
+    """A matter in the two-level catalogue (大类/小类); tickets use the minor ones."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("major category")
+    )
+    first_level = models.CharField(
+        _("first handled by"), max_length=12, choices=ChainLevel.choices, default=ChainLevel.COMMUNITY
+    )
+    default_department = models.CharField(
+        _("default department"), max_length=20, blank=True,
+        choices=HandlingUnit.Department.choices,
+    )
+    urgencies = ArrayField(
+        models.CharField(max_length=10, choices=Urgency.choices), verbose_name=_("allowed urgencies"),
+        default=list, blank=True,
+    )
+    is_dispute = models.BooleanField(_("dispute (goes to mediation)"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_minor(self):
+        return self.parent_id is not None
+
+    def clean(self):
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": _("The catalogue has two levels: a minor category's parent is major.")})
+        if self.first_level == ChainLevel.DEPARTMENT and not self.default_department:
+            raise ValidationError({"default_department": _("Name the department that handles it first.")})
+
+    def time_limit(self, urgency):
+        """Return this category's TimeLimit for `urgency`, or the platform default."""
+        return self.time_limits.filter(urgency=urgency).first() or TimeLimit.default(urgency)
+
+
+class TimeLimit(models.Model):
+    """Stage time limits of one category and urgency, in working minutes unless `clock_time`."""
+
+    # domain.md §3 defaults: sign within 2 working hours; handle within 1/3/5 working days
+    # (simple/ordinary/complex), urgent matters 2 and 24 clock hours; verify within 1 working day.
+    DEFAULTS = {
+        Urgency.URGENT: (120, 24 * 60, 24 * 60, True),
+        Urgency.SIMPLE: (120, 1, 1, False),
+        Urgency.ORDINARY: (120, 3, 1, False),
+        Urgency.COMPLEX: (120, 5, 1, False),
+    }
+
+    category = models.ForeignKey(Category, models.CASCADE, related_name="time_limits", verbose_name=_("category"))
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    sign_minutes = models.PositiveIntegerField(_("sign for within (minutes)"))
+    handle_minutes = models.PositiveIntegerField(_("handle within (minutes)"))
+    verify_minutes = models.PositiveIntegerField(_("verify within (minutes)"))
+    clock_time = models.BooleanField(
+        _("clock time"), default=False, help_text=_("Count clock hours instead of working time.")
+    )
+
+    class Meta:
+        verbose_name = _("time limit")
+        verbose_name_plural = _("time limits")
+        constraints = [models.UniqueConstraint(fields=["category", "urgency"], name="timelimit_one_per_urgency")]
+
+    @classmethod
+    def default(cls, urgency):
+        """Return an unsaved TimeLimit holding the platform defaults for `urgency`."""
+        from .worktime import working_day_minutes
+
+        sign, handle, verify, clock = cls.DEFAULTS[urgency]
+        if not clock:  # handle and verify defaults are in working days
+            handle, verify = handle * working_day_minutes(), verify * working_day_minutes()
+        return cls(urgency=urgency, sign_minutes=sign, handle_minutes=handle, verify_minutes=verify, clock_time=clock)
+
+
+class WorkingDay(models.Model):
+    """A date that breaks the Monday–Friday rule: a holiday, or a make-up working day (调休)."""
+
+    class Source(models.TextChoices):
+        PACKAGE = "chinese_calendar", _("chinese-calendar package")
+        ADMIN = "admin", _("Administrator")
+
+    date = models.DateField(_("date"), primary_key=True)
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=50, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.ADMIN)
+
+    class Meta:
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("working calendar")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {'✓' if self.is_working_day else '✗'} {self.note}"
+
+
+class Ticket(models.Model):
+    """One work order, whatever its source, through its whole closed loop."""
+
+    class Source(models.TextChoices):
+        GRID_WORKER = "grid_worker", _("Grid worker report")
+        CITIZEN = "citizen", _("Citizen report")
+        HOTLINE = "hotline", _("12345 hotline")
+        SENSOR = "sensor", _("Sensor or AI alert")
+        LEADER = "leader", _("Leader instruction")
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        DISPATCHED = "dispatched", _("Dispatched")
+        SIGNED = "signed", _("Signed for")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RETURNED = "returned", _("Returned")
+        SUSPENDED = "suspended", _("Suspended")
+        HANDLED = "handled", _("Handled")
+        VERIFIED = "verified", _("Verified")
+        CLOSED = "closed", _("Closed")
+        RATED = "rated", _("Rated")
+
+    class DueKind(models.TextChoices):
+        ACCEPT = "accept", _("Accept")
+        SIGN = "sign", _("Sign for")
+        HANDLE = "handle", _("Handle")
+        REVIEW = "review", _("Review the return")
+        VERIFY = "verify", _("Verify")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        BASICALLY = "basically", _("Basically satisfied")
+        UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+    OPEN_STATUSES = (
+        Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS,
+        Status.RETURNED, Status.SUSPENDED, Status.HANDLED, Status.VERIFIED,
+    )
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    category = models.ForeignKey(Category, models.PROTECT, related_name="tickets", verbose_name=_("category"))
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ORDINARY)
+    description = models.TextField(_("description"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    location = models.PointField(_("location"), srid=4326)
+    # Stored at routing so that scoping and dashboards never join through the area tree.
+    grid = models.ForeignKey("grids.Area", models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("grid"))
+    community = models.ForeignKey("grids.Area", models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("community"))
+    street = models.ForeignKey("grids.Area", models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("street"))
+    district = models.ForeignKey("grids.Area", models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("district"))
+    area_code = models.CharField(_("grid code"), max_length=15, blank=True)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                 related_name="reported_tickets", verbose_name=_("reporter"))
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True, unique=True)
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REPORTED)
+    status_before_suspension = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    handling_unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, null=True, blank=True,
+                                      related_name="tickets", verbose_name=_("handling unit"))
+    dispatcher_unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, null=True, blank=True,
+                                        related_name="dispatched_tickets", verbose_name=_("dispatching unit"))
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                related_name="handled_tickets", verbose_name=_("handler"))
+    self_handled = models.BooleanField(_("handled on the spot"), default=False)
+
+    # Time limits copied from the catalogue at creation: catalogue edits never move running clocks.
+    sign_minutes = models.PositiveIntegerField()
+    handle_minutes = models.PositiveIntegerField()
+    verify_minutes = models.PositiveIntegerField()
+    clock_time = models.BooleanField(default=False)
+    due_at = models.DateTimeField(_("current deadline"), null=True, blank=True)
+    due_kind = models.CharField(_("deadline for"), max_length=8, choices=DueKind.choices, blank=True)
+    paused_minutes_left = models.PositiveIntegerField(null=True, blank=True)
+    extension_requested_minutes = models.PositiveIntegerField(null=True, blank=True)
+    overdue_count = models.PositiveSmallIntegerField(_("times overdue"), default=0)
+
+    feedback = models.TextField(_("feedback"), blank=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        ordering = ["-created_at"]
+        indexes = [
+            # The escalation sweep: only running clocks are indexed.
+            models.Index(fields=["due_at"], name="ticket_due_idx", condition=Q(due_at__isnull=False)),
+            models.Index(fields=["handling_unit", "status"], name="ticket_unit_status_idx"),
+            models.Index(fields=["area_code"], name="ticket_area_code_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["reporter", "-created_at"], name="ticket_reporter_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_at__isnull=True) | ~Q(due_kind=""), name="ticket_due_has_kind"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_overdue(self):
+        return self.overdue_count > 0
+
+
+class TicketEvent(models.Model):
+    """One step of a ticket's timeline: who did what, from which state to which, and why.
+
+    Rows are written once, in the transaction of the change they record, and never altered.
+    """
+
+    ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="events", verbose_name=_("work order"))
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("actor"))
+    unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("handling unit after"))
+    reason_code = models.CharField(_("reason code"), max_length=24, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("work-order event")
+        verbose_name_plural = _("work-order events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.action} {self.from_status}→{self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("Work-order events are never changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Work-order events are never deleted."))
+
+
+class RoutingRequest(models.Model):
+    """The durable record that a ticket still needs routing; a sweep re-sends lost messages."""
+
+    ticket = models.OneToOneField(Ticket, models.CASCADE, primary_key=True, related_name="routing_request")
+    created_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    routed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], name="routing_pending_idx", condition=Q(routed_at__isnull=True))]
+
+
+class TicketNumberCounter(models.Model):
+    """The last number handed out on a day, for numbers like SJ202611230001."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Notification(models.Model):
+    """An in-app message to a handling unit (everyone in it sees it) or to one user."""
+
+    unit = models.ForeignKey("accounts.HandlingUnit", models.CASCADE, null=True, blank=True,
+                             related_name="notifications")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, null=True, blank=True,
+                             related_name="notifications")
+    ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=24)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True, help_text=_("When e-mail and SMS copies went out."))
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["unit", "-created_at"], name="notification_unit_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(unit__isnull=False) | Q(user__isnull=False),
+                                   name="notification_has_recipient"),
+        ]

@@ -1,0 +1,389 @@
+"""Writes to work orders: intake, routing and one function per workflow action.
+
+Each `ticket_<action>` states what the action changes; `workflow.apply_transition` does the
+locking, the state check, the permission check and the audit row for all of them.
+"""
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import HandlingUnit
+from grids.models import Area
+from grids.selectors import PointOutsideGrids, grid_locate
+
+from .models import ChainLevel, RoutingRequest, Ticket, TicketEvent, Urgency
+from .workflow import apply_transition
+from .worktime import deadline, minutes_left
+
+REASON_REQUIRED = _("Give a reason.")
+NO_SUPERIOR = _("This unit has no superior to escalate to.")
+NOT_A_DEPARTMENT = _("Work orders are dispatched to functional departments.")
+NO_EXTENSION_REQUESTED = _("No extension has been requested.")
+URGENCY_NOT_ALLOWED = _("This category does not allow the urgency %(urgency)s.")
+NOT_A_MINOR_CATEGORY = _("Choose a minor category.")
+FEEDBACK_REQUIRED = _("Describe what was done.")
+NO_UNIT_FOR_AREA = _("No handling unit serves this place for this category.")
+
+REJECT_REASONS = {
+    "invalid": _("Invalid report"),
+    "duplicate": _("Duplicate of another work order"),
+    "not_government": _("Not government business"),
+}
+RETURN_REASONS = {
+    "not_our_duty": _("Not within our duties"),
+    "wrong_place": _("Wrong place or unit"),
+    "insufficient_information": _("Insufficient information"),
+}
+
+
+class WorkflowInputError(ValueError):
+    """Input that breaks a workflow rule (HTTP 400): `field` names the input at fault."""
+
+    def __init__(self, message, field="non_field_errors"):
+        super().__init__(message)
+        self.field = field
+
+
+def _require_reason(reason, field="reason"):
+    if not (reason or "").strip():
+        raise WorkflowInputError(REASON_REQUIRED, field)
+
+
+def _next_number(day):
+    """Return the next human-readable number of `day` (SJ + date + 4 digits), atomically."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO incidents_ticketnumbercounter (day, last) VALUES (%s, 1) "
+            "ON CONFLICT (day) DO UPDATE SET last = incidents_ticketnumbercounter.last + 1 RETURNING last",
+            [day],
+        )
+        return f"SJ{day:%Y%m%d}{cursor.fetchone()[0]:04d}"
+
+
+def ticket_create(*, source, category, description, location, urgency=None, address="", reporter=None,
+                  reporter_phone="", idempotency_key=None, self_handled=False, feedback=""):
+    """Store a new work order and queue its routing; return (ticket, created).
+
+    With an `idempotency_key` already used, the existing ticket is returned and nothing is
+    written, so a client retrying after a network drop never makes two. The RoutingRequest row
+    is the durable record that routing is still owed: if the broker loses the message, the
+    `resend_pending_routing` sweep sends it again.
+    """
+    if idempotency_key:
+        existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    if not category.is_minor:
+        raise WorkflowInputError(NOT_A_MINOR_CATEGORY, "category")
+    if not urgency:
+        urgency = Urgency.ORDINARY if Urgency.ORDINARY in category.urgencies or not category.urgencies \
+            else category.urgencies[0]
+    if category.urgencies and urgency not in category.urgencies:
+        raise WorkflowInputError(URGENCY_NOT_ALLOWED % {"urgency": urgency}, "urgency")
+    if self_handled and not feedback.strip():
+        raise WorkflowInputError(FEEDBACK_REQUIRED, "feedback")
+    limit = category.time_limit(urgency)
+    try:
+        with transaction.atomic():
+            ticket = Ticket.objects.create(
+                number=_next_number(timezone.localdate()), source=source, category=category, urgency=urgency,
+                description=description, address=address, location=location, reporter=reporter,
+                reporter_phone=reporter_phone, idempotency_key=idempotency_key or None,
+                self_handled=self_handled, feedback=feedback,
+                sign_minutes=limit.sign_minutes, handle_minutes=limit.handle_minutes,
+                verify_minutes=limit.verify_minutes, clock_time=limit.clock_time,
+            )
+            TicketEvent.objects.create(ticket=ticket, action="report", to_status=ticket.status, actor=reporter)
+            RoutingRequest.objects.create(ticket=ticket)
+            transaction.on_commit(lambda: enqueue_routing([ticket.pk]))
+    except IntegrityError:
+        if idempotency_key:  # a concurrent retry with the same key won the race
+            return Ticket.objects.get(idempotency_key=idempotency_key), False
+        raise
+    return ticket, True
+
+
+def enqueue_routing(ticket_ids):
+    """Send routing messages; a broker outage is tolerated (the pending rows remain)."""
+    from .tasks import route_ticket
+
+    now = timezone.now()
+    for ticket_id in ticket_ids:
+        try:
+            route_ticket.delay(ticket_id)
+        except Exception:  # noqa: BLE001 - the broker is down; resend_pending_routing retries
+            continue
+        RoutingRequest.objects.filter(pk=ticket_id).update(enqueued_at=now)
+
+
+def first_unit(ticket, location):
+    """Return the unit that handles `ticket` first, from its category and place."""
+    level = ticket.category.first_level
+    if level == ChainLevel.COMMUNITY:
+        unit = HandlingUnit.objects.filter(area=location.at(Area.Level.COMMUNITY),
+                                           kind=HandlingUnit.Kind.COMMUNITY_COMMITTEE, is_active=True).first()
+    elif level == ChainLevel.STREET:
+        unit = None
+    else:
+        unit = department_for(ticket.category.default_department, location)
+    return unit or street_office(location.at(Area.Level.STREET))
+
+
+def department_for(department, location):
+    """Return the district's unit of `department`, else the city's."""
+    for level in (Area.Level.DISTRICT, Area.Level.CITY):
+        unit = HandlingUnit.objects.filter(
+            area=location.at(level), kind=HandlingUnit.Kind.DEPARTMENT, department=department, is_active=True
+        ).first()
+        if unit:
+            return unit
+    return None
+
+
+def street_office(street):
+    return HandlingUnit.objects.filter(area=street, kind=HandlingUnit.Kind.STREET_OFFICE, is_active=True).first()
+
+
+def ticket_route(*, ticket_id):
+    """Locate the ticket, give it to its first unit and start the clock; safe to call twice."""
+    ticket = Ticket.objects.select_related("category").get(pk=ticket_id)
+    pending = RoutingRequest.objects.filter(pk=ticket_id, routed_at__isnull=True)
+    if ticket.handling_unit_id is not None or ticket.status != Ticket.Status.REPORTED:
+        pending.update(routed_at=timezone.now())
+        return ticket
+    try:
+        location = grid_locate(ticket.location)
+    except PointOutsideGrids as exc:
+        pending.update(error=str(exc)[:200], attempts=1)
+        return ticket
+    unit = first_unit(ticket, location)
+    dispatcher = street_office(location.at(Area.Level.STREET))
+    if unit is None:
+        pending.update(error=str(NO_UNIT_FOR_AREA)[:200])
+        return ticket
+
+    def change(t):
+        now = timezone.now()
+        t.grid, t.community = location.grid, location.at(Area.Level.COMMUNITY)
+        t.street, t.district = location.at(Area.Level.STREET), location.at(Area.Level.DISTRICT)
+        t.area_code = location.grid.code
+        t.handling_unit, t.dispatcher_unit = unit, dispatcher
+        if t.self_handled:
+            t.status = Ticket.Status.HANDLED
+            _set_due(t, now, t.verify_minutes, Ticket.DueKind.VERIFY)
+        elif unit.kind == HandlingUnit.Kind.DEPARTMENT:
+            t.status = Ticket.Status.DISPATCHED
+            _set_due(t, now, t.sign_minutes, Ticket.DueKind.SIGN)
+        else:
+            _set_due(t, now, t.sign_minutes, Ticket.DueKind.ACCEPT)
+
+    ticket = apply_transition(ticket_id, "route", actor=None, change=change, notify=[unit.pk])
+    pending.update(routed_at=timezone.now(), error="")
+    return ticket
+
+
+def _set_due(ticket, start, minutes, kind):
+    ticket.due_at = deadline(start, minutes, clock_time=ticket.clock_time)
+    ticket.due_kind = kind
+
+
+def _clear_due(ticket):
+    ticket.due_at, ticket.due_kind = None, ""
+
+
+def ticket_accept(*, ticket_id, actor):
+    """The unit files the matter (受理) and starts handling it."""
+    return apply_transition(ticket_id, "accept", actor=actor, change=lambda t: _set_due(
+        t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE))
+
+
+def ticket_reject(*, ticket_id, actor, reason_code, reason=""):
+    """The unit refuses the report: invalid, a duplicate or not government business."""
+    if reason_code not in REJECT_REASONS:
+        raise WorkflowInputError(_("Unknown reason code."), "reason_code")
+    return apply_transition(ticket_id, "reject", actor=actor, reason_code=reason_code, reason=reason,
+                            change=_close_without_handling, notify=[])
+
+
+def _close_without_handling(ticket):
+    _clear_due(ticket)
+    ticket.closed_at = timezone.now()
+
+
+def ticket_dispatch(*, ticket_id, actor, unit, reason=""):
+    """The street sends the matter to a department (派单); the sign-for clock starts."""
+    if unit.kind != HandlingUnit.Kind.DEPARTMENT:
+        raise WorkflowInputError(NOT_A_DEPARTMENT, "unit")
+
+    def change(t):
+        t.handling_unit, t.handler = unit, None
+        _set_due(t, timezone.now(), t.sign_minutes, Ticket.DueKind.SIGN)
+
+    return apply_transition(ticket_id, "dispatch", actor=actor, reason=reason, change=change, notify=[unit.pk])
+
+
+def ticket_sign(*, ticket_id, actor):
+    """The department signs for the matter (签收); the handling clock starts."""
+    def change(t):
+        t.handler = actor
+        _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE)
+
+    return apply_transition(ticket_id, "sign", actor=actor, change=change)
+
+
+def ticket_start(*, ticket_id, actor):
+    """The unit starts work on site."""
+    return apply_transition(ticket_id, "start", actor=actor)
+
+
+def ticket_return(*, ticket_id, actor, reason_code, reason=""):
+    """The department sends the matter back (退单) with a reason; the street reviews it."""
+    if reason_code not in RETURN_REASONS:
+        raise WorkflowInputError(_("Unknown reason code."), "reason_code")
+    _require_reason(reason)
+
+    def change(t):
+        t.handling_unit, t.handler = t.dispatcher_unit, None
+        _set_due(t, timezone.now(), t.sign_minutes, Ticket.DueKind.REVIEW)
+
+    ticket = Ticket.objects.only("dispatcher_unit_id").get(pk=ticket_id)
+    return apply_transition(ticket_id, "return", actor=actor, reason_code=reason_code, reason=reason,
+                            change=change, notify=[ticket.dispatcher_unit_id])
+
+
+def ticket_escalate(*, ticket_id, actor, reason):
+    """The unit blows the whistle (吹哨): the matter goes to its superior unit, which must come."""
+    _require_reason(reason)
+    holder = Ticket.objects.select_related("handling_unit").get(pk=ticket_id).handling_unit
+    superior = holder.superior if holder else None
+    if superior is None:
+        raise WorkflowInputError(NO_SUPERIOR)
+
+    def change(t):
+        t.handling_unit, t.handler = superior, None
+        _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE)
+
+    return apply_transition(ticket_id, "escalate", actor=actor, reason=reason, change=change,
+                            notify=[superior.pk])
+
+
+def ticket_request_extension(*, ticket_id, actor, minutes, reason):
+    """The unit asks for more time (延期) before its deadline passes."""
+    _require_reason(reason)
+    if minutes <= 0:
+        raise WorkflowInputError(_("Ask for a positive amount of time."), "minutes")
+
+    def change(t):
+        t.extension_requested_minutes = minutes
+
+    ticket = Ticket.objects.only("dispatcher_unit_id").get(pk=ticket_id)
+    return apply_transition(ticket_id, "request_extension", actor=actor, reason=reason, change=change,
+                            notify=[ticket.dispatcher_unit_id])
+
+
+def ticket_approve_extension(*, ticket_id, actor):
+    """The street grants the requested time: the running deadline moves by that much."""
+    def change(t):
+        if not t.extension_requested_minutes:
+            raise WorkflowInputError(NO_EXTENSION_REQUESTED)
+        t.due_at = deadline(t.due_at or timezone.now(), t.extension_requested_minutes, clock_time=t.clock_time)
+        t.due_kind = t.due_kind or Ticket.DueKind.HANDLE
+        t.extension_requested_minutes = None
+
+    holder = Ticket.objects.only("handling_unit_id").get(pk=ticket_id).handling_unit_id
+    return apply_transition(ticket_id, "approve_extension", actor=actor, change=change, notify=[holder])
+
+
+def ticket_deny_extension(*, ticket_id, actor, reason):
+    """The street refuses the requested time."""
+    _require_reason(reason)
+
+    def change(t):
+        if not t.extension_requested_minutes:
+            raise WorkflowInputError(NO_EXTENSION_REQUESTED)
+        t.extension_requested_minutes = None
+
+    holder = Ticket.objects.only("handling_unit_id").get(pk=ticket_id).handling_unit_id
+    return apply_transition(ticket_id, "deny_extension", actor=actor, reason=reason, change=change,
+                            notify=[holder])
+
+
+def ticket_suspend(*, ticket_id, actor, reason):
+    """The street parks the matter (挂起): the clock stops with the time left remembered."""
+    _require_reason(reason)
+
+    def change(t):
+        if t.due_at is not None:
+            t.paused_minutes_left = minutes_left(timezone.now(), t.due_at, clock_time=t.clock_time)
+        _clear_due(t)
+
+    return apply_transition(ticket_id, "suspend", actor=actor, reason=reason, change=change)
+
+
+def ticket_resume(*, ticket_id, actor):
+    """The clock runs again with the time that was left when it stopped."""
+    def change(t):
+        if t.paused_minutes_left is not None:
+            kind = Ticket.DueKind.SIGN if t.status == Ticket.Status.DISPATCHED else Ticket.DueKind.HANDLE
+            _set_due(t, timezone.now(), t.paused_minutes_left, kind)
+        t.paused_minutes_left = None
+
+    return apply_transition(ticket_id, "resume", actor=actor, change=change)
+
+
+def ticket_handle(*, ticket_id, actor, feedback):
+    """The unit reports the matter handled (办结反馈); the reporter's side verifies it."""
+    if not (feedback or "").strip():
+        raise WorkflowInputError(FEEDBACK_REQUIRED, "feedback")
+
+    def change(t):
+        t.feedback = feedback
+        _set_due(t, timezone.now(), t.verify_minutes, Ticket.DueKind.VERIFY)
+
+    return apply_transition(ticket_id, "handle", actor=actor, change=change)
+
+
+def ticket_verify(*, ticket_id, actor):
+    """The grid worker or community confirms on site that the matter is solved (核查)."""
+    return apply_transition(ticket_id, "verify", actor=actor, change=_clear_due)
+
+
+def ticket_verify_fail(*, ticket_id, actor, reason):
+    """The check on site found the matter unsolved: back to the unit, with a new handling clock."""
+    _require_reason(reason)
+    holder = Ticket.objects.only("handling_unit_id").get(pk=ticket_id).handling_unit_id
+    return apply_transition(ticket_id, "verify_fail", actor=actor, reason=reason, notify=[holder], change=lambda t:
+                            _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE))
+
+
+def ticket_close(*, ticket_id, actor):
+    """The work order is closed (结案)."""
+    def change(t):
+        t.closed_at = timezone.now()
+
+    return apply_transition(ticket_id, "close", actor=actor, change=change)
+
+
+def ticket_rate(*, ticket_id, actor, satisfaction):
+    """The reporter's satisfaction (评价)."""
+    if satisfaction not in Ticket.Satisfaction.values:
+        raise WorkflowInputError(_("Unknown satisfaction."), "satisfaction")
+
+    def change(t):
+        t.satisfaction = satisfaction
+
+    return apply_transition(ticket_id, "rate", actor=actor, reason_code=satisfaction, change=change)
+
+
+def ticket_reopen(*, ticket_id, actor, reason):
+    """An unsatisfied matter goes back to the unit that handled it, to be signed for again."""
+    _require_reason(reason)
+
+    def change(t):
+        t.closed_at = None
+        t.satisfaction = ""
+        _set_due(t, timezone.now(), t.sign_minutes, Ticket.DueKind.SIGN)
+
+    holder = Ticket.objects.only("handling_unit_id").get(pk=ticket_id).handling_unit_id
+    return apply_transition(ticket_id, "reopen", actor=actor, reason=reason, change=change, notify=[holder])

@@ -1,0 +1,31 @@
+"""Celery tasks of the work-order loop: thin, idempotent, each calling one service."""
+
+from celery import shared_task
+
+from . import services, sweeps
+
+
+@shared_task(acks_late=True)
+def route_ticket(ticket_id):
+    """Route one ticket; does nothing if it is already routed."""
+    services.ticket_route(ticket_id=ticket_id)
+
+
+@shared_task
+def resend_pending_routing():
+    """Re-send routing messages the broker may have lost (pending rows older than a minute)."""
+    return sweeps.pending_routing_resend()
+
+
+@shared_task
+def escalate_overdue():
+    """Mark overdue tickets and move them one level up the chain, exactly once each."""
+    return sweeps.overdue_escalate()
+
+
+@shared_task
+def deliver_notifications(ticket_id, action):
+    """Send the e-mail and SMS copies of a ticket's new in-app notifications."""
+    from .notifications import notifications_deliver
+
+    return notifications_deliver(ticket_id=ticket_id, action=action)
