@@ -4,17 +4,22 @@ Each `ticket_<action>` states what the action changes; `workflow.apply_transitio
 locking, the state check, the permission check and the audit row for all of them.
 """
 
+import logging
+
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HandlingUnit
+from govportal.errors import DomainInputError
 from grids.models import Area
 from grids.selectors import PointOutsideGrids, grid_locate
 
 from .models import ChainLevel, RoutingRequest, Ticket, TicketEvent, Urgency
 from .workflow import apply_transition
 from .worktime import deadline, minutes_left
+
+logger = logging.getLogger(__name__)
 
 REASON_REQUIRED = _("Give a reason.")
 NO_SUPERIOR = _("This unit has no superior to escalate to.")
@@ -37,12 +42,8 @@ RETURN_REASONS = {
 }
 
 
-class WorkflowInputError(ValueError):
-    """Input that breaks a workflow rule (HTTP 400): `field` names the input at fault."""
-
-    def __init__(self, message, field="non_field_errors"):
-        super().__init__(message)
-        self.field = field
+class WorkflowInputError(DomainInputError):
+    """Input that breaks a workflow rule (HTTP 400)."""
 
 
 def _require_reason(reason, field="reason"):
@@ -112,7 +113,8 @@ def enqueue_routing(ticket_ids):
     for ticket_id in ticket_ids:
         try:
             route_ticket.delay(ticket_id)
-        except Exception:  # noqa: BLE001 - the broker is down; resend_pending_routing retries
+        except Exception as exc:  # noqa: BLE001 - broker down: resend_pending_routing retries
+            logger.warning("Routing of ticket %s not enqueued (%s); it stays pending", ticket_id, exc)
             continue
         RoutingRequest.objects.filter(pk=ticket_id).update(enqueued_at=now)
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import OUTSIDE_SCOPE, is_in_scope
+from govportal.errors import DomainConflict
 from accounts.models import User
 
 from .models import Notification, Ticket, TicketEvent
@@ -25,7 +26,7 @@ NOT_A_VERIFIER = _("Only the reporter or the community staff may verify or rate 
 ROLE_NOT_ALLOWED = _("Your role may not do this.")
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(DomainConflict):
     """The action is not allowed from the ticket's current state (HTTP 409)."""
 
 

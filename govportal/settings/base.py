@@ -131,6 +131,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # Celery's Django fix-up closes the DB connection after every task unless this is set:
 # measured 27 ms vs 6 ms per DB-writing task (stack-notes.md).
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000, minimum=0)
+# A broker outage must not hold a request for long: publishing gives up after ~1 s and the
+# durable RoutingRequest row gets the message re-sent later (incidents.sweeps).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "grids.tasks.*": {"queue": "celery"},

@@ -1,0 +1,242 @@
+"""REST API of work orders: the catalogue, intake, lists, the timeline and one POST per action."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import HandlingUnit, User
+from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
+from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
+
+from . import services
+from .models import Category, Ticket, Urgency
+from .selectors import category_list, ticket_board, ticket_get
+from .workflow import allowed_actions
+
+SOURCE_BY_ROLE = {
+    User.Role.GRID_WORKER: Ticket.Source.GRID_WORKER,
+    User.Role.HOTLINE_OPERATOR: Ticket.Source.HOTLINE,
+    User.Role.LEADER: Ticket.Source.LEADER,
+}
+SOURCE_NOT_ALLOWED = _("Your role may not report from this source.")
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["code", "name", "parent", "first_level", "default_department", "urgencies", "is_dispute"]
+
+
+class CategoryListApi(ListAPIView):
+    """The event catalogue: major categories (no parent) and the minor ones tickets use."""
+
+    serializer_class = CategorySerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return category_list()
+
+
+class UnitBriefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class TicketOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    status_display = serializers.CharField(source="get_status_display")
+    source = serializers.CharField()
+    category = serializers.CharField(source="category.code")
+    category_name = serializers.CharField(source="category.name")
+    urgency = serializers.CharField()
+    description = serializers.CharField()
+    address = serializers.CharField()
+    lat = serializers.FloatField(source="location.y")
+    lng = serializers.FloatField(source="location.x")
+    grid = serializers.CharField(source="grid.code", allow_null=True, default=None)
+    handling_unit = UnitBriefSerializer(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    due_kind = serializers.CharField()
+    overdue_count = serializers.IntegerField()
+    self_handled = serializers.BooleanField()
+    feedback = serializers.CharField()
+    satisfaction = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class TicketListCreateApi(APIView):
+    """List the work orders in your scope; report a new one."""
+
+    class TicketCreateInputSerializer(serializers.Serializer):
+        category = serializers.SlugRelatedField(
+            slug_field="code", queryset=Category.objects.filter(is_active=True, parent__isnull=False)
+        )
+        description = serializers.CharField(max_length=2000)
+        lat = serializers.FloatField(min_value=-90, max_value=90)
+        lng = serializers.FloatField(min_value=-180, max_value=180)
+        crs = serializers.ChoiceField(choices=SUPPORTED_CRS, default=WGS84)
+        urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+        address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        source = serializers.ChoiceField(choices=Ticket.Source.choices, required=False)
+        self_handled = serializers.BooleanField(default=False)
+        feedback = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+        def validate(self, data):
+            data["location"] = wgs84_point(lng=data.pop("lng"), lat=data.pop("lat"), crs=data.pop("crs"))
+            try:
+                grid_locate(data["location"])
+            except PointOutsideGrids:
+                raise serializers.ValidationError({"lat": [POINT_OUTSIDE_GRIDS], "lng": [POINT_OUTSIDE_GRIDS]})
+            return data
+
+    class TicketFilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
+        overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+        category = serializers.CharField(required=False)
+
+    @extend_schema(parameters=[TicketFilterSerializer], responses=TicketOutputSerializer(many=True))
+    def get(self, request):
+        filters = self.TicketFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        tickets = ticket_board(
+            user=request.user, status=filters.validated_data.get("status"),
+            overdue=filters.validated_data.get("overdue"), category_code=filters.validated_data.get("category"),
+        )[:500]
+        return Response(TicketOutputSerializer(tickets, many=True).data)
+
+    @extend_schema(
+        request=TicketCreateInputSerializer,
+        responses={201: TicketOutputSerializer, 200: TicketOutputSerializer, 400: None},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
+                                     description="client-made key: a retry with the same key returns the same ticket")],
+    )
+    def post(self, request):
+        data = self.TicketCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        user = request.user
+        default_source = SOURCE_BY_ROLE.get(user.role, Ticket.Source.GRID_WORKER)
+        source = values.pop("source", default_source)
+        if source != default_source and not user.is_superuser:
+            raise serializers.ValidationError({"source": [SOURCE_NOT_ALLOWED]})
+        key = request.headers.get("Idempotency-Key", "").strip()[:64] or None
+        ticket, created = services.ticket_create(
+            source=source, reporter=user, idempotency_key=f"{user.pk}:{key}" if key else None, **values
+        )
+        return Response(TicketOutputSerializer(ticket).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class TicketDetailApi(APIView):
+    """One work order with the actions you may take on it now."""
+
+    class TicketDetailOutputSerializer(TicketOutputSerializer):
+        allowed_actions = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(responses={200: TicketDetailOutputSerializer, 403: None, 404: None})
+    def get(self, request, ticket_id):
+        ticket = _get(request.user, ticket_id)
+        ticket.allowed_actions = [name.replace("_", "-") for name in allowed_actions(ticket, request.user)]
+        return Response(self.TicketDetailOutputSerializer(ticket).data)
+
+
+class TicketTimelineApi(APIView):
+    """The work order's events, oldest first: who did what, when, from which state to which."""
+
+    class EventOutputSerializer(serializers.Serializer):
+        action = serializers.CharField()
+        from_status = serializers.CharField()
+        to_status = serializers.CharField()
+        actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+        unit = serializers.CharField(source="unit.name", allow_null=True, default=None)
+        reason_code = serializers.CharField()
+        reason = serializers.CharField()
+        created_at = serializers.DateTimeField()
+
+    @extend_schema(responses=EventOutputSerializer(many=True))
+    def get(self, request, ticket_id):
+        ticket = _get(request.user, ticket_id)
+        events = ticket.events.select_related("actor", "unit")
+        return Response(self.EventOutputSerializer(events, many=True).data)
+
+
+def _get(user, ticket_id):
+    try:
+        return ticket_get(user=user, ticket_id=ticket_id)
+    except Ticket.DoesNotExist:
+        raise NotFound(_("No such work order.")) from None
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, allow_blank=True, default="")
+
+
+class ReasonCodeInput(ReasonInput):
+    reason_code = serializers.CharField(max_length=24)
+
+
+class DispatchInput(ReasonInput):
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=HandlingUnit.objects.filter(is_active=True))
+
+
+class ExtensionInput(ReasonInput):
+    minutes = serializers.IntegerField(min_value=1, max_value=10 * 24 * 60)
+
+
+class HandleInput(serializers.Serializer):
+    feedback = serializers.CharField(max_length=2000)
+
+
+class RateInput(serializers.Serializer):
+    satisfaction = serializers.ChoiceField(choices=Ticket.Satisfaction.choices)
+
+
+# action in the URL → (service, input serializer or None)
+ACTIONS = {
+    "accept": (services.ticket_accept, None),
+    "reject": (services.ticket_reject, ReasonCodeInput),
+    "dispatch": (services.ticket_dispatch, DispatchInput),
+    "sign": (services.ticket_sign, None),
+    "start": (services.ticket_start, None),
+    "return": (services.ticket_return, ReasonCodeInput),
+    "escalate": (services.ticket_escalate, ReasonInput),
+    "request-extension": (services.ticket_request_extension, ExtensionInput),
+    "approve-extension": (services.ticket_approve_extension, None),
+    "deny-extension": (services.ticket_deny_extension, ReasonInput),
+    "suspend": (services.ticket_suspend, ReasonInput),
+    "resume": (services.ticket_resume, None),
+    "handle": (services.ticket_handle, HandleInput),
+    "verify": (services.ticket_verify, None),
+    "verify-fail": (services.ticket_verify_fail, ReasonInput),
+    "close": (services.ticket_close, None),
+    "rate": (services.ticket_rate, RateInput),
+    "reopen": (services.ticket_reopen, ReasonInput),
+}
+
+
+class TicketActionApi(APIView):
+    """Take one workflow action: 400 bad input, 403 not yours, 409 not allowed in this state."""
+
+    @extend_schema(request=ReasonCodeInput, responses={200: TicketOutputSerializer, 400: None, 403: None, 409: None})
+    def post(self, request, ticket_id, action):
+        if action not in ACTIONS:
+            raise NotFound(_("No such action."))
+        _get(request.user, ticket_id)  # 403/404 before anything else
+        service, input_serializer = ACTIONS[action]
+        values = {}
+        if input_serializer is not None:
+            data = input_serializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            values = data.validated_data
+        ticket = service(ticket_id=ticket_id, actor=request.user, **values)
+        return Response(TicketOutputSerializer(ticket).data)

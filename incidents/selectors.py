@@ -1,0 +1,51 @@
+"""Reads of work orders, always within the reader's scope."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from accounts.access import OUTSIDE_SCOPE, scope_q
+
+from .models import Category, Ticket
+
+
+def ticket_list(*, user):
+    """Return the tickets `user` may see: in their area, held by their unit, or reported by them."""
+    if not user.is_authenticated or not user.is_active:
+        return Ticket.objects.none()
+    visible = scope_q(user, code_field="area_code") | Q(reporter=user)
+    if user.unit_id:
+        visible |= Q(handling_unit_id=user.unit_id)
+    return Ticket.objects.filter(visible)
+
+
+def ticket_get(*, user, ticket_id):
+    """Return the ticket if `user` may see it; PermissionDenied if it exists outside their scope."""
+    ticket = (
+        ticket_list(user=user)
+        .select_related("category", "handling_unit", "dispatcher_unit", "grid", "community", "street", "reporter")
+        .filter(pk=ticket_id)
+        .first()
+    )
+    if ticket is None:
+        if Ticket.objects.filter(pk=ticket_id).exists():
+            raise PermissionDenied(OUTSIDE_SCOPE)
+        raise Ticket.DoesNotExist
+    return ticket
+
+
+def ticket_board(*, user, status=None, overdue=None, category_code=None):
+    """Return the dispatch board: the user's tickets, overdue and nearest deadline first."""
+    tickets = ticket_list(user=user).select_related("category", "handling_unit", "grid")
+    if status:
+        tickets = tickets.filter(status=status)
+    if overdue is not None:
+        tickets = tickets.filter(overdue_count__gt=0) if overdue else tickets.filter(overdue_count=0)
+    if category_code:
+        tickets = tickets.filter(category__code__startswith=category_code)
+    overdue_first = Case(When(overdue_count__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return tickets.order_by(overdue_first, "due_at", "-created_at")
+
+
+def category_list():
+    """Return the active catalogue, majors before their minors."""
+    return Category.objects.filter(is_active=True).select_related("parent").order_by("code")
