@@ -26,4 +26,5 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("", include("accounts.urls")),
     path("", include("grids.urls")),
+    path("", include("incidents.urls")),
 ]

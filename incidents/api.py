@@ -1,5 +1,6 @@
 """REST API of work orders: the catalogue, intake, lists, the timeline and one POST per action."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -70,8 +71,16 @@ class TicketOutputSerializer(serializers.Serializer):
     self_handled = serializers.BooleanField()
     feedback = serializers.CharField()
     satisfaction = serializers.CharField()
+    photos = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
+
+    def get_photos(self, ticket) -> list[dict]:
+        return [
+            {"stage": photo.stage, "url": reverse("ticket-photo", args=[ticket.pk, photo.pk]),
+             "thumbnail": reverse("ticket-photo-thumbnail", args=[ticket.pk, photo.pk])}
+            for photo in ticket.photos.all()
+        ]
 
 
 class TicketListCreateApi(APIView):
@@ -90,6 +99,7 @@ class TicketListCreateApi(APIView):
         source = serializers.ChoiceField(choices=Ticket.Source.choices, required=False)
         self_handled = serializers.BooleanField(default=False)
         feedback = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+        photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
         def validate(self, data):
             data["location"] = wgs84_point(lng=data.pop("lng"), lat=data.pop("lat"), crs=data.pop("crs"))
@@ -111,7 +121,7 @@ class TicketListCreateApi(APIView):
         tickets = ticket_board(
             user=request.user, status=filters.validated_data.get("status"),
             overdue=filters.validated_data.get("overdue"), category_code=filters.validated_data.get("category"),
-        )[:500]
+        ).prefetch_related("photos")[:500]
         return Response(TicketOutputSerializer(tickets, many=True).data)
 
     @extend_schema(
@@ -195,32 +205,18 @@ class ExtensionInput(ReasonInput):
 
 class HandleInput(serializers.Serializer):
     feedback = serializers.CharField(max_length=2000)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class RateInput(serializers.Serializer):
     satisfaction = serializers.ChoiceField(choices=Ticket.Satisfaction.choices)
 
 
-# action in the URL → (service, input serializer or None)
-ACTIONS = {
-    "accept": (services.ticket_accept, None),
-    "reject": (services.ticket_reject, ReasonCodeInput),
-    "dispatch": (services.ticket_dispatch, DispatchInput),
-    "sign": (services.ticket_sign, None),
-    "start": (services.ticket_start, None),
-    "return": (services.ticket_return, ReasonCodeInput),
-    "escalate": (services.ticket_escalate, ReasonInput),
-    "request-extension": (services.ticket_request_extension, ExtensionInput),
-    "approve-extension": (services.ticket_approve_extension, None),
-    "deny-extension": (services.ticket_deny_extension, ReasonInput),
-    "suspend": (services.ticket_suspend, ReasonInput),
-    "resume": (services.ticket_resume, None),
-    "handle": (services.ticket_handle, HandleInput),
-    "verify": (services.ticket_verify, None),
-    "verify-fail": (services.ticket_verify_fail, ReasonInput),
-    "close": (services.ticket_close, None),
-    "rate": (services.ticket_rate, RateInput),
-    "reopen": (services.ticket_reopen, ReasonInput),
+# action (as in the URL, "-" for "_") → input serializer, or None when the action takes no input
+ACTION_INPUTS = {
+    "reject": ReasonCodeInput, "dispatch": DispatchInput, "return": ReasonCodeInput, "escalate": ReasonInput,
+    "request_extension": ExtensionInput, "deny_extension": ReasonInput, "suspend": ReasonInput,
+    "handle": HandleInput, "verify_fail": ReasonInput, "rate": RateInput, "reopen": ReasonInput,
 }
 
 
@@ -229,10 +225,11 @@ class TicketActionApi(APIView):
 
     @extend_schema(request=ReasonCodeInput, responses={200: TicketOutputSerializer, 400: None, 403: None, 409: None})
     def post(self, request, ticket_id, action):
-        if action not in ACTIONS:
+        action = action.replace("-", "_")
+        if action not in services.ACTION_SERVICES:
             raise NotFound(_("No such action."))
         _get(request.user, ticket_id)  # 403/404 before anything else
-        service, input_serializer = ACTIONS[action]
+        service, input_serializer = services.ACTION_SERVICES[action], ACTION_INPUTS.get(action)
         values = {}
         if input_serializer is not None:
             data = input_serializer(data=request.data)

@@ -276,6 +276,38 @@ class TicketEvent(models.Model):
         raise ValidationError(_("Work-order events are never deleted."))
 
 
+def _photo_path(photo, filename):
+    return f"tickets/{photo.ticket.created_at:%Y/%m}/{photo.ticket.number}/{filename}"
+
+
+class TicketPhoto(models.Model):
+    """A photo of the scene or of the result, re-encoded without its metadata, with a thumbnail.
+
+    The GPS position found in the original's EXIF is kept in fields for staff (where was it
+    taken?) and removed from the stored image, which is what anyone downloading it gets.
+    """
+
+    class Stage(models.TextChoices):
+        REPORT = "report", _("Reported scene")
+        FEEDBACK = "feedback", _("Result of handling")
+
+    ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="photos", verbose_name=_("work order"))
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    image = models.ImageField(_("image"), upload_to=_photo_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=_photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    exif_location = models.PointField(_("position in the original's EXIF"), srid=4326, null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["created_at", "id"]
+
+
 class RoutingRequest(models.Model):
     """The durable record that a ticket still needs routing; a sweep re-sends lost messages."""
 

@@ -15,7 +15,8 @@ from govportal.errors import DomainInputError
 from grids.models import Area
 from grids.selectors import PointOutsideGrids, grid_locate
 
-from .models import ChainLevel, RoutingRequest, Ticket, TicketEvent, Urgency
+from .models import ChainLevel, RoutingRequest, Ticket, TicketEvent, TicketPhoto, Urgency
+from .photos import photos_attach
 from .workflow import apply_transition
 from .worktime import deadline, minutes_left
 
@@ -28,6 +29,7 @@ NO_EXTENSION_REQUESTED = _("No extension has been requested.")
 URGENCY_NOT_ALLOWED = _("This category does not allow the urgency %(urgency)s.")
 NOT_A_MINOR_CATEGORY = _("Choose a minor category.")
 FEEDBACK_REQUIRED = _("Describe what was done.")
+PHOTO_EVIDENCE_REQUIRED = _("A matter handled on the spot needs a photo as evidence.")
 NO_UNIT_FOR_AREA = _("No handling unit serves this place for this category.")
 
 REJECT_REASONS = {
@@ -63,7 +65,7 @@ def _next_number(day):
 
 
 def ticket_create(*, source, category, description, location, urgency=None, address="", reporter=None,
-                  reporter_phone="", idempotency_key=None, self_handled=False, feedback=""):
+                  reporter_phone="", idempotency_key=None, self_handled=False, feedback="", photos=()):
     """Store a new work order and queue its routing; return (ticket, created).
 
     With an `idempotency_key` already used, the existing ticket is returned and nothing is
@@ -84,6 +86,8 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
         raise WorkflowInputError(URGENCY_NOT_ALLOWED % {"urgency": urgency}, "urgency")
     if self_handled and not feedback.strip():
         raise WorkflowInputError(FEEDBACK_REQUIRED, "feedback")
+    if self_handled and not photos:
+        raise WorkflowInputError(PHOTO_EVIDENCE_REQUIRED, "photos")
     limit = category.time_limit(urgency)
     try:
         with transaction.atomic():
@@ -95,6 +99,7 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
                 sign_minutes=limit.sign_minutes, handle_minutes=limit.handle_minutes,
                 verify_minutes=limit.verify_minutes, clock_time=limit.clock_time,
             )
+            photos_attach(ticket=ticket, uploads=list(photos), stage=TicketPhoto.Stage.REPORT, user=reporter)
             TicketEvent.objects.create(ticket=ticket, action="report", to_status=ticket.status, actor=reporter)
             RoutingRequest.objects.create(ticket=ticket)
             transaction.on_commit(lambda: enqueue_routing([ticket.pk]))
@@ -334,13 +339,14 @@ def ticket_resume(*, ticket_id, actor):
     return apply_transition(ticket_id, "resume", actor=actor, change=change)
 
 
-def ticket_handle(*, ticket_id, actor, feedback):
-    """The unit reports the matter handled (办结反馈); the reporter's side verifies it."""
+def ticket_handle(*, ticket_id, actor, feedback, photos=()):
+    """The unit reports the matter handled (办结反馈) with evidence photos; the reporter's side verifies it."""
     if not (feedback or "").strip():
         raise WorkflowInputError(FEEDBACK_REQUIRED, "feedback")
 
     def change(t):
         t.feedback = feedback
+        photos_attach(ticket=t, uploads=list(photos), stage=TicketPhoto.Stage.FEEDBACK, user=actor)
         _set_due(t, timezone.now(), t.verify_minutes, Ticket.DueKind.VERIFY)
 
     return apply_transition(ticket_id, "handle", actor=actor, change=change)
@@ -389,3 +395,14 @@ def ticket_reopen(*, ticket_id, actor, reason):
 
     holder = Ticket.objects.only("handling_unit_id").get(pk=ticket_id).handling_unit_id
     return apply_transition(ticket_id, "reopen", actor=actor, reason=reason, change=change, notify=[holder])
+
+
+# Every workflow action a person takes, by name (as in workflow.TRANSITIONS): pages and API use this.
+ACTION_SERVICES = {
+    "accept": ticket_accept, "reject": ticket_reject, "dispatch": ticket_dispatch, "sign": ticket_sign,
+    "start": ticket_start, "return": ticket_return, "escalate": ticket_escalate,
+    "request_extension": ticket_request_extension, "approve_extension": ticket_approve_extension,
+    "deny_extension": ticket_deny_extension, "suspend": ticket_suspend, "resume": ticket_resume,
+    "handle": ticket_handle, "verify": ticket_verify, "verify_fail": ticket_verify_fail, "close": ticket_close,
+    "rate": ticket_rate, "reopen": ticket_reopen,
+}

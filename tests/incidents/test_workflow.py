@@ -11,6 +11,7 @@ from incidents.models import Notification, RoutingRequest, Ticket, TicketEvent
 from incidents.workflow import TRANSITIONS, TransitionNotAllowed, allowed_actions
 
 from .conftest import WEST_POINT
+from .photos import jpeg
 
 S = Ticket.Status
 CST = ZoneInfo("Asia/Shanghai")
@@ -186,13 +187,16 @@ def test_failed_verification_sends_it_back_and_unsatisfied_reopens(report, actor
 def test_self_handled_report_goes_straight_to_verification(catalogue, actors):
     ticket, _ = services.ticket_create(
         source=Ticket.Source.GRID_WORKER, category=catalogue["0102"], description="杂物", location=WEST_POINT,
-        reporter=actors.grid_worker, self_handled=True, feedback="当场清理",
+        reporter=actors.grid_worker, self_handled=True, feedback="当场清理", photos=[jpeg()],
     )
     ticket = services.ticket_route(ticket_id=ticket.pk)
     assert (ticket.status, ticket.due_kind) == (S.HANDLED, "verify")
-    with pytest.raises(services.WorkflowInputError):
+    with pytest.raises(services.WorkflowInputError):  # no feedback
         services.ticket_create(source=Ticket.Source.GRID_WORKER, category=catalogue["0102"], description="x",
-                               location=WEST_POINT, self_handled=True)
+                               location=WEST_POINT, self_handled=True, photos=[jpeg()])
+    with pytest.raises(services.WorkflowInputError):  # no photo evidence
+        services.ticket_create(source=Ticket.Source.GRID_WORKER, category=catalogue["0102"], description="x",
+                               location=WEST_POINT, self_handled=True, feedback="当场清理")
 
 
 def test_the_same_idempotency_key_returns_the_same_ticket(catalogue, actors):

@@ -1,0 +1,107 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import HandlingUnit
+from grids.coords import wgs84_point
+from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
+
+from .models import Category, Ticket, Urgency
+from .services import REJECT_REASONS, RETURN_REASONS
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files (validated as images by incidents.photos)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class ReportForm(forms.Form):
+    """A grid worker's report, filled on a phone."""
+
+    category = forms.ModelChoiceField(
+        Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent"),
+        to_field_name="code", label=_("Category"),
+    )
+    urgency = forms.ChoiceField(choices=Urgency.choices, initial=Urgency.ORDINARY, label=_("Urgency"))
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Description"))
+    address = forms.CharField(max_length=200, required=False, label=_("Address"))
+    lat = forms.FloatField(min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.FloatField(min_value=-180, max_value=180, widget=forms.HiddenInput)
+    photos = MultipleFileField(label=_("Photos"))
+    self_handled = forms.BooleanField(required=False, label=_("Handled on the spot"))
+    feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
+                               label=_("What was done on the spot"))
+    idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if "lat" in data and "lng" in data:
+            data["location"] = wgs84_point(lng=data["lng"], lat=data["lat"])
+            try:
+                grid_locate(data["location"])
+            except PointOutsideGrids:
+                raise ValidationError(POINT_OUTSIDE_GRIDS) from None
+        else:
+            raise ValidationError(_("Set the place on the map."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000,
+                             label=_("Reason"))
+
+
+class RejectForm(ReasonForm):
+    reason_code = forms.ChoiceField(choices=list(REJECT_REASONS.items()), label=_("Reason code"))
+
+
+class ReturnForm(ReasonForm):
+    reason_code = forms.ChoiceField(choices=list(RETURN_REASONS.items()), label=_("Reason code"))
+
+
+class DispatchForm(ReasonForm):
+    unit = forms.ModelChoiceField(HandlingUnit.objects.none(), to_field_name="code", label=_("Department"))
+
+    def __init__(self, *args, ticket=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ticket is not None and ticket.district_id:
+            self.fields["unit"].queryset = HandlingUnit.objects.filter(
+                kind=HandlingUnit.Kind.DEPARTMENT, is_active=True, area__in=[ticket.district_id, ticket.district.parent_id]
+            ).order_by("area__level", "name")
+
+
+class ExtensionForm(ReasonForm):
+    minutes = forms.IntegerField(min_value=1, max_value=10 * 24 * 60, initial=420,
+                                 label=_("Extra working minutes"))
+
+
+class HandleForm(forms.Form):
+    feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Feedback"))
+    photos = MultipleFileField(label=_("Photos"))
+
+
+class RateForm(forms.Form):
+    satisfaction = forms.ChoiceField(choices=Ticket.Satisfaction.choices, widget=forms.RadioSelect,
+                                     label=_("Satisfaction"))
+
+
+# action → form class (None: a button is enough)
+ACTION_FORMS = {
+    "accept": None, "reject": RejectForm, "dispatch": DispatchForm, "sign": None, "start": None,
+    "return": ReturnForm, "escalate": ReasonForm, "request_extension": ExtensionForm,
+    "approve_extension": None, "deny_extension": ReasonForm, "suspend": ReasonForm, "resume": None,
+    "handle": HandleForm, "verify": None, "verify_fail": ReasonForm, "close": None, "rate": RateForm,
+    "reopen": ReasonForm,
+}

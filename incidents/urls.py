@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("tickets/new/", views.ticket_report, name="ticket-report"),
+    path("tickets/mine/", views.my_reports, name="ticket-mine"),
+    path("tickets/verify/", views.verification_queue, name="ticket-verify-queue"),
+    path("tickets/inbox/", views.inbox, name="ticket-inbox"),
+    path("tickets/board/", views.dispatch_board, name="ticket-board"),
+    path("tickets/<int:ticket_id>/", views.ticket_detail, name="ticket-detail"),
+    path("tickets/<int:ticket_id>/act/<slug:action>/", views.ticket_act, name="ticket-act"),
+    path("tickets/<int:ticket_id>/photos/<int:photo_id>/", views.ticket_photo, name="ticket-photo"),
+    path("tickets/<int:ticket_id>/photos/<int:photo_id>/thumbnail/", views.ticket_photo, {"thumbnail": True},
+         name="ticket-photo-thumbnail"),
+    path("notifications/", views.notifications, name="notifications"),
+]

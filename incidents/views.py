@@ -1,0 +1,188 @@
+"""Pages of the work-order loop; every change goes through incidents.services."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govportal.errors import DomainConflict, DomainInputError
+
+from . import services
+from .forms import ACTION_FORMS, DispatchForm, ReportForm
+from .models import Notification, Ticket
+from .selectors import ticket_board, ticket_get, ticket_list
+from .workflow import allowed_actions
+from .worktime import minutes_left
+
+
+def _ticket_or_404(user, ticket_id):
+    try:
+        return ticket_get(user=user, ticket_id=ticket_id)
+    except Ticket.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def ticket_report(request):
+    """A grid worker's report form (phone first); the page's script also queues it offline."""
+    form = ReportForm(request.POST or None, request.FILES or None,
+                      initial={"idempotency_key": uuid.uuid4().hex})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket, _created = services.ticket_create(
+                source=Ticket.Source.GRID_WORKER, category=data["category"], urgency=data["urgency"],
+                description=data["description"], address=data["address"], location=data["location"],
+                reporter=request.user, idempotency_key=f"{request.user.pk}:{data['idempotency_key']}",
+                self_handled=data["self_handled"], feedback=data["feedback"], photos=data["photos"],
+            )
+        except DomainInputError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, _("Reported as %(number)s.") % {"number": ticket.number})
+            return redirect("ticket-detail", ticket_id=ticket.pk)
+    return render(request, "incidents/report.html", {"form": form, "report_labels": {
+        "position": _("Position: %(lat)s, %(lng)s"),
+        "noGeolocation": _("The phone did not give a position: drag the pin to the place."),
+        "queued": _("No network: the report is kept on this phone and will be sent when the network is back."),
+        "sending": _("Sending…"),
+        "sent": _("Sent as %(number)s."),
+        "waiting": _("%(count)s report(s) waiting to be sent."),
+    }})
+
+
+@login_required
+def my_reports(request):
+    """The tickets I reported, newest first, with their state."""
+    tickets = ticket_list(user=request.user).filter(reporter=request.user).select_related("category")[:200]
+    return render(request, "incidents/list.html", {"title": _("My reports"), "tickets": tickets})
+
+
+@login_required
+def verification_queue(request):
+    """Handled tickets waiting for my check on site."""
+    tickets = (
+        ticket_list(user=request.user).filter(status=Ticket.Status.HANDLED)
+        .select_related("category", "handling_unit").order_by("due_at")[:200]
+    )
+    tickets = [t for t in tickets if "verify" in allowed_actions(t, request.user)]
+    return render(request, "incidents/list.html", {"title": _("To verify"), "tickets": tickets})
+
+
+@login_required
+def inbox(request):
+    """Open tickets my unit holds: to accept, sign, handle or review."""
+    tickets = (
+        ticket_board(user=request.user).filter(handling_unit_id=request.user.unit_id,
+                                               status__in=Ticket.OPEN_STATUSES)[:200]
+    )
+    return render(request, "incidents/list.html", {"title": _("Inbox"), "tickets": tickets, "show_unit": False})
+
+
+@login_required
+def dispatch_board(request):
+    """The street's board: counts per state, filters, overdue first, and a map of open tickets."""
+    status = request.GET.get("status") or None
+    if status not in Ticket.Status.values:
+        status = None
+    overdue = {"1": True, "0": False}.get(request.GET.get("overdue"))
+    tickets = ticket_board(user=request.user, status=status, overdue=overdue,
+                           category_code=request.GET.get("category") or None)
+    counts = dict(ticket_list(user=request.user).values_list("status").annotate(n=Count("id")).order_by())
+    open_tickets = ticket_list(user=request.user).filter(status__in=Ticket.OPEN_STATUSES)
+    return render(request, "incidents/board.html", {
+        "tickets": tickets[:300],
+        "counts": [(value, label, counts.get(value, 0)) for value, label in Ticket.Status.choices],
+        "status": status, "overdue": request.GET.get("overdue", ""),
+        "overdue_total": open_tickets.filter(overdue_count__gt=0).count(),
+        "map_points": [
+            {"id": t.pk, "number": t.number, "lat": t.location.y, "lng": t.location.x, "status": t.status,
+             "overdue": t.overdue_count > 0, "category": t.category.name}
+            for t in open_tickets.select_related("category").only(
+                "id", "number", "location", "status", "overdue_count", "category__name")[:2000]
+        ],
+        "dispatch_forms": {t.pk: DispatchForm(ticket=t, prefix=f"t{t.pk}") for t in tickets[:300]
+                           if "dispatch" in allowed_actions(t, request.user)},
+    })
+
+
+@login_required
+def ticket_detail(request, ticket_id):
+    """Everything about one ticket: timeline, map, photos, deadline with time left, actions."""
+    ticket = _ticket_or_404(request.user, ticket_id)
+    actions = allowed_actions(ticket, request.user)
+    forms = {}
+    for name in actions:
+        form_class = ACTION_FORMS[name]
+        if form_class is DispatchForm:
+            forms[name] = DispatchForm(ticket=ticket)
+        elif form_class is not None:
+            forms[name] = form_class()
+    left = None
+    if ticket.due_at:
+        left = minutes_left(timezone.now(), ticket.due_at, clock_time=ticket.clock_time)
+    return render(request, "incidents/detail.html", {
+        "ticket": ticket, "actions": actions, "forms": forms, "minutes_left": left,
+        "events": ticket.events.select_related("actor", "unit"), "photos": ticket.photos.all(),
+    })
+
+
+@login_required
+@require_POST
+def ticket_act(request, ticket_id, action):
+    """Take one action from the detail page or the board, then go back there."""
+    if action not in services.ACTION_SERVICES:
+        raise Http404
+    ticket = _ticket_or_404(request.user, ticket_id)
+    form_class = ACTION_FORMS[action]
+    values = {}
+    if form_class is not None:
+        prefix = request.POST.get("prefix") or None
+        form = (form_class(request.POST, ticket=ticket, prefix=prefix) if form_class is DispatchForm
+                else form_class(request.POST, request.FILES))
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return _back(request, ticket)
+        values = form.cleaned_data
+    try:
+        services.ACTION_SERVICES[action](ticket_id=ticket.pk, actor=request.user, **values)
+    except (DomainInputError, DomainConflict, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Done."))
+    return _back(request, ticket)
+
+
+def _back(request, ticket):
+    """Return to the page the action came from (a local path), else the ticket's page."""
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("ticket-detail", ticket_id=ticket.pk)
+
+
+@login_required
+def ticket_photo(request, ticket_id, photo_id, thumbnail=False):
+    """A ticket's photo, for those who may see the ticket (metadata already stripped)."""
+    ticket = _ticket_or_404(request.user, ticket_id)
+    photo = get_object_or_404(ticket.photos, pk=photo_id)
+    file = photo.thumbnail if thumbnail else photo.image
+    return FileResponse(file.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+def notifications(request):
+    """My unit's notifications, newest first; opening the page marks them read."""
+    items = Notification.objects.filter(unit_id=request.user.unit_id).select_related("ticket")[:100]
+    page = render(request, "incidents/notifications.html", {"items": items})
+    Notification.objects.filter(unit_id=request.user.unit_id, read_at__isnull=True).update(read_at=timezone.now())
+    return page
