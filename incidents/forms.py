@@ -27,35 +27,53 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
-class ReportForm(forms.Form):
-    """A grid worker's report, filled on a phone."""
+class PlacedForm(forms.Form):
+    """A form with a place set on a map (hidden WGS-84 lat/lng), checked to lie in a grid."""
 
-    category = forms.ModelChoiceField(
+    lat = forms.FloatField(min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.FloatField(min_value=-180, max_value=180, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if "lat" not in data or "lng" not in data:
+            raise ValidationError(_("Set the place on the map."))
+        data["location"] = wgs84_point(lng=data["lng"], lat=data["lat"])
+        try:
+            grid_locate(data["location"])
+        except PointOutsideGrids:
+            raise ValidationError(POINT_OUTSIDE_GRIDS) from None
+        return data
+
+
+def category_field():
+    return forms.ModelChoiceField(
         Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent"),
         to_field_name="code", label=_("Category"),
     )
+
+
+class ReportForm(PlacedForm):
+    """A grid worker's report, filled on a phone."""
+
+    category = category_field()
     urgency = forms.ChoiceField(choices=Urgency.choices, initial=Urgency.ORDINARY, label=_("Urgency"))
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Description"))
     address = forms.CharField(max_length=200, required=False, label=_("Address"))
-    lat = forms.FloatField(min_value=-90, max_value=90, widget=forms.HiddenInput)
-    lng = forms.FloatField(min_value=-180, max_value=180, widget=forms.HiddenInput)
     photos = MultipleFileField(label=_("Photos"))
     self_handled = forms.BooleanField(required=False, label=_("Handled on the spot"))
     feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
                                label=_("What was done on the spot"))
     idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
-    def clean(self):
-        data = super().clean()
-        if "lat" in data and "lng" in data:
-            data["location"] = wgs84_point(lng=data["lng"], lat=data["lat"])
-            try:
-                grid_locate(data["location"])
-            except PointOutsideGrids:
-                raise ValidationError(POINT_OUTSIDE_GRIDS) from None
-        else:
-            raise ValidationError(_("Set the place on the map."))
-        return data
+
+class CitizenReportForm(PlacedForm):
+    """随手拍: a citizen's report without an account."""
+
+    category = category_field()
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Description"))
+    phone = forms.RegexField(regex=r"^1[3-9]\d{9}$", label=_("Mobile phone"),
+                             error_messages={"invalid": _("Enter an 11-digit mainland mobile number.")})
+    photos = MultipleFileField(label=_("Photos"))
 
 
 class ReasonForm(forms.Form):
@@ -105,3 +123,4 @@ ACTION_FORMS = {
     "handle": HandleForm, "verify": None, "verify_fail": ReasonForm, "close": None, "rate": RateForm,
     "reopen": ReasonForm,
 }
+

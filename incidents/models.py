@@ -308,6 +308,20 @@ class TicketPhoto(models.Model):
         ordering = ["created_at", "id"]
 
 
+class RewardEntry(models.Model):
+    """Points a citizen earned for a valid report (人人拍 rewards), keyed by their phone number."""
+
+    phone = models.CharField(_("phone"), max_length=20, db_index=True)
+    ticket = models.OneToOneField(Ticket, models.PROTECT, related_name="reward", verbose_name=_("work order"))
+    points = models.IntegerField(_("points"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reward entry")
+        verbose_name_plural = _("reward ledger")
+        ordering = ["-created_at"]
+
+
 class RoutingRequest(models.Model):
     """The durable record that a ticket still needs routing; a sweep re-sends lost messages."""
 

@@ -6,6 +6,7 @@ locking, the state check, the permission check and the audit row for all of them
 
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ from govportal.errors import DomainInputError
 from grids.models import Area
 from grids.selectors import PointOutsideGrids, grid_locate
 
-from .models import ChainLevel, RoutingRequest, Ticket, TicketEvent, TicketPhoto, Urgency
+from .models import ChainLevel, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketPhoto, Urgency
 from .photos import photos_attach
 from .workflow import apply_transition
 from .worktime import deadline, minutes_left
@@ -200,9 +201,14 @@ def _clear_due(ticket):
 
 
 def ticket_accept(*, ticket_id, actor):
-    """The unit files the matter (受理) and starts handling it."""
-    return apply_transition(ticket_id, "accept", actor=actor, change=lambda t: _set_due(
-        t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE))
+    """The unit files the matter (受理) and starts handling it; a citizen's valid report earns points."""
+    def change(t):
+        _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE)
+        if t.source == Ticket.Source.CITIZEN and t.reporter_phone:
+            RewardEntry.objects.get_or_create(ticket=t, defaults={
+                "phone": t.reporter_phone, "points": settings.CITIZEN_REPORT_POINTS})
+
+    return apply_transition(ticket_id, "accept", actor=actor, change=change)
 
 
 def ticket_reject(*, ticket_id, actor, reason_code, reason=""):

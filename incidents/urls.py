@@ -14,4 +14,5 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/photos/<int:photo_id>/thumbnail/", views.ticket_photo, {"thumbnail": True},
          name="ticket-photo-thumbnail"),
     path("notifications/", views.notifications, name="notifications"),
+    path("report/", views.citizen_report, name="citizen-report"),
 ]

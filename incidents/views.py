@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404
+from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +16,9 @@ from django.views.decorators.http import require_POST
 from govportal.errors import DomainConflict, DomainInputError
 
 from . import services
-from .forms import ACTION_FORMS, DispatchForm, ReportForm
+from .forms import ACTION_FORMS, CitizenReportForm, DispatchForm, ReportForm
 from .models import Notification, Ticket
+from .ratelimit import rate_limit_hit
 from .selectors import ticket_board, ticket_get, ticket_list
 from .workflow import allowed_actions
 from .worktime import minutes_left
@@ -186,3 +188,31 @@ def notifications(request):
     page = render(request, "incidents/notifications.html", {"items": items})
     Notification.objects.filter(unit_id=request.user.unit_id, read_at__isnull=True).update(read_at=timezone.now())
     return page
+
+
+def citizen_report(request):
+    """随手拍: anyone may report with a phone number; limited per phone and per address."""
+    form = CitizenReportForm(request.POST or None, request.FILES or None)
+    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        limit = settings.CITIZEN_REPORTS_PER_HOUR
+        client = request.META.get("REMOTE_ADDR", "")
+        if rate_limit_hit(f"citizen-ip:{client}", limit=limit) or rate_limit_hit(
+                f"citizen-phone:{data['phone']}", limit=limit):
+            form.add_error(None, _("Too many reports in an hour from this phone or network; try again later."))
+        else:
+            try:
+                ticket, _created = services.ticket_create(
+                    source=Ticket.Source.CITIZEN, category=data["category"], description=data["description"],
+                    location=data["location"], reporter_phone=data["phone"], photos=data["photos"],
+                    idempotency_key=f"citizen:{key[:48]}",
+                )
+            except DomainInputError as error:
+                form.add_error(error.field if error.field in form.fields else None, str(error))
+            else:
+                return render(request, "incidents/citizen_thanks.html", {"ticket": ticket})
+    return render(request, "incidents/citizen_report.html", {"form": form, "idempotency_key": key, "report_labels": {
+        "position": _("Position: %(lat)s, %(lng)s"),
+        "noGeolocation": _("The phone did not give a position: drag the pin to the place."),
+    }})

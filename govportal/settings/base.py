@@ -100,6 +100,10 @@ USE_TZ = True
 # --- Working time for deadlines (domain.md §3): Guangdong government office hours ---
 WORKING_PERIODS = env_list("WORKING_PERIODS", ["08:30-12:00", "14:00-17:30"])
 
+# --- Citizen reports (随手拍): points per valid report, reports per phone/address per hour ---
+CITIZEN_REPORT_POINTS = env_int("CITIZEN_REPORT_POINTS", 10, minimum=0)
+CITIZEN_REPORTS_PER_HOUR = env_int("CITIZEN_REPORTS_PER_HOUR", 5, minimum=1)
+
 # --- Notifications: e-mail through Django's backend, SMS through a gateway class ---
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "govportal@localhost")

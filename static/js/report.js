@@ -10,6 +10,7 @@
   var status = document.getElementById("queue-status");
   var lat = document.getElementById("id_lat"), lng = document.getElementById("id_lng");
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  var offline = Boolean(form.dataset.apiUrl);  // the citizen form posts as a plain form
 
   function fmt(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
@@ -38,8 +39,11 @@
   var selfHandled = document.getElementById("id_self_handled");
   var feedbackRow = document.getElementById("feedback-row");
   function toggleFeedback() { feedbackRow.hidden = !selfHandled.checked; }
-  selfHandled.addEventListener("change", toggleFeedback);
-  toggleFeedback();
+  if (selfHandled) {
+    selfHandled.addEventListener("change", toggleFeedback);
+    toggleFeedback();
+  }
+  if (!offline) { return; }
 
   // --- offline queue in IndexedDB ---
   function openDb() {
