@@ -21,3 +21,5 @@ CELERY_DB_REUSE_MAX = 0
 # Each run counts log-in failures (and anything else cached) under its own prefix.
 CACHES["default"]["KEY_PREFIX"] = f"test-cache-{os.getpid()}"  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# One test database per run, so two runs (a developer's and a helper's) never drop each other's.
+DATABASES["default"]["TEST"] = {"NAME": f"test_govportal_{os.getpid()}"}  # noqa: F405

@@ -74,3 +74,13 @@ def test_lists_and_notifications_render(report, actors, client):
     client.force_login(actors.community_staff)
     page = client.get("/notifications/").content.decode()
     assert "SJ" in page
+
+
+def test_admin_shows_work_orders_read_only_and_edits_the_catalogue(report, actors, client):
+    ticket = report()
+    client.force_login(actors.admin)
+    page = client.get(f"/admin/incidents/ticket/{ticket.pk}/change/")
+    assert page.status_code == 200 and ticket.number in page.content.decode()
+    assert client.post(f"/admin/incidents/ticket/{ticket.pk}/change/", {"status": "closed"}).status_code == 403
+    assert client.get("/admin/incidents/category/").status_code == 200
+    assert client.get("/admin/incidents/workingday/").status_code == 200
