@@ -10,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import HandlingUnit
 
 
+EVENT_IS_IMMUTABLE = _("Work-order events are never changed.")
+EVENT_IS_PERMANENT = _("Work-order events are never deleted.")
+
+
 class Urgency(models.TextChoices):
     URGENT = "urgent", _("Urgent")
     SIMPLE = "simple", _("Simple")
@@ -269,11 +273,11 @@ class TicketEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValidationError(_("Work-order events are never changed."))
+            raise ValidationError(EVENT_IS_IMMUTABLE)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError(_("Work-order events are never deleted."))
+        raise ValidationError(EVENT_IS_PERMANENT)
 
 
 def _photo_path(photo, filename):

@@ -3,11 +3,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import HandlingUnit
 from incidents import services
-from incidents.models import Notification, RoutingRequest, Ticket, TicketEvent
+from incidents.models import EVENT_IS_IMMUTABLE, EVENT_IS_PERMANENT, Notification, RoutingRequest, Ticket, TicketEvent
 from incidents.workflow import TRANSITIONS, TransitionNotAllowed, allowed_actions
 
 from .conftest import WEST_POINT
@@ -221,8 +221,10 @@ def test_catalogue_edits_do_not_move_running_clocks(report, catalogue):
 def test_events_are_immutable(report):
     event = report().events.first()
     event.reason = "changed"
-    with pytest.raises(Exception, match="never changed"):
+    with pytest.raises(ValidationError) as changed:
         event.save()
-    with pytest.raises(Exception, match="never deleted"):
+    assert changed.value.messages == [str(EVENT_IS_IMMUTABLE)]
+    with pytest.raises(ValidationError) as deleted:
         event.delete()
+    assert deleted.value.messages == [str(EVENT_IS_PERMANENT)]
     assert TicketEvent.objects.filter(reason="changed").count() == 0

@@ -1,0 +1,244 @@
+"""The work-order pages in headless Chromium: a grid worker's report on a phone (online and
+offline), then the street's dispatch and the department's sign-for."""
+
+import time
+
+import pytest
+from django.utils import translation
+from playwright.sync_api import expect
+
+from accounts.models import HandlingUnit
+from incidents.models import Ticket
+from incidents.services import ticket_accept
+from tests.factories import TEST_PASSWORD
+from tests.incidents.photos import GPS_LAT, GPS_LNG, jpeg
+
+pytestmark = pytest.mark.browser
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True,
+    "geolocation": {"latitude": GPS_LAT, "longitude": GPS_LNG}, "permissions": ["geolocation"],
+    "locale": "zh-CN",
+}
+API_TICKETS = "/api/tickets/"
+
+
+def zh(text):
+    """`text` as the zh-hans pages show it (the English msgid while it is not translated yet)."""
+    with translation.override("zh-hans"):
+        return str(translation.gettext(text))
+
+
+def zh_label(choice):
+    with translation.override("zh-hans"):
+        return str(choice.label)
+
+
+def log_in(page, live_server, user):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def wait_until(page, condition, timeout=15):
+    """Poll `condition` (e.g. a database query) while letting Playwright run its callbacks."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        page.wait_for_timeout(200)  # not time.sleep: route handlers only run inside Playwright calls
+
+
+@pytest.fixture
+def city(transactional_db, catalogue, actors):
+    """The test city, its actors and the catalogue, committed for the live server's thread."""
+    return actors
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def photo(tmp_path):
+    path = tmp_path / "scene.jpg"
+    path.write_bytes(jpeg().read())
+    return path
+
+
+def fill_report(page, live_server, photo):
+    """Open the report form as the logged-in grid worker and fill it, position from the phone."""
+    page.goto(f"{live_server.url}/tickets/new/")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    expect(page.locator("h1")).to_have_text(zh("Report a matter"))
+    page.wait_for_function(
+        "([lat, lng]) => Math.abs(Number(document.getElementById('id_lat').value) - lat) < 1e-6"
+        " && Math.abs(Number(document.getElementById('id_lng').value) - lng) < 1e-6",
+        arg=[GPS_LAT, GPS_LNG],
+    )
+    expect(page.locator("#position")).not_to_be_empty()
+    assert "乱堆放" in page.locator("#id_category option[value='0102']").inner_text()
+    page.select_option("#id_category", "0102")
+    page.fill("#id_description", "楼道堆放杂物，堵塞消防通道")
+    page.set_input_files("#id_photos", str(photo))
+
+
+def submit(page):
+    page.locator("#report-form button[type=submit]").tap()
+
+
+def queued_drafts(page):
+    return page.evaluate("""() => new Promise((resolve, reject) => {
+        const open = indexedDB.open("govportal-reports", 1);
+        open.onupgradeneeded = () => open.result.createObjectStore("drafts", {keyPath: "key"});
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+            const get = open.result.transaction("drafts").objectStore("drafts").getAll();
+            get.onsuccess = () => { open.result.close();
+                resolve(get.result.map(d => ({key: d.key, photos: d.photos.length, category: d.fields.category}))); };
+            get.onerror = () => reject(get.error);
+        };
+    })""")
+
+
+def test_grid_worker_reports_from_a_phone(city, live_server, phone, photo, tmp_path):
+    page = log_in(phone, live_server, city.grid_worker)
+    fill_report(page, live_server, photo)
+    page.screenshot(path=str(tmp_path / "report-phone.png"), full_page=True)
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith(API_TICKETS)) as sent:
+        submit(page)
+    assert sent.value.headers.get("idempotency-key")
+    page.wait_for_url(f"{live_server.url}/tickets/mine/")
+
+    ticket = Ticket.objects.get()
+    assert ticket.reporter == city.grid_worker
+    assert ticket.source == Ticket.Source.GRID_WORKER
+    assert ticket.category.code == "0102"
+    assert ticket.photos.count() == 1
+    assert abs(ticket.location.y - GPS_LAT) < 1e-6 and abs(ticket.location.x - GPS_LNG) < 1e-6
+    assert ticket.idempotency_key == f"{city.grid_worker.pk}:{sent.value.headers['idempotency-key']}"
+    expect(page.locator("h1")).to_have_text(zh("My reports"))
+    row = page.locator(f"tr[data-ticket='{ticket.number}']")
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("乱堆放")
+    page.screenshot(path=str(tmp_path / "mine-phone.png"), full_page=True)
+
+
+def test_report_kept_offline_is_sent_once_when_back_online(city, live_server, phone, photo, tmp_path):
+    page = log_in(phone, live_server, city.grid_worker)
+    context = page.context
+    fill_report(page, live_server, photo)
+    key = page.input_value("#id_idempotency_key")
+
+    context.set_offline(True)
+    submit(page)
+    expect(page.locator("#queue-status")).to_have_text(
+        zh("No network: the report is kept on this phone and will be sent when the network is back."))
+    page.screenshot(path=str(tmp_path / "offline-phone.png"), full_page=True)
+    assert queued_drafts(page) == [{"key": key, "photos": 1, "category": "0102"}]
+    assert not Ticket.objects.exists()
+
+    # Back online, but the answer to the first send is lost on the way back: the server has the
+    # ticket, the phone still has the draft and sends it again with the same Idempotency-Key.
+    posts = []
+
+    def lose_first_answer(route):
+        response = route.fetch()
+        posts.append((route.request.headers.get("idempotency-key"), response.status))
+        if len(posts) == 1:
+            route.abort("connectionreset")
+        else:
+            route.fulfill(response=response)
+
+    page.route(f"**{API_TICKETS}", lose_first_answer)
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_until(page, lambda: len(posts) == 1)
+    assert posts == [(key, 201)]
+    assert Ticket.objects.count() == 1
+    assert [draft["key"] for draft in queued_drafts(page)] == [key]  # still kept: no answer came
+
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_until(page, lambda: len(posts) == 2)
+    assert posts[1] == (key, 200)  # the same ticket again, nothing new written
+    page.wait_for_function("() => true")
+    wait_until(page, lambda: not queued_drafts(page))
+
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # nothing left to send
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_timeout(300)
+    assert len(posts) == 2
+    ticket = Ticket.objects.get()
+    assert ticket.idempotency_key == f"{city.grid_worker.pk}:{key}"
+    assert ticket.photos.count() == 1
+    assert abs(ticket.location.y - GPS_LAT) < 1e-6 and abs(ticket.location.x - GPS_LNG) < 1e-6
+
+    page.goto(f"{live_server.url}/tickets/mine/")
+    expect(page.locator(f"tr[data-ticket='{ticket.number}']")).to_be_visible()
+    assert page.locator("tbody tr[data-ticket]").count() == 1
+
+
+def test_street_dispatches_and_department_signs_for(city, report, live_server, browser, page, tmp_path):
+    ticket = report("0103")  # 违法建设: the street comes first
+    assert ticket.handling_unit.name == "西街道办事处"
+    ticket_accept(ticket_id=ticket.pk, actor=city.street_coordinator)
+    department = HandlingUnit.objects.get(name="测试区城管局")
+
+    log_in(page, live_server, city.street_coordinator)
+    page.goto(f"{live_server.url}/tickets/board/")
+    expect(page.locator("h1")).to_have_text(zh("Dispatch board"))
+    row = page.locator(f"tr[data-ticket='{ticket.number}']")
+    expect(row).to_contain_text("违法建设")
+    expect(row.locator("td").nth(2)).to_have_text(zh_label(Ticket.Status.ACCEPTED))
+    expect(page.locator("#board-map path.ticket-marker")).to_have_count(1)
+    row.locator("select").select_option(label=department.name)
+    with page.expect_navigation():
+        row.locator("button[type=submit]").click()
+    expect(page.locator(".message.success")).to_have_text(zh("Done."))
+    page.reload()
+    row = page.locator(f"tr[data-ticket='{ticket.number}']")
+    expect(row.locator("td").nth(2)).to_have_text(zh_label(Ticket.Status.DISPATCHED))
+    expect(row.locator("td").nth(3)).to_have_text(department.name)
+    expect(row.locator("select")).to_have_count(0)  # dispatched: nothing more to dispatch here
+    page.screenshot(path=str(tmp_path / "board.png"), full_page=True)
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.DISPATCHED
+    assert ticket.handling_unit == department
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    try:
+        handler = log_in(context.new_page(), live_server, city.department_handler)
+        handler.set_default_timeout(15_000)
+        handler.goto(f"{live_server.url}/tickets/inbox/")
+        expect(handler.locator("h1")).to_have_text(zh("Inbox"))
+        link = handler.locator(f"tr[data-ticket='{ticket.number}'] a", has_text=ticket.number)
+        with handler.expect_navigation():
+            link.click()
+        expect(handler.locator("h1")).to_contain_text(ticket.number)
+        sign = handler.locator("form[data-action=sign] button[type=submit]")
+        expect(sign).to_have_text(zh("Sign for"))
+        with handler.expect_navigation():
+            sign.click()
+        expect(handler.locator(".message.success")).to_have_text(zh("Done."))
+        ticket.refresh_from_db()
+        assert ticket.status == Ticket.Status.SIGNED
+        assert ticket.handler == city.department_handler
+        expect(handler.locator("h1 .badge").first).to_have_text(zh_label(Ticket.Status.SIGNED))
+        events = handler.locator("ol.timeline li")
+        expect(events).to_have_count(5)  # report, route, accept, dispatch, sign
+        signed = events.filter(has_text=zh("Sign for"))
+        expect(signed).to_have_count(1)
+        expect(signed).to_contain_text(str(city.department_handler))
+        expect(signed).to_contain_text(department.name)
+        expect(handler.locator("form[data-action=sign]")).to_have_count(0)
+        handler.screenshot(path=str(tmp_path / "detail.png"), full_page=True)
+    finally:
+        context.close()
