@@ -5,6 +5,7 @@
  * browser comes back online or the page is opened again; the key makes a repeat harmless. */
 (function () {
   "use strict";
+  L.Icon.Default.imagePath = document.body.dataset.leafletImages;  // hashed static names defeat auto-detection
   var form = document.getElementById("report-form");
   var labels = JSON.parse(document.getElementById("report-labels").textContent);
   var status = document.getElementById("queue-status");
