@@ -1,0 +1,36 @@
+import logging
+
+from django.core import mail
+
+from accounts.models import HandlingUnit
+from incidents import services
+from incidents.models import Notification
+from incidents.notifications import notifications_deliver
+
+
+def test_dispatch_notifies_the_department_by_app_email_and_sms(report, actors, caplog):
+    actors.department_handler.email, actors.department_handler.phone = "handler@example.org", "13900001111"
+    actors.department_handler.save()
+    department = HandlingUnit.objects.get(department="urban_management")
+    ticket = report("0103")
+    services.ticket_accept(ticket_id=ticket.pk, actor=actors.street_coordinator)
+    services.ticket_dispatch(ticket_id=ticket.pk, actor=actors.street_coordinator, unit=department)
+    notification = Notification.objects.get(ticket=ticket, kind="dispatch")
+    assert notification.unit == department and notification.delivered_at is None
+
+    with caplog.at_level(logging.INFO, logger="incidents.sms"):
+        assert notifications_deliver(ticket_id=ticket.pk, action="dispatch") == 1
+    assert [m.to for m in mail.outbox] == [["handler@example.org"]]
+    assert ticket.number in mail.outbox[0].subject
+    assert "SMS to 13900001111" in caplog.text
+    assert notifications_deliver(ticket_id=ticket.pk, action="dispatch") == 0  # delivered once only
+    assert len(mail.outbox) == 1
+
+
+def test_the_actor_is_not_notified_of_their_own_action(report, actors):
+    ticket = report()
+    services.ticket_accept(ticket_id=ticket.pk, actor=actors.community_staff)
+    services.ticket_escalate(ticket_id=ticket.pk, actor=actors.community_staff, reason="需要街道协调")
+    kinds = set(Notification.objects.filter(ticket=ticket).values_list("unit", "kind"))
+    assert (actors.street_coordinator.unit_id, "escalate") in kinds
+    assert (actors.community_staff.unit_id, "escalate") not in kinds
