@@ -88,6 +88,10 @@ def inbox(request):
     return render(request, "incidents/list.html", {"title": _("Inbox"), "tickets": tickets, "show_unit": False})
 
 
+# Actions the board offers as one button (the rest need a form: see the ticket's page).
+BOARD_ONE_CLICK = ("accept", "approve_extension", "resume")
+
+
 @login_required
 def dispatch_board(request):
     """The street's board: counts per state, filters, overdue first, and a map of open tickets."""
@@ -99,8 +103,10 @@ def dispatch_board(request):
                            category_code=request.GET.get("category") or None)
     counts = dict(ticket_list(user=request.user).values_list("status").annotate(n=Count("id")).order_by())
     open_tickets = ticket_list(user=request.user).filter(status__in=Ticket.OPEN_STATUSES)
+    shown = list(tickets.select_related("district")[:300])
+    actions = {t.pk: allowed_actions(t, request.user) for t in shown}
     return render(request, "incidents/board.html", {
-        "tickets": tickets[:300],
+        "tickets": shown,
         "counts": [(value, label, counts.get(value, 0)) for value, label in Ticket.Status.choices],
         "status": status, "overdue": request.GET.get("overdue", ""),
         "overdue_total": open_tickets.filter(overdue_count__gt=0).count(),
@@ -110,8 +116,9 @@ def dispatch_board(request):
             for t in open_tickets.select_related("category").only(
                 "id", "number", "location", "status", "overdue_count", "category__name")[:2000]
         ],
-        "dispatch_forms": {t.pk: DispatchForm(ticket=t, prefix=f"t{t.pk}") for t in tickets[:300]
-                           if "dispatch" in allowed_actions(t, request.user)},
+        "dispatch_forms": {t.pk: DispatchForm(ticket=t, prefix=f"t{t.pk}") for t in shown
+                           if "dispatch" in actions[t.pk]},
+        "quick_actions": {t.pk: [a for a in actions[t.pk] if a in BOARD_ONE_CLICK] for t in shown},
     })
 
 

@@ -1,5 +1,6 @@
 import uuid
 
+from incidents import services
 from incidents.models import Ticket
 
 from .photos import jpeg
@@ -84,3 +85,14 @@ def test_admin_shows_work_orders_read_only_and_edits_the_catalogue(report, actor
     assert client.post(f"/admin/incidents/ticket/{ticket.pk}/change/", {"status": "closed"}).status_code == 403
     assert client.get("/admin/incidents/category/").status_code == 200
     assert client.get("/admin/incidents/workingday/").status_code == 200
+
+
+def test_board_offers_one_click_extension_approval(report, actors, client):
+    client.force_login(actors.street_coordinator)
+    ticket2 = report()
+    services.ticket_accept(ticket_id=ticket2.pk, actor=actors.community_staff)
+    services.ticket_request_extension(ticket_id=ticket2.pk, actor=actors.community_staff, minutes=60, reason="等待材料")
+    board = client.get("/tickets/board/").content.decode()
+    assert f'action="/tickets/{ticket2.pk}/act/approve_extension/"' in board
+    client.post(f"/tickets/{ticket2.pk}/act/approve_extension/", {"next": "/tickets/board/"})
+    assert Ticket.objects.get(pk=ticket2.pk).extension_requested_minutes is None
