@@ -23,6 +23,9 @@ SOURCE_BY_ROLE = {
     User.Role.HOTLINE_OPERATOR: Ticket.Source.HOTLINE,
     User.Role.LEADER: Ticket.Source.LEADER,
 }
+# Stored as "<user id>:<key>" in a 64-character column.
+MAX_IDEMPOTENCY_KEY = 48
+KEY_TOO_LONG = _("At most %(limit)d characters.")
 SOURCE_NOT_ALLOWED = _("Your role may not report from this source.")
 
 
@@ -139,7 +142,9 @@ class TicketListCreateApi(APIView):
         source = values.pop("source", default_source)
         if source != default_source and not user.is_superuser:
             raise serializers.ValidationError({"source": [SOURCE_NOT_ALLOWED]})
-        key = request.headers.get("Idempotency-Key", "").strip()[:64] or None
+        key = request.headers.get("Idempotency-Key", "").strip() or None
+        if key and len(key) > MAX_IDEMPOTENCY_KEY:
+            raise serializers.ValidationError({"Idempotency-Key": [KEY_TOO_LONG % {"limit": MAX_IDEMPOTENCY_KEY}]})
         ticket, created = services.ticket_create(
             source=source, reporter=user, idempotency_key=f"{user.pk}:{key}" if key else None, **values
         )

@@ -63,7 +63,7 @@ class ReportForm(PlacedForm):
     self_handled = forms.BooleanField(required=False, label=_("Handled on the spot"))
     feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
                                label=_("What was done on the spot"))
-    idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    idempotency_key = forms.CharField(max_length=48, widget=forms.HiddenInput)
 
 
 class CitizenReportForm(PlacedForm):

@@ -138,7 +138,8 @@ def ticket_detail(request, ticket_id):
     if ticket.due_at:
         left = minutes_left(timezone.now(), ticket.due_at, clock_time=ticket.clock_time)
     return render(request, "incidents/detail.html", {
-        "ticket": ticket, "actions": actions, "forms": forms, "minutes_left": left,
+        "ticket": ticket, "actions": actions, "forms": forms,
+        "time_left": divmod(left, 60) if left is not None else None,
         "events": ticket.events.select_related("actor", "unit"), "photos": ticket.photos.all(),
     })
 

@@ -20,6 +20,10 @@
   // --- map and position ---
   var start = [Number(lat.value) || 23.02, Number(lng.value) || 113.75];
   var map = L.map("report-map").setView(start, 16);
+  if (document.body.dataset.tileUrl) {
+    L.tileLayer(document.body.dataset.tileUrl, { attribution: document.body.dataset.tileAttribution, maxZoom: 19 })
+      .addTo(map);
+  }
   var pin = L.marker(start, { draggable: true }).addTo(map);
   function place(latlng) {
     lat.value = latlng.lat.toFixed(7);
@@ -74,6 +78,7 @@
     return { key: form.elements.idempotency_key.value, fields: fields,
              photos: Array.prototype.slice.call(document.getElementById("id_photos").files) };
   }
+  // Resolves with the server's answer; rejects only when the request never got one (no network).
   function send(draft) {
     var body = new FormData();
     Object.keys(draft.fields).forEach(function (name) { body.append(name, draft.fields[name]); });
@@ -82,8 +87,19 @@
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": csrf, "Idempotency-Key": draft.key, "Accept": "application/json" }
     }).then(function (response) {
-      return response.json().then(function (data) { return { ok: response.ok, status: response.status, data: data }; });
+      var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      var data = isJson ? response.json() : Promise.resolve({ message: response.status + " " + response.statusText });
+      return data.then(function (body) { return { ok: response.ok, status: response.status, data: body }; });
     });
+  }
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function say(text) {
+    status.textContent = text;
+    if (text) { status.scrollIntoView({ block: "center" }); }
   }
   function showFieldErrors(fields) {
     form.querySelectorAll(".errors.js").forEach(function (node) { node.remove(); });
@@ -95,37 +111,47 @@
       input.insertAdjacentElement("afterend", box);
     });
   }
+  var flushing = null;  // one flush at a time: the timer, the online event and page load all ask
   function flushQueue() {
-    return store("readonly", function (drafts) { return drafts.getAll(); }).then(function (queued) {
+    if (flushing) { return flushing; }
+    flushing = store("readonly", function (drafts) { return drafts.getAll(); }).then(function (queued) {
       queued = queued || [];
-      if (queued.length) { status.textContent = fmt(labels.waiting, { count: queued.length }); }
+      if (queued.length) { say(fmt(labels.waiting, { count: queued.length })); }
       return queued.reduce(function (chain, draft) {
         return chain.then(function () {
           return send(draft).then(function (result) {
-            if (result.ok || result.status === 400) {  // delivered, or refused for good: drop it
-              return store("readwrite", function (drafts) { drafts.delete(draft.key); });
+            // Delivered, or refused for good (4xx): drop it. A 5xx keeps it for the next try.
+            if (result.ok || (result.status >= 400 && result.status < 500)) {
+              return store("readwrite", function (drafts) { drafts.delete(draft.key); }).then(function () {
+                if (result.ok) { say(fmt(labels.sent, { number: result.data.number })); }
+              });
             }
           });
         });
       }, Promise.resolve());
-    }).catch(function () { /* still offline */ });
+    }).catch(function () { /* still offline */ }).then(function () { flushing = null; });
+    return flushing;
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var draft = draftFromForm();
-    status.textContent = labels.sending;
+    say(labels.sending);
     send(draft).then(function (result) {
       if (result.ok) {
-        status.textContent = fmt(labels.sent, { number: result.data.number });
+        say(fmt(labels.sent, { number: result.data.number }));
         window.location.href = form.dataset.mineUrl;
       } else {
-        status.textContent = result.data.message || "";
+        say(result.data.message || "");
         showFieldErrors((result.data.extra && result.data.extra.fields) || {});
       }
     }).catch(function () {  // network down: keep the whole draft, photos included
       store("readwrite", function (drafts) { drafts.put(draft); }).then(function () {
-        status.textContent = labels.queued;
+        form.reset();  // the next report on this page is a new draft with a new key
+        form.elements.idempotency_key.value = newKey();
+        place(pin.getLatLng());  // reset() emptied the hidden position
+        toggleFeedback();
+        say(labels.queued);
       });
     });
   });

@@ -111,3 +111,9 @@ def test_list_is_scoped_and_filtered(report, actors, api):
     assert api(actors.street_coordinator).get("/api/v1/tickets/", {"status": "closed"}).json() == []
     assert api(actors.outsider).get(f"/api/v1/tickets/{mine.pk}/").status_code == 403
     assert api(actors.outsider).get("/api/v1/tickets/999999/").status_code == 404
+
+
+def test_an_overlong_idempotency_key_is_refused(catalogue, actors, api):
+    response = api(actors.grid_worker).post("/api/v1/tickets/", NEW, format="json", HTTP_IDEMPOTENCY_KEY="k" * 49)
+    assert response.status_code == 400 and "Idempotency-Key" in response.json()["extra"]["fields"]
+    assert Ticket.objects.count() == 0
