@@ -50,6 +50,7 @@ MARKER = "BENCH-INTAKE"  # description prefix of every ticket this benchmark cre
 USERNAME = "demo_gridworker"  # a grid worker of the first community
 PASSWORD = "Demo-2026!"
 GUNICORN_WORKERS = 4
+GUNICORN_OPTIONS = []  # e.g. ["--worker-class", "gthread", "--threads", "4"] to compare worker classes
 CELERY_CONCURRENCY = 2
 CELERY_QUEUES = "routing,celery,notifications"
 ROUTING_TIMEOUT = 300.0  # seconds to wait for the last ticket to be routed
@@ -298,7 +299,7 @@ def server_env():
 
 def start_gunicorn(port, log):
     command = [str(ROOT / ".venv/bin/gunicorn"), "govportal.wsgi:application", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(GUNICORN_WORKERS)]
+               "--workers", str(GUNICORN_WORKERS), *GUNICORN_OPTIONS]
     return subprocess.Popen(command, cwd=ROOT, env=server_env(), stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -330,6 +331,55 @@ def stop(process):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+# --- CPU accounting (Linux /proc) ----------------------------------------------------------------
+
+
+def _processes():
+    """Return {pid: (ppid, cpu seconds, command line)} of every process."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        found[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks, command)
+    return found
+
+
+def cpu_snapshot(roots, database):
+    """Return {group: cpu seconds}: each root process with its descendants, the database's backends,
+    this process, and the whole machine's busy time (all cores, from /proc/stat)."""
+    processes = _processes()
+    children = {}
+    for pid, (ppid, _, _) in processes.items():
+        children.setdefault(ppid, []).append(pid)
+    snapshot = {}
+    for name, root in roots.items():
+        tree, stack = [], [root]
+        while stack:
+            pid = stack.pop()
+            tree.append(pid)
+            stack.extend(children.get(pid, []))
+        snapshot[name] = {pid: processes[pid][1] for pid in tree if pid in processes}
+    snapshot["postgres"] = {pid: cpu for pid, (_, cpu, command) in processes.items()
+                            if command.startswith("postgres: ") and f" {database} " in command}
+    own = os.times()
+    snapshot["client"] = {0: own.user + own.system}
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    snapshot["machine"] = {0: (sum(values[:8]) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")}
+    return snapshot
+
+
+def cpu_spent(before, after):
+    """Return {group: cpu seconds between the two snapshots} (processes gone since are not counted)."""
+    return {name: sum(cpu - before[name].get(pid, 0.0) for pid, cpu in after[name].items()) for name in after}
 
 
 class Client(threading.Thread):
@@ -376,6 +426,7 @@ class Client(threading.Thread):
 
 def api_run(points):
     """Run the load against gunicorn + a Celery worker; return the measurements."""
+    from django.conf import settings
     from django.db.models import Max, Min
 
     from incidents.models import RoutingRequest, Ticket
@@ -402,6 +453,12 @@ def api_run(points):
             clients = [Client(i, port, token, points, start_at, stop_at) for i in range(CONCURRENCY)]
             for client in clients:
                 client.start()
+            roots = {"gunicorn": server.pid, "celery": worker.pid}
+            database = settings.DATABASES["default"]["NAME"]
+            time.sleep(max(0.0, window_start - time.time()))
+            cpu_before = cpu_snapshot(roots, database)
+            time.sleep(max(0.0, stop_at - time.time()))
+            cpu = cpu_spent(cpu_before, cpu_snapshot(roots, database))
             for client in clients:
                 client.join()
             failed = [client.error for client in clients if client.error is not None]
@@ -428,6 +485,9 @@ def api_run(points):
                 .values_list("routed_at", "ticket__created_at")
             ]
             errors = [r for r in measured if r[2] != 201]
+            routed_in_window = RoutingRequest.objects.filter(
+                routed_at__gte=datetime.fromtimestamp(window_start, timezone.utc),
+                routed_at__lt=datetime.fromtimestamp(stop_at, timezone.utc)).count()
         finally:
             stop(server)
             stop(worker)
@@ -447,6 +507,8 @@ def api_run(points):
         "warm_up_tickets": len(all_ids) - len(ids),
         "reconnects": sum(client.reconnects for client in clients),
         "total_requests": len(records),
+        "cpu": cpu,
+        "routed_in_window": routed_in_window,
     }
 
 
@@ -523,6 +585,24 @@ def main():
     if api["errors"]:
         statuses = sorted({r[2] for r in api["errors"]})
         print(f"\nERRORS: statuses {statuses}, e.g. {api['errors'][0][4]!r}")
+
+    cpu, cores = api["cpu"], len(os.sched_getaffinity(0))
+    capacity = cores * DURATION
+    rest = cpu["machine"] - sum(cpu[name] for name in ("gunicorn", "celery", "postgres", "client"))
+    print(f"\nCPU in the measured window ({cores} cores × {DURATION:g} s = {capacity:g} core-seconds):\n")
+    print("| process | core-seconds | share of the machine | CPU ms per unit |")
+    print("|---|--:|--:|--:|")
+    rows = [
+        (f"gunicorn (master + {GUNICORN_WORKERS} workers)", cpu["gunicorn"], api["requests"], "request"),
+        (f"Celery worker ({CELERY_CONCURRENCY} processes)", cpu["celery"], api["routed_in_window"], "ticket routed"),
+        (f"PostgreSQL backends of {database}", cpu["postgres"], api["requests"], "request"),
+        (f"benchmark client ({CONCURRENCY} threads)", cpu["client"], api["requests"], "request"),
+        ("everything else (Redis, PostgreSQL background, other work)", rest, None, None),
+        ("machine, busy", cpu["machine"], None, None),
+    ]
+    for label, seconds, units, unit in rows:
+        per = f"{1e3 * seconds / units:.1f} per {unit}" if units else ""
+        print(f"| {label} | {seconds:.1f} | {100 * seconds / capacity:.0f} % | {per} |")
 
     in_process = locate.stats(found["in_process"])
     print("\nprofile (in-process, one client, no socket):\n")

@@ -1,0 +1,81 @@
+"""Every action of the table, from every state and by every role: allowed exactly where the table says."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from incidents.models import Ticket
+from incidents.workflow import TRANSITIONS, TransitionNotAllowed, apply_transition, check_actor
+
+PERSON_ACTIONS = [name for name, t in TRANSITIONS.items() if t.party != "system"]
+
+
+@pytest.fixture
+def ticket(report):
+    return report()
+
+
+@pytest.mark.parametrize("action", PERSON_ACTIONS)
+def test_action_is_refused_from_every_state_outside_its_sources(ticket, actors, action):
+    for status in set(Ticket.Status.values) - set(TRANSITIONS[action].sources):
+        Ticket.objects.filter(pk=ticket.pk).update(status=status)  # test set-up only
+        with pytest.raises(TransitionNotAllowed):
+            apply_transition(ticket.pk, action, actor=actors.admin)
+    assert ticket.events.count() == 2  # report and route: nothing else was written
+
+
+@pytest.mark.parametrize("action", PERSON_ACTIONS)
+def test_action_passes_the_state_check_from_each_of_its_sources(ticket, actors, action):
+    for status in TRANSITIONS[action].sources:
+        Ticket.objects.filter(pk=ticket.pk).update(status=status, status_before_suspension="accepted")
+        moved = apply_transition(ticket.pk, action, actor=actors.admin)
+        target = TRANSITIONS[action].target
+        expected = {None: status, "previous": "accepted"}.get(target, target)
+        assert moved.status == expected
+
+
+def roles_allowed(ticket, actors, action):
+    allowed = set()
+    for role in ("grid_worker", "community_staff", "street_coordinator", "department_handler", "leader", "outsider"):
+        user = getattr(actors, role)
+        try:
+            check_actor(ticket, user, TRANSITIONS[action])
+        except PermissionDenied:
+            continue
+        allowed.add(role)
+    return allowed
+
+
+# Who may act on a ticket that the west community holds, reported by the west grid worker.
+EXPECTED_WHEN_COMMUNITY_HOLDS = {
+    "accept": {"community_staff"}, "reject": {"community_staff"}, "dispatch": {"street_coordinator"},
+    "sign": {"community_staff"}, "start": {"community_staff"}, "return": set(),
+    "escalate": {"community_staff"}, "request_extension": {"community_staff"},
+    "approve_extension": {"street_coordinator"}, "deny_extension": {"street_coordinator"},
+    "suspend": {"street_coordinator"}, "resume": {"street_coordinator"}, "handle": {"community_staff"},
+    "verify": {"grid_worker", "community_staff"}, "verify_fail": {"grid_worker", "community_staff"},
+    "close": {"grid_worker", "community_staff"}, "rate": {"grid_worker", "community_staff"},
+    "reopen": {"grid_worker", "community_staff"},
+}
+
+
+@pytest.mark.parametrize("action", PERSON_ACTIONS)
+def test_each_role_is_allowed_or_refused_as_the_table_says(ticket, actors, action):
+    assert roles_allowed(ticket, actors, action) == EXPECTED_WHEN_COMMUNITY_HOLDS[action]
+
+
+def test_the_department_holds_after_dispatch(ticket, actors):
+    from accounts.models import HandlingUnit
+
+    Ticket.objects.filter(pk=ticket.pk).update(
+        handling_unit=HandlingUnit.objects.get(department="urban_management"))
+    ticket.refresh_from_db()
+    assert roles_allowed(ticket, actors, "return") == {"department_handler"}
+    assert roles_allowed(ticket, actors, "sign") == {"department_handler"}
+    assert "outsider" not in roles_allowed(ticket, actors, "dispatch")
+
+
+def test_system_actions_are_never_open_to_people(ticket, actors):
+    for name, transition in TRANSITIONS.items():
+        if transition.party == "system":
+            with pytest.raises(PermissionDenied):
+                check_actor(ticket, actors.admin, transition)
