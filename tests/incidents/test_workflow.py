@@ -228,3 +228,13 @@ def test_events_are_immutable(report):
         event.delete()
     assert deleted.value.messages == [str(EVENT_IS_PERMANENT)]
     assert TicketEvent.objects.filter(reason="changed").count() == 0
+
+
+def test_deadlines_of_a_ticket_reported_before_national_day_skip_the_holiday(report, actors):
+    with time_machine.travel(datetime(2026, 9, 30, 16, 30, tzinfo=CST), tick=False):
+        ticket = report()  # accept within 2 working hours: 1 h on 30 Sep, then 1–7 Oct are holidays
+    assert ticket.due_at == datetime(2026, 10, 8, 9, 30, tzinfo=CST)
+    with time_machine.travel(datetime(2026, 10, 9, 10, 0, tzinfo=CST), tick=False):
+        ticket = services.ticket_accept(ticket_id=ticket.pk, actor=actors.community_staff)
+    # 3 working days from Friday 9 Oct 10:00 count the make-up Saturday 10 Oct and skip Sunday.
+    assert ticket.due_at == datetime(2026, 10, 13, 10, 0, tzinfo=CST)
