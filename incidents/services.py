@@ -102,7 +102,8 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
             )
             photos_attach(ticket=ticket, uploads=list(photos), stage=TicketPhoto.Stage.REPORT, user=reporter)
             TicketEvent.objects.create(ticket=ticket, action="report", to_status=ticket.status, actor=reporter)
-            RoutingRequest.objects.create(ticket=ticket)
+            # Marked as sent now: if the message is lost, the resend sweep finds it a minute later.
+            RoutingRequest.objects.create(ticket=ticket, enqueued_at=timezone.now())
             transaction.on_commit(lambda: enqueue_routing([ticket.pk]))
     except IntegrityError:
         if idempotency_key:  # a concurrent retry with the same key won the race
@@ -115,14 +116,11 @@ def enqueue_routing(ticket_ids):
     """Send routing messages; a broker outage is tolerated (the pending rows remain)."""
     from .tasks import route_ticket
 
-    now = timezone.now()
     for ticket_id in ticket_ids:
         try:
             route_ticket.delay(ticket_id)
         except Exception as exc:  # noqa: BLE001 - broker down: resend_pending_routing retries
             logger.warning("Routing of ticket %s not enqueued (%s); it stays pending", ticket_id, exc)
-            continue
-        RoutingRequest.objects.filter(pk=ticket_id).update(enqueued_at=now)
 
 
 def first_unit(ticket, location):

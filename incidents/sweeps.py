@@ -101,6 +101,6 @@ def pending_routing_resend(*, now=None, limit=1000):
         .values_list("pk", flat=True)[:limit]
     )
     if ids:
-        RoutingRequest.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1)
+        RoutingRequest.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1, enqueued_at=now)
         enqueue_routing(ids)
     return len(ids)
