@@ -123,7 +123,7 @@ def cleanup():
 
 
 def first_street_grids():
-    """Return (street code, [(grid code, MultiPolygon)]) of the street of USERNAME's grid."""
+    """Return (street Area, [(grid code, MultiPolygon)]): the street of USERNAME's grid and its grids."""
     from grids.models import Area, GridMember
 
     grid = GridMember.objects.select_related("grid").get(user__username=USERNAME).grid
@@ -201,17 +201,10 @@ def raw_baseline(street):
 
 
 def short_sql(sql):
-    """Return a one-line summary of a statement: its verb and main table."""
-    sql = " ".join(sql.split())
-    match = re.match(r'(SELECT|INSERT INTO|UPDATE|DELETE FROM|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK|BEGIN|COMMIT)'
-                     r'(?:.*? FROM)? "?(\w+)"?', sql)
-    if sql.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-        return sql.split()[0]
-    if match is None:
-        return sql[:60]
-    verb = match.group(1)
-    table = re.search(r'(?:FROM|INTO|UPDATE) "?(\w+)"?', sql)
-    return f"{verb.split()[0]} {table.group(1) if table else ''}".strip()
+    """Return a statement's verb and first table, e.g. 'INSERT incidents_ticket'."""
+    verb = sql.split(None, 1)[0].upper()
+    table = re.search(r'\b(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', sql, re.IGNORECASE)
+    return f"{verb} {table.group(1)}" if table and verb not in ("BEGIN", "COMMIT") else verb
 
 
 def profile(points):
@@ -283,7 +276,7 @@ def profile(points):
 
 
 def grouped(names):
-    """Return 'n × name' for runs of equal names, in first-seen order."""
+    """Return the names joined, equal ones counted ('2 × SELECT incidents_ticket'), in first-seen order."""
     counts = {}
     for name in names:
         counts[name] = counts.get(name, 0) + 1
@@ -382,7 +375,7 @@ def cpu_spent(before, after):
     return {name: sum(cpu - before[name].get(pid, 0.0) for pid, cpu in after[name].items()) for name in after}
 
 
-class Client(threading.Thread):
+class LoadClient(threading.Thread):
     """One client: POSTs tickets on its own connection until `stop_at`; records each request."""
 
     def __init__(self, index, port, token, points, start_at, stop_at):
@@ -390,7 +383,7 @@ class Client(threading.Thread):
         self.index, self.port, self.points = index, port, points
         self.headers = {"Authorization": f"Token {token}", "Host": "127.0.0.1", "Content-Type": "application/json"}
         self.start_at, self.stop_at = start_at, stop_at
-        self.records = []  # (started at, latency ns, status, ticket id or None)
+        self.records = []  # (started at, latency ns, status, ticket id or None, body of a failure)
         self.reconnects = 0
         self.error = None
 
@@ -450,7 +443,7 @@ def api_run(points):
 
             start_at = time.time() + 0.5
             window_start, stop_at = start_at + WARM_UP, start_at + WARM_UP + DURATION
-            clients = [Client(i, port, token, points, start_at, stop_at) for i in range(CONCURRENCY)]
+            clients = [LoadClient(i, port, token, points, start_at, stop_at) for i in range(CONCURRENCY)]
             for client in clients:
                 client.start()
             roots = {"gunicorn": server.pid, "celery": worker.pid}
@@ -545,7 +538,8 @@ def main():
     print(f"- raw: pgbench -n -c {CONCURRENCY} -j {CONCURRENCY} -T {DURATION:g}, one INSERT of a ticket-like row per "
           "transaction into a scratch table (incidents_ticket's main columns, a PostGIS point, primary key and "
           "unique number; no foreign keys), dropped afterwards")
-    print(f"- API: gunicorn --workers {GUNICORN_WORKERS} (sync), Celery worker --concurrency {CELERY_CONCURRENCY} "
+    gunicorn = " ".join(["--workers", str(GUNICORN_WORKERS), *(GUNICORN_OPTIONS or ["(sync worker class)"])])
+    print(f"- API: gunicorn {gunicorn}, Celery worker --concurrency {CELERY_CONCURRENCY} "
           f"--pool prefork -Q {CELERY_QUEUES}; {CONCURRENCY} client threads, one http.client connection each, "
           f"{WARM_UP:g} s warm-up ({api['warm_up_tickets']} tickets) then {DURATION:g} s measured; "
           f"{api['reconnects']} of {api['total_requests']} requests opened a new connection (the server closed "
@@ -560,7 +554,7 @@ def main():
     print("| measurement | value |")
     print("|---|--:|")
     print(f"| raw INSERT, pgbench ({CONCURRENCY} clients) | {raw['tps']:,.0f} rows/s "
-          f"(mean latency {raw['latency_ms']:.2f} ms) |")
+          f"({raw['rows']:,} rows, mean latency {raw['latency_ms']:.2f} ms) |")
     print(f"| API POST /api/v1/tickets/ ({CONCURRENCY} clients), requests | {api['request_rate']:,.1f} req/s |")
     print(f"| API tickets/s including routing | {rate:,.1f} tickets/s |" if rate else
           f"| API tickets/s including routing | n/a: {api['unrouted']} tickets not routed after "
@@ -606,8 +600,9 @@ def main():
 
     in_process = locate.stats(found["in_process"])
     print("\nprofile (in-process, one client, no socket):\n")
-    print(f"- one POST: {len(found['post_queries'])} queries: {grouped(found['post_queries'])}")
-    print(f"- its routing task (ticket_route): {len(found['route_queries'])} queries, {found['route_ms']:.1f} ms: "
+    print(f"- one POST: {len(found['post_queries'])} round trips to PostgreSQL (BEGIN and COMMIT included): "
+          f"{grouped(found['post_queries'])}")
+    print(f"- its routing task (ticket_route): {len(found['route_queries'])} round trips, {found['route_ms']:.1f} ms: "
           f"{grouped(found['route_queries'])}")
     print(f"- POST through django.test.Client, {PROFILE_REPEATS} sequential: p50 {in_process['p50']:.1f} ms, "
           f"p95 {in_process['p95']:.1f} ms")
