@@ -1,4 +1,11 @@
-"""E-mail and SMS copies of in-app notifications (the in-app rows are written by the workflow)."""
+"""E-mail and SMS copies of in-app notifications (the in-app rows are written by the workflow).
+
+Each undelivered Notification row is claimed with SKIP LOCKED, sent to the active staff of its
+unit who have an e-mail address or phone, and marked delivered in the same transaction, so a
+row is delivered once even when the per-action task and the minute sweep meet.
+"""
+
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -12,36 +19,47 @@ from .models import Notification
 from .sms import sms_gateway
 
 
-def notification_text(ticket, kind):
+def notification_text(notification):
     """Return the one-line text of a notification."""
+    ticket = notification.ticket
     return _("Work order %(number)s: %(action)s — %(category)s, %(address)s") % {
-        "number": ticket.number, "action": kind, "category": ticket.category.name,
+        "number": ticket.number, "action": notification.kind, "category": ticket.category.name,
         "address": ticket.address or ticket.area_code,
     }
 
 
 def notifications_deliver(*, ticket_id, action):
-    """Send e-mail and SMS for the undelivered notifications of one action; return how many."""
+    """Deliver the undelivered notifications of one action on one ticket; return how many."""
+    return _deliver(Notification.objects.filter(ticket_id=ticket_id, kind=action))
+
+
+def notifications_deliver_pending(*, limit=500):
+    """Deliver up to `limit` undelivered notifications of any kind (those of the escalation sweep)."""
+    return _deliver(Notification.objects.order_by("created_at"), limit=limit)
+
+
+def _deliver(notifications, limit=None):
     with transaction.atomic():
-        pending = list(
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(ticket_id=ticket_id, kind=action, delivered_at__isnull=True)
+        pending = (
+            notifications.select_for_update(skip_locked=True, of=("self",))
+            .filter(delivered_at__isnull=True, unit__isnull=False)
             .select_related("ticket__category")
         )
+        pending = list(pending[:limit] if limit else pending)
         if not pending:
             return 0
-        recipients = User.objects.filter(is_active=True).filter(
-            unit_id__in=[n.unit_id for n in pending if n.unit_id]
-        )
-        ticket = pending[0].ticket
-        text = notification_text(ticket, action)
-        send_mass_mail(
-            [(text, text, settings.DEFAULT_FROM_EMAIL, [user.email]) for user in recipients if user.email],
-            fail_silently=False,
-        )
-        gateway = sms_gateway()
-        for user in recipients:
+        by_unit = defaultdict(list)
+        for notification in pending:
+            by_unit[notification.unit_id].append(notification_text(notification))
+        messages, gateway = [], sms_gateway()
+        for user in User.objects.filter(is_active=True, unit_id__in=by_unit):
+            text = "\n".join(by_unit[user.unit_id])
+            subject = by_unit[user.unit_id][0] if len(by_unit[user.unit_id]) == 1 else _(
+                "%(count)d work-order notifications") % {"count": len(by_unit[user.unit_id])}
+            if user.email:
+                messages.append((subject, text, settings.DEFAULT_FROM_EMAIL, [user.email]))
             if user.phone:
-                gateway.send(user.phone, text)
+                gateway.send(user.phone, subject)
+        send_mass_mail(messages, fail_silently=False)
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(delivered_at=timezone.now())
     return len(pending)

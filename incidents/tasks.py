@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services, sweeps
+from . import notifications, services, sweeps
 
 
 @shared_task(acks_late=True)
@@ -26,6 +26,10 @@ def escalate_overdue():
 @shared_task
 def deliver_notifications(ticket_id, action):
     """Send the e-mail and SMS copies of a ticket's new in-app notifications."""
-    from .notifications import notifications_deliver
+    return notifications.notifications_deliver(ticket_id=ticket_id, action=action)
 
-    return notifications_deliver(ticket_id=ticket_id, action=action)
+
+@shared_task
+def deliver_pending_notifications():
+    """Send what is still undelivered, e.g. the notices of the escalation sweep."""
+    return notifications.notifications_deliver_pending()

@@ -152,10 +152,12 @@ CELERY_TASK_ROUTES = {
     "incidents.tasks.resend_pending_routing": {"queue": "routing"},
     "incidents.tasks.escalate_overdue": {"queue": "sweeps"},
     "incidents.tasks.deliver_notifications": {"queue": "notifications"},
+    "incidents.tasks.deliver_pending_notifications": {"queue": "notifications"},
 }
 CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-work-orders": {"task": "incidents.tasks.escalate_overdue", "schedule": 60.0},
     "resend-pending-routing": {"task": "incidents.tasks.resend_pending_routing", "schedule": 60.0},
+    "deliver-pending-notifications": {"task": "incidents.tasks.deliver_pending_notifications", "schedule": 60.0},
     "refresh-area-statistics": {
         "task": "grids.tasks.refresh_area_statistics",
         "schedule": crontab(minute=15, hour=2),

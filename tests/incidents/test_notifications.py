@@ -34,3 +34,23 @@ def test_the_actor_is_not_notified_of_their_own_action(report, actors):
     kinds = set(Notification.objects.filter(ticket=ticket).values_list("unit", "kind"))
     assert (actors.street_coordinator.unit_id, "escalate") in kinds
     assert (actors.community_staff.unit_id, "escalate") not in kinds
+
+
+def test_escalation_sweep_notices_are_delivered_by_the_pending_sweep(report, actors):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from incidents.notifications import notifications_deliver_pending
+    from incidents.sweeps import overdue_escalate
+
+    actors.street_coordinator.email = "street@example.org"
+    actors.street_coordinator.save()
+    ticket = report()
+    Notification.objects.update(delivered_at=timezone.now())  # the routing notice is out already
+    overdue_escalate(now=timezone.now() + timedelta(days=3))
+    assert Notification.objects.filter(ticket=ticket, delivered_at__isnull=True).count() == 2
+    assert notifications_deliver_pending() == 2
+    assert [m.to for m in mail.outbox] == [["street@example.org"]]
+    assert ticket.number in mail.outbox[0].body
+    assert notifications_deliver_pending() == 0
