@@ -173,7 +173,7 @@ class Ticket(models.Model):
         Status.RETURNED, Status.SUSPENDED, Status.HANDLED, Status.VERIFIED,
     )
 
-    number = models.CharField(_("number"), max_length=20, unique=True)
+    number = models.CharField(_("number"), max_length=20)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     category = models.ForeignKey(Category, models.PROTECT, related_name="tickets", verbose_name=_("category"))
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ORDINARY)
@@ -191,14 +191,16 @@ class Ticket(models.Model):
                                  verbose_name=_("district"))
     area_code = models.CharField(_("grid code"), max_length=15, blank=True)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-                                 related_name="reported_tickets", verbose_name=_("reporter"))
+                                 related_name="reported_tickets", verbose_name=_("reporter"),
+                                 db_index=False)  # ticket_reporter_idx leads with it
     reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
-    idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True)
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REPORTED)
     status_before_suspension = models.CharField(max_length=12, choices=Status.choices, blank=True)
     handling_unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, null=True, blank=True,
-                                      related_name="tickets", verbose_name=_("handling unit"))
+                                      related_name="tickets", verbose_name=_("handling unit"),
+                                      db_index=False)  # ticket_unit_status_idx leads with it
     dispatcher_unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, null=True, blank=True,
                                         related_name="dispatched_tickets", verbose_name=_("dispatching unit"))
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
@@ -235,6 +237,9 @@ class Ticket(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(due_at__isnull=True) | ~Q(due_kind=""), name="ticket_due_has_kind"),
+            # Constraints rather than unique=True: no extra LIKE index on a table every sweep rewrites.
+            models.UniqueConstraint(fields=["number"], name="ticket_number_unique"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="ticket_idempotency_key_unique"),
         ]
 
     def __str__(self):
