@@ -20,7 +20,7 @@ def resend_pending_routing():
 @shared_task
 def escalate_overdue():
     """Mark overdue tickets and move them one level up the chain, exactly once each."""
-    return sweeps.overdue_escalate()
+    return sweeps.overdue_escalate_parallel()
 
 
 @shared_task

@@ -101,6 +101,9 @@ USE_TZ = True
 # --- Working time for deadlines (domain.md §3): Guangdong government office hours ---
 WORKING_PERIODS = env_list("WORKING_PERIODS", ["08:30-12:00", "14:00-17:30"])
 
+# Concurrent escalation sweepers (threads, each with its own database connection).
+SWEEP_WORKERS = env_int("SWEEP_WORKERS", 2, minimum=1)
+
 # --- Citizen reports (随手拍): points per valid report, reports per phone/address per hour ---
 CITIZEN_REPORT_POINTS = env_int("CITIZEN_REPORT_POINTS", 10, minimum=0)
 CITIZEN_REPORTS_PER_HOUR = env_int("CITIZEN_REPORTS_PER_HOUR", 5, minimum=1)

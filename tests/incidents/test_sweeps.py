@@ -95,3 +95,19 @@ def test_pending_routing_is_resent_after_a_minute(catalogue, actors):
     assert pending_routing_resend(now=MONDAY_9AM + timedelta(seconds=30)) == 0
     assert pending_routing_resend(now=MONDAY_9AM + timedelta(minutes=2)) == 1
     assert RoutingRequest.objects.get(pk=ticket.pk).attempts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_sweep_escalates_each_ticket_once(tree, actors, catalogue):
+    from incidents.sweeps import overdue_escalate_parallel
+
+    from .conftest import WEST_POINT
+
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        for _ in range(30):
+            ticket, _ = services.ticket_create(source=Ticket.Source.GRID_WORKER, category=catalogue["0102"],
+                                               description="杂物", location=WEST_POINT, reporter=actors.grid_worker)
+            services.ticket_route(ticket_id=ticket.pk)
+    result = overdue_escalate_parallel(now=MONDAY_9AM + timedelta(hours=3), workers=3)
+    assert result == {"escalated": 30, "marked_overdue": 0}
+    assert TicketEvent.objects.filter(action="overdue_escalate").count() == 30
