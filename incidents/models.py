@@ -180,15 +180,17 @@ class Ticket(models.Model):
     description = models.TextField(_("description"))
     address = models.CharField(_("address"), max_length=200, blank=True)
     location = models.PointField(_("location"), srid=4326)
-    # Stored at routing so that scoping and dashboards never join through the area tree.
+    # Stored at routing so that scoping and dashboards never join through the area tree. Not
+    # indexed: queries select by `area_code` prefix (ticket_area_code_idx covers every level), and
+    # each extra index is rewritten for every escalated ticket (docs/benchmarks.md).
     grid = models.ForeignKey("grids.Area", models.PROTECT, null=True, blank=True, related_name="+",
-                             verbose_name=_("grid"))
+                             verbose_name=_("grid"), db_index=False)
     community = models.ForeignKey("grids.Area", models.PROTECT, null=True, blank=True, related_name="+",
-                                  verbose_name=_("community"))
+                                  verbose_name=_("community"), db_index=False)
     street = models.ForeignKey("grids.Area", models.PROTECT, null=True, blank=True, related_name="+",
-                               verbose_name=_("street"))
+                               verbose_name=_("street"), db_index=False)
     district = models.ForeignKey("grids.Area", models.PROTECT, null=True, blank=True, related_name="+",
-                                 verbose_name=_("district"))
+                                 verbose_name=_("district"), db_index=False)
     area_code = models.CharField(_("grid code"), max_length=15, blank=True)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                  related_name="reported_tickets", verbose_name=_("reporter"),
