@@ -75,3 +75,20 @@ def env_redis_url(name="REDIS_URL"):
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"{name} must be a redis:// URL, got {url!r}.")
     return url
+
+
+def env_periods(name, default):
+    """Return a list of "HH:MM-HH:MM" periods, each starting before it ends, in order."""
+    periods = env_list(name, default)
+    previous_end = ""
+    for period in periods:
+        start, _, end = period.partition("-")
+        if not (_is_hhmm(start) and _is_hhmm(end) and previous_end <= start < end):
+            raise ImproperlyConfigured(f"{name}: {period!r} is not an HH:MM-HH:MM period after the previous one.")
+        previous_end = end
+    return periods
+
+
+def _is_hhmm(text):
+    hours, _, minutes = text.partition(":")
+    return len(text) == 5 and hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60

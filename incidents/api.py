@@ -228,7 +228,17 @@ ACTION_INPUTS = {
 class TicketActionApi(APIView):
     """Take one workflow action: 400 bad input, 403 not yours, 409 not allowed in this state."""
 
-    @extend_schema(request=ReasonCodeInput, responses={200: TicketOutputSerializer, 400: None, 403: None, 409: None})
+    @extend_schema(
+        operation_id="v1_tickets_action",
+        request=ReasonCodeInput,
+        responses={200: TicketOutputSerializer, 400: None, 403: None, 409: None},
+        description=(
+            "`action`: accept, reject (reason_code, reason), dispatch (unit code), sign, start, return "
+            "(reason_code, reason), escalate (reason), request-extension (minutes, reason), approve-extension, "
+            "deny-extension (reason), suspend (reason), resume, handle (feedback, photos), verify, verify-fail "
+            "(reason), close, rate (satisfaction), reopen (reason)."
+        ),
+    )
     def post(self, request, ticket_id, action):
         action = action.replace("-", "_")
         if action not in services.ACTION_SERVICES:

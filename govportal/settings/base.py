@@ -5,7 +5,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from govportal.env import env_bool, env_database, env_int, env_list, env_redis_url, env_str
+from govportal.env import env_bool, env_database, env_int, env_list, env_periods, env_redis_url, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -99,7 +99,7 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Working time for deadlines (domain.md §3): Guangdong government office hours ---
-WORKING_PERIODS = env_list("WORKING_PERIODS", ["08:30-12:00", "14:00-17:30"])
+WORKING_PERIODS = env_periods("WORKING_PERIODS", ["08:30-12:00", "14:00-17:30"])
 
 # Concurrent escalation sweepers (threads, each with its own database connection).
 SWEEP_WORKERS = env_int("SWEEP_WORKERS", 2, minimum=1)
@@ -187,6 +187,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"UrgencyEnum": "incidents.models.Urgency"},
 }
 
 # --- Maps: no external tiles by default (no internet); a tile URL may be configured ---

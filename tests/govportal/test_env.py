@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from govportal.env import env_bool, env_database, env_int, env_list, env_redis_url, env_str
+from govportal.env import env_bool, env_database, env_int, env_list, env_periods, env_redis_url, env_str
 
 
 def test_required_variable_missing_is_an_error(monkeypatch):
@@ -40,3 +40,15 @@ def test_database_url_selects_postgis(monkeypatch):
     config = env_database("GOVPORTAL_TEST_VAR")
     assert config["ENGINE"] == "django.contrib.gis.db.backends.postgis"
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 5433, "gov")
+
+
+@pytest.mark.parametrize("raw", ["08:30-12:00,11:00-17:30", "8:30-12:00", "12:00-08:30", "08:30-25:00", "morning"])
+def test_bad_working_periods_stop_start_up(monkeypatch, raw):
+    monkeypatch.setenv("GOVPORTAL_TEST_VAR", raw)
+    with pytest.raises(ImproperlyConfigured, match="GOVPORTAL_TEST_VAR"):
+        env_periods("GOVPORTAL_TEST_VAR", [])
+
+
+def test_working_periods(monkeypatch):
+    monkeypatch.setenv("GOVPORTAL_TEST_VAR", "09:00-12:00, 13:30-18:00")
+    assert env_periods("GOVPORTAL_TEST_VAR", []) == ["09:00-12:00", "13:30-18:00"]
