@@ -258,25 +258,23 @@ def ticket_return(*, ticket_id, actor, reason_code, reason=""):
         t.handling_unit, t.handler = t.dispatcher_unit, None
         _set_due(t, timezone.now(), t.sign_minutes, Ticket.DueKind.REVIEW)
 
-    ticket = Ticket.objects.only("dispatcher_unit_id").get(pk=ticket_id)
     return apply_transition(ticket_id, "return", actor=actor, reason_code=reason_code, reason=reason,
-                            change=change, notify=[ticket.dispatcher_unit_id])
+                            change=change, notify=lambda t: [t.dispatcher_unit_id])
 
 
 def ticket_escalate(*, ticket_id, actor, reason):
     """The unit blows the whistle (吹哨): the matter goes to its superior unit, which must come."""
     _require_reason(reason)
-    holder = Ticket.objects.select_related("handling_unit").get(pk=ticket_id).handling_unit
-    superior = holder.superior if holder else None
-    if superior is None:
-        raise WorkflowInputError(NO_SUPERIOR)
 
     def change(t):
-        t.handling_unit, t.handler = superior, None
+        superior_id = t.handling_unit.superior_id if t.handling_unit_id else None
+        if superior_id is None:
+            raise WorkflowInputError(NO_SUPERIOR)
+        t.handling_unit_id, t.handler = superior_id, None
         _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE)
 
     return apply_transition(ticket_id, "escalate", actor=actor, reason=reason, change=change,
-                            notify=[superior.pk])
+                            notify=lambda t: [t.handling_unit_id])
 
 
 def ticket_request_extension(*, ticket_id, actor, minutes, reason):
@@ -288,9 +286,8 @@ def ticket_request_extension(*, ticket_id, actor, minutes, reason):
     def change(t):
         t.extension_requested_minutes = minutes
 
-    ticket = Ticket.objects.only("dispatcher_unit_id").get(pk=ticket_id)
     return apply_transition(ticket_id, "request_extension", actor=actor, reason=reason, change=change,
-                            notify=[ticket.dispatcher_unit_id])
+                            notify=lambda t: [t.dispatcher_unit_id])
 
 
 def ticket_approve_extension(*, ticket_id, actor):
@@ -302,8 +299,8 @@ def ticket_approve_extension(*, ticket_id, actor):
         t.due_kind = t.due_kind or Ticket.DueKind.HANDLE
         t.extension_requested_minutes = None
 
-    holder = Ticket.objects.only("handling_unit_id").get(pk=ticket_id).handling_unit_id
-    return apply_transition(ticket_id, "approve_extension", actor=actor, change=change, notify=[holder])
+    return apply_transition(ticket_id, "approve_extension", actor=actor, change=change,
+                            notify=lambda t: [t.handling_unit_id])
 
 
 def ticket_deny_extension(*, ticket_id, actor, reason):
@@ -315,9 +312,8 @@ def ticket_deny_extension(*, ticket_id, actor, reason):
             raise WorkflowInputError(NO_EXTENSION_REQUESTED)
         t.extension_requested_minutes = None
 
-    holder = Ticket.objects.only("handling_unit_id").get(pk=ticket_id).handling_unit_id
     return apply_transition(ticket_id, "deny_extension", actor=actor, reason=reason, change=change,
-                            notify=[holder])
+                            notify=lambda t: [t.handling_unit_id])
 
 
 def ticket_suspend(*, ticket_id, actor, reason):
@@ -364,9 +360,9 @@ def ticket_verify(*, ticket_id, actor):
 def ticket_verify_fail(*, ticket_id, actor, reason):
     """The check on site found the matter unsolved: back to the unit, with a new handling clock."""
     _require_reason(reason)
-    holder = Ticket.objects.only("handling_unit_id").get(pk=ticket_id).handling_unit_id
-    return apply_transition(ticket_id, "verify_fail", actor=actor, reason=reason, notify=[holder], change=lambda t:
-                            _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE))
+    return apply_transition(ticket_id, "verify_fail", actor=actor, reason=reason,
+                            notify=lambda t: [t.handling_unit_id],
+                            change=lambda t: _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE))
 
 
 def ticket_close(*, ticket_id, actor):
@@ -397,8 +393,8 @@ def ticket_reopen(*, ticket_id, actor, reason):
         t.satisfaction = ""
         _set_due(t, timezone.now(), t.sign_minutes, Ticket.DueKind.SIGN)
 
-    holder = Ticket.objects.only("handling_unit_id").get(pk=ticket_id).handling_unit_id
-    return apply_transition(ticket_id, "reopen", actor=actor, reason=reason, change=change, notify=[holder])
+    return apply_transition(ticket_id, "reopen", actor=actor, reason=reason, change=change,
+                            notify=lambda t: [t.handling_unit_id])
 
 
 # Every workflow action a person takes, by name (as in workflow.TRANSITIONS): pages and API use this.

@@ -116,7 +116,7 @@ def apply_transition(ticket_id, action, *, actor, reason_code="", reason="", cha
 
     Locks the row (SELECT … FOR UPDATE), so two concurrent actions are serialised and the second
     one sees the state the first left. `change(ticket)` sets the fields particular to the action;
-    `notify` lists the handling units to tell after commit. Raises TransitionNotAllowed (409) or
+    `notify` lists the handling units to tell (or computes them from the locked, changed ticket). Raises TransitionNotAllowed (409) or
     PermissionDenied (403); nothing is written then.
     """
     transition = TRANSITIONS[action]
@@ -142,7 +142,8 @@ def apply_transition(ticket_id, action, *, actor, reason_code="", reason="", cha
             ticket=ticket, action=action, from_status=from_status, to_status=ticket.status, actor=actor,
             unit=ticket.handling_unit, reason_code=reason_code, reason=reason,
         )
-        units = {unit_id for unit_id in notify if unit_id} - {getattr(actor, "unit_id", None)}
+        recipients = notify(ticket) if callable(notify) else notify
+        units = {unit_id for unit_id in recipients if unit_id} - {getattr(actor, "unit_id", None)}
         if units:
             Notification.objects.bulk_create(
                 [Notification(unit_id=unit_id, ticket=ticket, kind=action) for unit_id in units]
