@@ -179,7 +179,9 @@ class Ticket(models.Model):
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ORDINARY)
     description = models.TextField(_("description"))
     address = models.CharField(_("address"), max_length=200, blank=True)
-    location = models.PointField(_("location"), srid=4326)
+    # No spatial index yet: no query searches tickets by place, and every index is rewritten
+    # for each escalated ticket. Add a purposeful one (e.g. open tickets only) with its query.
+    location = models.PointField(_("location"), srid=4326, spatial_index=False)
     # Stored at routing so that scoping and dashboards never join through the area tree. Not
     # indexed: queries select by `area_code` prefix (ticket_area_code_idx covers every level), and
     # each extra index is rewritten for every escalated ticket (docs/benchmarks.md).
@@ -203,10 +205,13 @@ class Ticket(models.Model):
     handling_unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, null=True, blank=True,
                                       related_name="tickets", verbose_name=_("handling unit"),
                                       db_index=False)  # ticket_unit_status_idx leads with it
+    # Unindexed like the area keys above: nothing selects tickets by them (only deleting a unit or
+    # a user would, and both are protected and rare).
     dispatcher_unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, null=True, blank=True,
-                                        related_name="dispatched_tickets", verbose_name=_("dispatching unit"))
+                                        related_name="dispatched_tickets", verbose_name=_("dispatching unit"),
+                                        db_index=False)
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-                                related_name="handled_tickets", verbose_name=_("handler"))
+                                related_name="handled_tickets", verbose_name=_("handler"), db_index=False)
     self_handled = models.BooleanField(_("handled on the spot"), default=False)
 
     # Time limits copied from the catalogue at creation: catalogue edits never move running clocks.
