@@ -7,6 +7,7 @@ from grids.coords import wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
 
 from .models import Category, Ticket, Urgency
+from .selectors import dispatch_targets
 from .services import REJECT_REASONS, RETURN_REASONS
 
 
@@ -95,9 +96,7 @@ class DispatchForm(ReasonForm):
     def __init__(self, *args, ticket=None, **kwargs):
         super().__init__(*args, **kwargs)
         if ticket is not None and ticket.district_id:
-            self.fields["unit"].queryset = HandlingUnit.objects.filter(
-                kind=HandlingUnit.Kind.DEPARTMENT, is_active=True, area__in=[ticket.district_id, ticket.district.parent_id]
-            ).order_by("area__level", "name")
+            self.fields["unit"].queryset = dispatch_targets(district=ticket.district)
 
 
 class ExtensionForm(ReasonForm):

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from accounts.access import OUTSIDE_SCOPE, scope_q
+from accounts.models import HandlingUnit
 
 from .models import Category, Ticket
 
@@ -49,3 +50,10 @@ def ticket_board(*, user, status=None, overdue=None, category_code=None):
 def category_list():
     """Return the active catalogue, majors before their minors."""
     return Category.objects.filter(is_active=True).select_related("parent").order_by("code")
+
+
+def dispatch_targets(*, district):
+    """Return the departments a street may dispatch a ticket of `district` to: the district's and the city's."""
+    return HandlingUnit.objects.filter(
+        kind=HandlingUnit.Kind.DEPARTMENT, is_active=True, area_id__in=[district.pk, district.parent_id]
+    ).order_by("area__code", "name")

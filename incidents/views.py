@@ -19,7 +19,7 @@ from . import services
 from .forms import ACTION_FORMS, CitizenReportForm, DispatchForm, ReportForm
 from .models import Notification, Ticket
 from .ratelimit import rate_limit_hit
-from .selectors import ticket_board, ticket_get, ticket_list
+from .selectors import dispatch_targets, ticket_board, ticket_get, ticket_list
 from .workflow import allowed_actions
 from .worktime import minutes_left
 
@@ -104,7 +104,17 @@ def dispatch_board(request):
     counts = dict(ticket_list(user=request.user).values_list("status").annotate(n=Count("id")).order_by())
     open_tickets = ticket_list(user=request.user).filter(status__in=Ticket.OPEN_STATUSES)
     shown = list(tickets.select_related("district")[:300])
-    actions = {t.pk: allowed_actions(t, request.user) for t in shown}
+    targets = {}  # district → its dispatch choices, read once rather than once per row
+    for ticket in shown:
+        actions = allowed_actions(ticket, request.user)
+        ticket.quick_actions = [name for name in actions if name in BOARD_ONE_CLICK]
+        ticket.dispatch_form = None
+        if "dispatch" in actions and ticket.district_id:
+            if ticket.district_id not in targets:
+                targets[ticket.district_id] = [("", "---------")] + [
+                    (unit.code, unit.name) for unit in dispatch_targets(district=ticket.district)]
+            ticket.dispatch_form = DispatchForm(prefix=f"t{ticket.pk}")
+            ticket.dispatch_form.fields["unit"].choices = targets[ticket.district_id]
     return render(request, "incidents/board.html", {
         "tickets": shown,
         "counts": [(value, label, counts.get(value, 0)) for value, label in Ticket.Status.choices],
@@ -116,9 +126,6 @@ def dispatch_board(request):
             for t in open_tickets.select_related("category").only(
                 "id", "number", "location", "status", "overdue_count", "category__name")[:2000]
         ],
-        "dispatch_forms": {t.pk: DispatchForm(ticket=t, prefix=f"t{t.pk}") for t in shown
-                           if "dispatch" in actions[t.pk]},
-        "quick_actions": {t.pk: [a for a in actions[t.pk] if a in BOARD_ONE_CLICK] for t in shown},
     })
 
 

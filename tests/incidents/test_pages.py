@@ -96,3 +96,25 @@ def test_board_offers_one_click_extension_approval(report, actors, client):
     assert f'action="/tickets/{ticket2.pk}/act/approve_extension/"' in board
     client.post(f"/tickets/{ticket2.pk}/act/approve_extension/", {"next": "/tickets/board/"})
     assert Ticket.objects.get(pk=ticket2.pk).extension_requested_minutes is None
+
+
+def test_board_queries_do_not_grow_with_the_number_of_rows(report, actors, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(actors.street_coordinator)
+
+    def board_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/tickets/board/").status_code == 200
+        return len(queries)
+
+    def dispatchable():
+        ticket = report("0103")
+        services.ticket_accept(ticket_id=ticket.pk, actor=actors.street_coordinator)
+
+    dispatchable()
+    one = board_queries()
+    for _ in range(4):
+        dispatchable()
+    assert board_queries() == one
