@@ -185,10 +185,6 @@ class GridMember(models.Model):
     def __str__(self):
         return f"{self.name} · {self.get_kind_display()}"
 
-    @property
-    def is_grid_worker(self):
-        return self.kind in (self.Kind.FULL_TIME_WORKER, self.Kind.PART_TIME_WORKER)
-
     def clean(self):
         if self.grid_id and self.grid.level != Area.Level.GRID:
             raise ValidationError(

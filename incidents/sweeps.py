@@ -58,7 +58,8 @@ def overdue_escalate(*, now=None, batch_size=5000):
     from `now`; the deadlines are computed once per distinct time limit, not per ticket.
     """
     now = now or timezone.now()
-    escalable = set(TRANSITIONS["overdue_escalate"].sources)
+    escalation = TRANSITIONS["overdue_escalate"]
+    escalable = set(escalation.sources)
     escalated = marked = 0
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -74,12 +75,12 @@ def overdue_escalate(*, now=None, batch_size=5000):
             }
             if up:
                 cursor.execute(_ESCALATE_SQL, [
-                    Ticket.Status.ACCEPTED, Ticket.DueKind.HANDLE, now,
+                    escalation.target, Ticket.DueKind.HANDLE, now,
                     [r[0] for r in up], [r[4] for r in up], [deadlines[(r[5], r[6])] for r in up],
                 ])
             if stay:
                 cursor.execute(_MARK_SQL, [now, [r[0] for r in stay]])
-            events = [(r[0], "overdue_escalate", r[1], Ticket.Status.ACCEPTED, r[4], r[2]) for r in up]
+            events = [(r[0], "overdue_escalate", r[1], escalation.target, r[4], r[2]) for r in up]
             events += [(r[0], "overdue", r[1], r[1], r[3], r[2]) for r in stay]
             cursor.execute(_EVENTS_SQL, [now, *map(list, zip(*events))])
             notices = [(unit, r[0], kind) for r in up for unit, kind in ((r[3], "overdue"), (r[4], "escalated"))]

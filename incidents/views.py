@@ -11,6 +11,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from govportal.errors import DomainConflict, DomainInputError
@@ -22,6 +23,17 @@ from .ratelimit import rate_limit_hit
 from .selectors import dispatch_targets, ticket_board, ticket_get, ticket_list
 from .workflow import allowed_actions
 from .worktime import minutes_left
+
+
+# Texts of static/js/report.js, shared by the staff and the citizen report forms.
+REPORT_LABELS = {
+    "position": gettext_lazy("Position: %(lat)s, %(lng)s"),
+    "noGeolocation": gettext_lazy("The phone did not give a position: drag the pin to the place."),
+    "queued": gettext_lazy("No network: the report is kept on this phone and will be sent when the network is back."),
+    "sending": gettext_lazy("Sending…"),
+    "sent": gettext_lazy("Sent as %(number)s."),
+    "waiting": gettext_lazy("%(count)s report(s) waiting to be sent."),
+}
 
 
 def _ticket_or_404(user, ticket_id):
@@ -50,14 +62,7 @@ def ticket_report(request):
         else:
             messages.success(request, _("Reported as %(number)s.") % {"number": ticket.number})
             return redirect("ticket-detail", ticket_id=ticket.pk)
-    return render(request, "incidents/report.html", {"form": form, "report_labels": {
-        "position": _("Position: %(lat)s, %(lng)s"),
-        "noGeolocation": _("The phone did not give a position: drag the pin to the place."),
-        "queued": _("No network: the report is kept on this phone and will be sent when the network is back."),
-        "sending": _("Sending…"),
-        "sent": _("Sent as %(number)s."),
-        "waiting": _("%(count)s report(s) waiting to be sent."),
-    }})
+    return render(request, "incidents/report.html", {"form": form, "report_labels": REPORT_LABELS})
 
 
 @login_required
@@ -227,7 +232,5 @@ def citizen_report(request):
                 form.add_error(error.field if error.field in form.fields else None, str(error))
             else:
                 return render(request, "incidents/citizen_thanks.html", {"ticket": ticket})
-    return render(request, "incidents/citizen_report.html", {"form": form, "idempotency_key": key, "report_labels": {
-        "position": _("Position: %(lat)s, %(lng)s"),
-        "noGeolocation": _("The phone did not give a position: drag the pin to the place."),
-    }})
+    return render(request, "incidents/citizen_report.html",
+                  {"form": form, "idempotency_key": key, "report_labels": REPORT_LABELS})
