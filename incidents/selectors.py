@@ -3,12 +3,13 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, Value, When
 
-from accounts.access import OUTSIDE_SCOPE, scope_q
+from accounts.access import OUTSIDE_SCOPE, is_in_scope, scope_q
 from accounts.models import HandlingUnit
 
 from .models import Category, Ticket
 
 
+# Who sees a ticket, in its two forms (a filter and a test of one row); keep them together.
 def ticket_list(*, user):
     """Return the tickets `user` may see: in their area, held by their unit, or reported by them."""
     if not user.is_authenticated or not user.is_active:
@@ -17,6 +18,15 @@ def ticket_list(*, user):
     if user.unit_id:
         visible |= Q(handling_unit_id=user.unit_id)
     return Ticket.objects.filter(visible)
+
+
+def ticket_is_visible(*, user, ticket):
+    """Return whether `ticket` is among ticket_list(user=user), without a query."""
+    return (
+        is_in_scope(user, ticket.area_code)
+        or ticket.reporter_id == user.id
+        or (user.unit_id is not None and ticket.handling_unit_id == user.unit_id)
+    )
 
 
 def ticket_get(*, user, ticket_id):

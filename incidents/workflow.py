@@ -17,6 +17,7 @@ from govportal.errors import DomainConflict
 from accounts.models import User
 
 from .models import Notification, Ticket, TicketEvent
+from .selectors import ticket_is_visible
 
 S = Ticket.Status
 TRANSITION_NOT_ALLOWED = _("“%(action)s” is not allowed while the work order is %(status)s.")
@@ -95,8 +96,7 @@ def check_actor(ticket, user, transition):
         raise PermissionDenied(ROLE_NOT_ALLOWED)
     if user.is_superuser:
         return
-    if not (is_in_scope(user, ticket.area_code) or user.unit_id == ticket.handling_unit_id
-            or ticket.reporter_id == user.id):
+    if not ticket_is_visible(user=user, ticket=ticket):
         raise PermissionDenied(OUTSIDE_SCOPE)
     if transition.roles and user.role not in transition.roles:
         raise PermissionDenied(ROLE_NOT_ALLOWED)

@@ -79,3 +79,15 @@ def test_system_actions_are_never_open_to_people(ticket, actors):
         if transition.party == "system":
             with pytest.raises(PermissionDenied):
                 check_actor(ticket, actors.admin, transition)
+
+
+def test_the_row_test_of_visibility_agrees_with_the_filter(report, actors):
+    from tests.incidents.conftest import EAST_POINT
+
+    from incidents.selectors import ticket_is_visible, ticket_list
+
+    tickets = [report(), report(point=EAST_POINT)]
+    for role in ("grid_worker", "community_staff", "street_coordinator", "department_handler", "leader", "outsider"):
+        user = getattr(actors, role)
+        listed = set(ticket_list(user=user).values_list("pk", flat=True))
+        assert {t.pk for t in tickets if ticket_is_visible(user=user, ticket=t)} == listed, role
