@@ -21,8 +21,10 @@ class Command(BaseCommand):
         existing = demo_city_exists()
         if existing is not None:
             note = "" if existing == grids else f" (asked for {grids}; use a fresh database to change the size)"
-            self.stdout.write(f"Demo city already loaded with {existing} grids{note}; nothing to do.")
-            return
-        city = demo_city_create(grid_count=grids)
-        self.stdout.write(self.style.SUCCESS(f"Loaded demo city {city.name} with {grids} grids."))
+            self.stdout.write(f"Demo city already loaded with {existing} grids{note}.")
+        else:
+            city = demo_city_create(grid_count=grids)
+            self.stdout.write(self.style.SUCCESS(f"Loaded demo city {city.name} with {grids} grids."))
+        # Each app's demo data below is idempotent on its own, so a city loaded before an app
+        # existed still gains that app's demo data.
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}, demo only): {', '.join(DEMO_USERNAMES)}")
