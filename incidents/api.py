@@ -107,7 +107,7 @@ class TicketListCreateApi(APIView):
         def validate(self, data):
             data["location"] = wgs84_point(lng=data.pop("lng"), lat=data.pop("lat"), crs=data.pop("crs"))
             try:
-                grid_locate(data["location"])
+                data["place"] = grid_locate(data["location"])
             except PointOutsideGrids:
                 raise serializers.ValidationError({"lat": [POINT_OUTSIDE_GRIDS], "lng": [POINT_OUTSIDE_GRIDS]})
             return data

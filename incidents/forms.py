@@ -40,7 +40,7 @@ class PlacedForm(forms.Form):
             raise ValidationError(_("Set the place on the map."))
         data["location"] = wgs84_point(lng=data["lng"], lat=data["lat"])
         try:
-            grid_locate(data["location"])
+            data["place"] = grid_locate(data["location"])
         except PointOutsideGrids:
             raise ValidationError(POINT_OUTSIDE_GRIDS) from None
         return data

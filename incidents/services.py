@@ -4,8 +4,6 @@ Each `ticket_<action>` states what the action changes; `workflow.apply_transitio
 locking, the state check, the permission check and the audit row for all of them.
 """
 
-import logging
-
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -16,12 +14,11 @@ from govportal.errors import DomainInputError
 from grids.models import Area
 from grids.selectors import PointOutsideGrids, grid_locate
 
-from .models import ChainLevel, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketPhoto, Urgency
+from .models import RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketPhoto, Urgency
 from .photos import photos_attach
+from .routing import routing_wake_up, tickets_route
 from .workflow import apply_transition
 from .worktime import deadline, minutes_left
-
-logger = logging.getLogger(__name__)
 
 REASON_REQUIRED = _("Give a reason.")
 NO_SUPERIOR = _("This unit has no superior to escalate to.")
@@ -31,7 +28,6 @@ URGENCY_NOT_ALLOWED = _("This category does not allow the urgency %(urgency)s.")
 NOT_A_MINOR_CATEGORY = _("Choose a minor category.")
 FEEDBACK_REQUIRED = _("Describe what was done.")
 PHOTO_EVIDENCE_REQUIRED = _("A matter handled on the spot needs a photo as evidence.")
-NO_UNIT_FOR_AREA = _("No handling unit serves this place for this category.")
 
 REJECT_REASONS = {
     "invalid": _("Invalid report"),
@@ -66,8 +62,10 @@ def _next_number(day):
 
 
 def ticket_create(*, source, category, description, location, urgency=None, address="", reporter=None,
-                  reporter_phone="", idempotency_key=None, self_handled=False, feedback="", photos=()):
-    """Store a new work order and queue its routing; return (ticket, created).
+                  reporter_phone="", idempotency_key=None, self_handled=False, feedback="", photos=(), place=None):
+    """Store a new work order, located, and queue its routing; return (ticket, created).
+
+    `place` is the grid_locate() Location of `location` when the caller has it already.
 
     With an `idempotency_key` already used, the existing ticket is returned and nothing is
     written, so a client retrying after a network drop never makes two. The RoutingRequest row
@@ -89,12 +87,19 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
         raise WorkflowInputError(FEEDBACK_REQUIRED, "feedback")
     if self_handled and not photos:
         raise WorkflowInputError(PHOTO_EVIDENCE_REQUIRED, "photos")
+    if place is None:
+        try:
+            place = grid_locate(location)
+        except PointOutsideGrids as exc:
+            raise WorkflowInputError(str(exc), "location") from exc
     limit = category.time_limit(urgency)
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(
                 number=_next_number(timezone.localdate()), source=source, category=category, urgency=urgency,
                 description=description, address=address, location=location, reporter=reporter,
+                grid=place.grid, community=place.at(Area.Level.COMMUNITY), street=place.at(Area.Level.STREET),
+                district=place.at(Area.Level.DISTRICT), area_code=place.grid.code,
                 reporter_phone=reporter_phone, idempotency_key=idempotency_key or None,
                 self_handled=self_handled, feedback=feedback,
                 sign_minutes=limit.sign_minutes, handle_minutes=limit.handle_minutes,
@@ -104,7 +109,7 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
             TicketEvent.objects.create(ticket=ticket, action="report", to_status=ticket.status, actor=reporter)
             # Marked as sent now: if the message is lost, the resend sweep finds it a minute later.
             RoutingRequest.objects.create(ticket=ticket, enqueued_at=timezone.now())
-            transaction.on_commit(lambda: enqueue_routing([ticket.pk]))
+            transaction.on_commit(routing_wake_up)
     except IntegrityError:
         if idempotency_key:  # a concurrent retry with the same key won the race
             return Ticket.objects.get(idempotency_key=idempotency_key), False
@@ -112,81 +117,10 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
     return ticket, True
 
 
-def enqueue_routing(ticket_ids):
-    """Send routing messages; a broker outage is tolerated (the pending rows remain)."""
-    from .tasks import route_ticket
-
-    for ticket_id in ticket_ids:
-        try:
-            route_ticket.delay(ticket_id)
-        except Exception as exc:  # noqa: BLE001 - broker down: resend_pending_routing retries
-            logger.warning("Routing of ticket %s not enqueued (%s); it stays pending", ticket_id, exc)
-
-
-def first_unit(ticket, location):
-    """Return the unit that handles `ticket` first, from its category and place."""
-    level = ticket.category.first_level
-    if level == ChainLevel.COMMUNITY:
-        unit = HandlingUnit.objects.filter(area=location.at(Area.Level.COMMUNITY),
-                                           kind=HandlingUnit.Kind.COMMUNITY_COMMITTEE, is_active=True).first()
-    elif level == ChainLevel.STREET:
-        unit = None
-    else:
-        unit = department_for(ticket.category.default_department, location)
-    return unit or street_office(location.at(Area.Level.STREET))
-
-
-def department_for(department, location):
-    """Return the district's unit of `department`, else the city's."""
-    for level in (Area.Level.DISTRICT, Area.Level.CITY):
-        unit = HandlingUnit.objects.filter(
-            area=location.at(level), kind=HandlingUnit.Kind.DEPARTMENT, department=department, is_active=True
-        ).first()
-        if unit:
-            return unit
-    return None
-
-
-def street_office(street):
-    return HandlingUnit.objects.filter(area=street, kind=HandlingUnit.Kind.STREET_OFFICE, is_active=True).first()
-
-
 def ticket_route(*, ticket_id):
-    """Locate the ticket, give it to its first unit and start the clock; safe to call twice."""
-    ticket = Ticket.objects.select_related("category").get(pk=ticket_id)
-    pending = RoutingRequest.objects.filter(pk=ticket_id, routed_at__isnull=True)
-    if ticket.handling_unit_id is not None or ticket.status != Ticket.Status.REPORTED:
-        pending.update(routed_at=timezone.now())
-        return ticket
-    try:
-        location = grid_locate(ticket.location)
-    except PointOutsideGrids as exc:
-        pending.update(error=str(exc)[:200], attempts=1)
-        return ticket
-    unit = first_unit(ticket, location)
-    dispatcher = street_office(location.at(Area.Level.STREET))
-    if unit is None:
-        pending.update(error=str(NO_UNIT_FOR_AREA)[:200])
-        return ticket
-
-    def change(t):
-        now = timezone.now()
-        t.grid, t.community = location.grid, location.at(Area.Level.COMMUNITY)
-        t.street, t.district = location.at(Area.Level.STREET), location.at(Area.Level.DISTRICT)
-        t.area_code = location.grid.code
-        t.handling_unit, t.dispatcher_unit = unit, dispatcher
-        if t.self_handled:
-            t.status = Ticket.Status.HANDLED
-            _set_due(t, now, t.verify_minutes, Ticket.DueKind.VERIFY)
-        elif unit.kind == HandlingUnit.Kind.DEPARTMENT:
-            t.status = Ticket.Status.DISPATCHED
-            _set_due(t, now, t.sign_minutes, Ticket.DueKind.SIGN)
-        else:
-            _set_due(t, now, t.sign_minutes, Ticket.DueKind.ACCEPT)
-
-    ticket = apply_transition(ticket_id, "route", actor=None, change=change, notify=[unit.pk])
-    pending.update(routed_at=timezone.now(), error="")
-    return ticket
+    """Route one pending ticket now (the router does this in batches) and return it."""
+    tickets_route(ticket_ids=[ticket_id])
+    return Ticket.objects.get(pk=ticket_id)
 
 
 def _set_due(ticket, start, minutes, kind):

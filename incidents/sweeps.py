@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import RoutingRequest, Ticket
-from .services import enqueue_routing
+from .routing import routing_wake_up
 from .workflow import TRANSITIONS
 from .worktime import deadline
 
@@ -125,5 +125,5 @@ def pending_routing_resend(*, now=None, limit=1000):
     )
     if ids:
         RoutingRequest.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1, enqueued_at=now)
-        enqueue_routing(ids)
+        routing_wake_up(force=True)
     return len(ids)

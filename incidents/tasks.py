@@ -2,13 +2,13 @@
 
 from celery import shared_task
 
-from . import notifications, services, sweeps
+from . import notifications, routing, sweeps
 
 
 @shared_task(acks_late=True)
-def route_ticket(ticket_id):
-    """Route one ticket; does nothing if it is already routed."""
-    services.ticket_route(ticket_id=ticket_id)
+def route_pending_tickets():
+    """Route every pending ticket, in batches; does nothing when none is pending."""
+    return routing.tickets_route_pending()
 
 
 @shared_task

@@ -56,6 +56,7 @@ def ticket_report(request):
                 description=data["description"], address=data["address"], location=data["location"],
                 reporter=request.user, idempotency_key=f"{request.user.pk}:{data['idempotency_key']}",
                 self_handled=data["self_handled"], feedback=data["feedback"], photos=data["photos"],
+                place=data["place"],
             )
         except DomainInputError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
@@ -226,7 +227,7 @@ def citizen_report(request):
                 ticket, _created = services.ticket_create(
                     source=Ticket.Source.CITIZEN, category=data["category"], description=data["description"],
                     location=data["location"], reporter_phone=data["phone"], photos=data["photos"],
-                    idempotency_key=f"citizen:{key[:48]}",
+                    idempotency_key=f"citizen:{key[:48]}", place=data["place"],
                 )
             except DomainInputError as error:
                 form.add_error(error.field if error.field in form.fields else None, str(error))

@@ -151,7 +151,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "grids.tasks.*": {"queue": "celery"},
-    "incidents.tasks.route_ticket": {"queue": "routing"},
+    "incidents.tasks.route_pending_tickets": {"queue": "routing"},
     "incidents.tasks.resend_pending_routing": {"queue": "routing"},
     "incidents.tasks.escalate_overdue": {"queue": "sweeps"},
     "incidents.tasks.deliver_notifications": {"queue": "notifications"},

@@ -32,10 +32,10 @@ def test_create_answers_201_with_number_and_routing_fields(catalogue, actors, ap
     assert response.status_code == 201
     body = response.json()
     assert body["number"].startswith("SJ") and body["status"] == "reported"
-    assert body["grid"] is None and body["handling_unit"] is None  # routed by the worker, not the request
+    assert body["grid"] == "441901001001001"  # located at intake
+    assert body["handling_unit"] is None  # routed by the worker, not the request
     ticket_route(ticket_id=body["id"])
     detail = api(actors.grid_worker).get(f"/api/v1/tickets/{body['id']}/").json()
-    assert detail["grid"] == "441901001001001"
     assert detail["handling_unit"]["kind"] == "community_committee"
 
 
