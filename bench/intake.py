@@ -18,6 +18,9 @@ in one run:
    the first street, an Idempotency-Key) for WARM_UP + DURATION seconds; only requests started
    in the last DURATION seconds are measured. Then it waits until every measured ticket is
    routed: tickets/s including routing = measured tickets / (last one routed − window start).
+4. the framework floor: the same load against bench/_intake_floor.py, a DRF view that only
+   authenticates and validates the POST like the real one and writes nothing — the ceiling any
+   intake rate on this machine is under.
 
 It prints a markdown report and deletes what it created: the scratch table and every ticket whose
 description starts with MARKER, with its events, routing row and notifications. A benchmark
@@ -378,9 +381,9 @@ def cpu_spent(before, after):
 class LoadClient(threading.Thread):
     """One client: POSTs tickets on its own connection until `stop_at`; records each request."""
 
-    def __init__(self, index, port, token, points, start_at, stop_at):
+    def __init__(self, index, port, token, points, start_at, stop_at, path="/api/v1/tickets/"):
         super().__init__(name=f"client-{index}", daemon=True)
-        self.index, self.port, self.points = index, port, points
+        self.index, self.port, self.points, self.path = index, port, points, path
         self.headers = {"Authorization": f"Token {token}", "Host": "127.0.0.1", "Content-Type": "application/json"}
         self.start_at, self.stop_at = start_at, stop_at
         self.records = []  # (started at, latency ns, status, ticket id or None, body of a failure)
@@ -402,7 +405,7 @@ class LoadClient(threading.Thread):
                 self.reconnects += connection.sock is None
                 started_at = time.time()
                 started = clock()
-                connection.request("POST", "/api/v1/tickets/", body,
+                connection.request("POST", self.path, body,
                                    {**self.headers, "Idempotency-Key": uuid.uuid4().hex})
                 response = connection.getresponse()
                 payload = response.read()
@@ -505,6 +508,37 @@ def api_run(points):
     }
 
 
+def floor_run(points):
+    """Run the same load against the framework floor (bench/_intake_floor.py); return its measurements."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.get_or_create(user=get_user_model().objects.get(username=USERNAME))[0].key
+    port = locate.free_port()
+    with tempfile.TemporaryFile() as server_log:
+        command = [str(ROOT / ".venv/bin/gunicorn"), "_intake_floor:application", "--pythonpath", str(ROOT / "bench"),
+                   "--bind", f"127.0.0.1:{port}", "--workers", str(GUNICORN_WORKERS), *GUNICORN_OPTIONS]
+        server = subprocess.Popen(command, cwd=ROOT, env=server_env(), stdout=server_log, stderr=subprocess.STDOUT)
+        try:
+            locate.wait_until_answering(server, port, server_log)
+            start_at = time.time() + 0.5
+            window_start, stop_at = start_at + WARM_UP, start_at + WARM_UP + DURATION
+            clients = [LoadClient(i, port, token, points, start_at, stop_at, path="/bench-floor/")
+                       for i in range(CONCURRENCY)]
+            for client in clients:
+                client.start()
+            for client in clients:
+                client.join()
+        finally:
+            stop(server)
+    failed = [client.error for client in clients if client.error is not None]
+    if failed:
+        raise RuntimeError(f"a floor client failed: {failed[0]!r}")
+    measured = [r for client in clients for r in client.records if window_start <= r[0] < stop_at]
+    return {"request_rate": len(measured) / DURATION, "latencies": [r[1] for r in measured],
+            "errors": [r for r in measured if r[2] != 201]}
+
+
 # --- report ---------------------------------------------------------------------------------
 
 
@@ -525,6 +559,7 @@ def main():
         raw = raw_baseline(street)
         found = profile(points)
         api = api_run(points)
+        floor = floor_run(points)
     finally:
         removed = cleanup()
 
@@ -570,6 +605,11 @@ def main():
         print(f"| {api['created']} measured tickets: last routed after window start / after window end | "
               f"{api['until_routed']:.1f} s / {api['drain']:.1f} s |")
     print(f"| errors (not 201) | {len(api['errors'])} of {api['requests']} |")
+    floor_lat = locate.stats(floor["latencies"])
+    print(f"| framework floor: the same POSTs to a DRF view that only authenticates and validates them "
+          f"(bench/_intake_floor.py), no writes | {floor['request_rate']:,.1f} req/s = "
+          f"{100 * floor['request_rate'] / raw['tps']:.1f} % of raw; p95 {floor_lat['p95']:.1f} ms; "
+          f"{len(floor['errors'])} errors |")
 
     verdict_share = "PASS" if share and share >= TARGET_SHARE else "FAIL"
     verdict_p95 = "PASS" if lat["p95"] < TARGET_P95_MS else "FAIL"
