@@ -1,7 +1,10 @@
 import pytest
 from django.core.cache import cache
 
+from incidents.catalogue import catalogue_load
+from incidents.models import Category
 from incidents.routing import WAKE_UP_FLAG
+from incidents.worktime import calendar_sync_from_package
 
 from .factories import build_actors, build_tree
 
@@ -21,3 +24,11 @@ def tree(db):
 @pytest.fixture
 def actors(tree):
     return build_actors(tree)
+
+
+@pytest.fixture
+def catalogue(db):
+    """The default catalogue and the package's working calendar (a transactional test may have wiped them)."""
+    catalogue_load(Category)
+    calendar_sync_from_package()
+    return {category.code: category for category in Category.objects.all()}

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def demo_city(transactional_db):
+def demo_city(transactional_db, catalogue):
     call_command("seed_demo", grids=40)
 
 

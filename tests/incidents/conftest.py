@@ -1,22 +1,12 @@
 import pytest
 from django.contrib.gis.geos import Point
 
-from incidents.catalogue import catalogue_load
-from incidents.models import Category, Ticket
+from incidents.models import Ticket
 from incidents.services import ticket_create, ticket_route
-from incidents.worktime import calendar_sync_from_package
 
 # Inside the west street's first grid (tests/factories.py).
 WEST_POINT = Point(113.705, 23.005, srid=4326)
 EAST_POINT = Point(113.735, 23.005, srid=4326)
-
-
-@pytest.fixture
-def catalogue(db):
-    """The default catalogue and the package's working calendar (a transactional test may have wiped them)."""
-    catalogue_load(Category)
-    calendar_sync_from_package()
-    return {category.code: category for category in Category.objects.all()}
 
 
 @pytest.fixture
