@@ -19,6 +19,7 @@ class HandlingUnit(models.Model):
         DEPARTMENT = "department", _("Functional department")
         HOTLINE_CENTRE = "hotline_centre", _("12345 hotline centre")
         COMMAND_CENTRE = "command_centre", _("District command centre")
+        MEDIATION = "mediation", _("People's mediation organisation")
 
     class Department(models.TextChoices):
         URBAN_MANAGEMENT = "urban_management", _("Urban management")

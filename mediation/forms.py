@@ -1,0 +1,144 @@
+"""Forms of the mediation pages; the rules themselves live in mediation.services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agreement, DisputeType, MediationCase, Mediator, Party, PartyReveal
+from .selectors import mediator_list
+
+# Every action, by name, as the pages and the timeline call it.
+ACTION_LABELS = {
+    "register": _("Register"), "add_party": _("Add a party"), "accept": _("Accept"), "refuse": _("Refuse"),
+    "assign": _("Assign mediators"), "record_session": _("Record a session"), "extend": _("Extend the time limit"),
+    "escalate": _("Escalate to the superior organisation"), "flag_risk": _("Flag as high risk"),
+    "conclude_agreement": _("Record the agreement"), "fail": _("Mediation failed"),
+    "sign_agreement": _("Parties signed the agreement"), "apply_confirmation": _("Applied for judicial confirmation"),
+    "decide_confirmation": _("Court decision on confirmation"), "follow_up": _("Follow-up visit"),
+    "overdue_escalate": _("Overdue: escalated"), "overdue": _("Overdue"),
+}
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+def _text(label, rows=2, required=True, max_length=2000):
+    return forms.CharField(label=label, required=required, max_length=max_length,
+                           widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class PartyForm(forms.Form):
+    role = forms.ChoiceField(choices=Party.Role.choices, label=_("Role"))
+    kind = forms.ChoiceField(choices=Party.Kind.choices, label=_("Kind"))
+    name = forms.CharField(max_length=100, label=_("Name"))
+    id_number = forms.CharField(max_length=18, required=False, label=_("ID number or unified social credit code"))
+    phone = forms.CharField(max_length=20, required=False, label=_("Phone"))
+    address = forms.CharField(max_length=200, required=False, label=_("Address"))
+    refuses_mediation = forms.BooleanField(required=False, label=_("Clearly refuses mediation"))
+
+
+class CaseRegisterForm(forms.Form):
+    source = forms.ChoiceField(choices=[c for c in MediationCase.Source.choices if c[0] != "work_order"],
+                               label=_("Source"))
+    dispute_type = forms.ChoiceField(choices=DisputeType.choices, label=_("Dispute type"))
+    facts = _text(_("Main facts"), rows=4, max_length=5000)
+    points_in_dispute = _text(_("Points in dispute"), required=False)
+    amount_involved = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False,
+                                         label=_("Amount involved (yuan)"))
+    high_risk = forms.BooleanField(required=False, label=_("High risk: may turn violent or collective"))
+    risk_note = _text(_("Risk note"), required=False, max_length=1000)
+
+
+class ReasonForm(forms.Form):
+    reason = _text(_("Reason"), required=False, max_length=1000)
+
+
+class RefuseForm(ReasonForm):
+    reason_code = forms.ChoiceField(choices=MediationCase.RefusalReason.choices, label=_("Legal reason"))
+
+
+class AssignForm(forms.Form):
+    mediators = forms.ModelMultipleChoiceField(Mediator.objects.none(), label=_("Mediators"),
+                                               widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["mediators"].queryset = mediator_list(organisation=case.organisation, experts=True)
+            self.fields["mediators"].label_from_instance = _mediator_label
+
+
+def _mediator_label(mediator):
+    expert = f" · {_('expert pool')}" if mediator.is_expert else ""
+    return f"{mediator.name} ({mediator.get_qualification_display()}{expert}) — {_('open cases')}: {mediator.load}"
+
+
+class SessionForm(forms.Form):
+    held_at = forms.DateTimeField(label=_("Held at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    place = forms.CharField(max_length=200, label=_("Place"))
+    attendees = _text(_("Attendees"), max_length=1000)
+    record = _text(_("Record"), rows=5, max_length=10000)
+
+
+class ExtendForm(ReasonForm):
+    working_days = forms.IntegerField(min_value=1, max_value=60, initial=10, label=_("Extra working days"))
+    parties_consent = forms.BooleanField(required=False, label=_("Both parties consent"))
+
+
+class FlagRiskForm(forms.Form):
+    note = _text(_("Why it may turn violent or collective"), max_length=1000)
+
+
+class AgreementForm(forms.Form):
+    kind = forms.ChoiceField(choices=Agreement.Kind.choices, label=_("Kind"))
+    responsibilities = _text(_("Each party's responsibility"), required=False, max_length=5000)
+    obligations = _text(_("Agreed obligations"), rows=4, max_length=5000)
+    performance_manner = _text(_("Manner of performance"))
+    performance_deadline = forms.DateField(label=_("Performance deadline"), widget=DATE_INPUT)
+
+
+class FailForm(ReasonForm):
+    guidance = forms.ChoiceField(choices=MediationCase.Guidance.choices, label=_("Route the parties were told"))
+
+
+class SignForm(forms.Form):
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE_INPUT)
+
+
+class ApplyConfirmationForm(forms.Form):
+    applied_on = forms.DateField(label=_("Applied on"), widget=DATE_INPUT)
+    court = forms.CharField(max_length=100, label=_("Court"))
+
+
+class DecideConfirmationForm(forms.Form):
+    result = forms.ChoiceField(choices=[c for c in Agreement.Confirmation.choices if c[0] != "applied"],
+                               label=_("Result"))
+    decided_on = forms.DateField(label=_("Decided on"), widget=DATE_INPUT)
+    number = forms.CharField(max_length=60, required=False, label=_("Confirmation case number (调确字)"))
+
+
+class FollowUpForm(forms.Form):
+    visited_on = forms.DateField(label=_("Visited on"), widget=DATE_INPUT)
+    performance = forms.ChoiceField(choices=[c for c in Agreement.Performance.choices if c[0] != "pending"],
+                                    label=_("Performance"))
+    note = _text(_("Note"), required=False)
+
+
+# action → form class (None: a button is enough)
+ACTION_FORMS = {
+    "add_party": PartyForm, "accept": None, "refuse": RefuseForm, "assign": AssignForm,
+    "record_session": SessionForm, "extend": ExtendForm, "escalate": ReasonForm, "flag_risk": FlagRiskForm,
+    "conclude_agreement": AgreementForm, "fail": FailForm, "sign_agreement": SignForm,
+    "apply_confirmation": ApplyConfirmationForm, "decide_confirmation": DecideConfirmationForm,
+    "follow_up": FollowUpForm,
+}
+
+
+def action_form(name, data=None, *, case):
+    """Return the bound or unbound form of action `name` on `case`, or None."""
+    form_class = ACTION_FORMS[name]
+    if form_class is None:
+        return None
+    kwargs = {"case": case} if form_class is AssignForm else {}
+    return form_class(data, prefix=name, **kwargs)
+
+
+class RevealForm(forms.Form):
+    field = forms.ChoiceField(choices=PartyReveal.Field.choices)

@@ -1,0 +1,196 @@
+"""Reads of mediation: who sees which case, where a dispute goes, mediators' load and statistics."""
+
+from datetime import datetime, time, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, F, Q
+from django.utils import timezone
+
+from accounts.access import OUTSIDE_SCOPE, is_in_scope, scope_q
+from accounts.models import User
+from grids.models import Area
+from incidents.models import Ticket
+from incidents.selectors import ticket_list
+
+from .models import Agreement, DisputeType, MediationCase, MediationOrganisation, Mediator
+
+# Leaders and administrators oversee the cases of their area (分级授权); mediators see their cases.
+OVERSEERS = (User.Role.LEADER, User.Role.ADMIN)
+ORGANISATION_CODE = "organisation__unit__area__code"
+# Work-order roles that may refer a dispute to mediation from a ticket they can see.
+REFERRERS = (User.Role.COMMUNITY_STAFF, User.Role.STREET_COORDINATOR, User.Role.DEPARTMENT_HANDLER,
+             User.Role.HOTLINE_OPERATOR, User.Role.MEDIATOR)
+REFERABLE_STATUSES = (Ticket.Status.ACCEPTED, Ticket.Status.SIGNED, Ticket.Status.IN_PROGRESS)
+
+
+# Who sees a case, in its two forms (a filter and a test of one row); keep them together.
+def case_list(*, user):
+    """Return the cases `user` may see: a mediator those of their organisation or assigned to
+    them (escalated-in cases are their organisation's), a leader or admin those in their area."""
+    if not user.is_authenticated or not user.is_active:
+        return MediationCase.objects.none()
+    if user.is_superuser:
+        return MediationCase.objects.all()
+    if user.role == User.Role.MEDIATOR:
+        return MediationCase.objects.filter(
+            Q(organisation_id=user.unit_id) | Q(pk__in=Mediator.objects.filter(user=user).values("cases"))
+        )
+    if user.role in OVERSEERS:
+        return MediationCase.objects.filter(scope_q(user, code_field=ORGANISATION_CODE))
+    return MediationCase.objects.none()
+
+
+def case_is_visible(*, user, case):
+    """Return whether `case` is among case_list(user=user)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if user.role == User.Role.MEDIATOR:
+        return case.organisation_id == user.unit_id or case.mediators.filter(user=user).exists()
+    if user.role in OVERSEERS:
+        return is_in_scope(user, case.organisation.unit.area.code)
+    return False
+
+
+def case_get(*, user, case_id):
+    """Return the case if `user` may see it; PermissionDenied if it exists but is not theirs."""
+    case = (
+        case_list(user=user)
+        .select_related("organisation__unit__area", "ticket", "agreement", "registered_by")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        if MediationCase.objects.filter(pk=case_id).exists():
+            raise PermissionDenied(OUTSIDE_SCOPE)
+        raise MediationCase.DoesNotExist
+    return case
+
+
+def case_board(*, user, status=None):
+    """Return the user's cases: high-risk and overdue first, then the nearest deadline."""
+    cases = case_list(user=user).select_related("organisation__unit")
+    if status:
+        cases = cases.filter(status=status)
+    return cases.order_by("-high_risk", "-overdue_count", F("due_at").asc(nulls_last=True), "-created_at")
+
+
+def organisation_for_place(*, area_code):
+    """Return the lowest chain organisation (committee, street centre, district centre) serving
+    the area with `area_code`, or None.
+
+    One query: the codes of every enclosing area are the prefixes of `area_code` (6 digits for a
+    district, then 3 per level), so the match is an IN over those codes, longest first.
+    """
+    prefixes = [area_code[:length] for length in range(6, len(area_code) + 1, 3)]
+    return (
+        MediationOrganisation.objects.filter(
+            kind__in=MediationOrganisation.CHAIN_KINDS, unit__is_active=True, unit__area__code__in=prefixes
+        )
+        .select_related("unit__area")
+        .order_by("-unit__area__code")  # of two prefixes of one code, the longer sorts last
+        .first()
+    )
+
+
+def superior_organisation(organisation):
+    """Return the organisation of `organisation`'s superior unit (the chain work orders follow), or None."""
+    superior_id = organisation.unit.superior_id
+    if superior_id is None:
+        return None
+    return MediationOrganisation.objects.filter(pk=superior_id).select_related("unit").first()
+
+
+def mediator_list(*, organisation=None, experts=False):
+    """Return active mediators with their current load (open cases), lightest first.
+
+    `organisation` limits to its mediators; with `experts` the expert pool is added, which any
+    level may call on.
+    """
+    mediators = Mediator.objects.filter(is_active=True)
+    if organisation is not None:
+        where = Q(organisation=organisation)
+        if experts:
+            where |= Q(is_expert=True)
+        mediators = mediators.filter(where)
+    return (
+        mediators.select_related("organisation__unit")
+        .annotate(load=Count("cases", filter=Q(cases__status__in=MediationCase.OPEN_STATUSES)))
+        .order_by("load", "name")
+    )
+
+
+def referable_tickets(*, user):
+    """Return the dispute work orders `user` may refer to mediation now."""
+    if user.role not in REFERRERS and not user.is_superuser:
+        return Ticket.objects.none()
+    return (
+        ticket_list(user=user)
+        .filter(category__is_dispute=True, status__in=REFERABLE_STATUSES, mediation_case__isnull=True)
+        .select_related("category", "handling_unit")
+        .order_by("-created_at")
+    )
+
+
+def _rate(numerator, denominator):
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def case_statistics(*, area_code, start, end):
+    """Return the figures of the cases of organisations in the area `area_code`, for [start, end).
+
+    Counts by type, level, organisation and source are over cases registered in the period;
+    success rate (调解成功率) = agreements / concluded cases and the average duration (days from
+    registration) are over cases concluded in the period; the performance rate = agreements
+    fully performed / agreements reached in the period.
+    """
+    cases = _cases_in_area(area_code)
+    registered = cases.filter(created_at__gte=start, created_at__lt=end)
+
+    def by(field, labels=None, label_field=None):
+        """Count per `field`, labelled from `labels` or from `label_field` of the same rows."""
+        columns = [field, label_field] if label_field else [field]
+        rows = registered.values(*columns).annotate(n=Count("id")).order_by("-n", field)
+        return [{"key": row[field], "label": row[label_field] if label_field else labels[row[field]],
+                 "count": row["n"]} for row in rows]
+
+    concluded = cases.filter(concluded_at__gte=start, concluded_at__lt=end).aggregate(
+        concluded=Count("id"),
+        successful=Count("id", filter=Q(status=MediationCase.Status.AGREED)),
+        average_duration=Avg(F("concluded_at") - F("created_at")),
+    )
+    agreements = Agreement.objects.filter(case__in=cases.filter(concluded_at__gte=start, concluded_at__lt=end))
+    performance = agreements.aggregate(
+        agreements=Count("pk"), performed=Count("pk", filter=Q(performance=Agreement.Performance.PERFORMED))
+    )
+    duration = concluded["average_duration"]
+    return {
+        "registered": registered.count(),
+        "by_type": by("dispute_type", dict(DisputeType.choices)),
+        "by_level": by("organisation__kind", dict(MediationOrganisation.Kind.choices)),
+        "by_organisation": by("organisation__unit__code", label_field="organisation__unit__name"),
+        "by_source": by("source", dict(MediationCase.Source.choices)),
+        "concluded": concluded["concluded"],
+        "successful": concluded["successful"],
+        "success_rate": _rate(concluded["successful"], concluded["concluded"]),
+        "agreements": performance["agreements"],
+        "performed": performance["performed"],
+        "performance_rate": _rate(performance["performed"], performance["agreements"]),
+        "average_duration_days": round(duration.total_seconds() / 86400, 1) if duration is not None else None,
+    }
+
+
+def _cases_in_area(area_code):
+    """Return the cases of the organisations inside the area `area_code` (by its scope prefix)."""
+    prefix = Area.objects.get(code=area_code).scope_prefix
+    return MediationCase.objects.filter(**{f"{ORGANISATION_CODE}__startswith": prefix})
+
+
+def success_rate_for_area(*, area_code, start, end):
+    """Return {"concluded", "successful", "success_rate"} for cases of organisations in the area
+    `area_code`, concluded on the dates `start` to `end` inclusive (the dashboards' periods)."""
+    tz = timezone.get_current_timezone()
+    since, until = datetime.combine(start, time.min, tz), datetime.combine(end + timedelta(days=1), time.min, tz)
+    counts = _cases_in_area(area_code).filter(concluded_at__gte=since, concluded_at__lt=until).aggregate(concluded=Count("id"), successful=Count("id", filter=Q(status=MediationCase.Status.AGREED)))
+    return {**counts, "success_rate": _rate(counts["successful"], counts["concluded"])}

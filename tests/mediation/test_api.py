@@ -1,0 +1,127 @@
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from django.utils import translation
+from rest_framework.test import APIClient
+
+from incidents import services as ticket_services
+from mediation.models import MediationCase, PartyReveal
+from mediation.services import BAD_PHONE
+
+from .conftest import APPLICANT, RESPONDENT
+
+S = MediationCase.Status
+URL = "/api/v1/mediation/cases/"
+
+
+@pytest.fixture
+def api():
+    def make(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make
+
+
+NEW = {"source": "walk_in", "dispute_type": "neighbours", "facts": "楼上漏水", "parties": [APPLICANT, RESPONDENT]}
+
+
+def test_register_answers_201_with_masked_parties_and_allowed_actions(mediation, api):
+    response = api(mediation.committee_mediator).post(URL, NEW, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["number"].startswith("TJ") and body["status"] == "registered"
+    assert body["organisation_name"] == "西社区人民调解委员会" and body["level"] == "committee"
+    assert [p["id_number"] for p in body["parties"]] == ["4419**********1234", "4419**********567X"]
+    assert body["parties"][0]["phone"] == "138****5678"
+    assert "accept" in body["allowed_actions"] and "flag-risk" in body["allowed_actions"]
+    assert "441900199001011234" not in response.content.decode()
+
+
+def test_bad_input_is_400_with_field_messages(mediation, api):
+    client = api(mediation.committee_mediator)
+    body = client.post(URL, NEW | {"dispute_type": "gossip", "parties": [{"role": "x"}]}, format="json").json()
+    assert set(body["extra"]["fields"]) == {"dispute_type", "parties"}
+    body = client.post(URL, NEW | {"parties": [APPLICANT | {"phone": "12"}, RESPONDENT]}, format="json").json()
+    with translation.override("zh-hans"):  # the default language answers
+        assert body["extra"]["fields"] == {"phone": [str(BAD_PHONE)]}
+
+
+def test_actions_answer_200_409_403(make_case, mediation, api):
+    case = make_case()
+    client = api(mediation.committee_mediator)
+    assert client.post(f"{URL}{case.pk}/accept/").json()["status"] == "accepted"
+    assert client.post(f"{URL}{case.pk}/accept/").status_code == 409
+    response = client.post(f"{URL}{case.pk}/assign/", {"mediators": [mediation.expert.pk]}, format="json")
+    assert response.json()["mediators"] == ["刘法官"]
+    response = client.post(f"{URL}{case.pk}/conclude-agreement/", {"kind": "written", "obligations": "赔偿3000元",
+                           "performance_manner": "转账", "performance_deadline": "2026-12-31"}, format="json")
+    assert response.json()["status"] == "agreed"
+    assert response.json()["agreement"]["obligations"] == "赔偿3000元"
+    assert client.post(f"{URL}{case.pk}/follow-up/", {"performance": "pending", "visited_on": "2026-01-01"},
+                       format="json").status_code == 400
+    assert api(mediation.outsider).post(f"{URL}{case.pk}/follow-up/").status_code == 403
+    assert client.post(f"{URL}{case.pk}/levitate/").status_code == 404
+    timeline = client.get(f"{URL}{case.pk}/timeline/").json()
+    assert [e["action"] for e in timeline] == ["register", "accept", "assign", "conclude_agreement"]
+
+
+def test_outsider_cannot_see_a_case(make_case, mediation, actors, api):
+    case = make_case()
+    assert api(mediation.outsider).get(f"{URL}{case.pk}/").status_code == 403
+    assert api(actors.outsider).get(URL).json() == []
+    assert [c["number"] for c in api(actors.leader).get(URL).json()] == [case.number]
+
+
+def test_agreement_pdf(make_case, mediation, api):
+    client = api(mediation.committee_mediator)
+    assert client.get(f"{URL}{make_case().pk}/agreement.pdf").status_code == 404
+    case = make_case(S.AGREED)
+    response = client.get(f"{URL}{case.pk}/agreement.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = PdfReader(BytesIO(response.content)).pages[0].extract_text()
+    assert "张三" in text and "李四" in text
+
+
+def test_reveal_is_logged(make_case, mediation, actors, api):
+    party = make_case().parties.get(role="applicant")
+    url = f"/api/v1/mediation/parties/{party.pk}/reveal/"
+    assert api(mediation.committee_mediator).post(url, {"field": "id_number"}).json() == {"value": "441900199001011234"}
+    assert api(actors.leader).post(url, {"field": "id_number"}).status_code == 403
+    assert api(mediation.committee_mediator).post(url, {"field": "salary"}).status_code == 400
+    assert PartyReveal.objects.get().actor == mediation.committee_mediator
+
+
+def test_referral_by_api(report, actors, mediation, api):
+    ticket = ticket_services.ticket_accept(ticket_id=report("0804").pk, actor=actors.community_staff)
+    response = api(actors.community_staff).post("/api/v1/mediation/referrals/", {"ticket": ticket.pk}, format="json")
+    assert response.status_code == 201
+    assert response.json()["dispute_type"] == "marriage_family" and response.json()["ticket"] == ticket.pk
+    again = api(actors.community_staff).post("/api/v1/mediation/referrals/", {"ticket": ticket.pk}, format="json")
+    assert again.status_code == 409
+    assert api(actors.community_staff).post("/api/v1/mediation/referrals/", {"ticket": 0}).status_code == 404
+
+
+def test_mediators_with_their_load(make_case, mediation, api):
+    make_case(S.MEDIATING)
+    body = api(mediation.committee_mediator).get("/api/v1/mediation/mediators/").json()
+    assert {(m["name"], m["load"], m["is_expert"]) for m in body} == {("陈调解", 1, False), ("刘法官", 0, True)}
+
+
+def test_statistics_and_report_within_scope(make_case, mediation, actors, api):
+    make_case(S.AGREED)
+    client = api(actors.leader)
+    body = client.get("/api/v1/mediation/statistics/", {"start": "2000-01-01", "end": "2100-01-01"}).json()
+    assert (body["area"], body["concluded"], body["success_rate"]) == ("441901001", 1, 1.0)
+    assert client.get("/api/v1/mediation/statistics/", {"start": "2000-01-01", "end": "2100-01-01",
+                                                        "area": "441901002"}).status_code == 403
+    assert client.get("/api/v1/mediation/statistics/", {"start": "2001-01-01", "end": "2000-01-01"}).status_code == 400
+    assert api(actors.grid_worker).get("/api/v1/mediation/statistics/", {"start": "2000-01-01",
+                                                                          "end": "2100-01-01"}).status_code == 403
+    response = client.get("/api/v1/mediation/reports/monthly/", {"month": "2026-11"})
+    assert response.status_code == 200
+    assert load_workbook(BytesIO(response.content)).sheetnames[0]
+    assert client.get("/api/v1/mediation/reports/monthly/", {"month": "November"}).status_code == 400

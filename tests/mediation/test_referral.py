@@ -1,0 +1,91 @@
+import re
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from govportal.errors import DomainConflict
+from incidents import services as ticket_services
+from incidents.models import Ticket
+from mediation import services
+from mediation.models import MediationCase
+from mediation.selectors import referable_tickets
+
+from .conftest import APPLICANT, RESPONDENT
+
+T = Ticket.Status
+
+
+@pytest.fixture
+def dispute_ticket(report, actors, mediation):
+    """An accepted neighbours' dispute (邻里纠纷) in the west community, held by its committee."""
+    ticket = report("0801")
+    return ticket_services.ticket_accept(ticket_id=ticket.pk, actor=actors.community_staff)
+
+
+def refer(ticket, actor):
+    return services.case_refer_from_ticket(ticket_id=ticket.pk, actor=actor)
+
+
+def test_one_click_refers_the_ticket_to_the_committee_of_its_place(dispute_ticket, actors, mediation):
+    assert list(referable_tickets(user=actors.community_staff)) == [dispute_ticket]
+    case = refer(dispute_ticket, actors.community_staff)
+    assert (case.organisation, case.source, case.dispute_type, case.facts) == (
+        mediation.west_committee, "work_order", "neighbours", dispute_ticket.description)
+    assert case.events.get().actor == actors.community_staff
+    ticket = Ticket.objects.get(pk=dispute_ticket.pk)
+    assert (ticket.status, ticket.due_at) == (T.SUSPENDED, None)  # its clock stops while mediation runs
+    assert case.number in ticket.events.last().reason
+    assert list(referable_tickets(user=actors.community_staff)) == []
+    with pytest.raises(DomainConflict, match=re.escape(str(services.ALREADY_REFERRED))):
+        refer(dispute_ticket, actors.community_staff)
+
+
+def test_the_ticket_is_handled_with_the_agreement(dispute_ticket, actors, mediation):
+    case = refer(dispute_ticket, actors.community_staff)
+    actor = mediation.committee_mediator
+    for party in (APPLICANT, RESPONDENT):
+        services.party_add(case_id=case.pk, actor=actor, **party)
+    services.case_accept(case_id=case.pk, actor=actor)
+    services.case_assign(case_id=case.pk, actor=actor, mediators=[mediation.west_committee_mediator])
+    services.case_conclude_agreement(case_id=case.pk, actor=actor, kind="written", obligations="李四赔偿3000元。",
+                                     performance_manner="转账。", performance_deadline=date(2026, 12, 31))
+    ticket = Ticket.objects.get(pk=dispute_ticket.pk)
+    assert ticket.status == T.HANDLED
+    assert case.number in ticket.feedback and "李四赔偿3000元。" in ticket.feedback
+    assert ticket.due_kind == "verify"  # the community verifies as for any handled work order
+
+
+def test_the_ticket_goes_back_to_its_unit_when_the_case_is_refused(dispute_ticket, actors, mediation):
+    case = refer(dispute_ticket, actors.community_staff)
+    services.case_refuse(case_id=case.pk, actor=mediation.committee_mediator, reason_code="court")
+    ticket = Ticket.objects.get(pk=dispute_ticket.pk)
+    assert (ticket.status, ticket.handling_unit) == (T.ACCEPTED, actors.community_staff.unit)
+    assert ticket.due_at is not None
+
+
+def test_failure_is_the_tickets_feedback(dispute_ticket, actors, mediation):
+    case = refer(dispute_ticket, actors.community_staff)
+    actor = mediation.committee_mediator
+    for party in (APPLICANT, RESPONDENT):
+        services.party_add(case_id=case.pk, actor=actor, **party)
+    services.case_accept(case_id=case.pk, actor=actor)
+    services.case_assign(case_id=case.pk, actor=actor, mediators=[mediation.west_committee_mediator])
+    services.case_fail(case_id=case.pk, actor=actor, guidance="arbitration", reason="分歧过大")
+    ticket = Ticket.objects.get(pk=dispute_ticket.pk)
+    assert ticket.status == T.HANDLED
+    assert str(MediationCase.Guidance.ARBITRATION.label) in ticket.feedback
+
+
+def test_only_dispute_tickets_in_handling_by_someone_who_sees_them(report, dispute_ticket, actors, mediation):
+    litter = ticket_services.ticket_accept(ticket_id=report("0102").pk, actor=actors.community_staff)
+    with pytest.raises(services.MediationInputError, match=re.escape(str(services.NOT_A_DISPUTE))):
+        refer(litter, actors.community_staff)
+    with pytest.raises(PermissionDenied):
+        refer(dispute_ticket, actors.outsider)
+    with pytest.raises(PermissionDenied):
+        refer(dispute_ticket, actors.grid_worker)
+    fresh = report("0801")  # reported, not yet accepted
+    with pytest.raises(DomainConflict, match=re.escape(str(services.NOT_REFERABLE))):
+        refer(fresh, actors.community_staff)
+    assert not MediationCase.objects.exists()
