@@ -161,7 +161,8 @@ class TicketDetailApi(APIView):
     @extend_schema(responses={200: TicketDetailOutputSerializer, 403: None, 404: None})
     def get(self, request, ticket_id):
         ticket = _get(request.user, ticket_id)
-        ticket.allowed_actions = [name.replace("_", "-") for name in allowed_actions(ticket, request.user)]
+        ticket.allowed_actions = [name.replace("_", "-") for name in allowed_actions(ticket, request.user)
+                                  if name in services.ACTION_SERVICES]  # the hotline's steps: /api/v1/hotline/
         return Response(self.TicketDetailOutputSerializer(ticket).data)
 
 

@@ -227,6 +227,10 @@ class Ticket(models.Model):
 
     feedback = models.TextField(_("feedback"), blank=True)
     satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
+    # 督办: flagged by a supervisor (hotline.services.ticket_supervise); listed first, counted in assessment.
+    supervised_at = models.DateTimeField(_("supervised since"), null=True, blank=True)
+    supervised_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("supervised by"), db_index=False)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

@@ -1,7 +1,7 @@
 """Reads of work orders, always within the reader's scope."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from accounts.access import OUTSIDE_SCOPE, is_in_scope, scope_q
 from accounts.models import HandlingUnit
@@ -54,7 +54,8 @@ def ticket_board(*, user, status=None, overdue=None, category_code=None):
     if category_code:
         tickets = tickets.filter(category__code__startswith=category_code)
     overdue_first = Case(When(overdue_count__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return tickets.order_by(overdue_first, "due_at", "-created_at")
+    # Supervised tickets (督办) come first everywhere the board is shown.
+    return tickets.order_by(F("supervised_at").asc(nulls_last=True), overdue_first, "due_at", "-created_at")
 
 
 def category_list():

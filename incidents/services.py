@@ -62,10 +62,13 @@ def _next_number(day):
 
 
 def ticket_create(*, source, category, description, location, urgency=None, address="", reporter=None,
-                  reporter_phone="", idempotency_key=None, self_handled=False, feedback="", photos=(), place=None):
+                  reporter_phone="", idempotency_key=None, self_handled=False, feedback="", photos=(), place=None,
+                  limit=None):
     """Store a new work order, located, and queue its routing; return (ticket, created).
 
-    `place` is the grid_locate() Location of `location` when the caller has it already.
+    `place` is the grid_locate() Location of `location` when the caller has it already; `limit`
+    (sign/handle/verify minutes and clock_time) replaces the category's time limits, as the
+    hotline's own limits do (hotline.services, domain.md §4).
 
     With an `idempotency_key` already used, the existing ticket is returned and nothing is
     written, so a client retrying after a network drop never makes two. The RoutingRequest row
@@ -92,7 +95,7 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
             place = grid_locate(location)
         except PointOutsideGrids as exc:
             raise WorkflowInputError(str(exc), "location") from exc
-    limit = category.time_limit(urgency)
+    limit = limit or category.time_limit(urgency)
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(

@@ -139,7 +139,8 @@ def dispatch_board(request):
 def ticket_detail(request, ticket_id):
     """Everything about one ticket: timeline, map, photos, deadline with time left, actions."""
     ticket = _ticket_or_404(request.user, ticket_id)
-    actions = allowed_actions(ticket, request.user)
+    # The hotline's own steps (reply, callback, …) are taken on its ticket page, linked from here.
+    actions = [name for name in allowed_actions(ticket, request.user) if name in ACTION_FORMS]
     forms = {}
     for name in actions:
         form_class = ACTION_FORMS[name]

@@ -35,7 +35,7 @@ class TransitionNotAllowed(DomainConflict):
 class Transition:
     sources: tuple
     target: str | None  # None: the status does not change; "previous": back to before suspension
-    party: str  # who may act: "unit" (holds the ticket), "dispatcher", "verifier" or "system"
+    party: str  # who may act: "unit" (holds the ticket), "dispatcher", "verifier", "hotline" (by role) or "system"
     roles: tuple = ()
 
 
@@ -73,6 +73,15 @@ TRANSITIONS = {
         (S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURNED), S.ACCEPTED, "system"
     ),
     "overdue": Transition(tuple(Ticket.OPEN_STATUSES), None, "system"),
+    # The 12345 hotline's steps on its work orders (hotline.services): a supervisor's flag (督办),
+    # the unit's reply to the citizen (答复), the callback after closure (回访) and, when the
+    # citizen is unsatisfied, a second handling (二次办理) by the same unit.
+    "supervise": Transition(tuple(Ticket.OPEN_STATUSES), None, "hotline",
+                            (User.Role.HOTLINE_OPERATOR, User.Role.LEADER)),
+    "reply": Transition((*WORKING, S.HANDLED, S.VERIFIED, S.CLOSED), None, "unit", HANDLERS),
+    "callback": Transition((S.CLOSED,), S.RATED, "hotline", (User.Role.HOTLINE_OPERATOR,)),
+    "callback_unreached": Transition((S.CLOSED,), None, "hotline", (User.Role.HOTLINE_OPERATOR,)),
+    "rehandle": Transition((S.RATED,), S.DISPATCHED, "hotline", (User.Role.HOTLINE_OPERATOR,)),
 }
 
 

@@ -55,6 +55,9 @@ EXPECTED_WHEN_COMMUNITY_HOLDS = {
     "verify": {"grid_worker", "community_staff"}, "verify_fail": {"grid_worker", "community_staff"},
     "close": {"grid_worker", "community_staff"}, "rate": {"grid_worker", "community_staff"},
     "reopen": {"grid_worker", "community_staff"},
+    # The hotline's steps (its operator is not among these actors; tests/hotline covers them).
+    "supervise": {"leader"}, "reply": {"community_staff"}, "callback": set(), "callback_unreached": set(),
+    "rehandle": set(),
 }
 
 

@@ -1,0 +1,310 @@
+"""REST API of the hotline: intake hints, calls, reveals, the steps after dispatch and the three rates."""
+
+import uuid
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.access import ensure_in_scope, scope_area
+from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
+from grids.models import Area
+from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
+from incidents.api import TicketOutputSerializer
+from incidents.models import Category, Ticket, Urgency
+from incidents.selectors import ticket_get
+
+from . import selectors, services
+from .models import Call, Callback, KnowledgeArticle, RequestType
+
+NOT_AN_OPERATOR = services.NOT_AN_OPERATOR
+
+
+def _require_operator(user):
+    if not selectors.is_intake_role(user):
+        raise PermissionDenied(NOT_AN_OPERATOR)
+
+
+def _ticket(user, ticket_id):
+    try:
+        return ticket_get(user=user, ticket_id=ticket_id)
+    except Ticket.DoesNotExist:
+        raise NotFound(_("No such work order.")) from None
+
+
+class TicketBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    status_display = serializers.CharField(source="get_status_display")
+    category = serializers.CharField(source="category.code")
+    category_name = serializers.CharField(source="category.name")
+    description = serializers.CharField()
+    address = serializers.CharField()
+    handling_unit = serializers.CharField(source="handling_unit.name", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+    supervised = serializers.SerializerMethodField()
+
+    def get_supervised(self, ticket) -> bool:
+        return ticket.supervised_at is not None
+
+
+class DuplicateSerializer(TicketBriefSerializer):
+    distance_m = serializers.SerializerMethodField()
+
+    def get_distance_m(self, ticket) -> int:
+        return round(ticket.distance.m)
+
+
+class CallOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    caller_phone = serializers.SerializerMethodField()
+    caller_name = serializers.CharField()
+    request_type = serializers.CharField()
+    request_type_display = serializers.CharField(source="get_request_type_display")
+    content = serializers.CharField()
+    address = serializers.CharField()
+    category = serializers.CharField(source="category.code", allow_null=True, default=None)
+    outcome = serializers.CharField()
+    outcome_display = serializers.CharField(source="get_outcome_display")
+    ticket = TicketBriefSerializer(allow_null=True)
+    operator = serializers.CharField(source="operator.username")
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField()
+
+    def get_caller_phone(self, call) -> str:
+        """Always masked: the full number only through the logged reveal."""
+        return selectors.mask_phone(call.caller_phone)
+
+
+class HintsApi(APIView):
+    """What the intake page shows while the operator types: categories, earlier calls, duplicates, answers."""
+
+    class HintsInput(serializers.Serializer):
+        phone = serializers.RegexField(r"^\d{5,20}$", required=False)
+        content = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+        category = serializers.SlugRelatedField(
+            slug_field="code", queryset=Category.objects.filter(is_active=True, parent__isnull=False), required=False)
+        lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
+        lng = serializers.FloatField(min_value=-180, max_value=180, required=False)
+        crs = serializers.ChoiceField(choices=SUPPORTED_CRS, default=WGS84)
+
+    class HintsOutput(serializers.Serializer):
+        class SuggestionOutput(serializers.Serializer):
+            code = serializers.CharField(source="category.code")
+            name = serializers.CharField(source="category.name")
+            score = serializers.IntegerField()
+            keywords = serializers.ListField(child=serializers.CharField())
+
+        class ArticleOutput(serializers.Serializer):
+            id = serializers.IntegerField()
+            title = serializers.CharField()
+            body = serializers.CharField()
+            score = serializers.FloatField()
+
+        categories = SuggestionOutput(many=True)
+        earlier_calls = CallOutputSerializer(many=True)
+        duplicates = DuplicateSerializer(many=True)
+        articles = ArticleOutput(many=True)
+
+    @extend_schema(parameters=[HintsInput], responses=HintsOutput)
+    def get(self, request):
+        _require_operator(request.user)
+        data = self.HintsInput(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        suggestions = selectors.category_suggest(content=values["content"])
+        category = values.get("category") or (suggestions[0].category if suggestions else None)
+        duplicates = []
+        if category is not None and "lat" in values and "lng" in values:
+            point = wgs84_point(lng=values["lng"], lat=values["lat"], crs=values["crs"])
+            duplicates = selectors.duplicate_candidates(user=request.user, category=category, point=point)
+        return Response(self.HintsOutput({
+            "categories": suggestions,
+            "earlier_calls": selectors.caller_history(phone=values.get("phone", "")),
+            "duplicates": duplicates,
+            "articles": selectors.knowledge_search(query=values["content"]),
+        }).data)
+
+
+class AddressSearchApi(APIView):
+    """Standard addresses of the base data containing the text typed, with where they lie."""
+
+    class AddressOutput(serializers.Serializer):
+        address = serializers.CharField()
+        name = serializers.CharField()
+        lat = serializers.FloatField(source="location.y")
+        lng = serializers.FloatField(source="location.x")
+        grid = serializers.CharField(source="grid.code")
+
+    @extend_schema(responses=AddressOutput(many=True))
+    def get(self, request):
+        _require_operator(request.user)
+        return Response(self.AddressOutput(selectors.address_search(query=request.query_params.get("q", "")),
+                                           many=True).data)
+
+
+class CallCreateApi(APIView):
+    """Record a call with its outcome: answered directly, a new work order, or linked to an open one."""
+
+    class CallInput(serializers.Serializer):
+        caller_phone = serializers.RegexField(r"^\d{5,20}$")
+        caller_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+        request_type = serializers.ChoiceField(choices=RequestType.choices)
+        content = serializers.CharField(max_length=2000)
+        address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
+        lng = serializers.FloatField(min_value=-180, max_value=180, required=False)
+        crs = serializers.ChoiceField(choices=SUPPORTED_CRS, default=WGS84)
+        category = serializers.SlugRelatedField(
+            slug_field="code", queryset=Category.objects.filter(is_active=True, parent__isnull=False),
+            required=False, allow_null=True, default=None)
+        urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, allow_blank=True, default="")
+        confidential = serializers.BooleanField(default=False)
+        started_at = serializers.DateTimeField()
+        outcome = serializers.ChoiceField(choices=Call.Outcome.choices)
+        article = serializers.PrimaryKeyRelatedField(queryset=KnowledgeArticle.objects.filter(is_active=True),
+                                                     required=False, allow_null=True, default=None)
+        answer = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+        ticket = serializers.SlugRelatedField(slug_field="number", queryset=Ticket.objects.all(), required=False)
+        idempotency_key = serializers.CharField(max_length=48, required=False)
+
+        def validate(self, data):
+            data["location"] = data["place"] = None
+            lat, lng, crs = data.pop("lat", None), data.pop("lng", None), data.pop("crs")
+            if lat is not None and lng is not None:
+                data["location"] = wgs84_point(lng=lng, lat=lat, crs=crs)
+                try:
+                    data["place"] = grid_locate(data["location"])
+                except PointOutsideGrids:
+                    raise serializers.ValidationError({"lat": [POINT_OUTSIDE_GRIDS], "lng": [POINT_OUTSIDE_GRIDS]})
+            data["started_at"] = min(data["started_at"], timezone.now())
+            return data
+
+    @extend_schema(request=CallInput, responses={201: CallOutputSerializer, 400: None, 403: None})
+    def post(self, request):
+        _require_operator(request.user)
+        data = self.CallInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        outcome, article, answer = values.pop("outcome"), values.pop("article"), values.pop("answer")
+        ticket, key = values.pop("ticket", None), values.pop("idempotency_key", None) or uuid.uuid4().hex
+        if outcome == Call.Outcome.ANSWERED:
+            call = services.call_answer(operator=request.user, article=article, answer=answer, **values)
+        elif outcome == Call.Outcome.LINKED:
+            if ticket is None:
+                raise serializers.ValidationError({"ticket": [services.TICKET_NOT_OPEN]})
+            call = services.call_link(operator=request.user, ticket=ticket, **values)
+        else:
+            call = services.call_dispatch(operator=request.user, idempotency_key=key, **values)
+        return Response(CallOutputSerializer(call).data, status=201)
+
+
+class CallRevealApi(APIView):
+    """The caller's full number, for the intake roles only; every reveal is recorded."""
+
+    class RevealOutput(serializers.Serializer):
+        caller_phone = serializers.CharField()
+
+    @extend_schema(request=None, responses={200: RevealOutput, 403: None, 404: None})
+    def post(self, request, call_id):
+        call = Call.objects.filter(pk=call_id).first()
+        if call is None:
+            raise NotFound(_("No such call."))
+        return Response({"caller_phone": services.phone_reveal(call=call, user=request.user)})
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class ReplyInput(serializers.Serializer):
+    content = serializers.CharField(max_length=2000)
+
+
+class CallbackInput(serializers.Serializer):
+    reached = serializers.BooleanField()
+    responded = serializers.BooleanField(default=False)
+    solved = serializers.BooleanField(default=False)
+    satisfaction = serializers.ChoiceField(choices=Callback.Satisfaction.choices, required=False, allow_blank=True,
+                                           default="")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+# The hotline's steps on a work order: URL action → (service, input serializer).
+ACTIONS = {
+    "supervise": (services.ticket_supervise, ReasonInput),
+    "reply": (services.ticket_reply, ReplyInput),
+    "callback": (services.ticket_callback, CallbackInput),
+    "rehandle": (services.ticket_rehandle, ReasonInput),
+}
+
+
+class TicketHotlineActionApi(APIView):
+    """督办 (reason), 答复 (content), 回访 (reached, responded, solved, satisfaction, note), 二次办理 (reason)."""
+
+    @extend_schema(request=CallbackInput, responses={200: TicketOutputSerializer, 400: None, 403: None, 409: None})
+    def post(self, request, ticket_id, action):
+        if action not in ACTIONS:
+            raise NotFound(_("No such action."))
+        _ticket(request.user, ticket_id)
+        service, input_serializer = ACTIONS[action]
+        data = input_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = service(ticket_id=ticket_id, actor=request.user, **data.validated_data)
+        return Response(TicketOutputSerializer(ticket).data)
+
+
+class RatesOutput(serializers.Serializer):
+    valid_callbacks = serializers.IntegerField()
+    response_rate = serializers.FloatField(allow_null=True)
+    resolution_rate = serializers.FloatField(allow_null=True)
+    satisfaction_rate = serializers.FloatField(allow_null=True)
+    composite = serializers.FloatField(allow_null=True)
+    supervised = serializers.IntegerField()
+
+
+class UnitRatesOutput(RatesOutput):
+    rank = serializers.IntegerField()
+    unit_code = serializers.CharField()
+    unit_name = serializers.CharField()
+
+
+class PeriodInput(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+    def validate(self, data):
+        if data["start"] > data["end"]:
+            raise serializers.ValidationError({"end": [_("The period ends before it starts.")]})
+        return data
+
+
+class AreaRatesApi(APIView):
+    """The three rates (三率) of the work orders in an area for a period (fractions 0–1, domain.md §4)."""
+
+    @extend_schema(parameters=[PeriodInput], responses={200: RatesOutput, 403: None, 404: None})
+    def get(self, request, code):
+        data = PeriodInput(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        if not Area.objects.filter(code=code).exists():
+            raise NotFound(_("No such area."))
+        ensure_in_scope(request.user, code)
+        return Response(RatesOutput(selectors.three_rates_for_area(area_code=code, **data.validated_data)).data)
+
+
+class UnitRankingApi(APIView):
+    """The ranking of the units serving your area by composite score for a period (supervised orders counted)."""
+
+    @extend_schema(parameters=[PeriodInput], responses=UnitRatesOutput(many=True))
+    def get(self, request):
+        data = PeriodInput(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        area = scope_area(request.user)
+        rows = selectors.three_rates_by_unit(**data.validated_data, area_code=area.code if area else None)
+        return Response(UnitRatesOutput(rows, many=True).data)

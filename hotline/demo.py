@@ -1,0 +1,73 @@
+"""The hotline's demo data: knowledge articles, a few calls and the demo Open311 key (demo only)."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from grids.models import Building
+from grids.selectors import grid_locate
+from incidents.models import Category
+
+from . import services
+from .models import Call, KnowledgeArticle, Open311Key
+
+DEMO_OPEN311_KEY = "demo-open311-key"  # documented in README as demo-only
+
+ARTICLES = [
+    ("居住证办理需要哪些材料", "居住证 办证 材料",
+     "在本市居住满半年并有合法稳定就业、住所或连续就读的，可携带身份证、居住登记凭证、近期照片到社区服务中心或派出所申领居住证，"
+     "也可在政务服务网上预约办理，15个工作日内发证。"),
+    ("路灯不亮怎么报修", "路灯 报修 照明",
+     "市政道路路灯由城市管理部门维护。可拨打12345报修，说明路名、最近的门牌号或灯杆编号，一般在3个工作日内修复。小区内路灯请联系物业。"),
+    ("新生儿如何办理医保参保", "医保 新生儿 参保",
+     "新生儿出生后可在出生医院或社区服务中心办理城乡居民医保参保登记，出生90天内参保的，自出生之日起享受待遇。"),
+    ("垃圾分类投放时间", "垃圾分类 投放 时间",
+     "居民生活垃圾实行定时定点投放：每天7:00—9:00、18:00—21:00在小区投放点分类投放，大件垃圾需预约上门回收。"),
+    ("公积金提取办理条件", "公积金 提取 条件",
+     "购买、建造、翻建、大修自住住房，偿还购房贷款本息，租房自住等情形可申请提取住房公积金，可通过公积金中心网站或手机应用在线办理。"),
+]
+
+
+def demo_hotline_create():
+    """Create the hotline's demo data once; return whether anything was created (idempotent)."""
+    created = False
+    with transaction.atomic():
+        for title, keywords, body in ARTICLES:
+            created |= KnowledgeArticle.objects.get_or_create(title=title, defaults={
+                "keywords": keywords, "body": body})[1]
+        created |= Open311Key.objects.get_or_create(key=DEMO_OPEN311_KEY, defaults={
+            "name": "演示用 Open311 密钥（仅限演示）"})[1]
+        operator = User.objects.filter(username="demo_operator").first()
+        if operator is None or Call.objects.filter(operator=operator).exists():
+            return created
+        building = Building.objects.filter(location__isnull=False).order_by("pk").first()
+        if building is None:
+            return created
+        _demo_calls(operator, building)
+    return True
+
+
+def _demo_calls(operator, building):
+    """An enquiry answered from the knowledge base, a complaint made a work order, and a repeat call linked to it."""
+    now = timezone.now()
+    place = grid_locate(building.location)
+    common = {"address": building.address, "location": building.location, "place": place, "confidential": False,
+              "caller_name": "", "urgency": ""}
+    article = KnowledgeArticle.objects.get(title=ARTICLES[0][0])
+    services.call_answer(
+        operator=operator, article=article, caller_phone="13800001111", request_type="enquiry",
+        content="想问一下办居住证需要带什么材料", category=None, started_at=now - timedelta(minutes=30),
+        **{**common, "location": None, "place": None},
+    )
+    lamp = Category.objects.get(code="0201")
+    call = services.call_dispatch(
+        operator=operator, caller_phone="13900002222", request_type="complaint",
+        content="小区门口的路灯不亮了，晚上很黑，已经好几天了", category=lamp,
+        started_at=now - timedelta(minutes=20), idempotency_key="demo-hotline-lamp", **common,
+    )
+    services.call_link(
+        operator=operator, ticket=call.ticket, caller_phone="13700003333", request_type="complaint",
+        content="门口路灯坏了好几天没人修", category=lamp, started_at=now - timedelta(minutes=5), **common,
+    )

@@ -1,0 +1,237 @@
+"""Writes of the hotline: a call's three endings, the steps after dispatch, reveals and Open311 intake.
+
+A call that needs handling becomes an incidents.Ticket through incidents.services.ticket_create,
+with the hotline's own time limits; the steps after dispatch (督办, 答复, 回访, 二次办理) go through
+incidents.workflow.apply_transition, which locks, checks the transition table and the actor, and
+writes the ticket's event row in the same transaction as the hotline's own record.
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from govportal.errors import DomainInputError
+from incidents.models import Ticket, TimeLimit, Urgency
+from incidents.services import ticket_create
+from incidents.workflow import apply_transition
+from incidents.worktime import deadline
+
+from .models import (
+    PLACE_RETENTION_DAYS, Call, Callback, HotlineTimeLimit, Open311Request, PhoneReveal, Reply, RequestType,
+    TicketPlace,
+)
+from .selectors import is_intake_role
+
+NOT_AN_OPERATOR = _("Only the hotline's operators record calls.")
+MAY_NOT_REVEAL = _("Your role may not see callers' phone numbers.")
+ANSWER_REQUIRED = _("Choose a knowledge article or write the answer given.")
+ONLY_ENQUIRIES_ANSWERED = _("Only enquiries, suggestions and praise are settled on the call.")
+LOCATION_REQUIRED = _("Locate the matter: search an address or click on the map.")
+CATEGORY_REQUIRED = _("Choose a category.")
+TICKET_NOT_OPEN = _("Link the call to a work order that is still open.")
+REASON_REQUIRED = _("Give a reason.")
+REPLY_REQUIRED = _("Write the reply given to the citizen.")
+SATISFACTION_REQUIRED = _("Record the citizen's satisfaction.")
+CALL_ENDS_BEFORE_START = _("The call cannot end before it started.")
+
+DIRECT_ANSWER_TYPES = (RequestType.ENQUIRY, RequestType.SUGGESTION, RequestType.PRAISE)
+
+
+class HotlineInputError(DomainInputError):
+    """Input that breaks a hotline rule (HTTP 400)."""
+
+
+def _require_operator(user):
+    if not is_intake_role(user):
+        raise PermissionDenied(NOT_AN_OPERATOR)
+
+
+def hotline_time_limit(*, category, urgency):
+    """Return the time limits (an unsaved incidents TimeLimit) of a hotline order, domain.md §4.
+
+    Urgent matters take the emergency class; a category listed under a class (utilities) takes
+    that class; complex matters the complex one; the rest the ordinary one. Dispatch limit →
+    the sign-for clock, reply limit → the handling clock; verification keeps the category's.
+    """
+    limits = {limit.kind: limit for limit in HotlineTimeLimit.objects.prefetch_related("categories")}
+    K = HotlineTimeLimit.Kind
+    kind = K.EMERGENCY if urgency == Urgency.URGENT else next(
+        (kind for kind in (K.UTILITIES, K.COMPLEX, K.ORDINARY)
+         if kind in limits and category in limits[kind].categories.all()),
+        K.COMPLEX if urgency == Urgency.COMPLEX else K.ORDINARY,
+    )
+    usual = category.time_limit(urgency)
+    hotline = limits.get(kind)
+    if hotline is None:  # an admin removed the class: the catalogue's limits apply
+        return usual
+    return TimeLimit(urgency=urgency, sign_minutes=hotline.dispatch_minutes, handle_minutes=hotline.reply_minutes,
+                     verify_minutes=usual.verify_minutes, clock_time=hotline.clock_time)
+
+
+def _call_fields(*, operator, caller_phone, caller_name, request_type, content, address, location, place,
+                 category, urgency, confidential, started_at):
+    ended_at = timezone.now()
+    if started_at > ended_at:
+        raise HotlineInputError(CALL_ENDS_BEFORE_START, "started_at")
+    return {
+        "operator": operator, "caller_phone": caller_phone, "caller_name": caller_name,
+        "request_type": request_type, "content": content, "address": address, "location": location,
+        "area_code": place.grid.code if place else "", "category": category, "urgency": urgency or "",
+        "confidential": confidential, "started_at": started_at, "ended_at": ended_at,
+    }
+
+
+def call_answer(*, operator, article=None, answer="", **call):
+    """End a call with a direct answer (直接办结) from the knowledge base; no work order is made."""
+    _require_operator(operator)
+    if call["request_type"] not in DIRECT_ANSWER_TYPES:
+        raise HotlineInputError(ONLY_ENQUIRIES_ANSWERED, "request_type")
+    if article is None and not answer.strip():
+        raise HotlineInputError(ANSWER_REQUIRED, "answer")
+    return Call.objects.create(**_call_fields(operator=operator, **call), outcome=Call.Outcome.ANSWERED,
+                               article=article, answer=answer or (article.body if article else ""))
+
+
+def call_dispatch(*, operator, idempotency_key=None, **call):
+    """End a call with a new work order (source hotline) under the hotline's time limits; return the call.
+
+    The order is routed by its location through the chain like any other. A retry with the same
+    `idempotency_key` returns the call recorded the first time.
+    """
+    _require_operator(operator)
+    if call["location"] is None or call["place"] is None:
+        raise HotlineInputError(LOCATION_REQUIRED, "location")
+    category = call["category"]
+    if category is None:
+        raise HotlineInputError(CATEGORY_REQUIRED, "category")
+    limit = hotline_time_limit(category=category, urgency=call["urgency"] or Urgency.ORDINARY)
+    with transaction.atomic():
+        ticket, created = ticket_create(
+            source=Ticket.Source.HOTLINE, category=category, urgency=call["urgency"] or None,
+            description=call["content"], address=call["address"], location=call["location"],
+            reporter=operator, idempotency_key=f"hotline:{idempotency_key}" if idempotency_key else None,
+            place=call["place"], limit=limit,
+        )
+        if not created:
+            return ticket.hotline_calls.order_by("started_at").first()
+        return Call.objects.create(
+            **_call_fields(operator=operator, **call), outcome=Call.Outcome.NEW_TICKET, ticket=ticket,
+            reply_due_at=deadline(ticket.created_at, limit.handle_minutes, clock_time=limit.clock_time),
+        )
+
+
+def call_link(*, operator, ticket, **call):
+    """End a repeat call by linking it to an open work order about the same matter (重复件/并单)."""
+    _require_operator(operator)
+    if ticket.closed_at is not None:
+        raise HotlineInputError(TICKET_NOT_OPEN, "ticket")
+    return Call.objects.create(**_call_fields(operator=operator, **call), outcome=Call.Outcome.LINKED, ticket=ticket)
+
+
+def phone_reveal(*, call, user):
+    """Return the caller's full number for `user`, recording the reveal; PermissionDenied for others."""
+    if not is_intake_role(user):
+        raise PermissionDenied(MAY_NOT_REVEAL)
+    PhoneReveal.objects.create(call=call, user=user)
+    return call.caller_phone
+
+
+# --- after dispatch --------------------------------------------------------------------------
+
+
+def _require_text(text, message, field):
+    if not (text or "").strip():
+        raise HotlineInputError(message, field)
+
+
+def ticket_supervise(*, ticket_id, actor, reason):
+    """A supervisor flags the order for supervision (督办): listed first, counted in assessment."""
+    _require_text(reason, REASON_REQUIRED, "reason")
+
+    def change(ticket):
+        if ticket.supervised_at is None:
+            ticket.supervised_at, ticket.supervised_by = timezone.now(), actor
+
+    return apply_transition(ticket_id, "supervise", actor=actor, reason=reason, change=change,
+                            notify=lambda t: [t.handling_unit_id])
+
+
+def ticket_reply(*, ticket_id, actor, content):
+    """The handling unit records its reply to the citizen (答复); in time if before the call's reply limit."""
+    _require_text(content, REPLY_REQUIRED, "content")
+
+    def change(ticket):
+        first_call = ticket.hotline_calls.filter(outcome=Call.Outcome.NEW_TICKET).first()
+        due = first_call.reply_due_at if first_call else None
+        Reply.objects.create(ticket=ticket, unit=ticket.handling_unit, replied_by=actor, content=content,
+                             in_time=due is None or timezone.now() <= due)
+
+    return apply_transition(ticket_id, "reply", actor=actor, reason=content, change=change)
+
+
+def ticket_callback(*, ticket_id, actor, reached, responded=False, solved=False, satisfaction="", note=""):
+    """Record the callback (回访) of a closed order; a reached citizen's answer rates the order.
+
+    Whether the unit contacted the citizen in time defaults to what its replies show; the
+    operator records what the citizen says. An unsatisfied citizen's order can then be handled
+    again (ticket_rehandle).
+    """
+    if reached and satisfaction not in Callback.Satisfaction.values:
+        raise HotlineInputError(SATISFACTION_REQUIRED, "satisfaction")
+
+    def change(ticket):
+        if reached:
+            ticket.satisfaction = satisfaction
+        Callback.objects.create(
+            ticket=ticket, unit=ticket.handling_unit, operator=actor, reached=reached,
+            responded=reached and responded, solved=reached and solved,
+            satisfaction=satisfaction if reached else "", note=note,
+        )
+
+    action = "callback" if reached else "callback_unreached"
+    return apply_transition(ticket_id, action, actor=actor, reason_code=satisfaction if reached else "",
+                            reason=note, change=change)
+
+
+def ticket_rehandle(*, ticket_id, actor, reason):
+    """An unsatisfied citizen's order goes back to the unit that handled it (二次办理), to be signed for again."""
+    _require_text(reason, REASON_REQUIRED, "reason")
+
+    def change(ticket):
+        ticket.closed_at, ticket.satisfaction = None, ""
+        ticket.due_at = deadline(timezone.now(), ticket.sign_minutes, clock_time=ticket.clock_time)
+        ticket.due_kind = Ticket.DueKind.SIGN
+
+    return apply_transition(ticket_id, "rehandle", actor=actor, reason=reason, change=change,
+                            notify=lambda t: [t.handling_unit_id])
+
+
+# --- Open311 ---------------------------------------------------------------------------------
+
+
+def open311_request_create(*, api_key, category, location, place, description, urgency=None, address="", phone="",
+                           email="", first_name="", last_name="", account_id="", device_id="", media_url=""):
+    """Store a service request POSTed through Open311 as a citizen work order, routed by its location."""
+    with transaction.atomic():
+        ticket, _created = ticket_create(
+            source=Ticket.Source.CITIZEN, category=category, urgency=urgency, description=description,
+            location=location, address=address, reporter_phone=phone, place=place,
+        )
+        return Open311Request.objects.create(
+            token=str(uuid.uuid4()), api_key=api_key, ticket=ticket, account_id=account_id, device_id=device_id,
+            email=email, first_name=first_name, last_name=last_name, media_url=media_url,
+        )
+
+
+
+def ticket_places_prune(*, now=None):
+    """Delete the ticket places older than PLACE_RETENTION_DAYS; return how many.
+
+    Nothing refers to a place, so Django deletes them in one DELETE without loading them.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=PLACE_RETENTION_DAYS)
+    return TicketPlace.objects.filter(created_at__lt=cutoff).delete()[0]

@@ -1,0 +1,11 @@
+from django import template
+
+from hotline.selectors import mask_phone
+
+register = template.Library()
+
+
+@register.filter
+def masked(phone):
+    """Return a caller's number masked (138****1234): pages never print it whole by default."""
+    return mask_phone(phone or "")

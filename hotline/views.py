@@ -1,0 +1,176 @@
+"""Pages of the hotline: the operator's intake, calls with masked numbers, the follow-up of its
+work orders (督办, 答复, 回访, 二次办理) and the three rates. Every change goes through hotline.services."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.access import scope_area
+from govportal.errors import DomainConflict, DomainInputError
+from incidents.models import Ticket
+from incidents.selectors import ticket_board, ticket_get
+from incidents.workflow import allowed_actions
+
+from . import selectors, services
+from .forms import CallbackForm, CallForm, PeriodForm, ReasonForm, ReplyForm
+from .models import Call
+
+# Texts of static/js/hotline_intake.js.
+INTAKE_LABELS = {
+    "because": gettext_lazy("because of: %(words)s"),
+    "link": gettext_lazy("Link to this one"),
+    "use": gettext_lazy("Answer with this"),
+    "none": gettext_lazy("Nothing yet."),
+    "metres": gettext_lazy("%(m)s m away"),
+    "supervised": gettext_lazy("Supervised"),
+}
+
+# The follow-up steps a page offers, with their form (as hotline.api.ACTIONS).
+ACTIONS = {
+    "supervise": (services.ticket_supervise, ReasonForm),
+    "reply": (services.ticket_reply, ReplyForm),
+    "callback": (services.ticket_callback, CallbackForm),
+    "rehandle": (services.ticket_rehandle, ReasonForm),
+}
+
+
+# Service input names → the intake form's fields that hold them.
+FORM_FIELDS = {"location": "address", "ticket": "link_ticket"}
+
+
+def _require_operator(user):
+    if not selectors.is_intake_role(user):
+        raise PermissionDenied(services.NOT_AN_OPERATOR)
+
+
+@login_required
+def intake(request):
+    """The operator's call form; hints appear beside it as the call is typed."""
+    _require_operator(request.user)
+    form = CallForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex, "started_at": timezone.now()})
+    if request.method == "POST" and form.is_valid():
+        data, call = form.cleaned_data, None
+        try:
+            if data["outcome"] == Call.Outcome.ANSWERED:
+                call = services.call_answer(operator=request.user, article=data["article"], answer=data["answer"],
+                                            **form.call_fields())
+            elif data["outcome"] == Call.Outcome.LINKED:
+                if data["link_ticket"] is None:
+                    raise services.HotlineInputError(services.TICKET_NOT_OPEN, "link_ticket")
+                call = services.call_link(operator=request.user, ticket=data["link_ticket"], **form.call_fields())
+            else:
+                call = services.call_dispatch(operator=request.user, idempotency_key=data["idempotency_key"],
+                                              **form.call_fields())
+        except DomainInputError as error:
+            field = FORM_FIELDS.get(error.field, error.field)
+            form.add_error(field if field in form.fields else None, str(error))
+        if call is not None:
+            if call.ticket_id:
+                messages.success(request, _("Call recorded: %(outcome)s %(number)s.") % {
+                    "outcome": call.get_outcome_display(), "number": call.ticket.number})
+            else:
+                messages.success(request, _("Call recorded: %(outcome)s.") % {"outcome": call.get_outcome_display()})
+            return redirect("hotline-intake")
+    return render(request, "hotline/intake.html", {"form": form, "intake_labels": INTAKE_LABELS})
+
+
+@login_required
+def call_list(request):
+    """Recent calls, numbers masked; the intake roles may reveal one (logged)."""
+    calls = selectors.call_list(user=request.user)[:200]
+    return render(request, "hotline/calls.html", {"calls": calls, "may_reveal": selectors.is_intake_role(request.user)})
+
+
+@login_required
+def call_detail(request, call_id):
+    """One call; a POST reveals the caller's number to an intake role and records it."""
+    call = get_object_or_404(selectors.call_list(user=request.user), pk=call_id)
+    phone = None
+    if request.method == "POST":
+        phone = services.phone_reveal(call=call, user=request.user)
+    return render(request, "hotline/call.html", {
+        "call": call, "phone": phone, "may_reveal": selectors.is_intake_role(request.user),
+        "reveals": call.reveals.select_related("user")[:20] if selectors.is_intake_role(request.user) else [],
+    })
+
+
+@login_required
+def follow_up(request):
+    """The hotline's open work orders in your scope, supervised first; or those awaiting their callback."""
+    state = request.GET.get("state")
+    if state == "callback":
+        tickets = selectors.callbacks_awaiting(user=request.user)
+    else:
+        tickets = ticket_board(user=request.user).filter(source=Ticket.Source.HOTLINE,
+                                                         status__in=Ticket.OPEN_STATUSES)[:200]
+    return render(request, "hotline/follow_up.html", {"tickets": tickets, "state": state})
+
+
+def _ticket_or_404(user, ticket_id):
+    try:
+        return ticket_get(user=user, ticket_id=ticket_id)
+    except Ticket.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def ticket_panel(request, ticket_id, forms=None):
+    """A hotline work order: its calls, replies and callbacks, and the steps you may take now."""
+    ticket = _ticket_or_404(request.user, ticket_id)
+    allowed = allowed_actions(ticket, request.user)
+    forms = forms or {}
+    action_forms = {name: forms.get(name) or ACTIONS[name][1]() for name in ACTIONS if name in allowed}
+    return render(request, "hotline/ticket.html", {
+        "ticket": ticket, "action_forms": action_forms,
+        "calls": selectors.call_list(user=request.user, ticket=ticket),
+        "replies": ticket.hotline_replies.select_related("unit", "replied_by"),
+        "callbacks": ticket.hotline_callbacks.select_related("operator", "unit"),
+    })
+
+
+@login_required
+@require_POST
+def ticket_act(request, ticket_id, action):
+    """Take one follow-up step; on bad input the panel comes back with the form's errors."""
+    if action not in ACTIONS:
+        raise Http404
+    _ticket_or_404(request.user, ticket_id)
+    service, form_class = ACTIONS[action]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            service(ticket_id=ticket_id, actor=request.user, **form.cleaned_data)
+        except DomainInputError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        except DomainConflict as error:
+            messages.error(request, str(error))
+            return redirect("hotline-ticket", ticket_id=ticket_id)
+        else:
+            messages.success(request, _("Done."))
+            return redirect("hotline-ticket", ticket_id=ticket_id)
+    return ticket_panel(request, ticket_id, forms={action: form})
+
+
+@login_required
+def rates(request):
+    """The three rates of your area and the ranking of its units for a period (this month by default)."""
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or {"start": today.replace(day=1), "end": today})
+    area, totals, ranking = scope_area(request.user), None, []
+    if form.is_valid():
+        period = {"start": form.cleaned_data["start"], "end": form.cleaned_data["end"]}
+        code = area.code if area else None
+        if code is not None:
+            totals = selectors.three_rates_for_area(area_code=code, **period)
+        ranking = selectors.three_rates_by_unit(**period, area_code=code)
+    return render(request, "hotline/rates.html", {
+        "form": form, "area": area, "totals": totals, "ranking": ranking,
+    })

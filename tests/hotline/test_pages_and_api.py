@@ -1,0 +1,143 @@
+"""The intake page and API: hints while typing, a call's three endings, bad input as 400/form errors,
+and the follow-up panel's forms."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from hotline import services
+from hotline.models import Call, KnowledgeArticle
+from incidents.models import Ticket
+from tests.factories import TEST_PASSWORD
+
+from .conftest import WEST_POINT
+
+
+@pytest.fixture
+def operator_client(client, operator):
+    client.login(username=operator.username, password=TEST_PASSWORD)
+    return client
+
+
+def test_hints_suggest_a_category_and_show_the_duplicate(operator_client, dispatched):
+    existing = dispatched(code="0201", content="路灯不亮")
+    hints = operator_client.get(reverse("api:hotline-hints"), {
+        "phone": "13812341234", "content": "门口路灯不亮好几天了", "lat": WEST_POINT.y, "lng": WEST_POINT.x,
+    }).json()
+    assert hints["categories"][0]["code"] == "0201" and "路灯" in hints["categories"][0]["keywords"]
+    assert [t["number"] for t in hints["duplicates"]] == [existing.ticket.number]
+    assert hints["duplicates"][0]["distance_m"] == 0
+    assert hints["earlier_calls"][0]["ticket"]["number"] == existing.ticket.number
+
+
+def test_hints_are_for_the_intake_roles_only(client, actors, catalogue):
+    client.login(username=actors.street_coordinator.username, password=TEST_PASSWORD)
+    assert client.get(reverse("api:hotline-hints"), {"content": "路灯"}).status_code == 403
+
+
+def test_hints_reject_bad_input(operator_client, catalogue):
+    response = operator_client.get(reverse("api:hotline-hints"), {"phone": "12ab", "lat": "north"})
+    assert response.status_code == 400
+    assert set(response.json()["extra"]["fields"]) == {"phone", "lat"}
+
+
+def call_payload(**overrides):
+    return {"caller_phone": "13812341234", "request_type": "complaint", "content": "楼道乱堆杂物",
+            "lat": WEST_POINT.y, "lng": WEST_POINT.x, "category": "0102", "started_at": timezone.now().isoformat(),
+            "outcome": "new_ticket", **overrides}
+
+
+def test_the_api_records_each_ending(operator_client, actors, catalogue):
+    url = reverse("api:hotline-call-create")
+    made = operator_client.post(url, call_payload(), content_type="application/json")
+    assert made.status_code == 201 and made.json()["caller_phone"] == "138****1234"
+    number = made.json()["ticket"]["number"]
+    linked = operator_client.post(url, call_payload(outcome="linked", ticket=number), content_type="application/json")
+    assert linked.status_code == 201 and linked.json()["ticket"]["number"] == number
+    article = KnowledgeArticle.objects.create(title="垃圾分类投放时间", body="每天7:00—9:00投放")
+    answered = operator_client.post(url, call_payload(outcome="answered", request_type="enquiry", article=article.pk),
+                                    content_type="application/json")
+    assert answered.status_code == 201 and answered.json()["ticket"] is None
+    assert list(Call.objects.order_by("pk").values_list("outcome", flat=True)) == ["new_ticket", "linked", "answered"]
+
+
+@pytest.mark.parametrize("overrides, field", [
+    ({"caller_phone": "abc"}, "caller_phone"),
+    ({"lat": 30.0, "lng": 120.0}, "lat"),
+    ({"category": None, "outcome": "new_ticket"}, "category"),
+    ({"outcome": "answered", "request_type": "complaint"}, "request_type"),
+    ({"outcome": "linked"}, "ticket"),
+])
+def test_the_api_answers_bad_calls_with_400(operator_client, catalogue, overrides, field):
+    payload = {key: value for key, value in call_payload(**overrides).items() if value is not None}
+    response = operator_client.post(reverse("api:hotline-call-create"), payload, content_type="application/json")
+    assert response.status_code == 400 and field in response.json()["extra"]["fields"]
+    assert not Call.objects.exists()
+
+
+def test_the_intake_page_records_a_call(operator_client, actors, catalogue):
+    page = operator_client.get(reverse("hotline-intake"))
+    assert page.status_code == 200
+    form = page.context["form"]
+    data = {"caller_phone": "13812341234", "request_type": "complaint", "content": "楼道乱堆杂物",
+            "category": "0102", "outcome": "new_ticket", "lat": WEST_POINT.y, "lng": WEST_POINT.x,
+            "started_at": form.initial["started_at"].isoformat(), "idempotency_key": form.initial["idempotency_key"]}
+    response = operator_client.post(reverse("hotline-intake"), data)
+    assert response.status_code == 302
+    call = Call.objects.get()
+    assert call.ticket.source == Ticket.Source.HOTLINE and call.started_at == form.initial["started_at"]
+    # A double submit of the same form makes nothing new.
+    operator_client.post(reverse("hotline-intake"), data)
+    assert Call.objects.count() == 1 and Ticket.objects.count() == 1
+
+
+def test_the_intake_page_shows_form_errors(operator_client, catalogue):
+    response = operator_client.post(reverse("hotline-intake"), {
+        "caller_phone": "x", "request_type": "complaint", "content": "", "outcome": "new_ticket",
+        "started_at": timezone.now().isoformat(), "idempotency_key": "k"})
+    assert response.status_code == 200
+    assert {"caller_phone", "content"} <= set(response.context["form"].errors)
+    response = operator_client.post(reverse("hotline-intake"), {
+        "caller_phone": "13812341234", "request_type": "complaint", "content": "乱堆", "outcome": "new_ticket",
+        "started_at": timezone.now().isoformat(), "idempotency_key": "k", "category": "0102"})
+    assert response.context["form"].errors["address"] == [str(services.LOCATION_REQUIRED)]
+    assert not Call.objects.exists()
+
+
+def test_the_intake_page_is_for_the_intake_roles(client, actors):
+    client.login(username=actors.community_staff.username, password=TEST_PASSWORD)
+    assert client.get(reverse("hotline-intake")).status_code == 403
+
+
+def test_the_panel_offers_the_steps_each_may_take(client, dispatched, actors, operator):
+    call = dispatched()
+    url = reverse("hotline-ticket", args=[call.ticket_id])
+    client.login(username=actors.leader.username, password=TEST_PASSWORD)
+    assert list(client.get(url).context["action_forms"]) == ["supervise"]
+    bad = client.post(reverse("hotline-ticket-act", args=[call.ticket_id, "supervise"]), {"reason": ""})
+    assert bad.status_code == 200 and bad.context["action_forms"]["supervise"].errors
+    done = client.post(reverse("hotline-ticket-act", args=[call.ticket_id, "supervise"]), {"reason": "督办"})
+    assert done.status_code == 302
+    assert Ticket.objects.get(pk=call.ticket_id).supervised_by == actors.leader
+    follow_up = client.get(reverse("hotline-follow-up")).content.decode()
+    assert call.ticket.number in follow_up
+    client.login(username=actors.outsider.username, password=TEST_PASSWORD)
+    assert client.get(url).status_code == 403
+
+
+def test_the_api_takes_follow_up_steps(client, dispatched, actors):
+    call = dispatched()
+    client.login(username=actors.leader.username, password=TEST_PASSWORD)
+    url = reverse("api:hotline-ticket-action", args=[call.ticket_id, "supervise"])
+    assert client.post(url, {"reason": ""}, content_type="application/json").status_code == 400
+    assert client.post(url, {"reason": "督办"}, content_type="application/json").status_code == 200
+    callback = reverse("api:hotline-ticket-action", args=[call.ticket_id, "callback"])
+    assert client.post(callback, {"reached": True, "satisfaction": "satisfied"},
+                       content_type="application/json").status_code == 409  # not closed yet
+    assert client.post(reverse("api:hotline-ticket-action", args=[call.ticket_id, "nope"]), {}).status_code == 404
+
+
+def test_the_rates_page_renders(client, actors, catalogue):
+    client.login(username=actors.leader.username, password=TEST_PASSWORD)
+    page = client.get(reverse("hotline-rates"))
+    assert page.status_code == 200 and page.context["totals"]["valid_callbacks"] == 0
