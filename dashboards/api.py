@@ -1,0 +1,230 @@
+"""REST API of the dashboards (/api/v1/dashboard/…): the same figures as the pages, same scope."""
+
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from govportal.errors import DomainInputError
+from grids.models import Area
+
+from . import selectors
+from .models import AssessmentScheme
+from .selectors import Period
+
+NO_SUCH_AREA = _("No such area.")
+
+
+class PeriodInput(serializers.Serializer):
+    """`start` and `end` (local dates, both included); by default this month up to today."""
+
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+    def validate(self, data):
+        today = timezone.localdate()
+        try:
+            return Period.checked(data.get("start") or today.replace(day=1), data.get("end") or today)
+        except DomainInputError as error:
+            raise serializers.ValidationError({error.field: [str(error)]}) from None
+
+
+class MonthInput(serializers.Serializer):
+    """`month` as YYYY-MM; by default the current month."""
+
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
+
+    def validate(self, data):
+        if "month" not in data:
+            return Period.month_of(timezone.localdate())
+        year, month = map(int, data["month"].split("-"))
+        return Period.month_of(date(year, month, 1))
+
+
+def period_from(params, input_class=PeriodInput):
+    data = input_class(data=params)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
+def area_from(request, code):
+    """Return the area of the URL within the caller's scope: 403 outside it, 404 unknown."""
+    try:
+        return selectors.dashboard_area(user=request.user, code=code)
+    except Area.DoesNotExist:
+        raise NotFound(NO_SUCH_AREA) from None
+
+
+class DashboardAreaSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+
+
+class DashboardFlowSerializer(serializers.Serializer):
+    reported = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    closed_on_time = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    overdue = serializers.IntegerField(help_text="deadlines missed")
+    dispatched = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    rated = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    basically_satisfied = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    return_rate = serializers.FloatField(allow_null=True)
+    satisfaction_rate = serializers.FloatField(allow_null=True)
+
+
+class DashboardSummaryApi(APIView):
+    """Headline figures of an area: today, this month, open and overdue now, hotline and mediation rates.
+
+    `hotline` and `mediation` are null while those apps are not installed.
+    """
+
+    class SummaryOutputSerializer(serializers.Serializer):
+        area = DashboardAreaSerializer()
+        breadcrumbs = DashboardAreaSerializer(many=True)
+        today = DashboardFlowSerializer()
+        month = DashboardFlowSerializer()
+        open_now = serializers.IntegerField()
+        overdue_open_now = serializers.IntegerField()
+        hotline = serializers.DictField(allow_null=True)
+        mediation = serializers.DictField(allow_null=True)
+
+    @extend_schema(responses={200: SummaryOutputSerializer, 403: None, 404: None})
+    def get(self, request, code):
+        area = area_from(request, code)
+        summary = selectors.area_summary(area=area)
+        data = {"area": area, "breadcrumbs": selectors.breadcrumbs(user=request.user, area=area), **summary}
+        return Response(self.SummaryOutputSerializer(data).data)
+
+
+class DashboardChildrenApi(APIView):
+    """The drill-down: one row per child area (districts of a city, …, grids of a community)."""
+
+    class ChildAreaOutputSerializer(DashboardFlowSerializer):
+        code = serializers.CharField()
+        name = serializers.CharField()
+        level = serializers.CharField()
+        open_now = serializers.IntegerField()
+        overdue_open_now = serializers.IntegerField()
+
+    @extend_schema(parameters=[PeriodInput],
+                   responses={200: ChildAreaOutputSerializer(many=True), 400: None, 403: None})
+    def get(self, request, code):
+        area, period = area_from(request, code), period_from(request.query_params)
+        rows = selectors.children_figures(area=area, period=period)
+        return Response(self.ChildAreaOutputSerializer(rows, many=True).data)
+
+
+class DashboardTrendApi(APIView):
+    """One row per day of the period: reported, closed and deadlines missed."""
+
+    class TrendDayOutputSerializer(serializers.Serializer):
+        day = serializers.DateField()
+        reported = serializers.IntegerField()
+        closed = serializers.IntegerField()
+        overdue = serializers.IntegerField()
+
+    @extend_schema(parameters=[PeriodInput],
+                   responses={200: TrendDayOutputSerializer(many=True), 400: None, 403: None})
+    def get(self, request, code):
+        area, period = area_from(request, code), period_from(request.query_params)
+        rows = selectors.daily_trend(area=area, period=period)
+        return Response(self.TrendDayOutputSerializer(rows, many=True).data)
+
+
+class DashboardCategoriesApi(APIView):
+    """Tickets reported in the period per major category."""
+
+    class CategoryMixOutputSerializer(serializers.Serializer):
+        code = serializers.CharField()
+        name = serializers.CharField()
+        reported = serializers.IntegerField()
+
+    @extend_schema(parameters=[PeriodInput],
+                   responses={200: CategoryMixOutputSerializer(many=True), 400: None, 403: None})
+    def get(self, request, code):
+        area, period = area_from(request, code), period_from(request.query_params)
+        rows = selectors.category_mix(area=area, period=period)
+        return Response(self.CategoryMixOutputSerializer(rows, many=True).data)
+
+
+class DashboardTopGridsApi(APIView):
+    """The recurring places: grids with the most tickets in the months of the period."""
+
+    class TopGridOutputSerializer(serializers.Serializer):
+        grid_code = serializers.CharField()
+        name = serializers.CharField()
+        reported = serializers.IntegerField()
+        overdue = serializers.IntegerField()
+
+    @extend_schema(parameters=[PeriodInput],
+                   responses={200: TopGridOutputSerializer(many=True), 400: None, 403: None})
+    def get(self, request, code):
+        area, period = area_from(request, code), period_from(request.query_params)
+        rows = selectors.top_grids(area=area, period=period)
+        return Response(self.TopGridOutputSerializer(rows, many=True).data)
+
+
+class DashboardMapApi(APIView):
+    """The layers of 综治一张图: child areas with figures (GeoJSON), open-ticket clusters, key places and
+    risk sources."""
+
+    class MapLayersOutputSerializer(serializers.Serializer):
+        areas = serializers.DictField(help_text="GeoJSON FeatureCollection of the child areas with their figures")
+        clusters = serializers.ListField(child=serializers.DictField())
+        key_places = serializers.ListField(child=serializers.DictField())
+        risk_sources = serializers.ListField(child=serializers.DictField())
+
+    @extend_schema(parameters=[PeriodInput], responses={200: MapLayersOutputSerializer, 400: None, 403: None})
+    def get(self, request, code):
+        area, period = area_from(request, code), period_from(request.query_params)
+        return Response({
+            "areas": {"type": "FeatureCollection", "features": selectors.map_areas(area=area, period=period)},
+            "clusters": selectors.open_ticket_clusters(area=area),
+            "key_places": selectors.key_places(area=area),
+            "risk_sources": selectors.key_places(area=area, risk_sources=True),
+        })
+
+
+class AssessmentRankingApi(APIView):
+    """考核: streets and departments inside the area ranked by the weighted score of a month."""
+
+    class RankingRowSerializer(serializers.Serializer):
+        rank = serializers.IntegerField()
+        code = serializers.CharField()
+        name = serializers.CharField()
+        score = serializers.FloatField(allow_null=True)
+        on_time_rate = serializers.FloatField(allow_null=True)
+        overdue = serializers.IntegerField()
+        overdue_rate = serializers.FloatField(allow_null=True)
+        return_rate = serializers.FloatField(allow_null=True)
+        satisfaction_rate = serializers.FloatField(allow_null=True)
+
+    class RankingOutputSerializer(serializers.Serializer):
+        start = serializers.DateField()
+        end = serializers.DateField()
+        weights = serializers.DictField()
+        streets = serializers.ListField(child=serializers.DictField())
+        departments = serializers.ListField(child=serializers.DictField())
+
+    @extend_schema(parameters=[MonthInput], responses={200: RankingOutputSerializer, 400: None, 403: None})
+    def get(self, request, code):
+        area, period = area_from(request, code), period_from(request.query_params, MonthInput)
+        scheme = AssessmentScheme.current()
+        rows = self.RankingRowSerializer
+        return Response({
+            "start": period.start, "end": period.end,
+            "weights": scheme.weights(),
+            "streets": rows(selectors.street_ranking(area=area, period=period, scheme=scheme), many=True).data,
+            "departments": rows(selectors.department_ranking(area=area, period=period, scheme=scheme),
+                                many=True).data,
+        })

@@ -1,0 +1,161 @@
+"""Pages of the dashboards: the area dashboard, the map (一张图), assessment (考核) and the big screen.
+
+Views only validate, call selectors and render; figures come from dashboards.selectors.
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grids.models import Area
+
+from . import selectors
+from .forms import MonthForm, PeriodForm
+from .models import AssessmentScheme
+from .selectors import Period
+from .tables import TABLES, workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TREND_DAYS = 30
+CODE_PLACEHOLDER = "000000"  # in URL patterns handed to scripts, which put an area's code there
+# The tables of the dashboard page that can be downloaded, and the selector of each.
+EXPORTABLE = {
+    "children": selectors.children_figures,
+    "categories": selectors.category_mix,
+    "top_grids": selectors.top_grids,
+    "trend": selectors.daily_trend,
+}
+
+
+def _area(request, code):
+    try:
+        return selectors.dashboard_area(user=request.user, code=code)
+    except Area.DoesNotExist:
+        raise Http404 from None
+
+
+def _xlsx(content, filename):
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _labels():
+    """Texts the pages' scripts show (translated here: scripts have no catalogue)."""
+    return {
+        "reported": _("Reported"), "closed": _("Closed"), "overdue": _("Deadlines missed"),
+        "openNow": _("Open now"), "overdueNow": _("Overdue now"), "onTimeRate": _("On-time rate"),
+        "overdueRate": _("Overdue rate"), "density": _("Tickets reported"), "keyPlaces": _("Key places"),
+        "riskSources": _("Risk sources"), "clusters": _("Open work orders"), "dashboard": _("Dashboard"),
+        "drillDown": _("Show its areas"), "risk": _("Risk level"), "noData": _("No data yet."),
+        "loadFailed": _("Could not load the figures."), "updated": _("Updated"),
+    }
+
+
+@login_required
+def dashboard(request, code=None):
+    """An area's dashboard: today and this month, open now, trend, category mix, recurring places, its areas."""
+    area = _area(request, code)
+    form = PeriodForm(request.GET or None)
+    today = timezone.localdate()
+    period = form.cleaned_data["period"] if form.is_bound and form.is_valid() else Period.month_to_date(today)
+    trend_period = Period(today - timedelta(days=TREND_DAYS - 1), today)
+    tables = {
+        "children": selectors.children_figures(area=area, period=period),
+        "categories": selectors.category_mix(area=area, period=period),
+        "top_grids": selectors.top_grids(area=area, period=period),
+    }
+    charts = {
+        "trend": [{**row, "day": row["day"].isoformat()}
+                  for row in selectors.daily_trend(area=area, period=trend_period)],
+        "categories": tables["categories"],
+        "children": [{key: row[key] for key in ("code", "name", "reported", "closed", "overdue", "open_now")}
+                     for row in tables["children"]],
+    }
+    return render(request, "dashboards/dashboard.html", {
+        "area": area, "breadcrumbs": selectors.breadcrumbs(user=request.user, area=area), "form": form,
+        "period": period, "summary": selectors.area_summary(area=area, today=today),
+        "tables": [(name, *TABLES[name], tables[name]) for name in tables], "charts": charts,
+        "labels": _labels(), "trend_days": TREND_DAYS,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def dashboard_export(request, code, table):
+    """One dashboard table as an Excel file, for the period asked."""
+    if table not in EXPORTABLE:
+        raise Http404
+    area = _area(request, code)
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text())
+    period = form.cleaned_data["period"]
+    rows = EXPORTABLE[table](area=area, period=period)
+    heading = f"{area.name} ({area.code}) {TABLES[table][0]} {period.start} – {period.end}"
+    return _xlsx(workbook([(table, rows)], heading=heading), f"{area.code}-{table}-{period.start}-{period.end}.xlsx")
+
+
+@login_required
+def dashboard_map(request, code=None):
+    """综治一张图: the areas shaded by density or overdue rate, open-ticket clusters, key places, risk sources."""
+    area = _area(request, code)
+    return render(request, "dashboards/map.html", {
+        "area": area, "breadcrumbs": selectors.breadcrumbs(user=request.user, area=area),
+        "extent": area.geom.extent, "labels": _labels(), "places_shown": area.level in selectors.PLACE_LEVELS,
+        "urls": {"layers": reverse("api:dashboard-map", args=[area.code]),
+                 "map": reverse("dashboard-map", args=[CODE_PLACEHOLDER]),
+                 "dashboard": reverse("dashboard", args=[CODE_PLACEHOLDER])},
+    })
+
+
+@login_required
+def assessment(request, code=None):
+    """考核: streets and departments ranked by the weighted score of a month, with the weights in force."""
+    area = _area(request, code)
+    form = MonthForm(request.GET or None)
+    period = form.cleaned_data["period"] if form.is_bound and form.is_valid() else Period.month_of(timezone.localdate())
+    scheme = AssessmentScheme.current()
+    tables = [
+        ("streets", *TABLES["streets"], selectors.street_ranking(area=area, period=period, scheme=scheme)),
+        ("departments", *TABLES["departments"], selectors.department_ranking(area=area, period=period, scheme=scheme)),
+    ]
+    return render(request, "dashboards/assessment.html", {
+        "area": area, "breadcrumbs": selectors.breadcrumbs(user=request.user, area=area), "form": form,
+        "period": period, "scheme": scheme, "tables": tables,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def assessment_report(request, code):
+    """The monthly assessment report (streets and departments) as an Excel file."""
+    area = _area(request, code)
+    form = MonthForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text())
+    period = form.cleaned_data["period"]
+    scheme = AssessmentScheme.current()
+    weights = ", ".join(f"{label} {value:g}" for label, value in zip(
+        (_("on-time rate"), _("overdue"), _("return rate"), _("satisfaction")), scheme.weights().values()))
+    heading = _("%(area)s assessment %(month)s (weights: %(weights)s)") % {
+        "area": area.name, "month": f"{period.start:%Y-%m}", "weights": weights}
+    content = workbook([
+        ("streets", selectors.street_ranking(area=area, period=period, scheme=scheme)),
+        ("departments", selectors.department_ranking(area=area, period=period, scheme=scheme)),
+    ], heading=heading)
+    return _xlsx(content, f"assessment-{area.code}-{period.start:%Y-%m}.xlsx")
+
+
+@login_required
+def big_screen(request, code=None):
+    """Big-screen mode for command-centre walls: 1920×1080, dark, refreshed from the API every minute."""
+    area = _area(request, code)
+    return render(request, "dashboards/screen.html", {
+        "area": area, "labels": _labels(),
+        "urls": {name: reverse(f"api:dashboard-{name}", args=[area.code])
+                 for name in ("summary", "trend", "categories", "children", "top-grids")},
+    })
