@@ -1,5 +1,14 @@
 # govportal production-like image: gunicorn by default; the same image runs the Celery worker,
 # the sweeper, beat and one-shot management commands (see docker-compose.yml, docs/deploy.md).
+# Front-end libraries from the npm registry (package-lock.json), copied into static_vendor/ as
+# scripts/lib.sh does for development.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error \
+ && mkdir -p static_vendor/echarts \
+ && cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE static_vendor/echarts/
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -12,8 +21,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # libgeos_c.so.1 through ldconfig) and gettext for compilemessages. Not gdal-bin: on bookworm it
 # also depends on python3-gdal and python3-numpy (a second Python interpreter in the image), and
 # govportal reads GeoJSON/Shapefiles through libgdal, not through the command-line tools.
+# fonts-wqy-zenhei: the CJK TrueType font embedded in mediation agreements (PDF).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libgdal32 libgeos-c1v5 libproj25 gettext \
+ && apt-get install -y --no-install-recommends libgdal32 libgeos-c1v5 libproj25 gettext fonts-wqy-zenhei \
  && rm -rf /var/lib/apt/lists/*
 
 # A fixed UID/GID, so that shared media storage (NFS) can be owned by the same numbers on every host.
@@ -27,6 +37,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 # The code stays owned by root: the application user can read it but not change it.
 COPY . .
+COPY --from=assets /assets/static_vendor ./static_vendor
 
 # Both commands import the settings, which require these variables. The values are dummies for
 # this RUN line only (nothing connects to PostgreSQL or Redis here) and are not in the image's env.

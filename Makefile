@@ -13,6 +13,6 @@ test:
 bench:
 	@bash scripts/bench.sh
 
-## clean: remove the virtualenv and the project-local database and logs
+## clean: remove the virtualenv, the npm libraries and the project-local database and logs
 clean:
-	@bash -c 'source scripts/lib.sh; stop_redis; [ -d "$$PG_DATA" ] && stop_postgres; rm -rf .venv .local staticfiles media'
+	@bash -c 'source scripts/lib.sh; stop_redis; [ -d "$$PG_DATA" ] && stop_postgres; rm -rf .venv .local staticfiles media node_modules static_vendor'

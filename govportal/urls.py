@@ -3,7 +3,9 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
 
+from dashboards import api as dashboards_api
 from grids import api as grids_api
+from hotline import urls as hotline_urls
 from incidents import api as incidents_api
 
 api_v1 = [
@@ -16,6 +18,19 @@ api_v1 = [
     path("tickets/<int:ticket_id>/", incidents_api.TicketDetailApi.as_view(), name="ticket-detail"),
     path("tickets/<int:ticket_id>/timeline/", incidents_api.TicketTimelineApi.as_view(), name="ticket-timeline"),
     path("tickets/<int:ticket_id>/<slug:action>/", incidents_api.TicketActionApi.as_view(), name="ticket-action"),
+    path("mediation/", include("mediation.api_urls")),
+    path("dashboard/areas/<str:code>/", dashboards_api.DashboardSummaryApi.as_view(), name="dashboard-summary"),
+    path("dashboard/areas/<str:code>/children/", dashboards_api.DashboardChildrenApi.as_view(),
+         name="dashboard-children"),
+    path("dashboard/areas/<str:code>/trend/", dashboards_api.DashboardTrendApi.as_view(), name="dashboard-trend"),
+    path("dashboard/areas/<str:code>/categories/", dashboards_api.DashboardCategoriesApi.as_view(),
+         name="dashboard-categories"),
+    path("dashboard/areas/<str:code>/top-grids/", dashboards_api.DashboardTopGridsApi.as_view(),
+         name="dashboard-top-grids"),
+    path("dashboard/areas/<str:code>/map/", dashboards_api.DashboardMapApi.as_view(), name="dashboard-map"),
+    path("dashboard/areas/<str:code>/ranking/", dashboards_api.AssessmentRankingApi.as_view(),
+         name="dashboard-ranking"),
+    *hotline_urls.api_patterns,
 ]
 
 urlpatterns = [
@@ -27,4 +42,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("grids.urls")),
     path("", include("incidents.urls")),
+    path("", include("mediation.urls")),
+    path("", include("hotline.urls")),
+    path("open311/", include((hotline_urls.open311_patterns, "open311"), namespace="open311")),
+    path("", include("dashboards.urls")),
 ]

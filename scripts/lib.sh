@@ -13,7 +13,7 @@ REDIS_PORT=${GOVPORTAL_REDIS_PORT:-56379}
 PG_DATA="$LOCAL/pgdata"
 PG_RUN="$LOCAL/pgrun"
 
-RUNTIME_PACKAGES=(gdal-bin gettext)
+RUNTIME_PACKAGES=(gdal-bin gettext fonts-wqy-zenhei)
 SERVER_PACKAGES=(postgresql-15 postgresql-15-postgis-3 redis-server)
 BROWSER_PACKAGES=(chromium fonts-noto-cjk)
 
@@ -105,16 +105,44 @@ ensure_secret_key() {
   export DJANGO_SECRET_KEY
 }
 
+# The key that encrypts parties' ID and phone numbers (mediation): generated once, kept under .local/.
+ensure_field_encryption_key() {
+  [ -n "${FIELD_ENCRYPTION_KEY:-}" ] && return 0
+  mkdir -p "$LOCAL"
+  [ -s "$LOCAL/field_encryption_key" ] || "$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > "$LOCAL/field_encryption_key"
+  FIELD_ENCRYPTION_KEY=$(cat "$LOCAL/field_encryption_key")
+  export FIELD_ENCRYPTION_KEY
+}
+
+# ensure_node_assets: front-end libraries from the npm registry (package-lock.json), re-installed
+# when the lock changes; the browser files pages load are copied to static_vendor/ (git-ignored).
+ensure_node_assets() {
+  local stamp="$ROOT/node_modules/.installed.sha256" want
+  want=$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "installing front-end libraries (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$want" > "$stamp"
+  fi
+  mkdir -p "$ROOT/static_vendor/echarts"
+  cp -u "$ROOT/node_modules/echarts/dist/echarts.min.js" "$ROOT/node_modules/echarts/LICENSE" "$ROOT/static_vendor/echarts/"
+}
+
 # provision REQUIREMENTS_FILE REDIS_DB [extra Debian packages...]
 provision() {
   local req=$1 redis_db=$2; shift 2
   local packages=("${RUNTIME_PACKAGES[@]}" "$@")
   if [ -z "${DATABASE_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then packages+=("${SERVER_PACKAGES[@]}"); fi
+  # Debian's nodejs + npm, unless an npm is there already (NodeSource's nodejs bundles its own
+  # npm and conflicts with Debian's npm package).
+  command -v npm >/dev/null || packages+=(nodejs npm)
   ensure_packages "${packages[@]}"
   ensure_venv "$req"
+  ensure_node_assets
   ensure_postgres
   ensure_redis "$redis_db"
   ensure_secret_key
+  ensure_field_encryption_key
   cd "$ROOT"
   "$PY" manage.py compilemessages --ignore=.venv -v 0
 }

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from celery.schedules import crontab
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from govportal.env import env_bool, env_database, env_int, env_list, env_periods, env_redis_url, env_str
@@ -34,6 +36,10 @@ INSTALLED_APPS = [
     "accounts",
     "grids",
     "incidents",
+    "dashboards",
+    "mediation",
+    "django.contrib.postgres",  # trigram lookups of the hotline's knowledge search
+    "hotline",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +114,23 @@ SWEEP_WORKERS = env_int("SWEEP_WORKERS", 2, minimum=1)
 CITIZEN_REPORT_POINTS = env_int("CITIZEN_REPORT_POINTS", 10, minimum=0)
 CITIZEN_REPORTS_PER_HOUR = env_int("CITIZEN_REPORTS_PER_HOUR", 5, minimum=1)
 
+# --- People's mediation (domain.md §5) ---
+# Fernet key encrypting parties' ID and phone numbers; scripts/lib.sh generates one into .local/.
+# Unset, the rest of the platform runs and recording a party's numbers fails.
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
+if FIELD_ENCRYPTION_KEY:
+    try:
+        Fernet(FIELD_ENCRYPTION_KEY)
+    except ValueError:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY is not a Fernet key (32 url-safe base64 bytes).") from None
+# Working days an organisation has before an unresolved case moves up a level (one month ≈ 22).
+MEDIATION_TIME_LIMIT_WORKING_DAYS = env_int("MEDIATION_TIME_LIMIT_WORKING_DAYS", 22, minimum=1)
+
+# --- Open311 GeoReport v2 (hotline.open311): what the discovery document announces ---
+OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION", "govportal.local")
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "12345 hotline centre")
+OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "API keys are issued by the 12345 hotline centre.")
+
 # --- Notifications: e-mail through Django's backend, SMS through a gateway class ---
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "govportal@localhost")
@@ -116,7 +139,8 @@ SMS_GATEWAY = env_str("SMS_GATEWAY", "incidents.sms.LoggingSmsGateway")
 # --- Static and media files ---
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# static_vendor/: browser libraries from the npm registry, copied there by scripts/lib.sh (npm ci).
+STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", BASE_DIR / "static_vendor")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -156,14 +180,22 @@ CELERY_TASK_ROUTES = {
     "incidents.tasks.escalate_overdue": {"queue": "sweeps"},
     "incidents.tasks.deliver_notifications": {"queue": "notifications"},
     "incidents.tasks.deliver_pending_notifications": {"queue": "notifications"},
+    "dashboards.tasks.fold_rollups": {"queue": "sweeps"},
+    "mediation.tasks.escalate_overdue_cases": {"queue": "sweeps"},
 }
 CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-work-orders": {"task": "incidents.tasks.escalate_overdue", "schedule": 60.0},
     "resend-pending-routing": {"task": "incidents.tasks.resend_pending_routing", "schedule": 60.0},
     "deliver-pending-notifications": {"task": "incidents.tasks.deliver_pending_notifications", "schedule": 60.0},
+    "fold-dashboard-rollups": {"task": "dashboards.tasks.fold_rollups", "schedule": 60.0},
+    "escalate-overdue-mediation-cases": {"task": "mediation.tasks.escalate_overdue_cases", "schedule": 300.0},
     "refresh-area-statistics": {
         "task": "grids.tasks.refresh_area_statistics",
         "schedule": crontab(minute=15, hour=2),
+    },
+    "prune-hotline-ticket-places": {
+        "task": "hotline.tasks.prune_ticket_places",
+        "schedule": crontab(minute=40, hour=2),
     },
 }
 

@@ -23,3 +23,5 @@ CACHES["default"]["KEY_PREFIX"] = f"test-cache-{os.getpid()}"  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # One test database per run, so two runs (a developer's and a helper's) never drop each other's.
 DATABASES["default"]["TEST"] = {"NAME": f"test_govportal_{os.getpid()}"}  # noqa: F405
+# A fixed key, so encrypted party numbers written by one test read back in another process.
+FIELD_ENCRYPTION_KEY = "Q1lRbVdWb0FGbVl2b3dhQk1sYm5jR2ZJd0xZb3JvTmE="

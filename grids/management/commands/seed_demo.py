@@ -3,6 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from grids.demo import DEMO_PASSWORD, DEMO_USERNAMES, demo_city_create, demo_city_exists
+from hotline.demo import demo_hotline_create
+from mediation.demo import demo_mediation_create
 
 
 class Command(BaseCommand):
@@ -27,4 +29,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Loaded demo city {city.name} with {grids} grids."))
         # Each app's demo data below is idempotent on its own, so a city loaded before an app
         # existed still gains that app's demo data.
+        if demo_mediation_create():
+            self.stdout.write(self.style.SUCCESS("Loaded the demo mediation organisations and cases."))
+        if demo_hotline_create():
+            self.stdout.write("Loaded the hotline's demo data (knowledge base, calls, Open311 key demo-open311-key).")
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}, demo only): {', '.join(DEMO_USERNAMES)}")
