@@ -261,7 +261,25 @@ class Ticket(models.Model):
         return self.overdue_count > 0
 
 
-class TicketEvent(models.Model):
+class AppendOnly:
+    """A model mixin for audit rows: written once, never changed nor deleted through the ORM.
+
+    `CHANGED` and `DELETED` are the messages of the refusals.
+    """
+
+    CHANGED = EVENT_IS_IMMUTABLE
+    DELETED = EVENT_IS_PERMANENT
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(self.CHANGED)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(self.DELETED)
+
+
+class TicketEvent(AppendOnly, models.Model):
     """One step of a ticket's timeline: who did what, from which state to which, and why.
 
     Rows are written once, in the transaction of the change they record, and never altered.
@@ -287,13 +305,6 @@ class TicketEvent(models.Model):
     def __str__(self):
         return f"{self.ticket_id} {self.action} {self.from_status}→{self.to_status}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(EVENT_IS_IMMUTABLE)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(EVENT_IS_PERMANENT)
 
 
 def _photo_path(photo, filename):

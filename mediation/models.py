@@ -8,10 +8,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from incidents.models import AppendOnly
 
 EVENT_IS_IMMUTABLE = _("Mediation case events are never changed.")
 EVENT_IS_PERMANENT = _("Mediation case events are never deleted.")
@@ -200,8 +201,10 @@ class CaseNumberCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnly, models.Model):
     """One step of a case's timeline; written once in the transaction of its change, never altered."""
+
+    CHANGED, DELETED = EVENT_IS_IMMUTABLE, EVENT_IS_PERMANENT
 
     case = models.ForeignKey(MediationCase, models.CASCADE, related_name="events", verbose_name=_("case"))
     action = models.CharField(_("action"), max_length=24)
@@ -223,13 +226,6 @@ class CaseEvent(models.Model):
     def __str__(self):
         return f"{self.case_id} {self.action} {self.from_status}→{self.to_status}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(EVENT_IS_IMMUTABLE)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(EVENT_IS_PERMANENT)
 
 
 class Party(models.Model):
