@@ -18,12 +18,13 @@ from .models import RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketPhot
 from .photos import photos_attach
 from .routing import routing_wake_up, tickets_route
 from .workflow import apply_transition
-from .worktime import deadline, minutes_left
+from .worktime import deadline, minutes_left, working_day_minutes
 
 REASON_REQUIRED = _("Give a reason.")
 NO_SUPERIOR = _("This unit has no superior to escalate to.")
 NOT_A_DEPARTMENT = _("Work orders are dispatched to functional departments.")
 NO_EXTENSION_REQUESTED = _("No extension has been requested.")
+HOTLINE_EXTENSION_TOO_LONG = _("A 12345 work order may be extended by at most %(days)d working days.")
 URGENCY_NOT_ALLOWED = _("This category does not allow the urgency %(urgency)s.")
 NOT_A_MINOR_CATEGORY = _("Choose a minor category.")
 FEEDBACK_REQUIRED = _("Describe what was done.")
@@ -221,6 +222,10 @@ def ticket_request_extension(*, ticket_id, actor, minutes, reason):
         raise WorkflowInputError(_("Ask for a positive amount of time."), "minutes")
 
     def change(t):
+        if t.source == Ticket.Source.HOTLINE:  # at most 10 working days on a 12345 order (domain.md §4)
+            days = settings.HOTLINE_EXTENSION_MAX_WORKING_DAYS
+            if minutes > days * (24 * 60 if t.clock_time else working_day_minutes()):
+                raise WorkflowInputError(HOTLINE_EXTENSION_TOO_LONG % {"days": days}, "minutes")
         t.extension_requested_minutes = minutes
 
     return apply_transition(ticket_id, "request_extension", actor=actor, reason=reason, change=change,

@@ -109,6 +109,8 @@ WORKING_PERIODS = env_periods("WORKING_PERIODS", ["08:30-12:00", "14:00-17:30"])
 
 # Concurrent escalation sweepers (threads, each with its own database connection).
 SWEEP_WORKERS = env_int("SWEEP_WORKERS", 2, minimum=1)
+# A 12345 work order may be extended by at most this many working days (domain.md §4).
+HOTLINE_EXTENSION_MAX_WORKING_DAYS = env_int("HOTLINE_EXTENSION_MAX_WORKING_DAYS", 10, minimum=1)
 
 # --- Citizen reports (随手拍): points per valid report, reports per phone/address per hour ---
 CITIZEN_REPORT_POINTS = env_int("CITIZEN_REPORT_POINTS", 10, minimum=0)

@@ -12,8 +12,9 @@ from hotline import selectors, services
 from hotline.models import Callback, Reply
 from incidents.models import Ticket
 from incidents.selectors import ticket_board
-from incidents.services import ticket_accept
+from incidents.services import WorkflowInputError, ticket_accept, ticket_request_extension
 from incidents.workflow import TransitionNotAllowed
+from incidents.worktime import working_day_minutes
 
 
 def closed(ticket):
@@ -154,3 +155,17 @@ def test_call_records_are_immutable(dispatched):
         call.save()
     with pytest.raises(ValidationError):
         call.delete()
+
+
+def test_a_12345_order_is_extended_by_at_most_ten_working_days(dispatched, actors):
+    ticket = dispatched().ticket
+    ticket_accept(ticket_id=ticket.pk, actor=actors.community_staff)
+    ten_days = 10 * working_day_minutes()
+    with pytest.raises(WorkflowInputError) as refused:
+        ticket_request_extension(ticket_id=ticket.pk, actor=actors.community_staff, minutes=ten_days + 1,
+                                 reason="需协调多部门")
+    assert refused.value.field == "minutes"
+    assert not Ticket.objects.get(pk=ticket.pk).extension_requested_minutes
+    ticket = ticket_request_extension(ticket_id=ticket.pk, actor=actors.community_staff, minutes=ten_days,
+                                      reason="需协调多部门")
+    assert ticket.extension_requested_minutes == ten_days
