@@ -15,6 +15,9 @@ from dashboards.selectors import END_BEFORE_START, NOT_A_VIEWER
 from dashboards.services import rollups_fold
 from grids.models import KeyPlace
 from incidents.services import ticket_accept
+from mediation.models import MediationCase
+from mediation.services import case_conclude_agreement
+from tests.mediation.conftest import make_case, mediation  # noqa: F401 - fixtures
 
 from .conftest import START
 
@@ -47,14 +50,24 @@ def now():
         yield
 
 
+def test_summary_carries_the_mediation_success_rate_of_the_area(actors, tree, mediation, make_case, now):
+    case = make_case(MediationCase.Status.MEDIATING)
+    case_conclude_agreement(case_id=case.pk, actor=mediation.committee_mediator, kind="written",
+                            obligations="赔偿维修费。", performance_manner="转账。",
+                            performance_deadline=(START + timedelta(days=30)).date())
+    west = client_for(actors.leader).get(url("summary", tree.west_street.code)).json()
+    assert west["mediation"] == {"concluded": 1, "successful": 1, "success_rate": 1.0}
+    east = client_for(actors.admin).get(url("summary", tree.east_street.code)).json()
+    assert east["mediation"]["concluded"] == 0
+
+
 def test_summary_counts_the_area_only(actors, tree, tickets, now):
     data = client_for(actors.leader).get(url("summary", tree.west_street.code)).json()
     assert data["area"] == {"code": tree.west_street.code, "name": tree.west_street.name, "level": "street"}
     assert data["today"]["reported"] == data["month"]["reported"] == 3
     assert data["open_now"] == 3 and data["overdue_open_now"] == 0
-    # Null while the hotline and mediation apps are not installed; their own tests check their rates.
-    assert data["hotline"] is None or "composite" in data["hotline"]
-    assert data["mediation"] is None or "success_rate" in data["mediation"]
+    assert data["hotline"]["valid_callbacks"] == 0 and data["hotline"]["composite"] is None
+    assert data["mediation"] == {"concluded": 0, "successful": 0, "success_rate": None}
     assert [crumb["code"] for crumb in data["breadcrumbs"]] == [tree.west_street.code]
 
 
