@@ -132,6 +132,12 @@ def _set_due(ticket, start, minutes, kind):
     ticket.due_kind = kind
 
 
+def escalation_due(start, *, handle_minutes, clock_time):
+    """Return (deadline, kind) of a ticket moved up the chain at `start`: the superior unit gets
+    the whole handling time limit anew. Used by the whistle (ticket_escalate) and the sweep."""
+    return deadline(start, handle_minutes, clock_time=clock_time), Ticket.DueKind.HANDLE
+
+
 def _clear_due(ticket):
     ticket.due_at, ticket.due_kind = None, ""
 
@@ -209,7 +215,8 @@ def ticket_escalate(*, ticket_id, actor, reason):
         if superior_id is None:
             raise WorkflowInputError(NO_SUPERIOR)
         t.handling_unit_id, t.handler = superior_id, None
-        _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE)
+        t.due_at, t.due_kind = escalation_due(timezone.now(), handle_minutes=t.handle_minutes,
+                                              clock_time=t.clock_time)
 
     return apply_transition(ticket_id, "escalate", actor=actor, reason=reason, change=change,
                             notify=lambda t: [t.handling_unit_id])

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from .models import RoutingRequest, Ticket
 from .routing import routing_wake_up
+from .services import escalation_due
 from .workflow import TRANSITIONS
-from .worktime import deadline
 
 ESCALATING_DUE_KINDS = (Ticket.DueKind.ACCEPT, Ticket.DueKind.SIGN, Ticket.DueKind.HANDLE, Ticket.DueKind.REVIEW)
 RESEND_AFTER = timedelta(minutes=1)
@@ -26,9 +26,9 @@ _CLAIM_SQL = """
 """
 _ESCALATE_SQL = """
     UPDATE incidents_ticket t
-       SET status = %s, handling_unit_id = v.superior, handler_id = NULL, due_at = v.due, due_kind = %s,
+       SET status = %s, handling_unit_id = v.superior, handler_id = NULL, due_at = v.due, due_kind = v.kind,
            overdue_count = t.overdue_count + 1, updated_at = %s
-      FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[]) AS v(id, superior, due)
+      FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::text[]) AS v(id, superior, due, kind)
      WHERE t.id = v.id
 """
 _MARK_SQL = """
@@ -70,13 +70,15 @@ def overdue_escalate(*, now=None, batch_size=5000):
             up = [r for r in rows if r[4] is not None and r[2] in ESCALATING_DUE_KINDS and r[1] in escalable]
             up_ids = {r[0] for r in up}
             stay = [r for r in rows if r[0] not in up_ids]
-            deadlines = {
-                limit: deadline(now, limit[0], clock_time=limit[1]) for limit in {(r[5], r[6]) for r in up}
+            clocks = {
+                limit: escalation_due(now, handle_minutes=limit[0], clock_time=limit[1])
+                for limit in {(r[5], r[6]) for r in up}
             }
             if up:
                 cursor.execute(_ESCALATE_SQL, [
-                    escalation.target, Ticket.DueKind.HANDLE, now,
-                    [r[0] for r in up], [r[4] for r in up], [deadlines[(r[5], r[6])] for r in up],
+                    escalation.target, now,
+                    [r[0] for r in up], [r[4] for r in up], [clocks[(r[5], r[6])][0] for r in up],
+                    [clocks[(r[5], r[6])][1] for r in up],
                 ])
             if stay:
                 cursor.execute(_MARK_SQL, [now, [r[0] for r in stay]])

@@ -102,10 +102,15 @@ def _next_number(day):
         return f"TJ{day:%Y%m%d}{cursor.fetchone()[0]:04d}"
 
 
+def case_time_limit_due(start):
+    """Return when an organisation taking a case at `start` must have resolved it: the time limit
+    in working days (normally one month, Ministry of Justice rules 2002). Services and the sweep use it."""
+    return deadline(start, settings.MEDIATION_TIME_LIMIT_WORKING_DAYS * working_day_minutes(), clock_time=False)
+
+
 def _start_clock(case, start):
-    """Give the holding organisation its time limit, in working days from `start` (worktime)."""
-    case.due_at = deadline(start, settings.MEDIATION_TIME_LIMIT_WORKING_DAYS * working_day_minutes(),
-                           clock_time=False)
+    """Give the holding organisation its time limit from `start`."""
+    case.due_at = case_time_limit_due(start)
 
 
 def _move_up(case):

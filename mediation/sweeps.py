@@ -2,14 +2,12 @@
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from incidents.worktime import deadline, working_day_minutes
-
 from .models import CaseEvent, MediationCase
+from .services import case_time_limit_due
 from .workflow import TRANSITIONS
 
 
@@ -25,7 +23,7 @@ def overdue_cases_escalate(*, now=None, batch_size=1000):
     """
     now = now or timezone.now()
     sources = TRANSITIONS["overdue_escalate"].sources
-    new_due = deadline(now, settings.MEDIATION_TIME_LIMIT_WORKING_DAYS * working_day_minutes(), clock_time=False)
+    new_due = case_time_limit_due(now)
     escalated = marked = 0
     while True:
         with transaction.atomic():
