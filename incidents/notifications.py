@@ -2,7 +2,9 @@
 
 Each undelivered Notification row is claimed with SKIP LOCKED, sent to the active staff of its
 unit who have an e-mail address or phone, and marked delivered in the same transaction, so a
-row is delivered once even when the per-action task and the minute sweep meet.
+row is delivered once even when the per-action task and the minute sweep meet. The notices of
+routing batches wake one coalesced delivery run (govportal.wakeups), so a user gets one message
+per run, not one per ticket.
 """
 
 from collections import defaultdict
@@ -14,9 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from govportal.wakeups import WakeUp
 
 from .models import Notification
 from .sms import sms_gateway
+
+DELIVERY = WakeUp("incidents:delivery-wake-up", "incidents.tasks.deliver_pending_notifications", gather_seconds=1.0)
+
+
+def notifications_wake_up():
+    """Enqueue a delivery run of the undelivered notifications unless one is already queued."""
+    DELIVERY.send()
 
 
 def notification_text(notification):
@@ -34,7 +44,8 @@ def notifications_deliver(*, ticket_id, action):
 
 
 def notifications_deliver_pending(*, limit=500):
-    """Deliver up to `limit` undelivered notifications of any kind (those of the escalation sweep)."""
+    """Deliver up to `limit` undelivered notifications of any kind (routing batches, the escalation sweep)."""
+    DELIVERY.clear()
     return _deliver(Notification.objects.order_by("created_at"), limit=limit)
 
 

@@ -6,58 +6,48 @@ pending rows with SKIP LOCKED and routes them set-based: one query for the units
 areas, one UPDATE, one INSERT of events and one of notifications per batch, so the cost per
 ticket stays flat however fast tickets arrive (docs/benchmarks.md, intake).
 
-Wake-ups are coalesced: a ticket enqueues a router run only if none is queued yet (a Redis
-flag). A run clears the flag *before* each claim, so a ticket committed after that claim finds
-the flag clear and enqueues the next run, and none is left waiting. A lost message or a broker
-outage leaves rows pending; `sweeps.pending_routing_resend` wakes the router again.
+Wake-ups are coalesced (govportal.wakeups): a ticket enqueues a router run only if none is
+queued yet, and that run starts a moment later, so the tickets arriving meanwhile share it. A
+lost message or a broker outage leaves rows pending; `sweeps.pending_routing_resend` wakes the
+router again.
 """
 
-import logging
-
-from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HandlingUnit
+from govportal.wakeups import WakeUp
 from grids.models import Area
 
 from .models import ChainLevel, Notification, RoutingRequest, Ticket, TicketEvent
+from .notifications import notifications_wake_up
 from .workflow import TRANSITIONS
 from .worktime import deadline
 
-logger = logging.getLogger(__name__)
-
 ROUTING_BATCH = 200
-WAKE_UP_FLAG = "incidents:routing-wake-up"
-WAKE_UP_FLAG_TTL = 30  # seconds; a flag whose message was lost expires and the next ticket re-sends
+ROUTER = WakeUp("incidents:routing-wake-up", "incidents.tasks.route_pending_tickets", gather_seconds=0.3)
 NOT_LOCATED = _("The work order has no grid.")
 NO_UNIT_FOR_AREA = _("No handling unit serves this place for this category.")
 
 
 def routing_wake_up(*, force=False):
     """Enqueue a router run after commit unless one is already queued; tolerate a broker outage."""
-    from .tasks import route_pending_tickets
-
-    try:
-        if cache.add(WAKE_UP_FLAG, 1, timeout=WAKE_UP_FLAG_TTL) or force:
-            route_pending_tickets.delay()
-    except Exception as exc:  # noqa: BLE001 - broker or cache down: the rows stay pending for the resend sweep
-        logger.warning("Routing not enqueued (%s); pending tickets wait for the resend sweep", exc)
-        try:
-            cache.delete(WAKE_UP_FLAG)
-        except Exception:  # noqa: BLE001 - the flag expires on its own
-            pass
+    ROUTER.send(force=force)
 
 
 def tickets_route_pending(*, batch=ROUTING_BATCH):
-    """Route pending tickets batch after batch until none is left; return how many were routed."""
+    """Route the pending tickets; return how many were routed.
+
+    Claims batch after batch while they come full; a smaller batch means every ticket committed
+    before this run's start is routed, and later ones have queued the next run.
+    """
+    ROUTER.clear()
     total = 0
     while True:
-        cache.delete(WAKE_UP_FLAG)  # before the claim: see the module docstring
         routed = tickets_route(limit=batch)
         total += routed
-        if not routed:
+        if routed < batch:
             return total
 
 
@@ -79,6 +69,8 @@ def tickets_route(*, ticket_ids=None, limit=ROUTING_BATCH):
         tickets = list(
             Ticket.objects.select_for_update(of=("self",)).select_related("category")
             .filter(pk__in=claimed, status__in=TRANSITIONS["route"].sources, handling_unit__isnull=True)
+            .only("status", "grid_id", "community_id", "street_id", "district_id", "self_handled", "clock_time",
+                  "sign_minutes", "verify_minutes", "category__first_level", "category__default_department")
         )
         units = _UnitDirectory(tickets)
         deadlines = {}
@@ -91,10 +83,7 @@ def tickets_route(*, ticket_ids=None, limit=ROUTING_BATCH):
             _give_to_first_unit(ticket, unit, units.street_office(ticket.street_id), now, deadlines)
             routed.append((ticket, unit))
         if routed:
-            Ticket.objects.bulk_update(
-                [ticket for ticket, _ in routed],
-                ["status", "handling_unit", "dispatcher_unit", "due_at", "due_kind", "updated_at"],
-            )
+            _tickets_save_routing([ticket for ticket, _ in routed], now)
             TicketEvent.objects.bulk_create(
                 TicketEvent(ticket=ticket, action="route", from_status=Ticket.Status.REPORTED,
                             to_status=ticket.status, unit=unit)
@@ -102,12 +91,31 @@ def tickets_route(*, ticket_ids=None, limit=ROUTING_BATCH):
             )
             Notification.objects.bulk_create(Notification(unit=unit, ticket=ticket, kind="route")
                                              for ticket, unit in routed)
-            transaction.on_commit(_deliver_notifications)
+            transaction.on_commit(notifications_wake_up)
         for reason in set(failures.values()):
             failed = [pk for pk, failure in failures.items() if failure == reason]
             RoutingRequest.objects.filter(pk__in=failed).update(error=str(reason)[:200], attempts=1)
         RoutingRequest.objects.filter(pk__in=set(claimed) - set(failures)).update(routed_at=now, error="")
     return len(claimed)
+
+
+# bulk_update() would build a CASE per field and row: most of a batch's Python time.
+_ROUTE_SQL = """
+    UPDATE incidents_ticket t
+       SET status = v.status, handling_unit_id = v.unit, dispatcher_unit_id = v.dispatcher, due_at = v.due,
+           due_kind = v.kind, updated_at = %s
+      FROM unnest(%s::bigint[], %s::text[], %s::bigint[], %s::bigint[], %s::timestamptz[], %s::text[])
+           AS v(id, status, unit, dispatcher, due, kind)
+     WHERE t.id = v.id
+"""
+
+
+def _tickets_save_routing(tickets, now):
+    """Write the routing fields of `tickets` in one statement."""
+    columns = zip(*((t.pk, t.status, t.handling_unit_id, t.dispatcher_unit_id, t.due_at, t.due_kind)
+                    for t in tickets))
+    with connection.cursor() as cursor:
+        cursor.execute(_ROUTE_SQL, [now, *map(list, columns)])
 
 
 def _give_to_first_unit(ticket, unit, dispatcher, now, deadlines):
@@ -159,12 +167,3 @@ class _UnitDirectory:
             unit = self.units.get((ticket.district_id, *department)) or self.units.get(
                 (self.city_of.get(ticket.district_id), *department))
         return unit or self.street_office(ticket.street_id)
-
-
-def _deliver_notifications():
-    from .tasks import deliver_pending_notifications
-
-    try:
-        deliver_pending_notifications.delay()
-    except Exception as exc:  # noqa: BLE001 - the minute sweep delivers them
-        logger.warning("Notification delivery not enqueued (%s); the minute sweep sends them", exc)

@@ -72,14 +72,11 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
     hotline's own limits do (hotline.services, domain.md §4).
 
     With an `idempotency_key` already used, the existing ticket is returned and nothing is
-    written, so a client retrying after a network drop never makes two. The RoutingRequest row
+    written, so a client retrying after a network drop never makes two: the key's unique index
+    refuses the second insert (no lookup first: retries are rare). The RoutingRequest row
     is the durable record that routing is still owed: if the broker loses the message, the
     `resend_pending_routing` sweep sends it again.
     """
-    if idempotency_key:
-        existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing, False
     if not category.is_minor:
         raise WorkflowInputError(NOT_A_MINOR_CATEGORY, "category")
     if not urgency:
@@ -115,9 +112,10 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
             RoutingRequest.objects.create(ticket=ticket, enqueued_at=timezone.now())
             transaction.on_commit(routing_wake_up)
     except IntegrityError:
-        if idempotency_key:  # a concurrent retry with the same key won the race
-            return Ticket.objects.get(idempotency_key=idempotency_key), False
-        raise
+        existing = Ticket.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if existing is None:
+            raise
+        return existing, False
     return ticket, True
 
 

@@ -1,19 +1,20 @@
 import pytest
-from django.core.cache import cache
 
 from incidents.catalogue import catalogue_load
 from incidents.models import Category
-from incidents.routing import WAKE_UP_FLAG
+from incidents.notifications import DELIVERY
+from incidents.routing import ROUTER
 from incidents.worktime import calendar_sync_from_package
 
 from .factories import build_actors, build_tree
 
 
 @pytest.fixture(autouse=True)
-def routing_wake_up_flag_cleared():
-    """Start each test with no router run "already queued": a flag left by an earlier test (whose
-    queued run went to no worker) would keep this test's tickets waiting for the resend sweep."""
-    cache.delete(WAKE_UP_FLAG)
+def wake_up_flags_cleared():
+    """Start each test with no router or delivery run "already queued": a flag left by an earlier
+    test (whose queued run went to no worker) would keep this test's work waiting for a sweep."""
+    ROUTER.clear()
+    DELIVERY.clear()
 
 
 @pytest.fixture

@@ -1,12 +1,14 @@
 """The batch router: many pending tickets in one run, a flat number of queries, coalesced wake-ups."""
 
+from django.core import mail
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import HandlingUnit
 from incidents.models import Notification, RoutingRequest, Ticket
-from incidents.routing import NOT_LOCATED, WAKE_UP_FLAG, routing_wake_up, tickets_route, tickets_route_pending
+from incidents.notifications import DELIVERY, notifications_deliver_pending
+from incidents.routing import NOT_LOCATED, ROUTER, tickets_route, tickets_route_pending
 from incidents.services import ticket_create
 
 from tests.factories import HandlingUnitFactory
@@ -66,13 +68,31 @@ def test_a_ticket_without_a_grid_keeps_its_reason_and_is_not_claimed_again(catal
     assert tickets_route() == 0
 
 
-def test_wake_ups_coalesce_until_a_run_clears_the_flag(catalogue, actors, django_capture_on_commit_callbacks):
-    cache.delete(WAKE_UP_FLAG)
-    routing_wake_up()
-    assert cache.get(WAKE_UP_FLAG) == 1
-    assert cache.add(WAKE_UP_FLAG, 1) is False  # a second ticket now finds a run already queued
-    tickets_route_pending()
-    assert cache.get(WAKE_UP_FLAG) is None  # cleared before its last claim: the next ticket enqueues again
+def test_wake_ups_coalesce_until_a_run_starts(catalogue, actors, django_capture_on_commit_callbacks):
+    assert ROUTER.send() is True
+    assert ROUTER.send() is False  # a second ticket finds a run already queued
+    tickets_route_pending()  # the run starts: the next ticket queues another
     with django_capture_on_commit_callbacks(execute=True):
         create(catalogue, actors, "0102", WEST_POINT)
-    assert cache.get(WAKE_UP_FLAG) == 1
+    assert cache.get(ROUTER.flag) == 1
+
+
+def test_a_run_claims_batch_after_batch_while_they_come_full(catalogue, actors):
+    for _ in range(5):
+        create(catalogue, actors, "0102", WEST_POINT)
+    assert tickets_route_pending(batch=2) == 5  # 2 + 2 + 1: the short batch ends the run
+    assert not RoutingRequest.objects.filter(routed_at__isnull=True).exists()
+
+
+def test_a_routing_batch_sends_each_unit_one_message(catalogue, actors, django_capture_on_commit_callbacks):
+    actors.community_staff.email = "community@example.org"
+    actors.community_staff.save()
+    tickets = [create(catalogue, actors, "0102", WEST_POINT) for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        tickets_route_pending()
+    assert cache.get(DELIVERY.flag) == 1  # one delivery run queued for the whole batch
+    assert notifications_deliver_pending() == 3
+    assert cache.get(DELIVERY.flag) is None
+    to_community = [m for m in mail.outbox if m.to == ["community@example.org"]]
+    assert len(to_community) == 1
+    assert all(ticket.number in to_community[0].body for ticket in tickets)
