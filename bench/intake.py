@@ -18,7 +18,9 @@ in one run:
    the first street, an Idempotency-Key) for WARM_UP + DURATION seconds; only requests started
    in the last DURATION seconds are measured. Then it waits until every measured ticket is
    routed: tickets/s including routing = measured tickets / (last one routed − window start).
-4. the framework floor: the same load against bench/_intake_floor.py, a DRF view that only
+4. the batch API: the same, each request POSTing BATCH_SIZE tickets (each with its own key) to
+   /api/v1/tickets/batch/, the intake of machine sources;
+5. the framework floor: the same load against bench/_intake_floor.py, a DRF view that only
    authenticates and validates the POST like the real one and writes nothing — the ceiling any
    intake rate on this machine is under.
 
@@ -60,6 +62,7 @@ ROUTING_TIMEOUT = 300.0  # seconds to wait for the last ticket to be routed
 POINTS = 5_000
 SEED = 20_261_123
 PROFILE_REPEATS = 50
+BATCH_SIZE = 100  # tickets per POST of the batch run
 TARGET_SHARE = 10.0  # % of the raw insert rate
 TARGET_P95_MS = 50.0
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -381,12 +384,12 @@ def cpu_spent(before, after):
 class LoadClient(threading.Thread):
     """One client: POSTs tickets on its own connection until `stop_at`; records each request."""
 
-    def __init__(self, index, port, token, points, start_at, stop_at, path="/api/v1/tickets/"):
+    def __init__(self, index, port, token, points, start_at, stop_at, path="/api/v1/tickets/", batch=None):
         super().__init__(name=f"client-{index}", daemon=True)
-        self.index, self.port, self.points, self.path = index, port, points, path
+        self.index, self.port, self.points, self.path, self.batch = index, port, points, path, batch
         self.headers = {"Authorization": f"Token {token}", "Host": "127.0.0.1", "Content-Type": "application/json"}
         self.start_at, self.stop_at = start_at, stop_at
-        self.records = []  # (started at, latency ns, status, ticket id or None, body of a failure)
+        self.records = []  # (started at, latency ns, status, [ticket ids], body of a failure)
         self.reconnects = 0
         self.error = None
 
@@ -399,9 +402,15 @@ class LoadClient(threading.Thread):
                 time.sleep(0.001)
             n = 0
             while time.time() < self.stop_at:
-                lat, lng = rng.choice(self.points)
-                body = json.dumps({"category": CATEGORY, "description": f"{MARKER} client {self.index} #{n}",
-                                   "lat": lat, "lng": lng})
+                def ticket(i):
+                    lat, lng = rng.choice(self.points)
+                    return {"category": CATEGORY, "description": f"{MARKER} client {self.index} #{n}.{i}",
+                            "lat": lat, "lng": lng}
+
+                if self.batch:
+                    body = json.dumps({"tickets": [{**ticket(i), "key": uuid.uuid4().hex} for i in range(self.batch)]})
+                else:
+                    body = json.dumps(ticket(0))
                 self.reconnects += connection.sock is None
                 started_at = time.time()
                 started = clock()
@@ -410,9 +419,11 @@ class LoadClient(threading.Thread):
                 response = connection.getresponse()
                 payload = response.read()
                 latency = clock() - started
-                ticket_id = json.loads(payload)["id"] if response.status == 201 else None
-                self.records.append((started_at, latency, response.status, ticket_id,
-                                     None if ticket_id else payload[:300]))
+                ids = []
+                if response.status == 201:
+                    answer = json.loads(payload)
+                    ids = [row["id"] for row in answer["tickets"]] if self.batch else [answer["id"]]
+                self.records.append((started_at, latency, response.status, ids, None if ids else payload[:300]))
                 n += 1
         except Exception as exc:  # noqa: BLE001 - reported by the main thread
             self.error = exc
@@ -420,8 +431,10 @@ class LoadClient(threading.Thread):
             connection.close()
 
 
-def api_run(points):
-    """Run the load against gunicorn + a Celery worker; return the measurements."""
+def api_run(points, batch=None):
+    """Run the load against gunicorn + a Celery worker; return the measurements.
+
+    With `batch`, each request POSTs that many tickets to /api/v1/tickets/batch/."""
     from django.conf import settings
     from django.db.models import Max, Min
 
@@ -446,7 +459,9 @@ def api_run(points):
 
             start_at = time.time() + 0.5
             window_start, stop_at = start_at + WARM_UP, start_at + WARM_UP + DURATION
-            clients = [LoadClient(i, port, token, points, start_at, stop_at) for i in range(CONCURRENCY)]
+            path = "/api/v1/tickets/batch/" if batch else "/api/v1/tickets/"
+            clients = [LoadClient(i, port, token, points, start_at, stop_at, path=path, batch=batch)
+                       for i in range(CONCURRENCY)]
             for client in clients:
                 client.start()
             roots = {"gunicorn": server.pid, "celery": worker.pid}
@@ -462,8 +477,8 @@ def api_run(points):
                 raise RuntimeError(f"a client failed: {failed[0]!r}\n{locate.tail(server_log)}")
             records = [record for client in clients for record in client.records]
             measured = [r for r in records if window_start <= r[0] < stop_at]
-            ids = [r[3] for r in measured if r[3] is not None]
-            all_ids = [r[3] for r in records if r[3] is not None]
+            ids = [ticket_id for r in measured for ticket_id in r[3]]
+            all_ids = [ticket_id for r in records for ticket_id in r[3]]
 
             waited_from = time.monotonic()
             while True:
@@ -559,6 +574,7 @@ def main():
         raw = raw_baseline(street)
         found = profile(points)
         api = api_run(points)
+        batch = api_run(points, batch=BATCH_SIZE)
         floor = floor_run(points)
     finally:
         removed = cleanup()
@@ -611,14 +627,31 @@ def main():
           f"{100 * floor['request_rate'] / raw['tps']:.1f} % of raw; p95 {floor_lat['p95']:.1f} ms; "
           f"{len(floor['errors'])} errors |")
 
-    verdict_share = "PASS" if share and share >= TARGET_SHARE else "FAIL"
+    batch_rate = batch["rate_incl_routing"]
+    batch_share = 100 * batch_rate / raw["tps"] if batch_rate else None
+    batch_lat = locate.stats(batch["latencies"])
+    print(f"| batch API POST /api/v1/tickets/batch/ ({CONCURRENCY} clients, {BATCH_SIZE} tickets per request), "
+          f"requests | {batch['request_rate']:,.1f} req/s |")
+    print(f"| batch API tickets/s including routing | {batch_rate:,.1f} tickets/s = {batch_share:.1f} % of raw |"
+          if batch_rate else f"| batch API tickets/s including routing | n/a: {batch['unrouted']} not routed |")
+    print(f"| batch request latency p50 / p95 / p99 / max | {batch_lat['p50']:.1f} / {batch_lat['p95']:.1f} / "
+          f"{batch_lat['p99']:.1f} / {batch_lat['max']:.1f} ms |")
+    if batch["lags"]:
+        lag = locate.stats(batch["lags"])
+        print(f"| batch routing lag p50 / p95 / max | {lag['p50']:.0f} / {lag['p95']:.0f} / {lag['max']:.0f} ms |")
+    print(f"| batch errors (not 201) | {len(batch['errors'])} of {batch['requests']} |")
+
+    def verdict(value):
+        return ("PASS" if value >= TARGET_SHARE else "FAIL") + f" ({value:.1f} %)" if value else "n/a"
+
     verdict_p95 = "PASS" if lat["p95"] < TARGET_P95_MS else "FAIL"
-    print(f"\nAPI incl. routing ≥ {TARGET_SHARE:g} % of raw inserts: {verdict_share} "
-          f"({f'{share:.1f} %' if share else 'n/a'})")
+    print(f"\nAPI incl. routing ≥ {TARGET_SHARE:g} % of raw inserts: one ticket per POST {verdict(share)}; "
+          f"{BATCH_SIZE} per batch POST {verdict(batch_share)}")
     print(f"API p95 < {TARGET_P95_MS:g} ms at concurrency {CONCURRENCY}: {verdict_p95} (p95 = {lat['p95']:.1f} ms)")
-    if api["errors"]:
-        statuses = sorted({r[2] for r in api["errors"]})
-        print(f"\nERRORS: statuses {statuses}, e.g. {api['errors'][0][4]!r}")
+    for run in (api, batch):
+        if run["errors"]:
+            statuses = sorted({r[2] for r in run["errors"]})
+            print(f"\nERRORS: statuses {statuses}, e.g. {run['errors'][0][4]!r}")
 
     cpu, cores = api["cpu"], len(os.sched_getaffinity(0))
     capacity = cores * DURATION
@@ -637,6 +670,11 @@ def main():
     for label, seconds, units, unit in rows:
         per = f"{1e3 * seconds / units:.1f} per {unit}" if units else ""
         print(f"| {label} | {seconds:.1f} | {100 * seconds / capacity:.0f} % | {per} |")
+    cpu, made = batch["cpu"], batch["created"]
+    print(f"\nCPU per ticket of the batch run ({made:,} tickets in the window): gunicorn "
+          f"{1e3 * cpu['gunicorn'] / made:.2f} ms, Celery {1e3 * cpu['celery'] / max(batch['routed_in_window'], 1):.2f} "
+          f"ms per ticket routed, PostgreSQL {1e3 * cpu['postgres'] / made:.2f} ms; machine busy "
+          f"{100 * cpu['machine'] / capacity:.0f} %")
 
     in_process = locate.stats(found["in_process"])
     print("\nprofile (in-process, one client, no socket):\n")

@@ -15,6 +15,7 @@ api_v1 = [
     path("areas/<str:code>/", grids_api.AreaDetailApi.as_view(), name="area-detail"),
     path("categories/", incidents_api.CategoryListApi.as_view(), name="category-list"),
     path("tickets/", incidents_api.TicketListCreateApi.as_view(), name="ticket-list"),
+    path("tickets/batch/", incidents_api.TicketBatchCreateApi.as_view(), name="ticket-batch"),
     path("tickets/<int:ticket_id>/", incidents_api.TicketDetailApi.as_view(), name="ticket-detail"),
     path("tickets/<int:ticket_id>/timeline/", incidents_api.TicketTimelineApi.as_view(), name="ticket-timeline"),
     path("tickets/<int:ticket_id>/<slug:action>/", incidents_api.TicketActionApi.as_view(), name="ticket-action"),

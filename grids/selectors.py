@@ -34,14 +34,26 @@ class Location:
 # (docs/benchmarks.md). Boundaries are left out; they load on access like deferred fields.
 _CHAIN_FIELDS = ("id", "code", "name", "level", "parent_id", "grid_kind")
 _CHAIN_ALIASES = ("grid", "community", "street", "district", "city")
-_LOCATE_SQL = "SELECT {columns} FROM grids_area grid {joins} WHERE {condition} ORDER BY grid.code LIMIT 1".format(
-    columns=", ".join(f"{alias}.{field}" for alias in _CHAIN_ALIASES for field in _CHAIN_FIELDS),
-    joins=" ".join(
-        f"LEFT JOIN grids_area {alias} ON {alias}.id = {child}.parent_id"
-        for child, alias in zip(_CHAIN_ALIASES, _CHAIN_ALIASES[1:])
-    ),
-    condition="grid.level = 'grid' AND ST_Intersects(grid.geom, ST_SetSRID(ST_MakePoint(%s, %s), 4326))",
+_CHAIN_COLUMNS = ", ".join(f"{alias}.{field}" for alias in _CHAIN_ALIASES for field in _CHAIN_FIELDS)
+_ANCESTOR_JOINS = " ".join(
+    f"LEFT JOIN grids_area {alias} ON {alias}.id = {child}.parent_id"
+    for child, alias in zip(_CHAIN_ALIASES, _CHAIN_ALIASES[1:])
 )
+_LOCATE_SQL = f"""
+    SELECT {_CHAIN_COLUMNS} FROM grids_area grid {_ANCESTOR_JOINS}
+     WHERE grid.level = 'grid' AND ST_Intersects(grid.geom, ST_SetSRID(ST_MakePoint(%s, %s), 4326))
+     ORDER BY grid.code LIMIT 1
+"""
+# Many points in one statement: the same lookup per point, numbered to keep the callers' order.
+_LOCATE_MANY_SQL = f"""
+    SELECT point.n, {_CHAIN_COLUMNS}
+      FROM unnest(%s::float8[], %s::float8[]) WITH ORDINALITY AS point(x, y, n)
+     CROSS JOIN LATERAL (
+           SELECT {", ".join(_CHAIN_FIELDS)} FROM grids_area
+            WHERE level = 'grid' AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint(point.x, point.y), 4326))
+            ORDER BY code LIMIT 1) grid
+     {_ANCESTOR_JOINS}
+"""
 
 
 def grid_locate(point):
@@ -50,13 +62,32 @@ def grid_locate(point):
     A point on an edge or vertex shared by several grids belongs to the one with the lowest
     code, so every caller gets the same answer (`contains` would match none of them).
     """
-    if point.srid != 4326:
-        point = point.transform(4326, clone=True)
     with connection.cursor() as cursor:
-        cursor.execute(_LOCATE_SQL, [point.x, point.y])
+        cursor.execute(_LOCATE_SQL, _coordinates(point))
         row = cursor.fetchone()
     if row is None:
         raise PointOutsideGrids(POINT_OUTSIDE_GRIDS)
+    return _location(row)
+
+
+def grid_locate_many(points):
+    """Return the Location of each of `points` like grid_locate(), in order; None where no grid is."""
+    if not points:
+        return []
+    xs, ys = zip(*(_coordinates(point) for point in points))
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCATE_MANY_SQL, [list(xs), list(ys)])
+        found = {row[0]: _location(row[1:]) for row in cursor.fetchall()}
+    return [found.get(n) for n in range(1, len(points) + 1)]
+
+
+def _coordinates(point):
+    if point.srid != 4326:
+        point = point.transform(4326, clone=True)
+    return [point.x, point.y]
+
+
+def _location(row):
     width = len(_CHAIN_FIELDS)
     chain = [
         Area.from_db(connection.alias, _CHAIN_FIELDS, row[start:start + width])

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.models import HandlingUnit, User
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
-from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
+from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate, grid_locate_many
 
 from . import services
 from .models import Category, Ticket, Urgency
@@ -23,9 +23,11 @@ SOURCE_BY_ROLE = {
     User.Role.HOTLINE_OPERATOR: Ticket.Source.HOTLINE,
     User.Role.LEADER: Ticket.Source.LEADER,
 }
-# Stored as "<user id>:<key>" in a 64-character column.
-MAX_IDEMPOTENCY_KEY = 48
+MAX_IDEMPOTENCY_KEY = 48  # stored as "<user id>:<key>" in a 64-character column
+BATCH_MAX = 200
 KEY_TOO_LONG = _("At most %(limit)d characters.")
+KEY_REPEATED = _("Another work order of this batch has the same key.")
+NO_SUCH_CATEGORY = _("No such minor category.")
 SOURCE_NOT_ALLOWED = _("Your role may not report from this source.")
 
 
@@ -86,26 +88,35 @@ class TicketOutputSerializer(serializers.Serializer):
         ]
 
 
+class TicketFieldsSerializer(serializers.Serializer):
+    """The fields a new work order shares between the single and the batch intake."""
+
+    description = serializers.CharField(max_length=2000)
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    crs = serializers.ChoiceField(choices=SUPPORTED_CRS, default=WGS84)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate(self, data):
+        data["location"] = wgs84_point(lng=data.pop("lng"), lat=data.pop("lat"), crs=data.pop("crs"))
+        return data
+
+
 class TicketListCreateApi(APIView):
     """List the work orders in your scope; report a new one."""
 
-    class TicketCreateInputSerializer(serializers.Serializer):
+    class TicketCreateInputSerializer(TicketFieldsSerializer):
         category = serializers.SlugRelatedField(
             slug_field="code", queryset=Category.objects.filter(is_active=True, parent__isnull=False)
         )
-        description = serializers.CharField(max_length=2000)
-        lat = serializers.FloatField(min_value=-90, max_value=90)
-        lng = serializers.FloatField(min_value=-180, max_value=180)
-        crs = serializers.ChoiceField(choices=SUPPORTED_CRS, default=WGS84)
-        urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
-        address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         source = serializers.ChoiceField(choices=Ticket.Source.choices, required=False)
         self_handled = serializers.BooleanField(default=False)
         feedback = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
         photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
         def validate(self, data):
-            data["location"] = wgs84_point(lng=data.pop("lng"), lat=data.pop("lat"), crs=data.pop("crs"))
+            data = super().validate(data)
             try:
                 data["place"] = grid_locate(data["location"])
             except PointOutsideGrids:
@@ -138,18 +149,95 @@ class TicketListCreateApi(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         user = request.user
-        default_source = SOURCE_BY_ROLE.get(user.role, Ticket.Source.GRID_WORKER)
-        source = values.pop("source", default_source)
-        if source != default_source and not user.is_superuser:
-            raise serializers.ValidationError({"source": [SOURCE_NOT_ALLOWED]})
+        source = _source(user, values.pop("source", None))
         key = request.headers.get("Idempotency-Key", "").strip() or None
         if key and len(key) > MAX_IDEMPOTENCY_KEY:
             raise serializers.ValidationError({"Idempotency-Key": [KEY_TOO_LONG % {"limit": MAX_IDEMPOTENCY_KEY}]})
         ticket, created = services.ticket_create(
-            source=source, reporter=user, idempotency_key=f"{user.pk}:{key}" if key else None, **values
+            source=source, reporter=user, idempotency_key=_stored_key(user, key), **values
         )
         return Response(TicketOutputSerializer(ticket).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class TicketBatchItemSerializer(TicketFieldsSerializer):
+    category = serializers.CharField(max_length=20, help_text="minor category code")
+    key = serializers.CharField(max_length=MAX_IDEMPOTENCY_KEY, required=False, allow_blank=True, default="",
+                                help_text="client-made key: a retry with the same key returns the same ticket")
+
+
+class TicketBatchCreateApi(APIView):
+    """Report up to 200 work orders in one request: sensor and AI alerts, transfers from other
+    platforms. All or nothing; each may carry its own idempotency `key`."""
+
+    class BatchInputSerializer(serializers.Serializer):
+        tickets = TicketBatchItemSerializer(many=True, allow_empty=False, max_length=BATCH_MAX)
+        source = serializers.ChoiceField(choices=Ticket.Source.choices, required=False)
+
+        def validate_tickets(self, items):
+            """Check each item's category and point, looked up for the whole batch at once."""
+            categories = Category.objects.filter(is_active=True, parent__isnull=False).in_bulk(
+                {item["category"] for item in items}, field_name="code")
+            places = grid_locate_many([item["location"] for item in items])
+            errors, keys = {}, set()
+            for index, (item, place) in enumerate(zip(items, places)):
+                error = {}
+                item["category"], item["place"] = categories.get(item["category"]), place
+                if item["category"] is None:
+                    error["category"] = [NO_SUCH_CATEGORY]
+                else:
+                    try:
+                        item["urgency"] = services.ticket_urgency(item["category"], item.get("urgency"))
+                    except services.WorkflowInputError as exc:
+                        error[exc.field] = [str(exc)]
+                if place is None:
+                    error["lat"] = error["lng"] = [POINT_OUTSIDE_GRIDS]
+                if item["key"] and item["key"] in keys:
+                    error["key"] = [KEY_REPEATED]
+                keys.add(item["key"])
+                if error:
+                    errors[index] = error
+            if errors:  # keyed by the item's index, like DRF's own item errors
+                raise serializers.ValidationError(errors)
+            return items
+
+    class BatchOutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        number = serializers.CharField()
+        status = serializers.CharField()
+        grid = serializers.CharField(source="grid.code")
+        created = serializers.BooleanField(help_text="false: the key was used already; this is that ticket")
+
+    @extend_schema(request=BatchInputSerializer, responses={201: BatchOutputSerializer(many=True), 400: None})
+    def post(self, request):
+        data = self.BatchInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user
+        drafts = [
+            services.TicketDraft(category=item["category"], description=item["description"],
+                                 location=item["location"], place=item["place"], urgency=item["urgency"],
+                                 address=item["address"], idempotency_key=_stored_key(user, item["key"]))
+            for item in data.validated_data["tickets"]
+        ]
+        results = services.ticket_create_batch(
+            source=_source(user, data.validated_data.get("source")), reporter=user, drafts=drafts)
+        for ticket, created in results:
+            ticket.created = created
+        return Response({"tickets": self.BatchOutputSerializer([t for t, _ in results], many=True).data},
+                        status=status.HTTP_201_CREATED if any(c for _, c in results) else status.HTTP_200_OK)
+
+
+def _source(user, requested):
+    """Return the source of `user`'s reports: their role's, or `requested` if they are a superuser."""
+    default = SOURCE_BY_ROLE.get(user.role, Ticket.Source.GRID_WORKER)
+    if requested and requested != default and not user.is_superuser:
+        raise serializers.ValidationError({"source": [SOURCE_NOT_ALLOWED]})
+    return requested or default
+
+
+def _stored_key(user, key):
+    """Keys are per user: stored as "<user id>:<key>" in a 64-character column."""
+    return f"{user.pk}:{key}" if key else None
 
 
 class TicketDetailApi(APIView):

@@ -4,7 +4,10 @@ Each `ticket_<action>` states what the action changes; `workflow.apply_transitio
 locking, the state check, the permission check and the audit row for all of them.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import HandlingUnit
 from govportal.errors import DomainInputError
 from grids.models import Area
-from grids.selectors import PointOutsideGrids, grid_locate
+from grids.selectors import Location, PointOutsideGrids, grid_locate
 
-from .models import RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketPhoto, Urgency
+from .models import Category, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketPhoto, Urgency
 from .photos import photos_attach
 from .routing import routing_wake_up, tickets_route
 from .workflow import apply_transition
@@ -29,6 +32,7 @@ URGENCY_NOT_ALLOWED = _("This category does not allow the urgency %(urgency)s.")
 NOT_A_MINOR_CATEGORY = _("Choose a minor category.")
 FEEDBACK_REQUIRED = _("Describe what was done.")
 PHOTO_EVIDENCE_REQUIRED = _("A matter handled on the spot needs a photo as evidence.")
+IDEMPOTENCY_KEY_REPEATED = _("Each work order of a batch needs its own idempotency key.")
 
 REJECT_REASONS = {
     "invalid": _("Invalid report"),
@@ -51,15 +55,30 @@ def _require_reason(reason, field="reason"):
         raise WorkflowInputError(REASON_REQUIRED, field)
 
 
-def _next_number(day):
-    """Return the next human-readable number of `day` (SJ + date + 4 digits), atomically."""
+def ticket_urgency(category, urgency=None):
+    """Return the urgency a new ticket of `category` gets (the given one, checked, or its default)."""
+    if not category.is_minor:
+        raise WorkflowInputError(NOT_A_MINOR_CATEGORY, "category")
+    if not urgency:
+        urgency = Urgency.ORDINARY if Urgency.ORDINARY in category.urgencies or not category.urgencies \
+            else category.urgencies[0]
+    if category.urgencies and urgency not in category.urgencies:
+        raise WorkflowInputError(URGENCY_NOT_ALLOWED % {"urgency": urgency}, "urgency")
+    return urgency
+
+
+def _next_numbers(day, count):
+    """Return `count` consecutive numbers of `day`, reserved in one statement."""
+    if not count:
+        return []
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO incidents_ticketnumbercounter (day, last) VALUES (%s, 1) "
-            "ON CONFLICT (day) DO UPDATE SET last = incidents_ticketnumbercounter.last + 1 RETURNING last",
-            [day],
+            "INSERT INTO incidents_ticketnumbercounter (day, last) VALUES (%s, %s) "
+            "ON CONFLICT (day) DO UPDATE SET last = incidents_ticketnumbercounter.last + EXCLUDED.last RETURNING last",
+            [day, count],
         )
-        return f"SJ{day:%Y%m%d}{cursor.fetchone()[0]:04d}"
+        last = cursor.fetchone()[0]
+    return [f"SJ{day:%Y%m%d}{n:04d}" for n in range(last - count + 1, last + 1)]
 
 
 def ticket_create(*, source, category, description, location, urgency=None, address="", reporter=None,
@@ -77,13 +96,7 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
     is the durable record that routing is still owed: if the broker loses the message, the
     `resend_pending_routing` sweep sends it again.
     """
-    if not category.is_minor:
-        raise WorkflowInputError(NOT_A_MINOR_CATEGORY, "category")
-    if not urgency:
-        urgency = Urgency.ORDINARY if Urgency.ORDINARY in category.urgencies or not category.urgencies \
-            else category.urgencies[0]
-    if category.urgencies and urgency not in category.urgencies:
-        raise WorkflowInputError(URGENCY_NOT_ALLOWED % {"urgency": urgency}, "urgency")
+    urgency = ticket_urgency(category, urgency)
     if self_handled and not feedback.strip():
         raise WorkflowInputError(FEEDBACK_REQUIRED, "feedback")
     if self_handled and not photos:
@@ -97,7 +110,7 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(
-                number=_next_number(timezone.localdate()), source=source, category=category, urgency=urgency,
+                number=_next_numbers(timezone.localdate(), 1)[0], source=source, category=category, urgency=urgency,
                 description=description, address=address, location=location, reporter=reporter,
                 grid=place.grid, community=place.at(Area.Level.COMMUNITY), street=place.at(Area.Level.STREET),
                 district=place.at(Area.Level.DISTRICT), area_code=place.grid.code,
@@ -117,6 +130,70 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
             raise
         return existing, False
     return ticket, True
+
+
+@dataclass(frozen=True)
+class TicketDraft:
+    """One work order of a batch, located already (`place` from grids.selectors.grid_locate_many)."""
+
+    category: Category
+    description: str
+    location: Point
+    place: Location
+    urgency: str = ""
+    address: str = ""
+    idempotency_key: str | None = None
+
+
+def ticket_create_batch(*, source, reporter, drafts):
+    """Store many work orders in one transaction, queue their routing; return [(ticket, created)].
+
+    The batch intake of machine sources (sensor and AI alerts, transfers from other platforms):
+    set-based like the router, one number range and one INSERT per table for the whole batch, so
+    a ticket costs a fraction of a single POST (docs/benchmarks.md, intake). All or nothing: an
+    invalid draft raises before anything is written. A draft whose idempotency key is used
+    already (by an earlier batch or single report) returns that ticket, like ticket_create.
+    """
+    urgencies = [ticket_urgency(draft.category, draft.urgency) for draft in drafts]
+    keys = [draft.idempotency_key for draft in drafts if draft.idempotency_key]
+    if len(keys) != len(set(keys)):
+        raise WorkflowInputError(IDEMPOTENCY_KEY_REPEATED, "idempotency_key")
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _tickets_insert(source, reporter, drafts, urgencies, keys)
+        except IntegrityError:  # a concurrent request took one of the keys: read it the second time
+            if attempt or not keys:
+                raise
+
+
+def _tickets_insert(source, reporter, drafts, urgencies, keys):
+    existing = Ticket.objects.in_bulk(keys, field_name="idempotency_key") if keys else {}
+    new = [(draft, urgency) for draft, urgency in zip(drafts, urgencies) if draft.idempotency_key not in existing]
+    numbers = _next_numbers(timezone.localdate(), len(new))
+    limits = {}
+    for draft, urgency in new:
+        if (draft.category.pk, urgency) not in limits:
+            limits[draft.category.pk, urgency] = draft.category.time_limit(urgency)
+    created = Ticket.objects.bulk_create(
+        Ticket(number=number, source=source, category=draft.category, urgency=urgency,
+               description=draft.description, address=draft.address, location=draft.location, reporter=reporter,
+               grid=draft.place.grid, community=draft.place.at(Area.Level.COMMUNITY),
+               street=draft.place.at(Area.Level.STREET), district=draft.place.at(Area.Level.DISTRICT),
+               area_code=draft.place.grid.code, idempotency_key=draft.idempotency_key,
+               sign_minutes=limit.sign_minutes, handle_minutes=limit.handle_minutes,
+               verify_minutes=limit.verify_minutes, clock_time=limit.clock_time)
+        for number, (draft, urgency) in zip(numbers, new)
+        for limit in [limits[draft.category.pk, urgency]]
+    )
+    TicketEvent.objects.bulk_create(TicketEvent(ticket=ticket, action="report", to_status=ticket.status,
+                                                actor=reporter) for ticket in created)
+    now = timezone.now()
+    RoutingRequest.objects.bulk_create(RoutingRequest(ticket=ticket, enqueued_at=now) for ticket in created)
+    transaction.on_commit(routing_wake_up)
+    made = iter(created)
+    return [(existing[draft.idempotency_key], False) if draft.idempotency_key in existing else (next(made), True)
+            for draft in drafts]
 
 
 def ticket_route(*, ticket_id):

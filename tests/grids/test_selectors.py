@@ -3,7 +3,7 @@ from django.contrib.gis.geos import Point
 
 from grids.coords import GCJ02, wgs84_point, wgs84_to_gcj02
 from grids.models import Area
-from grids.selectors import PointOutsideGrids, grid_locate
+from grids.selectors import PointOutsideGrids, grid_locate, grid_locate_many
 
 
 def test_interior_point_finds_its_grid_and_the_whole_chain(tree):
@@ -50,3 +50,21 @@ def test_located_areas_load_their_boundary_on_access(tree):
     assert location.grid.geom.equals(tree.grids[0].geom)
     assert location.chain[-1].parent is None
     assert location.grid.parent.parent == tree.west_street
+
+
+def test_many_points_are_located_in_one_query_like_one_by_one(tree, django_assert_num_queries):
+    points = [
+        Point(113.705, 23.005, srid=4326),  # interior
+        Point(113.745, 23.005, srid=4326),  # in no grid
+        Point(113.72, 23.01, srid=4326),  # a vertex shared by two grids
+        Point(113.71, 23.005, srid=4326),  # a shared edge
+        Point(113.705, 23.005, srid=4326),  # the first point again
+    ]
+    with django_assert_num_queries(1):
+        located = grid_locate_many(points)
+    assert [location and [area.code for area in location.chain] for location in located] == [
+        [area.code for area in grid_locate(point).chain] if index != 1 else None
+        for index, point in enumerate(points)
+    ]
+    assert located[2].grid == tree.grids[1] and located[3].grid == tree.grids[0]
+    assert grid_locate_many([]) == []
