@@ -222,7 +222,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"UrgencyEnum": "incidents.models.Urgency"},
+    "ENUM_NAME_OVERRIDES": {
+        "UrgencyEnum": "incidents.models.Urgency",
+        "TicketSourceEnum": "incidents.models.Ticket.Source",
+    },
 }
 
 # --- Maps: no external tiles by default (no internet); a tile URL may be configured ---
