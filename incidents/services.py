@@ -171,26 +171,26 @@ def _tickets_insert(source, reporter, drafts, urgencies, keys):
     existing = Ticket.objects.in_bulk(keys, field_name="idempotency_key") if keys else {}
     new = [(draft, urgency) for draft, urgency in zip(drafts, urgencies) if draft.idempotency_key not in existing]
     numbers = _next_numbers(timezone.localdate(), len(new))
-    limits = {}
-    for draft, urgency in new:
+    limits, tickets = {}, []
+    for number, (draft, urgency) in zip(numbers, new):
         if (draft.category.pk, urgency) not in limits:
             limits[draft.category.pk, urgency] = draft.category.time_limit(urgency)
-    created = Ticket.objects.bulk_create(
-        Ticket(number=number, source=source, category=draft.category, urgency=urgency,
-               description=draft.description, address=draft.address, location=draft.location, reporter=reporter,
-               grid=draft.place.grid, community=draft.place.at(Area.Level.COMMUNITY),
-               street=draft.place.at(Area.Level.STREET), district=draft.place.at(Area.Level.DISTRICT),
-               area_code=draft.place.grid.code, idempotency_key=draft.idempotency_key,
-               sign_minutes=limit.sign_minutes, handle_minutes=limit.handle_minutes,
-               verify_minutes=limit.verify_minutes, clock_time=limit.clock_time)
-        for number, (draft, urgency) in zip(numbers, new)
-        for limit in [limits[draft.category.pk, urgency]]
-    )
-    TicketEvent.objects.bulk_create(TicketEvent(ticket=ticket, action="report", to_status=ticket.status,
-                                                actor=reporter) for ticket in created)
-    now = timezone.now()
-    RoutingRequest.objects.bulk_create(RoutingRequest(ticket=ticket, enqueued_at=now) for ticket in created)
-    transaction.on_commit(routing_wake_up)
+        limit = limits[draft.category.pk, urgency]
+        tickets.append(Ticket(
+            number=number, source=source, category=draft.category, urgency=urgency, description=draft.description,
+            address=draft.address, location=draft.location, reporter=reporter, grid=draft.place.grid,
+            community=draft.place.at(Area.Level.COMMUNITY), street=draft.place.at(Area.Level.STREET),
+            district=draft.place.at(Area.Level.DISTRICT), area_code=draft.place.grid.code,
+            idempotency_key=draft.idempotency_key, sign_minutes=limit.sign_minutes,
+            handle_minutes=limit.handle_minutes, verify_minutes=limit.verify_minutes, clock_time=limit.clock_time,
+        ))
+    created = Ticket.objects.bulk_create(tickets)
+    if created:
+        TicketEvent.objects.bulk_create(TicketEvent(ticket=ticket, action="report", to_status=ticket.status,
+                                                    actor=reporter) for ticket in created)
+        now = timezone.now()
+        RoutingRequest.objects.bulk_create(RoutingRequest(ticket=ticket, enqueued_at=now) for ticket in created)
+        transaction.on_commit(routing_wake_up)
     made = iter(created)
     return [(existing[draft.idempotency_key], False) if draft.idempotency_key in existing else (next(made), True)
             for draft in drafts]

@@ -1,20 +1,9 @@
 import pytest
-from rest_framework.test import APIClient
 
 from accounts.models import HandlingUnit
 from grids.coords import wgs84_to_gcj02
 from incidents.models import Ticket
 from incidents.services import ticket_route
-
-
-@pytest.fixture
-def api():
-    def make(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return make
 
 
 NEW = {"category": "0102", "description": "楼道堆放杂物", "lat": 23.005, "lng": 113.705}

@@ -1,12 +1,18 @@
 """POST /api/v1/tickets/batch/: many work orders in one request, all or nothing, keys per ticket."""
 
+import threading
+
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from grids.selectors import grid_locate
 from incidents.models import RoutingRequest, Ticket, TicketEvent
 from incidents.routing import tickets_route_pending
+from incidents.services import TicketDraft, ticket_create_batch
 
-from .test_api import NEW, api  # noqa: F401 - the api fixture
+from .conftest import WEST_POINT
+from .test_api import NEW
 
 URL = "/api/v1/tickets/batch/"
 EAST = {"category": "0102", "description": "路灯不亮", "lat": 23.005, "lng": 113.725}
@@ -85,3 +91,30 @@ def test_urgency_and_source_follow_the_single_intakes_rules(catalogue, actors, a
     sensor = api(actors.grid_worker).post(URL, {"tickets": items(1), "source": "sensor"}, format="json")
     assert Ticket.objects.get(pk=sensor.json()["tickets"][0]["id"]).source == Ticket.Source.SENSOR
     assert api(None).post(URL, {"tickets": items(1)}, format="json").status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_batches_with_the_same_keys_make_each_ticket_once(tree, actors, catalogue):
+    drafts = [
+        TicketDraft(category=catalogue["0102"], description=f"杂物 {i}", location=WEST_POINT,
+                    place=grid_locate(WEST_POINT), idempotency_key=f"sensor:{i}")
+        for i in range(30)
+    ]
+    results, barrier = [], threading.Barrier(2)
+
+    def post():
+        barrier.wait()
+        try:
+            results.append(ticket_create_batch(source=Ticket.Source.SENSOR, reporter=None, drafts=drafts))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 2
+    assert [t.pk for t, _ in results[0]] == [t.pk for t, _ in results[1]]
+    assert sum(created for result in results for _, created in result) == 30
+    assert Ticket.objects.count() == 30 and RoutingRequest.objects.count() == 30
