@@ -15,9 +15,8 @@ from accounts.access import ensure_in_scope, scope_area
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.models import Area
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
-from incidents.api import TicketOutputSerializer
+from incidents.api import TicketOutputSerializer, ticket_or_not_found
 from incidents.models import Category, Ticket, Urgency
-from incidents.selectors import ticket_get
 
 from . import selectors, services
 from .models import Call, Callback, KnowledgeArticle, RequestType
@@ -28,13 +27,6 @@ NOT_AN_OPERATOR = services.NOT_AN_OPERATOR
 def _require_operator(user):
     if not selectors.is_intake_role(user):
         raise PermissionDenied(NOT_AN_OPERATOR)
-
-
-def _ticket(user, ticket_id):
-    try:
-        return ticket_get(user=user, ticket_id=ticket_id)
-    except Ticket.DoesNotExist:
-        raise NotFound(_("No such work order.")) from None
 
 
 class TicketBriefSerializer(serializers.Serializer):
@@ -252,7 +244,7 @@ class TicketHotlineActionApi(APIView):
     def post(self, request, ticket_id, action):
         if action not in ACTIONS:
             raise NotFound(_("No such action."))
-        _ticket(request.user, ticket_id)
+        ticket_or_not_found(request.user, ticket_id)
         service, input_serializer = ACTIONS[action]
         data = input_serializer(data=request.data)
         data.is_valid(raise_exception=True)

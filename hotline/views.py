@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from accounts.access import scope_area
 from govportal.errors import DomainConflict, DomainInputError
 from incidents.models import Ticket
-from incidents.selectors import ticket_board, ticket_get
+from incidents.selectors import ticket_board
+from incidents.views import ticket_or_404
 from incidents.workflow import allowed_actions
 
 from . import selectors, services
@@ -114,17 +115,10 @@ def follow_up(request):
     return render(request, "hotline/follow_up.html", {"tickets": tickets, "state": state})
 
 
-def _ticket_or_404(user, ticket_id):
-    try:
-        return ticket_get(user=user, ticket_id=ticket_id)
-    except Ticket.DoesNotExist:
-        raise Http404 from None
-
-
 @login_required
 def ticket_panel(request, ticket_id, forms=None):
     """A hotline work order: its calls, replies and callbacks, and the steps you may take now."""
-    ticket = _ticket_or_404(request.user, ticket_id)
+    ticket = ticket_or_404(request.user, ticket_id)
     allowed = allowed_actions(ticket, request.user)
     forms = forms or {}
     action_forms = {name: forms.get(name) or ACTIONS[name][1]() for name in ACTIONS if name in allowed}
@@ -142,7 +136,7 @@ def ticket_act(request, ticket_id, action):
     """Take one follow-up step; on bad input the panel comes back with the form's errors."""
     if action not in ACTIONS:
         raise Http404
-    _ticket_or_404(request.user, ticket_id)
+    ticket_or_404(request.user, ticket_id)
     service, form_class = ACTIONS[action]
     form = form_class(request.POST)
     if form.is_valid():

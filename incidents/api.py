@@ -248,7 +248,7 @@ class TicketDetailApi(APIView):
 
     @extend_schema(responses={200: TicketDetailOutputSerializer, 403: None, 404: None})
     def get(self, request, ticket_id):
-        ticket = _get(request.user, ticket_id)
+        ticket = ticket_or_not_found(request.user, ticket_id)
         ticket.allowed_actions = [name.replace("_", "-") for name in allowed_actions(ticket, request.user)
                                   if name in services.ACTION_SERVICES]  # the hotline's steps: /api/v1/hotline/
         return Response(self.TicketDetailOutputSerializer(ticket).data)
@@ -269,12 +269,13 @@ class TicketTimelineApi(APIView):
 
     @extend_schema(responses=EventOutputSerializer(many=True))
     def get(self, request, ticket_id):
-        ticket = _get(request.user, ticket_id)
+        ticket = ticket_or_not_found(request.user, ticket_id)
         events = ticket.events.select_related("actor", "unit")
         return Response(self.EventOutputSerializer(events, many=True).data)
 
 
-def _get(user, ticket_id):
+def ticket_or_not_found(user, ticket_id):
+    """The ticket if `user` may see it; NotFound if there is none (PermissionDenied outside their scope)."""
     try:
         return ticket_get(user=user, ticket_id=ticket_id)
     except Ticket.DoesNotExist:
@@ -332,7 +333,7 @@ class TicketActionApi(APIView):
         action = action.replace("-", "_")
         if action not in services.ACTION_SERVICES:
             raise NotFound(_("No such action."))
-        _get(request.user, ticket_id)  # 403/404 before anything else
+        ticket_or_not_found(request.user, ticket_id)  # 403/404 before anything else
         service, input_serializer = services.ACTION_SERVICES[action], ACTION_INPUTS.get(action)
         values = {}
         if input_serializer is not None:

@@ -36,7 +36,8 @@ REPORT_LABELS = {
 }
 
 
-def _ticket_or_404(user, ticket_id):
+def ticket_or_404(user, ticket_id):
+    """The ticket if `user` may see it; 404 if there is none (403 outside their scope, from ticket_get)."""
     try:
         return ticket_get(user=user, ticket_id=ticket_id)
     except Ticket.DoesNotExist:
@@ -138,7 +139,7 @@ def dispatch_board(request):
 @login_required
 def ticket_detail(request, ticket_id):
     """Everything about one ticket: timeline, map, photos, deadline with time left, actions."""
-    ticket = _ticket_or_404(request.user, ticket_id)
+    ticket = ticket_or_404(request.user, ticket_id)
     # The hotline's own steps (reply, callback, …) are taken on its ticket page, linked from here.
     actions = [name for name in allowed_actions(ticket, request.user) if name in ACTION_FORMS]
     forms = {}
@@ -164,7 +165,7 @@ def ticket_act(request, ticket_id, action):
     """Take one action from the detail page or the board, then go back there."""
     if action not in services.ACTION_SERVICES:
         raise Http404
-    ticket = _ticket_or_404(request.user, ticket_id)
+    ticket = ticket_or_404(request.user, ticket_id)
     form_class = ACTION_FORMS[action]
     values = {}
     if form_class is not None:
@@ -197,7 +198,7 @@ def _back(request, ticket):
 @login_required
 def ticket_photo(request, ticket_id, photo_id, thumbnail=False):
     """A ticket's photo, for those who may see the ticket (metadata already stripped)."""
-    ticket = _ticket_or_404(request.user, ticket_id)
+    ticket = ticket_or_404(request.user, ticket_id)
     photo = get_object_or_404(ticket.photos, pk=photo_id)
     file = photo.thumbnail if thumbnail else photo.image
     return FileResponse(file.open("rb"), content_type="image/jpeg")
