@@ -2,11 +2,15 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainConflict, DomainInputError
+
+
+NO_SUCH_ACTION = gettext_lazy("No such action.")
 
 
 class Conflict(exceptions.APIException):
@@ -32,3 +36,20 @@ def exception_handler(exc, context):
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         response.data = {"message": str(detail), "extra": {}}
     return response
+
+
+def action_from_url(action, known):
+    """Return the action named in a URL ("request-extension" → "request_extension"); 404 unless in `known`."""
+    action = action.replace("-", "_")
+    if action not in known:
+        raise exceptions.NotFound(NO_SUCH_ACTION)
+    return action
+
+
+def action_input(serializer_class, data):
+    """Return `data` validated by the action's input serializer (None: the action takes no input); 400 if bad."""
+    if serializer_class is None:
+        return {}
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import ensure_in_scope, scope_area
+from govportal.api import action_from_url, action_input
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.models import Area
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
@@ -242,13 +243,10 @@ class TicketHotlineActionApi(APIView):
 
     @extend_schema(request=CallbackInput, responses={200: TicketOutputSerializer, 400: None, 403: None, 409: None})
     def post(self, request, ticket_id, action):
-        if action not in ACTIONS:
-            raise NotFound(_("No such action."))
+        action = action_from_url(action, ACTIONS)
         ticket_or_not_found(request.user, ticket_id)
         service, input_serializer = ACTIONS[action]
-        data = input_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ticket = service(ticket_id=ticket_id, actor=request.user, **data.validated_data)
+        ticket = service(ticket_id=ticket_id, actor=request.user, **action_input(input_serializer, request.data))
         return Response(TicketOutputSerializer(ticket).data)
 
 

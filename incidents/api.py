@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import HandlingUnit, User
+from govportal.api import action_from_url, action_input
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate, grid_locate_many
 
@@ -330,15 +331,8 @@ class TicketActionApi(APIView):
         ),
     )
     def post(self, request, ticket_id, action):
-        action = action.replace("-", "_")
-        if action not in services.ACTION_SERVICES:
-            raise NotFound(_("No such action."))
+        action = action_from_url(action, services.ACTION_SERVICES)
         ticket_or_not_found(request.user, ticket_id)  # 403/404 before anything else
-        service, input_serializer = services.ACTION_SERVICES[action], ACTION_INPUTS.get(action)
-        values = {}
-        if input_serializer is not None:
-            data = input_serializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            values = data.validated_data
-        ticket = service(ticket_id=ticket_id, actor=request.user, **values)
+        values = action_input(ACTION_INPUTS.get(action), request.data)
+        ticket = services.ACTION_SERVICES[action](ticket_id=ticket_id, actor=request.user, **values)
         return Response(TicketOutputSerializer(ticket).data)

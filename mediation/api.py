@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.access import ensure_in_scope, scope_area
 from accounts.models import User
+from govportal.api import action_from_url, action_input
 from grids.models import Area
 from incidents.models import Ticket
 
@@ -275,15 +276,9 @@ class CaseActionApi(APIView):
         ),
     )
     def post(self, request, case_id, action):
-        action = action.replace("-", "_")
-        if action not in services.ACTION_SERVICES:
-            raise NotFound(_("No such action."))
+        action = action_from_url(action, services.ACTION_SERVICES)
         _get(request.user, case_id)  # 403/404 before anything else
-        values = {}
-        if ACTION_INPUTS[action] is not None:
-            data = ACTION_INPUTS[action](data=request.data)
-            data.is_valid(raise_exception=True)
-            values = data.validated_data
+        values = action_input(ACTION_INPUTS[action], request.data)
         services.ACTION_SERVICES[action](case_id=case_id, actor=request.user, **values)
         return Response(_detail(_get(request.user, case_id), request.user))
 
