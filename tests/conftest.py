@@ -1,4 +1,5 @@
 import pytest
+from rest_framework.test import APIClient
 
 from incidents.catalogue import catalogue_load
 from incidents.models import Category
@@ -33,3 +34,13 @@ def catalogue(db):
     catalogue_load(Category)
     calendar_sync_from_package()
     return {category.code: category for category in Category.objects.all()}
+
+@pytest.fixture
+def api():
+    """A DRF test client authenticated as the given user (None: anonymous)."""
+    def make(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make

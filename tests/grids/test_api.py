@@ -5,18 +5,8 @@ from grids.coords import wgs84_to_gcj02
 from grids.selectors import POINT_OUTSIDE_GRIDS
 
 
-@pytest.fixture
-def client_for():
-    def make(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return make
-
-
-def test_locate_returns_grid_and_ancestors(tree, actors, client_for):
-    response = client_for(actors.grid_worker).get("/api/v1/locate", {"lat": 23.005, "lng": 113.705})
+def test_locate_returns_grid_and_ancestors(tree, actors, api):
+    response = api(actors.grid_worker).get("/api/v1/locate", {"lat": 23.005, "lng": 113.705})
     assert response.status_code == 200
     body = response.json()
     assert body["grid"] == {"code": "441901001001001", "name": "西社区第1网格", "level": "grid"}
@@ -25,28 +15,28 @@ def test_locate_returns_grid_and_ancestors(tree, actors, client_for):
     assert body["point"] == {"lat": 23.005, "lng": 113.705}
 
 
-def test_locate_accepts_gcj02_and_answers_in_wgs84(tree, actors, client_for):
+def test_locate_accepts_gcj02_and_answers_in_wgs84(tree, actors, api):
     gcj_lng, gcj_lat = wgs84_to_gcj02(113.715, 23.005)
-    response = client_for(actors.grid_worker).get("/api/v1/locate/", {"lat": gcj_lat, "lng": gcj_lng, "crs": "gcj02"})
+    response = api(actors.grid_worker).get("/api/v1/locate/", {"lat": gcj_lat, "lng": gcj_lng, "crs": "gcj02"})
     assert response.status_code == 200
     assert response.json()["grid"]["code"] == tree.grids[1].code
     assert response.json()["point"] == pytest.approx({"lat": 23.005, "lng": 113.715}, abs=1e-8)
 
 
-def test_locate_bad_input_answers_400_with_field_messages(tree, actors, client_for):
-    response = client_for(actors.grid_worker).get("/api/v1/locate", {"lat": "north", "lng": 200, "crs": "bd09"})
+def test_locate_bad_input_answers_400_with_field_messages(tree, actors, api):
+    response = api(actors.grid_worker).get("/api/v1/locate", {"lat": "north", "lng": 200, "crs": "bd09"})
     assert response.status_code == 400
     assert set(response.json()["extra"]["fields"]) == {"lat", "lng", "crs"}
 
 
-def test_locate_outside_every_grid_answers_404(tree, actors, client_for):
-    response = client_for(actors.grid_worker).get("/api/v1/locate", {"lat": 30.0, "lng": 120.0})
+def test_locate_outside_every_grid_answers_404(tree, actors, api):
+    response = api(actors.grid_worker).get("/api/v1/locate", {"lat": 30.0, "lng": 120.0})
     assert response.status_code == 404
     assert response.json()["message"] == "该位置不在任何网格内，超出了平台覆盖范围。" == str(POINT_OUTSIDE_GRIDS)
 
 
-def test_api_messages_follow_accept_language(tree, actors, client_for):
-    response = client_for(actors.grid_worker).get(
+def test_api_messages_follow_accept_language(tree, actors, api):
+    response = api(actors.grid_worker).get(
         "/api/v1/locate", {"lat": 30.0, "lng": 120.0}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.json()["message"] == "No grid contains this point; it lies outside the area the platform covers."
@@ -70,8 +60,8 @@ def test_token_is_issued_for_valid_credentials_and_works(tree, actors):
     assert client.get("/api/v1/locate", {"lat": 23.005, "lng": 113.705}).status_code == 200
 
 
-def test_area_list_is_geojson_filtered_by_level_parent_and_bbox(tree, actors, client_for):
-    client = client_for(actors.admin)
+def test_area_list_is_geojson_filtered_by_level_parent_and_bbox(tree, actors, api):
+    client = api(actors.admin)
     grids = client.get("/api/v1/areas/", {"level": "grid"}).json()
     assert grids["type"] == "FeatureCollection"
     assert [f["id"] for f in grids["features"]] == [g.code for g in tree.grids]
@@ -82,28 +72,28 @@ def test_area_list_is_geojson_filtered_by_level_parent_and_bbox(tree, actors, cl
     assert [f["id"] for f in boxed["features"]] == [tree.grids[0].code]
 
 
-def test_area_list_is_limited_to_the_callers_scope(tree, actors, client_for):
-    features = client_for(actors.outsider).get("/api/v1/areas/", {"level": "grid"}).json()["features"]
+def test_area_list_is_limited_to_the_callers_scope(tree, actors, api):
+    features = api(actors.outsider).get("/api/v1/areas/", {"level": "grid"}).json()["features"]
     assert [f["id"] for f in features] == [tree.grids[2].code, tree.grids[3].code]
 
 
-def test_area_list_refuses_an_unknown_level(tree, actors, client_for):
-    response = client_for(actors.admin).get("/api/v1/areas/", {"level": "province"})
+def test_area_list_refuses_an_unknown_level(tree, actors, api):
+    response = api(actors.admin).get("/api/v1/areas/", {"level": "province"})
     assert response.status_code == 400
     assert "level" in response.json()["extra"]["fields"]
 
 
-def test_area_detail_shows_staff_and_refuses_outsiders(tree, actors, client_for):
+def test_area_detail_shows_staff_and_refuses_outsiders(tree, actors, api):
     from grids.services import area_statistics_refresh
 
     area_statistics_refresh()
-    mine = client_for(actors.street_coordinator).get(f"/api/v1/areas/{tree.grids[0].code}/")
+    mine = api(actors.street_coordinator).get(f"/api/v1/areas/{tree.grids[0].code}/")
     assert mine.status_code == 200
     assert mine.json()["members"] == [{"name": "王网格", "kind": "full_time", "kind_display": "全职网格员"}]
     assert mine.json()["statistics"]["worker_count"] == 1
-    refused = client_for(actors.outsider).get(f"/api/v1/areas/{tree.grids[0].code}/")
+    refused = api(actors.outsider).get(f"/api/v1/areas/{tree.grids[0].code}/")
     assert refused.status_code == 403
-    assert client_for(actors.admin).get("/api/v1/areas/441999999/").status_code == 404
+    assert api(actors.admin).get("/api/v1/areas/441999999/").status_code == 404
 
 
 def test_openapi_schema_and_swagger_ui_are_served(db, client):

@@ -1,6 +1,5 @@
 import pytest
 from django.contrib.gis.geos import Point
-from rest_framework.test import APIClient
 
 from incidents.models import Ticket
 from incidents.services import ticket_create, ticket_route
@@ -20,16 +19,5 @@ def report(catalogue, actors):
             location=point, reporter=reporter or actors.grid_worker, **kwargs,
         )
         return ticket_route(ticket_id=ticket.pk)
-
-    return make
-
-
-@pytest.fixture
-def api():
-    """A DRF test client authenticated as the given user (None: anonymous)."""
-    def make(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
 
     return make

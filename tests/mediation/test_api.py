@@ -1,10 +1,8 @@
 from io import BytesIO
 
-import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from django.utils import translation
-from rest_framework.test import APIClient
 
 from incidents import services as ticket_services
 from mediation.models import MediationCase, PartyReveal
@@ -14,16 +12,6 @@ from .conftest import APPLICANT, RESPONDENT
 
 S = MediationCase.Status
 URL = "/api/v1/mediation/cases/"
-
-
-@pytest.fixture
-def api():
-    def make(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return make
 
 
 NEW = {"source": "walk_in", "dispute_type": "neighbours", "facts": "楼上漏水", "parties": [APPLICANT, RESPONDENT]}
