@@ -1,7 +1,5 @@
 """POST /api/v1/tickets/batch/: many work orders in one request, all or nothing, keys per ticket."""
 
-import threading
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +8,8 @@ from grids.selectors import grid_locate
 from incidents.models import RoutingRequest, Ticket, TicketEvent
 from incidents.routing import tickets_route_pending
 from incidents.services import TicketDraft, ticket_create_batch
+
+from tests.concurrency import run_at_once
 
 from .conftest import WEST_POINT
 from .test_api import NEW
@@ -100,20 +100,7 @@ def test_two_concurrent_batches_with_the_same_keys_make_each_ticket_once(tree, a
                     place=grid_locate(WEST_POINT), idempotency_key=f"sensor:{i}")
         for i in range(30)
     ]
-    results, barrier = [], threading.Barrier(2)
-
-    def post():
-        barrier.wait()
-        try:
-            results.append(ticket_create_batch(source=Ticket.Source.SENSOR, reporter=None, drafts=drafts))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_at_once(lambda: ticket_create_batch(source=Ticket.Source.SENSOR, reporter=None, drafts=drafts))
     assert len(results) == 2
     assert [t.pk for t, _ in results[0]] == [t.pk for t, _ in results[1]]
     assert sum(created for result in results for _, created in result) == 30

@@ -1,14 +1,14 @@
-import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection
 
 from incidents import services
 from incidents.models import Notification, RoutingRequest, Ticket, TicketEvent
 from incidents.sweeps import overdue_escalate, pending_routing_resend
+
+from tests.concurrency import run_at_once
 
 CST = ZoneInfo("Asia/Shanghai")
 MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=CST)
@@ -67,20 +67,7 @@ def test_two_concurrent_sweepers_escalate_each_ticket_exactly_once(tree, actors,
             ticket, _ = services.ticket_create(source=Ticket.Source.GRID_WORKER, category=catalogue["0102"],
                                                description="杂物", location=WEST_POINT, reporter=actors.grid_worker)
             services.ticket_route(ticket_id=ticket.pk)
-    results, barrier = [], threading.Barrier(2)
-
-    def sweep():
-        barrier.wait()
-        try:
-            results.append(overdue_escalate(now=MONDAY_9AM + timedelta(hours=3), batch_size=7))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_at_once(lambda: overdue_escalate(now=MONDAY_9AM + timedelta(hours=3), batch_size=7))
     assert sum(r["escalated"] for r in results) == 60
     assert TicketEvent.objects.filter(action="overdue_escalate").count() == 60
     assert set(Ticket.objects.values_list("overdue_count", flat=True)) == {1}
