@@ -167,6 +167,14 @@ class TicketBatchItemSerializer(TicketFieldsSerializer):
                                 help_text="client-made key: a retry with the same key returns the same ticket")
 
 
+class TicketBatchResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    grid = serializers.CharField(source="grid.code")
+    created = serializers.BooleanField(help_text="false: the key was used already; this is that ticket")
+
+
 class TicketBatchCreateApi(APIView):
     """Report up to 200 work orders in one request: sensor and AI alerts, transfers from other
     platforms. All or nothing; each may carry its own idempotency `key`."""
@@ -203,13 +211,10 @@ class TicketBatchCreateApi(APIView):
             return items
 
     class BatchOutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField()
-        number = serializers.CharField()
-        status = serializers.CharField()
-        grid = serializers.CharField(source="grid.code")
-        created = serializers.BooleanField(help_text="false: the key was used already; this is that ticket")
+        tickets = TicketBatchResultSerializer(many=True, help_text="in the order of the request")
 
-    @extend_schema(request=BatchInputSerializer, responses={201: BatchOutputSerializer(many=True), 400: None})
+    @extend_schema(request=BatchInputSerializer, responses={201: BatchOutputSerializer, 200: BatchOutputSerializer,
+                                                            400: None})
     def post(self, request):
         data = self.BatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -224,7 +229,7 @@ class TicketBatchCreateApi(APIView):
             source=_source(user, data.validated_data.get("source")), reporter=user, drafts=drafts)
         for ticket, created in results:
             ticket.created = created
-        return Response({"tickets": self.BatchOutputSerializer([t for t, _ in results], many=True).data},
+        return Response(self.BatchOutputSerializer({"tickets": [ticket for ticket, _ in results]}).data,
                         status=status.HTTP_201_CREATED if any(c for _, c in results) else status.HTTP_200_OK)
 
 

@@ -168,7 +168,7 @@ def ticket_create_batch(*, source, reporter, drafts):
 
 
 def _tickets_insert(source, reporter, drafts, urgencies, keys):
-    existing = Ticket.objects.in_bulk(keys, field_name="idempotency_key") if keys else {}
+    existing = Ticket.objects.select_related("grid").in_bulk(keys, field_name="idempotency_key") if keys else {}
     new = [(draft, urgency) for draft, urgency in zip(drafts, urgencies) if draft.idempotency_key not in existing]
     numbers = _next_numbers(timezone.localdate(), len(new))
     limits, tickets = {}, []
