@@ -24,7 +24,6 @@ SOURCE_BY_ROLE = {
     User.Role.HOTLINE_OPERATOR: Ticket.Source.HOTLINE,
     User.Role.LEADER: Ticket.Source.LEADER,
 }
-MAX_IDEMPOTENCY_KEY = 48  # stored as "<user id>:<key>" in a 64-character column
 BATCH_MAX = 200
 KEY_TOO_LONG = _("At most %(limit)d characters.")
 KEY_REPEATED = _("Another work order of this batch has the same key.")
@@ -152,10 +151,11 @@ class TicketListCreateApi(APIView):
         user = request.user
         source = _source(user, values.pop("source", None))
         key = request.headers.get("Idempotency-Key", "").strip() or None
-        if key and len(key) > MAX_IDEMPOTENCY_KEY:
-            raise serializers.ValidationError({"Idempotency-Key": [KEY_TOO_LONG % {"limit": MAX_IDEMPOTENCY_KEY}]})
+        limit = services.MAX_IDEMPOTENCY_KEY
+        if key and len(key) > limit:
+            raise serializers.ValidationError({"Idempotency-Key": [KEY_TOO_LONG % {"limit": limit}]})
         ticket, created = services.ticket_create(
-            source=source, reporter=user, idempotency_key=_stored_key(user, key), **values
+            source=source, reporter=user, idempotency_key=services.idempotency_key_of(user, key), **values
         )
         return Response(TicketOutputSerializer(ticket).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -163,7 +163,7 @@ class TicketListCreateApi(APIView):
 
 class TicketBatchItemSerializer(TicketFieldsSerializer):
     category = serializers.CharField(max_length=20, help_text="minor category code")
-    key = serializers.CharField(max_length=MAX_IDEMPOTENCY_KEY, required=False, allow_blank=True, default="",
+    key = serializers.CharField(max_length=services.MAX_IDEMPOTENCY_KEY, required=False, allow_blank=True, default="",
                                 help_text="client-made key: a retry with the same key returns the same ticket")
 
 
@@ -220,9 +220,11 @@ class TicketBatchCreateApi(APIView):
         data.is_valid(raise_exception=True)
         user = request.user
         drafts = [
-            services.TicketDraft(category=item["category"], description=item["description"],
-                                 location=item["location"], place=item["place"], urgency=item["urgency"],
-                                 address=item["address"], idempotency_key=_stored_key(user, item["key"]))
+            services.TicketDraft(
+                category=item["category"], description=item["description"], location=item["location"],
+                place=item["place"], urgency=item["urgency"], address=item["address"],
+                idempotency_key=services.idempotency_key_of(user, item["key"]),
+            )
             for item in data.validated_data["tickets"]
         ]
         results = services.ticket_create_batch(
@@ -239,11 +241,6 @@ def _source(user, requested):
     if requested and requested != default and not user.is_superuser:
         raise serializers.ValidationError({"source": [SOURCE_NOT_ALLOWED]})
     return requested or default
-
-
-def _stored_key(user, key):
-    """Keys are per user: stored as "<user id>:<key>" in a 64-character column."""
-    return f"{user.pk}:{key}" if key else None
 
 
 class TicketDetailApi(APIView):

@@ -8,7 +8,7 @@ from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
 
 from .models import Category, Ticket, Urgency
 from .selectors import dispatch_targets
-from .services import REJECT_REASONS, RETURN_REASONS
+from .services import MAX_IDEMPOTENCY_KEY, REJECT_REASONS, RETURN_REASONS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -64,7 +64,7 @@ class ReportForm(PlacedForm):
     self_handled = forms.BooleanField(required=False, label=_("Handled on the spot"))
     feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
                                label=_("What was done on the spot"))
-    idempotency_key = forms.CharField(max_length=48, widget=forms.HiddenInput)
+    idempotency_key = forms.CharField(max_length=MAX_IDEMPOTENCY_KEY, widget=forms.HiddenInput)
 
 
 class CitizenReportForm(PlacedForm):

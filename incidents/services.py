@@ -32,6 +32,7 @@ URGENCY_NOT_ALLOWED = _("This category does not allow the urgency %(urgency)s.")
 NOT_A_MINOR_CATEGORY = _("Choose a minor category.")
 FEEDBACK_REQUIRED = _("Describe what was done.")
 PHOTO_EVIDENCE_REQUIRED = _("A matter handled on the spot needs a photo as evidence.")
+MAX_IDEMPOTENCY_KEY = 48  # a client's key; stored as "<user id>:<key>" in a 64-character column
 IDEMPOTENCY_KEY_REPEATED = _("Each work order of a batch needs its own idempotency key.")
 
 REJECT_REASONS = {
@@ -53,6 +54,12 @@ class WorkflowInputError(DomainInputError):
 def _require_reason(reason, field="reason"):
     if not (reason or "").strip():
         raise WorkflowInputError(REASON_REQUIRED, field)
+
+
+def idempotency_key_of(user, key):
+    """Return the stored form of a client's idempotency key: per user (None: an anonymous citizen),
+    so two users' keys never collide."""
+    return f"{user.pk if user else 'citizen'}:{key}" if key else None
 
 
 def ticket_urgency(category, urgency=None):

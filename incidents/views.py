@@ -55,7 +55,8 @@ def ticket_report(request):
             ticket, _created = services.ticket_create(
                 source=Ticket.Source.GRID_WORKER, category=data["category"], urgency=data["urgency"],
                 description=data["description"], address=data["address"], location=data["location"],
-                reporter=request.user, idempotency_key=f"{request.user.pk}:{data['idempotency_key']}",
+                reporter=request.user,
+                idempotency_key=services.idempotency_key_of(request.user, data["idempotency_key"]),
                 self_handled=data["self_handled"], feedback=data["feedback"], photos=data["photos"],
                 place=data["place"],
             )
@@ -229,7 +230,8 @@ def citizen_report(request):
                 ticket, _created = services.ticket_create(
                     source=Ticket.Source.CITIZEN, category=data["category"], description=data["description"],
                     location=data["location"], reporter_phone=data["phone"], photos=data["photos"],
-                    idempotency_key=f"citizen:{key[:48]}", place=data["place"],
+                    idempotency_key=services.idempotency_key_of(None, key[:services.MAX_IDEMPOTENCY_KEY]),
+                    place=data["place"],
                 )
             except DomainInputError as error:
                 form.add_error(error.field if error.field in form.fields else None, str(error))

@@ -45,8 +45,8 @@ VERIFIERS = (User.Role.GRID_WORKER, User.Role.COMMUNITY_STAFF)
 WORKING = (S.ACCEPTED, S.SIGNED, S.IN_PROGRESS)
 
 TRANSITIONS = {
-    # Routing leaves a ticket REPORTED for its first unit to accept, except that ticket_route
-    # sends it straight to DISPATCHED (a department comes first) or HANDLED (self-handled).
+    # Routing leaves a ticket REPORTED for its first unit to accept, except that the router
+    # (routing.py) sends it straight to DISPATCHED (a department comes first) or HANDLED (self-handled).
     "route": Transition((S.REPORTED,), None, "system"),
     "accept": Transition((S.REPORTED,), S.ACCEPTED, "unit", HANDLERS),
     "reject": Transition((S.REPORTED,), S.REJECTED, "unit", HANDLERS),
