@@ -2,9 +2,10 @@
 
 Each undelivered Notification row is claimed with SKIP LOCKED, sent to the active staff of its
 unit who have an e-mail address or phone, and marked delivered in the same transaction, so a
-row is delivered once even when the per-action task and the minute sweep meet. The notices of
-routing batches wake one coalesced delivery run (govportal.wakeups), so a user gets one message
-per run, not one per ticket.
+row is delivered once even when a delivery run and the minute sweep meet. Every commit that
+writes notices (a workflow action, a routing batch) wakes one coalesced delivery run
+(govportal.wakeups): a user gets one message per run, not one per ticket, and a broker outage
+only delays the copies until the minute sweep.
 """
 
 from collections import defaultdict
@@ -38,25 +39,15 @@ def notification_text(notification):
     }
 
 
-def notifications_deliver(*, ticket_id, action):
-    """Deliver the undelivered notifications of one action on one ticket; return how many."""
-    return _deliver(Notification.objects.filter(ticket_id=ticket_id, kind=action))
-
-
 def notifications_deliver_pending(*, limit=500):
-    """Deliver up to `limit` undelivered notifications of any kind (routing batches, the escalation sweep)."""
+    """Deliver up to `limit` undelivered notifications, oldest first; return how many."""
     DELIVERY.clear()
-    return _deliver(Notification.objects.order_by("created_at"), limit=limit)
-
-
-def _deliver(notifications, limit=None):
     with transaction.atomic():
-        pending = (
-            notifications.select_for_update(skip_locked=True, of=("self",))
+        pending = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(delivered_at__isnull=True, unit__isnull=False)
-            .select_related("ticket__category")
+            .select_related("ticket__category").order_by("created_at")[:limit]
         )
-        pending = list(pending[:limit] if limit else pending)
         if not pending:
             return 0
         by_unit = defaultdict(list)

@@ -24,12 +24,6 @@ def escalate_overdue():
 
 
 @shared_task
-def deliver_notifications(ticket_id, action):
-    """Send the e-mail and SMS copies of a ticket's new in-app notifications."""
-    return notifications.notifications_deliver(ticket_id=ticket_id, action=action)
-
-
-@shared_task
 def deliver_pending_notifications():
     """Send what is still undelivered, e.g. the notices of the escalation sweep."""
     return notifications.notifications_deliver_pending()

@@ -17,6 +17,7 @@ from govportal.errors import DomainConflict
 from accounts.models import User
 
 from .models import Notification, Ticket, TicketEvent
+from .notifications import notifications_wake_up
 from .selectors import ticket_is_visible
 
 S = Ticket.Status
@@ -157,11 +158,5 @@ def apply_transition(ticket_id, action, *, actor, reason_code="", reason="", cha
             Notification.objects.bulk_create(
                 [Notification(unit_id=unit_id, ticket=ticket, kind=action) for unit_id in units]
             )
-            transaction.on_commit(lambda: _send_notifications(ticket.pk, action))
+            transaction.on_commit(notifications_wake_up)
     return ticket
-
-
-def _send_notifications(ticket_id, action):
-    from .tasks import deliver_notifications
-
-    deliver_notifications.delay(ticket_id, action)

@@ -180,7 +180,6 @@ CELERY_TASK_ROUTES = {
     "incidents.tasks.route_pending_tickets": {"queue": "routing"},
     "incidents.tasks.resend_pending_routing": {"queue": "routing"},
     "incidents.tasks.escalate_overdue": {"queue": "sweeps"},
-    "incidents.tasks.deliver_notifications": {"queue": "notifications"},
     "incidents.tasks.deliver_pending_notifications": {"queue": "notifications"},
     "dashboards.tasks.fold_rollups": {"queue": "sweeps"},
     "mediation.tasks.escalate_overdue_cases": {"queue": "sweeps"},

@@ -1,29 +1,36 @@
 import logging
 
 from django.core import mail
+from django.core.cache import cache
+from django.utils import timezone
 
 from accounts.models import HandlingUnit
 from incidents import services
 from incidents.models import Notification
-from incidents.notifications import notifications_deliver
+from incidents.notifications import DELIVERY, notifications_deliver_pending
 
 
-def test_dispatch_notifies_the_department_by_app_email_and_sms(report, actors, caplog):
+def test_dispatch_notifies_the_department_by_app_email_and_sms(report, actors, caplog,
+                                                               django_capture_on_commit_callbacks):
     actors.department_handler.email, actors.department_handler.phone = "handler@example.org", "13900001111"
     actors.department_handler.save()
     department = HandlingUnit.objects.get(department="urban_management")
     ticket = report("0103")
     services.ticket_accept(ticket_id=ticket.pk, actor=actors.street_coordinator)
-    services.ticket_dispatch(ticket_id=ticket.pk, actor=actors.street_coordinator, unit=department)
+    Notification.objects.update(delivered_at=timezone.now())  # the routing notice is out already
+    DELIVERY.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_dispatch(ticket_id=ticket.pk, actor=actors.street_coordinator, unit=department)
+    assert cache.get(DELIVERY.flag) == 1  # the commit queued a delivery run
     notification = Notification.objects.get(ticket=ticket, kind="dispatch")
     assert notification.unit == department and notification.delivered_at is None
 
     with caplog.at_level(logging.INFO, logger="incidents.sms"):
-        assert notifications_deliver(ticket_id=ticket.pk, action="dispatch") == 1
+        assert notifications_deliver_pending() == 1
     assert [m.to for m in mail.outbox] == [["handler@example.org"]]
     assert ticket.number in mail.outbox[0].subject
     assert "SMS to 13900001111" in caplog.text
-    assert notifications_deliver(ticket_id=ticket.pk, action="dispatch") == 0  # delivered once only
+    assert notifications_deliver_pending() == 0  # delivered once only
     assert len(mail.outbox) == 1
 
 
