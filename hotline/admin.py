@@ -7,13 +7,13 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from govportal.masking import mask_phone
 from incidents.admin import ReadOnlyAdmin
 
 from .models import (
     Call, Callback, CategoryKeyword, HotlineTimeLimit, KnowledgeArticle, Open311Key, Open311Request, PhoneReveal,
     RateWeights, Reply,
 )
-from .selectors import mask_phone
 
 
 @admin.register(HotlineTimeLimit)

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.access import ensure_in_scope, scope_area
 from govportal.api import action_from_url, action_input
+from govportal.masking import mask_phone
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.models import Area
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
@@ -72,7 +73,7 @@ class CallOutputSerializer(serializers.Serializer):
 
     def get_caller_phone(self, call) -> str:
         """Always masked: the full number only through the logged reveal."""
-        return selectors.mask_phone(call.caller_phone)
+        return mask_phone(call.caller_phone)
 
 
 class HintsApi(APIView):

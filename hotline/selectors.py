@@ -39,14 +39,6 @@ def is_intake_role(user):
     return user.is_authenticated and (user.is_superuser or user.role in INTAKE_ROLES)
 
 
-def mask_phone(phone):
-    """Return `phone` with its middle hidden: 13812341234 → 138****1234."""
-    if len(phone) <= 4:
-        return "*" * len(phone)
-    keep = 3 if len(phone) >= 8 else 0  # short numbers keep only their last four digits
-    return phone[:keep] + "*" * (len(phone) - keep - 4) + phone[-4:]
-
-
 # --- intake hints ---------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from govportal.errors import DomainConflict, DomainInputError
+from govportal.masking import mask_id_number, mask_phone
 from incidents import services as ticket_services
 from incidents.models import Ticket
 from incidents.selectors import ticket_get
@@ -135,8 +136,8 @@ def _party_build(case, *, role, name, kind=Party.Kind.PERSON, id_number="", phon
         raise MediationInputError(BAD_PHONE, "phone")
     return Party(
         case=case, role=role, kind=kind, name=name, address=address, refuses_mediation=refuses_mediation,
-        id_number_encrypted=crypto.encrypt(id_number), id_number_masked=crypto.mask_id_number(id_number),
-        phone_encrypted=crypto.encrypt(phone), phone_masked=crypto.mask_phone(phone),
+        id_number_encrypted=crypto.encrypt(id_number), id_number_masked=mask_id_number(id_number),
+        phone_encrypted=crypto.encrypt(phone), phone_masked=mask_phone(phone),
     )
 
 

@@ -1,6 +1,6 @@
 from django import template
 
-from hotline.selectors import mask_phone
+from govportal.masking import mask_phone
 
 register = template.Library()
 
