@@ -83,10 +83,7 @@ class DashboardFlowSerializer(serializers.Serializer):
 
 
 class DashboardSummaryApi(APIView):
-    """Headline figures of an area: today, this month, open and overdue now, hotline and mediation rates.
-
-    `hotline` and `mediation` are null while those apps are not installed.
-    """
+    """Headline figures of an area: today, this month, open and overdue now, hotline and mediation rates."""
 
     class SummaryOutputSerializer(serializers.Serializer):
         area = DashboardAreaSerializer()
@@ -95,8 +92,8 @@ class DashboardSummaryApi(APIView):
         month = DashboardFlowSerializer()
         open_now = serializers.IntegerField()
         overdue_open_now = serializers.IntegerField()
-        hotline = serializers.DictField(allow_null=True)
-        mediation = serializers.DictField(allow_null=True)
+        hotline = serializers.DictField()
+        mediation = serializers.DictField()
 
     @extend_schema(responses={200: SummaryOutputSerializer, 403: None, 404: None})
     def get(self, request, code):

@@ -5,7 +5,6 @@ import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.apps import apps
 from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Sum
@@ -16,7 +15,9 @@ from accounts.access import ensure_in_scope, scope_area
 from accounts.models import HandlingUnit, User
 from govportal.errors import DomainInputError
 from grids.models import Area, KeyPlace
+from hotline.selectors import three_rates_for_area
 from incidents.models import Category, Ticket
+from mediation.selectors import success_rate_for_area
 
 from .models import (
     ALL_CATEGORIES, AreaStatusCountLive, AssessmentScheme, DailyFlow, DailyFlowLive, GridMonthLive,
@@ -151,27 +152,9 @@ def area_summary(*, area, today=None):
         "month": with_rates(flow_totals(prefix=prefix, period=month)),
         "open_now": sum(tickets for tickets, _ in open_now),
         "overdue_open_now": sum(overdue for _, overdue in open_now),
-        "hotline": hotline_rates(area=area, period=month),
-        "mediation": mediation_rate(area=area, period=month),
+        "hotline": three_rates_for_area(area_code=area.code, start=month.start, end=month.end),
+        "mediation": success_rate_for_area(area_code=area.code, start=month.start, end=month.end),
     }
-
-
-def hotline_rates(*, area, period):
-    """Return the hotline's three rates for the area, or None while the hotline app is not installed."""
-    if not apps.is_installed("hotline"):
-        return None
-    from hotline.selectors import three_rates_for_area
-
-    return three_rates_for_area(area_code=area.code, start=period.start, end=period.end)
-
-
-def mediation_rate(*, area, period):
-    """Return the mediation success rate for the area, or None while the mediation app is not installed."""
-    if not apps.is_installed("mediation"):
-        return None
-    from mediation.selectors import success_rate_for_area
-
-    return success_rate_for_area(area_code=area.code, start=period.start, end=period.end)
 
 
 def daily_trend(*, area, period):

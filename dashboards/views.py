@@ -49,11 +49,10 @@ def _labels():
     """Texts the pages' scripts show (translated here: scripts have no catalogue)."""
     return {
         "reported": _("Reported"), "closed": _("Closed"), "overdue": _("Deadlines missed"),
-        "openNow": _("Open now"), "overdueNow": _("Overdue now"), "onTimeRate": _("On-time rate"),
-        "overdueRate": _("Overdue rate"), "density": _("Tickets reported"), "keyPlaces": _("Key places"),
-        "riskSources": _("Risk sources"), "clusters": _("Open work orders"), "dashboard": _("Dashboard"),
+        "openNow": _("Open now"), "onTimeRate": _("On-time rate"), "overdueRate": _("Overdue rate"),
+        "density": _("Tickets reported"), "keyPlaces": _("Key places"), "dashboard": _("Dashboard"),
         "drillDown": _("Show its areas"), "risk": _("Risk level"), "noData": _("No data yet."),
-        "loadFailed": _("Could not load the figures."), "updated": _("Updated"),
+        "loadFailed": _("Could not load the figures."),
     }
 
 

@@ -5,7 +5,7 @@ register = template.Library()
 
 @register.filter
 def percent(value):
-    """Show a rate (0–1) as a percentage with one decimal; "—" when there is none (or its app is not installed)."""
+    """Show a rate (0–1) as a percentage with one decimal; "—" when there is none."""
     return "—" if value is None or value == "" else f"{100 * value:.1f}%"
 
 
