@@ -1,8 +1,5 @@
 """REST API of the hotline: intake hints, calls, reveals, the steps after dispatch and the three rates."""
 
-import uuid
-
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -11,7 +8,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import ensure_in_scope, scope_area
+from accounts.access import ensure_in_scope
 from govportal.api import action_from_url, action_input
 from govportal.masking import mask_phone
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
@@ -19,16 +16,11 @@ from grids.models import Area
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
 from incidents.api import TicketOutputSerializer, ticket_or_not_found
 from incidents.models import Category, Ticket, Urgency
+from incidents.selectors import ticket_list
+from incidents.services import MAX_IDEMPOTENCY_KEY
 
 from . import selectors, services
-from .models import Call, Callback, KnowledgeArticle, RequestType
-
-NOT_AN_OPERATOR = services.NOT_AN_OPERATOR
-
-
-def _require_operator(user):
-    if not selectors.is_intake_role(user):
-        raise PermissionDenied(NOT_AN_OPERATOR)
+from .models import Call, KnowledgeArticle, RequestType
 
 
 class TicketBriefSerializer(serializers.Serializer):
@@ -108,7 +100,7 @@ class HintsApi(APIView):
 
     @extend_schema(parameters=[HintsInput], responses=HintsOutput)
     def get(self, request):
-        _require_operator(request.user)
+        services.require_operator(request.user)
         data = self.HintsInput(data=request.query_params)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -138,13 +130,24 @@ class AddressSearchApi(APIView):
 
     @extend_schema(responses=AddressOutput(many=True))
     def get(self, request):
-        _require_operator(request.user)
+        services.require_operator(request.user)
         return Response(self.AddressOutput(selectors.address_search(query=request.query_params.get("q", "")),
                                            many=True).data)
 
 
+class VisibleTicketField(serializers.SlugRelatedField):
+    """A work order by its number, among those the requesting user may see."""
+
+    def get_queryset(self):
+        return ticket_list(user=self.context["request"].user)
+
+
 class CallCreateApi(APIView):
-    """Record a call with its outcome: answered directly, a new work order, or linked to an open one."""
+    """Record a call with its outcome: answered directly, a new work order, or linked to an open one.
+
+    A new work order's retry with the same `idempotency_key` returns the call recorded first;
+    without a key nothing recognises a retry.
+    """
 
     class CallInput(serializers.Serializer):
         caller_phone = serializers.RegexField(r"^\d{5,20}$")
@@ -165,8 +168,8 @@ class CallCreateApi(APIView):
         article = serializers.PrimaryKeyRelatedField(queryset=KnowledgeArticle.objects.filter(is_active=True),
                                                      required=False, allow_null=True, default=None)
         answer = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-        ticket = serializers.SlugRelatedField(slug_field="number", queryset=Ticket.objects.all(), required=False)
-        idempotency_key = serializers.CharField(max_length=48, required=False)
+        ticket = VisibleTicketField(slug_field="number", required=False)
+        idempotency_key = serializers.CharField(max_length=MAX_IDEMPOTENCY_KEY, required=False)
 
         def validate(self, data):
             data["location"] = data["place"] = None
@@ -182,12 +185,12 @@ class CallCreateApi(APIView):
 
     @extend_schema(request=CallInput, responses={201: CallOutputSerializer, 400: None, 403: None})
     def post(self, request):
-        _require_operator(request.user)
-        data = self.CallInput(data=request.data)
+        services.require_operator(request.user)
+        data = self.CallInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         outcome, article, answer = values.pop("outcome"), values.pop("article"), values.pop("answer")
-        ticket, key = values.pop("ticket", None), values.pop("idempotency_key", None) or uuid.uuid4().hex
+        ticket, key = values.pop("ticket", None), values.pop("idempotency_key", None)
         if outcome == Call.Outcome.ANSWERED:
             call = services.call_answer(operator=request.user, article=article, answer=answer, **values)
         elif outcome == Call.Outcome.LINKED:
@@ -225,7 +228,7 @@ class CallbackInput(serializers.Serializer):
     reached = serializers.BooleanField()
     responded = serializers.BooleanField(default=False)
     solved = serializers.BooleanField(default=False)
-    satisfaction = serializers.ChoiceField(choices=Callback.Satisfaction.choices, required=False, allow_blank=True,
+    satisfaction = serializers.ChoiceField(choices=Ticket.Satisfaction.choices, required=False, allow_blank=True,
                                            default="")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -296,6 +299,5 @@ class UnitRankingApi(APIView):
     def get(self, request):
         data = PeriodInput(data=request.query_params)
         data.is_valid(raise_exception=True)
-        area = scope_area(request.user)
-        rows = selectors.three_rates_by_unit(**data.validated_data, area_code=area.code if area else None)
+        rows = selectors.three_rates_by_unit(user=request.user, **data.validated_data)
         return Response(UnitRatesOutput(rows, many=True).data)

@@ -7,15 +7,20 @@ from grids.coords import wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
 from incidents.forms import category_field
 from incidents.models import Ticket, Urgency
+from incidents.selectors import ticket_list
+from incidents.services import MAX_IDEMPOTENCY_KEY
 
-from .models import Call, Callback, KnowledgeArticle, RequestType
+from .models import Call, KnowledgeArticle, RequestType
 
 PHONE_INVALID = _("Enter the caller's number: 5 to 20 digits.")
 LINK_TICKET_UNKNOWN = _("No open work order has this number.")
 
 
 class CallForm(forms.Form):
-    """The operator's call form, laid out for the keyboard: one field after the other, no mouse needed."""
+    """The operator's call form, laid out for the keyboard: one field after the other, no mouse needed.
+
+    A call is linked only to an open work order that `user` (the operator) may see.
+    """
 
     caller_phone = forms.RegexField(regex=r"^\d{5,20}$", label=_("Caller's phone"),
                                     error_messages={"invalid": PHONE_INVALID},
@@ -40,10 +45,11 @@ class CallForm(forms.Form):
     lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
     lng = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
     started_at = forms.DateTimeField(widget=forms.HiddenInput)
-    idempotency_key = forms.CharField(max_length=48, widget=forms.HiddenInput)
+    idempotency_key = forms.CharField(max_length=MAX_IDEMPOTENCY_KEY, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["category"].required = False
 
     def clean_started_at(self):
@@ -53,7 +59,7 @@ class CallForm(forms.Form):
         number = self.cleaned_data["link_ticket"].strip()
         if not number:
             return None
-        ticket = Ticket.objects.filter(number=number, closed_at__isnull=True).first()
+        ticket = ticket_list(user=self.user).filter(number=number, status__in=Ticket.OPEN_STATUSES).first()
         if ticket is None:
             raise ValidationError(LINK_TICKET_UNKNOWN)
         return ticket
@@ -90,7 +96,7 @@ class CallbackForm(forms.Form):
     reached = forms.BooleanField(required=False, initial=True, label=_("The citizen was reached"))
     responded = forms.BooleanField(required=False, label=_("The unit contacted the citizen in time"))
     solved = forms.BooleanField(required=False, label=_("The citizen confirms it solved"))
-    satisfaction = forms.ChoiceField(choices=[("", "---------"), *Callback.Satisfaction.choices], required=False,
+    satisfaction = forms.ChoiceField(choices=[("", "---------"), *Ticket.Satisfaction.choices], required=False,
                                      label=_("Satisfaction"))
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=500, required=False,
                            label=_("Note"))

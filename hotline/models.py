@@ -11,10 +11,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from incidents.models import AppendOnly, Ticket
 
 # How long a ticket's place is kept for the duplicate search: above its window (selectors), and
 # the BACKFILL of migration 0003.
@@ -46,19 +47,11 @@ def search_words(text):
     return " ".join(words)
 
 
-class ImmutableRecord(models.Model):
+class HotlineRecord(AppendOnly):
     """A record written once, in the transaction of the act it records, and never altered."""
 
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(RECORD_IS_IMMUTABLE)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(RECORD_IS_PERMANENT)
+    CHANGED = RECORD_IS_IMMUTABLE
+    DELETED = RECORD_IS_PERMANENT
 
 
 class RequestType(models.TextChoices):
@@ -151,7 +144,7 @@ class KnowledgeArticle(models.Model):
         super().save(*args, **kwargs)
 
 
-class Call(ImmutableRecord):
+class Call(HotlineRecord, models.Model):
     """The record of one call: who called, about what, who took it, when, and how it ended."""
 
     class Outcome(models.TextChoices):
@@ -229,8 +222,11 @@ class TicketPlace(models.Model):
         indexes = [models.Index(fields=["created_at"], name="ticketplace_created_idx")]
 
 
-class Reply(ImmutableRecord):
-    """The handling unit's reply to the citizen (答复); `in_time` feeds the response rate."""
+class Reply(HotlineRecord, models.Model):
+    """The handling unit's reply to the citizen (答复); `in_time` if before the call's reply_due_at.
+
+    Shown on the order's panel; the response rate counts Callback.responded, not this.
+    """
 
     ticket = models.ForeignKey("incidents.Ticket", models.PROTECT, related_name="hotline_replies",
                                verbose_name=_("work order"))
@@ -247,17 +243,12 @@ class Reply(ImmutableRecord):
         ordering = ["created_at", "id"]
 
 
-class Callback(ImmutableRecord):
+class Callback(HotlineRecord, models.Model):
     """A callback (回访) to the citizen after closure; a reached citizen makes it a valid callback.
 
     The three rates count valid callbacks (domain.md §4): `responded` (the unit contacted the
     citizen in time), `solved` (the citizen confirms it solved) and `satisfaction`.
     """
-
-    class Satisfaction(models.TextChoices):
-        SATISFIED = "satisfied", _("Satisfied")
-        BASICALLY = "basically", _("Basically satisfied")
-        UNSATISFIED = "unsatisfied", _("Unsatisfied")
 
     ticket = models.ForeignKey("incidents.Ticket", models.PROTECT, related_name="hotline_callbacks",
                                verbose_name=_("work order"))
@@ -269,7 +260,8 @@ class Callback(ImmutableRecord):
     reached = models.BooleanField(_("citizen reached"))
     responded = models.BooleanField(_("unit contacted the citizen in time"), default=False)
     solved = models.BooleanField(_("citizen confirms it solved"), default=False)
-    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Ticket.Satisfaction.choices,
+                                    blank=True)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
@@ -317,7 +309,7 @@ class RateWeights(models.Model):
         return str(self.category or _("Default weights"))
 
 
-class PhoneReveal(ImmutableRecord):
+class PhoneReveal(HotlineRecord, models.Model):
     """Who saw a caller's full phone number, and when (PIPL: log who reveals sensitive data)."""
 
     call = models.ForeignKey(Call, models.PROTECT, related_name="reveals", verbose_name=_("call"))

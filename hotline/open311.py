@@ -36,7 +36,6 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-23T00:00:00Z"  # when this endpoint's behaviour last changed (discovery)
 DEFAULT_DAYS = 90  # GeoReport v2: without start/end dates, the last 90 days
 MAX_RESULTS = 1000  # … and at most 1000 requests
-CLOSED = (Ticket.Status.CLOSED, Ticket.Status.RATED, Ticket.Status.REJECTED)
 # The attribute every service defines (metadata=true): the urgency of the matter.
 URGENCY_ATTRIBUTE = "urgency"
 
@@ -113,7 +112,7 @@ def _service(category):
     return {
         "service_code": category.code, "service_name": category.name,
         "description": f"{category.parent.name} · {category.name}", "metadata": True, "type": "realtime",
-        "keywords": ",".join(category.hotline_keywords.values_list("keyword", flat=True)),
+        "keywords": ",".join(keyword.keyword for keyword in category.hotline_keywords.all()),
         "group": category.parent.name,
     }
 
@@ -170,7 +169,7 @@ def _public_tickets():
 
 
 def _request(ticket):
-    closed = ticket.status in CLOSED
+    closed = ticket.status not in Ticket.OPEN_STATUSES
     return {
         "service_request_id": ticket.number,
         "status": "closed" if closed else "open",
@@ -225,9 +224,9 @@ def request_list(request, fmt):
     if statuses - {"open", "closed"}:
         raise Open311Error(400, "status must be open, closed or both, comma-delimited")
     if statuses == {"open"}:
-        tickets = tickets.exclude(status__in=CLOSED)
+        tickets = tickets.filter(status__in=Ticket.OPEN_STATUSES)
     elif statuses == {"closed"}:
-        tickets = tickets.filter(status__in=CLOSED)
+        tickets = tickets.exclude(status__in=Ticket.OPEN_STATUSES)
     start, end = _parse_date(params, "start_date"), _parse_date(params, "end_date")
     if start is None and end is None:
         start = timezone.now() - timedelta(days=DEFAULT_DAYS)
@@ -291,8 +290,6 @@ def _request_create(request, fmt):
     if not description:
         raise Open311Error(400, "description is required")
     urgency = params.get(f"attribute[{URGENCY_ATTRIBUTE}]") or None
-    if urgency and category.urgencies and urgency not in category.urgencies:
-        raise Open311Error(400, f"attribute[{URGENCY_ATTRIBUTE}] must be one of {', '.join(category.urgencies)}")
     _validate(params.get("email"), EmailValidator(), "email")
     _validate(params.get("media_url"), URLValidator(schemes=["http", "https"]), "media_url")
     try:
@@ -308,7 +305,10 @@ def _request_create(request, fmt):
             description=description[:2000], address=fields.pop("address_string"), **fields,
         )
     except DomainInputError as error:
-        raise Open311Error(400, f"{error.field}: {error}") from None
+        description = f"{error.field}: {error}"
+        if error.field == "urgency":  # ticket_urgency refused it: answered in the parameter's name
+            description = f"attribute[{URGENCY_ATTRIBUTE}] must be one of {', '.join(category.urgencies)}"
+        raise Open311Error(400, description) from None
     return render([{"service_request_id": created.ticket.number, "token": created.token,
                     "service_notice": "", "account_id": created.account_id}], fmt, "service_requests")
 

@@ -14,11 +14,12 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import StrIndex
 from django.utils import timezone
 
+from accounts.access import restrict_to_scope
 from accounts.models import HandlingUnit, User
 from grids.models import Area, Building
 from incidents.models import Category, Ticket, TicketEvent
 from incidents.selectors import ticket_list
-from incidents.worktime import deadline, working_day_minutes
+from incidents.worktime import deadlines, working_day_minutes
 
 from .models import Call, Callback, CategoryKeyword, KnowledgeArticle, RateWeights, search_words
 
@@ -85,7 +86,7 @@ def duplicate_candidates(*, user, category, point, radius_m=DUPLICATE_RADIUS_M, 
     degrees = radius_m / (METRES_PER_DEGREE * max(math.cos(math.radians(point.y)), 0.01))
     return list(
         ticket_list(user=user)
-        .filter(closed_at__isnull=True, hotline_place__category=category,
+        .filter(status__in=Ticket.OPEN_STATUSES, hotline_place__category=category,
                 hotline_place__created_at__gte=now - timedelta(days=days),
                 hotline_place__location__dwithin=(point, degrees))
         .filter(hotline_place__location__distance_lte=(point, D(m=radius_m)))
@@ -138,8 +139,10 @@ def address_search(*, query, limit=8):
 def callbacks_awaiting(*, user, limit=200):
     """Return closed hotline orders in `user`'s scope still owed a valid callback, oldest closure first.
 
-    Each carries `callback_due`: the end of the working day after closure (domain.md §4: callback
-    the working day after closure), and `callback_late` once that has passed.
+    Each carries `callback_due`, one working day of working time after closure (domain.md §4:
+    callback the working day after closure; closed at 10:00, due at 10:00 the next working day;
+    closed after hours, due at the end of the next working day), and `callback_late` once that
+    has passed. The working calendar is loaded once for the whole list.
     """
     valid = Callback.objects.filter(reached=True, ticket=OuterRef("pk"), created_at__gte=OuterRef("closed_at"))
     tickets = list(
@@ -147,10 +150,10 @@ def callbacks_awaiting(*, user, limit=200):
         .exclude(Exists(valid)).select_related("category", "handling_unit").order_by("closed_at")[:limit]
     )
     now = timezone.now()
-    for ticket in tickets:
-        ticket.callback_due = deadline(ticket.closed_at, CALLBACK_WINDOW_WORKING_DAYS * working_day_minutes(),
-                                       clock_time=False)
-        ticket.callback_late = now > ticket.callback_due
+    dues = deadlines([ticket.closed_at for ticket in tickets], CALLBACK_WINDOW_WORKING_DAYS * working_day_minutes(),
+                     clock_time=False)
+    for ticket, due in zip(tickets, dues):
+        ticket.callback_due, ticket.callback_late = due, now > due
     return tickets
 
 
@@ -187,8 +190,8 @@ def _counts_by(callbacks, group):
     """Return {group value: {category id: counts}} of valid callbacks, in one GROUP BY query."""
     rows = callbacks.values(*filter(None, [group]), "ticket__category_id").annotate(
         valid=Count("id"), responded=Count("id", filter=Q(responded=True)), solved=Count("id", filter=Q(solved=True)),
-        satisfied=Count("id", filter=Q(satisfaction=Callback.Satisfaction.SATISFIED)),
-        basically=Count("id", filter=Q(satisfaction=Callback.Satisfaction.BASICALLY)),
+        satisfied=Count("id", filter=Q(satisfaction=Ticket.Satisfaction.SATISFIED)),
+        basically=Count("id", filter=Q(satisfaction=Ticket.Satisfaction.BASICALLY)),
     ).order_by()
     grouped = {}
     for row in rows:
@@ -255,11 +258,11 @@ def three_rates_for_area(*, area_code, start, end):
             "supervised": supervised.aggregate(n=Count("ticket_id", distinct=True))["n"]}
 
 
-def three_rates_by_unit(*, start, end, area_code=None):
+def three_rates_by_unit(*, user, start, end):
     """Return the ranking of handling units by composite score for dates [start, end], best first.
 
-    One dict per unit with valid callbacks or supervised orders (only units serving places inside
-    the area `area_code`, if given): unit_id, unit_code, unit_name, rank and the keys of
+    One dict per unit with valid callbacks or supervised orders, among the units serving places
+    inside `user`'s scope: unit_id, unit_code, unit_name, rank and the keys of
     three_rates_for_area. Units without valid callbacks rank last.
     """
     weights = _weights()
@@ -267,10 +270,7 @@ def three_rates_by_unit(*, start, end, area_code=None):
     supervised = dict(_supervise_events(start, end).values_list("unit_id")
                       .annotate(n=Count("ticket_id", distinct=True)).order_by())
     units = HandlingUnit.objects.filter(pk__in=[pk for pk in {*grouped, *supervised} if pk is not None])
-    if area_code is not None:
-        prefix = Area.objects.get(code=area_code).scope_prefix
-        units = units.filter(area__code__startswith=prefix)
-    units = {unit.pk: unit for unit in units}
+    units = {unit.pk: unit for unit in restrict_to_scope(units, user, code_field="area__code")}
     rows = [
         {"unit_id": unit.pk, "unit_code": unit.code, "unit_name": unit.name,
          **_rates(grouped.get(unit.pk, {}), weights), "supervised": supervised.get(unit.pk, 0)}

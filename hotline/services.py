@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govportal.errors import DomainInputError
 from incidents.models import Ticket, TimeLimit, Urgency
-from incidents.services import ticket_create
+from incidents.services import idempotency_key_of, reopen_change, ticket_create, ticket_urgency
 from incidents.workflow import apply_transition
 from incidents.worktime import deadline
 
@@ -45,7 +45,8 @@ class HotlineInputError(DomainInputError):
     """Input that breaks a hotline rule (HTTP 400)."""
 
 
-def _require_operator(user):
+def require_operator(user):
+    """Raise PermissionDenied unless `user` takes calls: the one check of services, pages and API."""
     if not is_intake_role(user):
         raise PermissionDenied(NOT_AN_OPERATOR)
 
@@ -87,7 +88,7 @@ def _call_fields(*, operator, caller_phone, caller_name, request_type, content, 
 
 def call_answer(*, operator, article=None, answer="", **call):
     """End a call with a direct answer (直接办结) from the knowledge base; no work order is made."""
-    _require_operator(operator)
+    require_operator(operator)
     if call["request_type"] not in DIRECT_ANSWER_TYPES:
         raise HotlineInputError(ONLY_ENQUIRIES_ANSWERED, "request_type")
     if article is None and not answer.strip():
@@ -100,20 +101,22 @@ def call_dispatch(*, operator, idempotency_key=None, **call):
     """End a call with a new work order (source hotline) under the hotline's time limits; return the call.
 
     The order is routed by its location through the chain like any other. A retry with the same
-    `idempotency_key` returns the call recorded the first time.
+    `idempotency_key` (the operator's) returns the call recorded the first time.
     """
-    _require_operator(operator)
+    require_operator(operator)
     if call["location"] is None or call["place"] is None:
         raise HotlineInputError(LOCATION_REQUIRED, "location")
     category = call["category"]
     if category is None:
         raise HotlineInputError(CATEGORY_REQUIRED, "category")
-    limit = hotline_time_limit(category=category, urgency=call["urgency"] or Urgency.ORDINARY)
+    # Decided once, so the hotline's limits and the order agree on the category's default urgency.
+    urgency = ticket_urgency(category, call["urgency"])
+    limit = hotline_time_limit(category=category, urgency=urgency)
     with transaction.atomic():
         ticket, created = ticket_create(
-            source=Ticket.Source.HOTLINE, category=category, urgency=call["urgency"] or None,
+            source=Ticket.Source.HOTLINE, category=category, urgency=urgency,
             description=call["content"], address=call["address"], location=call["location"],
-            reporter=operator, idempotency_key=f"hotline:{idempotency_key}" if idempotency_key else None,
+            reporter=operator, idempotency_key=idempotency_key_of(operator, idempotency_key),
             place=call["place"], limit=limit,
         )
         if not created:
@@ -126,8 +129,8 @@ def call_dispatch(*, operator, idempotency_key=None, **call):
 
 def call_link(*, operator, ticket, **call):
     """End a repeat call by linking it to an open work order about the same matter (重复件/并单)."""
-    _require_operator(operator)
-    if ticket.closed_at is not None:
+    require_operator(operator)
+    if ticket.status not in Ticket.OPEN_STATUSES:
         raise HotlineInputError(TICKET_NOT_OPEN, "ticket")
     return Call.objects.create(**_call_fields(operator=operator, **call), outcome=Call.Outcome.LINKED, ticket=ticket)
 
@@ -161,7 +164,11 @@ def ticket_supervise(*, ticket_id, actor, reason):
 
 
 def ticket_reply(*, ticket_id, actor, content):
-    """The handling unit records its reply to the citizen (答复); in time if before the call's reply limit."""
+    """The handling unit records its reply to the citizen (答复); in time if before the call's reply_due_at.
+
+    That deadline is fixed when the order is made: extensions and suspensions of the ticket's
+    clock do not move it. Shown on the order's panel; the rates count callbacks, not replies.
+    """
     _require_text(content, REPLY_REQUIRED, "content")
 
     def change(ticket):
@@ -176,11 +183,11 @@ def ticket_reply(*, ticket_id, actor, content):
 def ticket_callback(*, ticket_id, actor, reached, responded=False, solved=False, satisfaction="", note=""):
     """Record the callback (回访) of a closed order; a reached citizen's answer rates the order.
 
-    Whether the unit contacted the citizen in time defaults to what its replies show; the
-    operator records what the citizen says. An unsatisfied citizen's order can then be handled
-    again (ticket_rehandle).
+    The operator records what the citizen says, including whether the unit contacted them in
+    time (`responded`, which the response rate counts). An unsatisfied citizen's order can then
+    be handled again (ticket_rehandle).
     """
-    if reached and satisfaction not in Callback.Satisfaction.values:
+    if reached and satisfaction not in Ticket.Satisfaction.values:
         raise HotlineInputError(SATISFACTION_REQUIRED, "satisfaction")
 
     def change(ticket):
@@ -200,13 +207,7 @@ def ticket_callback(*, ticket_id, actor, reached, responded=False, solved=False,
 def ticket_rehandle(*, ticket_id, actor, reason):
     """An unsatisfied citizen's order goes back to the unit that handled it (二次办理), to be signed for again."""
     _require_text(reason, REASON_REQUIRED, "reason")
-
-    def change(ticket):
-        ticket.closed_at, ticket.satisfaction = None, ""
-        ticket.due_at = deadline(timezone.now(), ticket.sign_minutes, clock_time=ticket.clock_time)
-        ticket.due_kind = Ticket.DueKind.SIGN
-
-    return apply_transition(ticket_id, "rehandle", actor=actor, reason=reason, change=change,
+    return apply_transition(ticket_id, "rehandle", actor=actor, reason=reason, change=reopen_change,
                             notify=lambda t: [t.handling_unit_id])
 
 
@@ -225,7 +226,6 @@ def open311_request_create(*, api_key, category, location, place, description, u
             token=str(uuid.uuid4()), api_key=api_key, ticket=ticket, account_id=account_id, device_id=device_id,
             email=email, first_name=first_name, last_name=last_name, media_url=media_url,
         )
-
 
 
 def ticket_places_prune(*, now=None):

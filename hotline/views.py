@@ -5,7 +5,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -47,16 +46,12 @@ ACTIONS = {
 FORM_FIELDS = {"location": "address", "ticket": "link_ticket"}
 
 
-def _require_operator(user):
-    if not selectors.is_intake_role(user):
-        raise PermissionDenied(services.NOT_AN_OPERATOR)
-
-
 @login_required
 def intake(request):
     """The operator's call form; hints appear beside it as the call is typed."""
-    _require_operator(request.user)
-    form = CallForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex, "started_at": timezone.now()})
+    services.require_operator(request.user)
+    form = CallForm(request.POST or None, user=request.user,
+                    initial={"idempotency_key": uuid.uuid4().hex, "started_at": timezone.now()})
     if request.method == "POST" and form.is_valid():
         data, call = form.cleaned_data, None
         try:
@@ -161,10 +156,9 @@ def rates(request):
     area, totals, ranking = scope_area(request.user), None, []
     if form.is_valid():
         period = {"start": form.cleaned_data["start"], "end": form.cleaned_data["end"]}
-        code = area.code if area else None
-        if code is not None:
-            totals = selectors.three_rates_for_area(area_code=code, **period)
-        ranking = selectors.three_rates_by_unit(**period, area_code=code)
+        if area is not None:
+            totals = selectors.three_rates_for_area(area_code=area.code, **period)
+        ranking = selectors.three_rates_by_unit(user=request.user, **period)
     return render(request, "hotline/rates.html", {
         "form": form, "area": area, "totals": totals, "ranking": ranking,
     })

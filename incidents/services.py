@@ -415,16 +415,18 @@ def ticket_rate(*, ticket_id, actor, satisfaction):
     return apply_transition(ticket_id, "rate", actor=actor, reason_code=satisfaction, change=change)
 
 
+def reopen_change(ticket):
+    """Open a closed ticket again, unrated, with a new sign-for clock: the change of ticket_reopen
+    and of the hotline's second handling (hotline.services.ticket_rehandle)."""
+    ticket.closed_at = None
+    ticket.satisfaction = ""
+    _set_due(ticket, timezone.now(), ticket.sign_minutes, Ticket.DueKind.SIGN)
+
+
 def ticket_reopen(*, ticket_id, actor, reason):
     """An unsatisfied matter goes back to the unit that handled it, to be signed for again."""
     _require_reason(reason)
-
-    def change(t):
-        t.closed_at = None
-        t.satisfaction = ""
-        _set_due(t, timezone.now(), t.sign_minutes, Ticket.DueKind.SIGN)
-
-    return apply_transition(ticket_id, "reopen", actor=actor, reason=reason, change=change,
+    return apply_transition(ticket_id, "reopen", actor=actor, reason=reason, change=reopen_change,
                             notify=lambda t: [t.handling_unit_id])
 
 

@@ -34,25 +34,37 @@ class WorkingCalendar:
     """Working-day lookups over a date range, with the table's exceptions loaded once."""
 
     def __init__(self, first, last):
+        self.first, self.last = first, last
         self.exceptions = dict(
             WorkingDay.objects.filter(date__range=(first, last)).values_list("date", "is_working_day")
         )
+
+    def covers(self, first, last):
+        """Return whether the loaded range includes the dates `first` to `last`."""
+        return self.first <= first and last <= self.last
 
     def is_working_day(self, day):
         return self.exceptions.get(day, day.weekday() < 5)
 
 
-def add_working_minutes(start, minutes):
+def _horizon(day, minutes):
+    """Return the last date a search for `minutes` of working time from `day` may look at."""
+    return day + timedelta(days=max(30, 3 * minutes // max(working_day_minutes(), 1) + 30))
+
+
+def add_working_minutes(start, minutes, *, calendar=None):
     """Return the instant `minutes` of working time after `start` (aware; answered in local time).
 
     A deadline that falls exactly at the end of a period stays there rather than moving to the
-    next period's start, so "2 working hours from 15:30" is 17:30 the same day.
+    next period's start, so "2 working hours from 15:30" is 17:30 the same day. A `calendar`
+    covering the search is used instead of loading one (deadlines() shares one among many).
     """
     tz = timezone.get_current_timezone()
     moment = timezone.localtime(start, tz)
     periods = working_periods()
-    horizon = moment.date() + timedelta(days=max(30, 3 * minutes // max(working_day_minutes(), 1) + 30))
-    calendar = WorkingCalendar(moment.date(), horizon)
+    horizon = _horizon(moment.date(), minutes)
+    if calendar is None or not calendar.covers(moment.date(), horizon):
+        calendar = WorkingCalendar(moment.date(), horizon)
     remaining = minutes
     day = moment.date()
     while day <= horizon:
@@ -94,6 +106,15 @@ def deadline(start, minutes, *, clock_time):
     if clock_time:
         return start + timedelta(minutes=minutes)
     return add_working_minutes(start, minutes)
+
+
+def deadlines(starts, minutes, *, clock_time):
+    """Return deadline(start, minutes) for each of `starts`, the working calendar loaded once for all."""
+    if clock_time or not starts:
+        return [deadline(start, minutes, clock_time=clock_time) for start in starts]
+    days = [timezone.localtime(start).date() for start in starts]
+    calendar = WorkingCalendar(min(days), _horizon(max(days), minutes))
+    return [add_working_minutes(start, minutes, calendar=calendar) for start in starts]
 
 
 def minutes_left(now, due, *, clock_time):

@@ -1,20 +1,25 @@
 """After dispatch: 督办 (supervision), 答复 (reply), 回访 (callback) and 二次办理 (second handling),
 each through the transition table with its event row; supervised orders are listed first."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hotline import selectors, services
-from hotline.models import Callback, Reply
+from hotline.models import RECORD_IS_IMMUTABLE, RECORD_IS_PERMANENT, Callback, Reply
 from incidents.models import Ticket
 from incidents.selectors import ticket_board
 from incidents.services import WorkflowInputError, ticket_accept, ticket_request_extension
 from incidents.workflow import TransitionNotAllowed
-from incidents.worktime import working_day_minutes
+from incidents.worktime import deadline, working_day_minutes
+
+CST = ZoneInfo("Asia/Shanghai")
 
 
 def closed(ticket):
@@ -132,6 +137,42 @@ def test_an_unsatisfied_citizen_gets_a_second_handling(dispatched, operator, act
     assert list(ticket.events.values_list("action", flat=True))[-2:] == ["callback", "rehandle"]
 
 
+def test_a_second_handling_starts_a_new_sign_for_clock(dispatched, operator):
+    call = dispatched()
+    closed(call.ticket)
+    services.ticket_callback(ticket_id=call.ticket_id, actor=operator, reached=True, satisfaction="unsatisfied")
+    with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=CST), tick=False):
+        ticket = services.ticket_rehandle(ticket_id=call.ticket_id, actor=operator, reason="仍未解决")
+        assert ticket.due_at == deadline(timezone.now(), ticket.sign_minutes, clock_time=ticket.clock_time)
+
+
+def test_callback_deadlines_follow_the_working_calendar(dispatched, operator):
+    before_holiday, before_makeup_day = dispatched(), dispatched()
+    for call, at in ((before_holiday, datetime(2026, 9, 30, 10, 0, tzinfo=CST)),
+                     (before_makeup_day, datetime(2026, 10, 9, 10, 0, tzinfo=CST))):
+        Ticket.objects.filter(pk=call.ticket_id).update(status=Ticket.Status.CLOSED, closed_at=at, due_at=None,
+                                                        due_kind="")
+    due = {t.pk: t.callback_due for t in selectors.callbacks_awaiting(user=operator)}
+    assert due == {
+        before_holiday.ticket_id: datetime(2026, 10, 8, 10, 0, tzinfo=CST),  # after the National Day holiday
+        before_makeup_day.ticket_id: datetime(2026, 10, 10, 10, 0, tzinfo=CST),  # a Saturday worked (调休)
+    }
+
+
+def test_callbacks_awaiting_costs_the_same_queries_for_one_order_or_five(dispatched, operator):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            awaiting = selectors.callbacks_awaiting(user=operator)
+        return len(awaiting), len(captured)
+
+    closed(dispatched().ticket)
+    rows, one = queries()
+    assert rows == 1
+    for _ in range(4):
+        closed(dispatched().ticket)
+    assert queries() == (5, one)
+
+
 def test_closed_orders_await_a_callback_until_a_valid_one(dispatched, operator, actors):
     first, second = dispatched(), dispatched()
     closed(first.ticket)
@@ -154,6 +195,14 @@ def test_call_records_are_immutable(dispatched):
     with pytest.raises(ValidationError):
         call.save()
     with pytest.raises(ValidationError):
+        call.delete()
+
+
+def test_hotline_records_say_why_they_cannot_change(dispatched):
+    call = dispatched()
+    with pytest.raises(ValidationError, match=str(RECORD_IS_IMMUTABLE)):
+        call.save()
+    with pytest.raises(ValidationError, match=str(RECORD_IS_PERMANENT)):
         call.delete()
 
 

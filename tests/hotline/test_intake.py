@@ -13,8 +13,10 @@ from grids.models import Building
 from hotline import selectors, services
 from hotline.models import PLACE_RETENTION_DAYS, Call, KnowledgeArticle, TicketPlace
 from hotline.tasks import prune_ticket_places
-from incidents.models import Ticket
+from incidents.models import Ticket, Urgency
+from incidents.services import idempotency_key_of
 from incidents.worktime import working_day_minutes
+from tests.factories import UserFactory
 
 from .conftest import EAST_POINT, WEST_POINT
 
@@ -126,6 +128,25 @@ def test_a_retried_dispatch_returns_the_first_call(catalogue, actors, operator, 
     assert again.pk == first.pk and Ticket.objects.count() == 1 and Call.objects.count() == 1
 
 
+def test_the_dispatch_key_is_the_operators_own(catalogue, actors, operator, call_fields):
+    fields = call_fields(category=catalogue["0102"])
+    first = services.call_dispatch(operator=operator, idempotency_key="k1", **fields)
+    assert first.ticket.idempotency_key == idempotency_key_of(operator, "k1")
+    colleague = UserFactory(role=operator.role, unit=operator.unit)
+    other = services.call_dispatch(operator=colleague, idempotency_key="k1", **fields)
+    assert other.ticket_id != first.ticket_id  # two operators' keys never collide
+    assert services.call_dispatch(operator=operator, **fields).ticket.idempotency_key is None
+
+
+def test_the_category_default_urgency_decides_the_hotline_limits(dispatched, catalogue):
+    category = catalogue["0102"]
+    category.urgencies = [Urgency.COMPLEX, Urgency.SIMPLE]  # no "ordinary": the default is "complex"
+    category.save()
+    ticket = dispatched(urgency="").ticket
+    assert ticket.urgency == Urgency.COMPLEX
+    assert ticket.handle_minutes == 15 * working_day_minutes()  # the complex class, not the ordinary one
+
+
 def test_dispatch_needs_a_place_and_a_category(catalogue, actors, operator, call_fields):
     with pytest.raises(services.HotlineInputError) as error:
         services.call_dispatch(operator=operator, **call_fields(point=None, category=catalogue["0102"]))
@@ -161,6 +182,15 @@ def test_a_repeat_call_is_linked_to_the_open_order(dispatched, operator, call_fi
     call.ticket.refresh_from_db()
     with pytest.raises(services.HotlineInputError, match=str(services.TICKET_NOT_OPEN)):
         services.call_link(operator=operator, ticket=call.ticket, **call_fields())
+
+
+def test_an_order_is_open_by_its_status(dispatched, operator, call_fields, catalogue):
+    call = dispatched()
+    Ticket.objects.filter(pk=call.ticket_id).update(status=Ticket.Status.REJECTED)  # closed_at left empty
+    call.ticket.refresh_from_db()
+    with pytest.raises(services.HotlineInputError, match=str(services.TICKET_NOT_OPEN)):
+        services.call_link(operator=operator, ticket=call.ticket, **call_fields())
+    assert not selectors.duplicate_candidates(user=operator, category=catalogue["0102"], point=WEST_POINT)
 
 
 def test_only_the_intake_roles_record_calls(catalogue, actors, call_fields):

@@ -48,6 +48,12 @@ def test_discovery_in_both_formats(client):
     assert [f.text for f in root.find("endpoints/endpoint/formats")] == ["text/xml", "application/json"]
 
 
+def test_service_list_reads_the_keywords_in_one_query(client, catalogue, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the services and, prefetched, their keywords
+        services = client.get("/open311/v2/services.json").json()
+    assert "路灯" in next(s for s in services if s["service_code"] == "0201")["keywords"].split(",")
+
+
 def test_service_list(client, catalogue):
     services = client.get("/open311/v2/services.json").json()
     lamp = next(s for s in services if s["service_code"] == "0201")

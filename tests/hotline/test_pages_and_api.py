@@ -5,12 +5,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hotline import services
+from accounts.models import HandlingUnit, User
+from hotline import forms, services
 from hotline.models import Call, KnowledgeArticle
 from incidents.models import Ticket
-from tests.factories import TEST_PASSWORD
+from incidents.services import idempotency_key_of
+from tests.factories import TEST_PASSWORD, HandlingUnitFactory, UserFactory
 
-from .conftest import WEST_POINT
+from .conftest import EAST_POINT, WEST_POINT
 
 
 @pytest.fixture
@@ -59,6 +61,31 @@ def test_the_api_records_each_ending(operator_client, actors, catalogue):
                                     content_type="application/json")
     assert answered.status_code == 201 and answered.json()["ticket"] is None
     assert list(Call.objects.order_by("pk").values_list("outcome", flat=True)) == ["new_ticket", "linked", "answered"]
+
+
+def test_the_api_key_is_the_clients_or_none(operator_client, operator, catalogue):
+    url = reverse("api:hotline-call-create")
+    first = operator_client.post(url, call_payload(idempotency_key="k1"), content_type="application/json")
+    again = operator_client.post(url, call_payload(idempotency_key="k1"), content_type="application/json")
+    assert first.json()["id"] == again.json()["id"]
+    assert Ticket.objects.get().idempotency_key == idempotency_key_of(operator, "k1")
+    keyless = operator_client.post(url, call_payload(), content_type="application/json")
+    assert Ticket.objects.get(number=keyless.json()["ticket"]["number"]).idempotency_key is None
+
+
+def test_a_call_is_linked_only_to_an_order_its_operator_may_see(client, dispatched, tree):
+    east = dispatched(point=EAST_POINT)  # taken by the city's operator
+    centre = HandlingUnitFactory(area=tree.west_street, kind=HandlingUnit.Kind.HOTLINE_CENTRE)
+    client.login(username=UserFactory(role=User.Role.HOTLINE_OPERATOR, unit=centre).username,
+                 password=TEST_PASSWORD)
+    payload = call_payload(outcome="linked", ticket=east.ticket.number)
+    response = client.post(reverse("api:hotline-call-create"), payload, content_type="application/json")
+    assert response.status_code == 400 and "ticket" in response.json()["extra"]["fields"]
+    page = client.post(reverse("hotline-intake"), {
+        "caller_phone": "13812341234", "request_type": "complaint", "content": "路灯", "outcome": "linked",
+        "link_ticket": east.ticket.number, "started_at": timezone.now().isoformat(), "idempotency_key": "k"})
+    assert page.context["form"].errors["link_ticket"] == [str(forms.LINK_TICKET_UNKNOWN)]
+    assert Call.objects.count() == 1
 
 
 @pytest.mark.parametrize("overrides, field", [

@@ -86,15 +86,21 @@ def test_a_period_without_valid_callbacks_has_no_rates(callbacks, tree):
                      "satisfaction_rate": None, "composite": None, "supervised": 0}
 
 
-def test_units_are_ranked_by_composite(callbacks, tree):
-    ranking = three_rates_by_unit(**period())
+def test_units_are_ranked_by_composite(callbacks, operator, actors):
+    ranking = three_rates_by_unit(user=operator, **period())  # the hotline centre sees the whole city
     assert [(row["rank"], row["unit_name"], row["valid_callbacks"]) for row in ranking] == [
         (1, "东社区居委会", 1), (2, "西社区居委会", 4)]
     assert ranking[0]["composite"] == pytest.approx(1.0)
     assert ranking[1]["composite"] == pytest.approx(0.615)
     assert ranking[1]["supervised"] == 1
-    west_only = three_rates_by_unit(**period(), area_code=tree.west_street.code)
+    west_only = three_rates_by_unit(user=actors.street_coordinator, **period())  # the west street's
     assert [row["unit_name"] for row in west_only] == ["西社区居委会"]
+
+
+def test_the_ranking_keeps_to_the_readers_scope(callbacks, actors):
+    assert [row["unit_name"] for row in three_rates_by_unit(user=actors.outsider, **period())] == ["东社区居委会"]
+    actors.outsider.is_active = False
+    assert three_rates_by_unit(user=actors.outsider, **period()) == []
 
 
 def test_weights_and_the_basically_factor_come_from_the_data(dispatched, operator, catalogue, tree):
