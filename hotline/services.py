@@ -9,6 +9,7 @@ writes the ticket's event row in the same transaction as the hotline's own recor
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,7 @@ from govportal.errors import DomainInputError
 from incidents.models import Ticket, TimeLimit, Urgency
 from incidents.services import idempotency_key_of, reopen_change, ticket_create, ticket_urgency
 from incidents.workflow import apply_transition
-from incidents.worktime import deadline
+from incidents.worktime import deadline, working_day_minutes
 
 from .models import (
     PLACE_RETENTION_DAYS, Call, Callback, HotlineTimeLimit, Open311Request, PhoneReveal, Reply, RequestType,
@@ -57,6 +58,8 @@ def hotline_time_limit(*, category, urgency):
     Urgent matters take the emergency class; a category listed under a class (utilities) takes
     that class; complex matters the complex one; the rest the ordinary one. Dispatch limit →
     the sign-for clock, reply limit → the handling clock; verification keeps the category's.
+    An extension is at most HOTLINE_EXTENSION_MAX_WORKING_DAYS (10 working days; clock days
+    for clock-time classes).
     """
     limits = {limit.kind: limit for limit in HotlineTimeLimit.objects.prefetch_related("categories")}
     K = HotlineTimeLimit.Kind
@@ -67,10 +70,13 @@ def hotline_time_limit(*, category, urgency):
     )
     usual = category.time_limit(urgency)
     hotline = limits.get(kind)
-    if hotline is None:  # an admin removed the class: the catalogue's limits apply
-        return usual
-    return TimeLimit(urgency=urgency, sign_minutes=hotline.dispatch_minutes, handle_minutes=hotline.reply_minutes,
-                     verify_minutes=usual.verify_minutes, clock_time=hotline.clock_time)
+    limit = usual if hotline is None else TimeLimit(  # no class (an admin removed it): the catalogue's limits
+        urgency=urgency, sign_minutes=hotline.dispatch_minutes, handle_minutes=hotline.reply_minutes,
+        verify_minutes=usual.verify_minutes, clock_time=hotline.clock_time,
+    )
+    day = 24 * 60 if limit.clock_time else working_day_minutes()
+    limit.extension_max_minutes = settings.HOTLINE_EXTENSION_MAX_WORKING_DAYS * day
+    return limit
 
 
 def _call_fields(*, operator, caller_phone, caller_name, request_type, content, address, location, place,

@@ -94,6 +94,9 @@ class TimeLimit(models.Model):
     clock_time = models.BooleanField(
         _("clock time"), default=False, help_text=_("Count clock hours instead of working time.")
     )
+    extension_max_minutes = models.PositiveIntegerField(
+        _("longest extension (minutes)"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
 
     class Meta:
         verbose_name = _("time limit")
@@ -223,6 +226,7 @@ class Ticket(models.Model):
     due_kind = models.CharField(_("deadline for"), max_length=8, choices=DueKind.choices, blank=True)
     paused_minutes_left = models.PositiveIntegerField(null=True, blank=True)
     extension_requested_minutes = models.PositiveIntegerField(null=True, blank=True)
+    extension_max_minutes = models.PositiveIntegerField(null=True, blank=True)  # from its TimeLimit; None: no limit
     overdue_count = models.PositiveSmallIntegerField(_("times overdue"), default=0)
 
     feedback = models.TextField(_("feedback"), blank=True)

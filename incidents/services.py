@@ -27,7 +27,7 @@ REASON_REQUIRED = _("Give a reason.")
 NO_SUPERIOR = _("This unit has no superior to escalate to.")
 NOT_A_DEPARTMENT = _("Work orders are dispatched to functional departments.")
 NO_EXTENSION_REQUESTED = _("No extension has been requested.")
-HOTLINE_EXTENSION_TOO_LONG = _("A 12345 work order may be extended by at most %(days)d working days.")
+EXTENSION_TOO_LONG = _("This work order may be extended by at most %(days)s days.")
 URGENCY_NOT_ALLOWED = _("This category does not allow the urgency %(urgency)s.")
 NOT_A_MINOR_CATEGORY = _("Choose a minor category.")
 FEEDBACK_REQUIRED = _("Describe what was done.")
@@ -125,6 +125,7 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
                 self_handled=self_handled, feedback=feedback,
                 sign_minutes=limit.sign_minutes, handle_minutes=limit.handle_minutes,
                 verify_minutes=limit.verify_minutes, clock_time=limit.clock_time,
+                extension_max_minutes=limit.extension_max_minutes,
             )
             photos_attach(ticket=ticket, uploads=list(photos), stage=TicketPhoto.Stage.REPORT, user=reporter)
             TicketEvent.objects.create(ticket=ticket, action="report", to_status=ticket.status, actor=reporter)
@@ -190,6 +191,7 @@ def _tickets_insert(source, reporter, drafts, urgencies, keys):
             district=draft.place.at(Area.Level.DISTRICT), area_code=draft.place.grid.code,
             idempotency_key=draft.idempotency_key, sign_minutes=limit.sign_minutes,
             handle_minutes=limit.handle_minutes, verify_minutes=limit.verify_minutes, clock_time=limit.clock_time,
+            extension_max_minutes=limit.extension_max_minutes,
         ))
     created = Ticket.objects.bulk_create(tickets)
     if created:
@@ -311,10 +313,9 @@ def ticket_request_extension(*, ticket_id, actor, minutes, reason):
         raise WorkflowInputError(_("Ask for a positive amount of time."), "minutes")
 
     def change(t):
-        if t.source == Ticket.Source.HOTLINE:  # at most 10 working days on a 12345 order (domain.md §4)
-            days = settings.HOTLINE_EXTENSION_MAX_WORKING_DAYS
-            if minutes > days * (24 * 60 if t.clock_time else working_day_minutes()):
-                raise WorkflowInputError(HOTLINE_EXTENSION_TOO_LONG % {"days": days}, "minutes")
+        if t.extension_max_minutes is not None and minutes > t.extension_max_minutes:
+            days = t.extension_max_minutes / (24 * 60 if t.clock_time else working_day_minutes())
+            raise WorkflowInputError(EXTENSION_TOO_LONG % {"days": f"{days:g}"}, "minutes")
         t.extension_requested_minutes = minutes
 
     return apply_transition(ticket_id, "request_extension", actor=actor, reason=reason, change=change,
