@@ -1,9 +1,14 @@
-"""Admin: organisations and mediators are edited here; cases are read-only, because every change
-to them goes through the mediation services (pages and API). Parties show masked numbers only."""
+"""Admin: organisations and mediators are edited here; cases and the log of reveals are read-only,
+because every change to them goes through the mediation services (pages and API). Parties show
+masked numbers only."""
 
 from django.contrib import admin
 
-from .models import CaseEvent, FollowUpVisit, MediationCase, MediationOrganisation, MediationSession, Mediator, Party
+from incidents.admin import ReadOnlyAdmin, ReadOnlyInline
+
+from .models import (
+    CaseEvent, FollowUpVisit, MediationCase, MediationOrganisation, MediationSession, Mediator, Party, PartyReveal,
+)
 
 
 @admin.register(MediationOrganisation)
@@ -20,17 +25,6 @@ class MediatorAdmin(admin.ModelAdmin):
     list_filter = ["qualification", "is_expert", "is_active", "organisation__kind"]
     search_fields = ["name"]
     raw_id_fields = ["user"]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class PartyInline(ReadOnlyInline):
@@ -58,18 +52,16 @@ class CaseEventInline(ReadOnlyInline):
 
 
 @admin.register(MediationCase)
-class MediationCaseAdmin(admin.ModelAdmin):
+class MediationCaseAdmin(ReadOnlyAdmin):
     list_display = ["number", "status", "dispute_type", "organisation", "high_risk", "overdue_count", "created_at"]
     list_filter = ["status", "dispute_type", "source", "high_risk", "organisation__kind"]
     search_fields = ["number"]
     date_hierarchy = "created_at"
     inlines = [PartyInline, SessionInline, FollowUpInline, CaseEventInline]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(PartyReveal)
+class PartyRevealAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor", "field", "party"]
+    list_filter = ["field"]
+    list_select_related = ["actor", "party"]

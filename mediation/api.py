@@ -313,9 +313,10 @@ class PartyRevealApi(APIView):
     def post(self, request, party_id):
         data = self.PartyRevealInput(data=request.data)
         data.is_valid(raise_exception=True)
-        if not Party.objects.filter(pk=party_id).exists():
-            raise NotFound(_("No such party."))
-        value = services.party_reveal(party_id=party_id, actor=request.user, field=data.validated_data["field"])
+        try:
+            value = services.party_reveal(party_id=party_id, actor=request.user, field=data.validated_data["field"])
+        except Party.DoesNotExist:
+            raise NotFound(_("No such party.")) from None
         return Response({"value": value})
 
 

@@ -16,6 +16,8 @@ from incidents.models import AppendOnly
 
 EVENT_IS_IMMUTABLE = _("Mediation case events are never changed.")
 EVENT_IS_PERMANENT = _("Mediation case events are never deleted.")
+REVEAL_IS_IMMUTABLE = _("Reveals of a party's number are never changed.")
+REVEAL_IS_PERMANENT = _("Reveals of a party's number are never deleted.")
 # Judicial confirmation must be applied for jointly within 30 days of the agreement taking effect
 # (People's Mediation Law art. 33).
 CONFIRMATION_WINDOW = timedelta(days=30)
@@ -139,7 +141,6 @@ class MediationCase(models.Model):
         ADMINISTRATIVE = "administrative", _("Administrative handling")
 
     OPEN_STATUSES = (Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING)
-    CONCLUDED_STATUSES = (Status.AGREED, Status.FAILED)
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
@@ -189,10 +190,6 @@ class MediationCase(models.Model):
     def __str__(self):
         return self.number
 
-    @property
-    def is_overdue(self):
-        return self.overdue_count > 0
-
 
 class CaseNumberCounter(models.Model):
     """The last number handed out on a day, for numbers like TJ202611230001."""
@@ -225,7 +222,6 @@ class CaseEvent(AppendOnly, models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.action} {self.from_status}→{self.to_status}"
-
 
 
 class Party(models.Model):
@@ -263,14 +259,19 @@ class Party(models.Model):
         return self.name
 
 
-class PartyReveal(models.Model):
-    """Who saw a party's full ID or phone number, and when (PIPL: log who reveals them)."""
+class PartyReveal(AppendOnly, models.Model):
+    """Who saw a party's full ID or phone number, and when (PIPL: log who reveals them).
+
+    An audit row: never changed nor deleted, and it keeps its party from being deleted.
+    """
+
+    CHANGED, DELETED = REVEAL_IS_IMMUTABLE, REVEAL_IS_PERMANENT
 
     class Field(models.TextChoices):
         ID_NUMBER = "id_number", _("ID number")
         PHONE = "phone", _("phone")
 
-    party = models.ForeignKey(Party, models.CASCADE, related_name="reveals", verbose_name=_("party"))
+    party = models.ForeignKey(Party, models.PROTECT, related_name="reveals", verbose_name=_("party"))
     field = models.CharField(_("field"), max_length=10, choices=Field.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True)

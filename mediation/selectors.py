@@ -11,6 +11,7 @@ from accounts.models import User
 from grids.models import Area
 from incidents.models import Ticket
 from incidents.selectors import ticket_list
+from incidents.workflow import TRANSITIONS as TICKET_TRANSITIONS
 
 from .models import Agreement, DisputeType, MediationCase, MediationOrganisation, Mediator
 
@@ -20,7 +21,8 @@ ORGANISATION_CODE = "organisation__unit__area__code"
 # Work-order roles that may refer a dispute to mediation from a ticket they can see.
 REFERRERS = (User.Role.COMMUNITY_STAFF, User.Role.STREET_COORDINATOR, User.Role.DEPARTMENT_HANDLER,
              User.Role.HOTLINE_OPERATOR, User.Role.MEDIATOR)
-REFERABLE_STATUSES = (Ticket.Status.ACCEPTED, Ticket.Status.SIGNED, Ticket.Status.IN_PROGRESS)
+# A referral suspends the work order, so it is referable exactly when incidents allows "suspend".
+REFERABLE_STATUSES = TICKET_TRANSITIONS["suspend"].sources
 
 
 # Who sees a case, in its two forms (a filter and a test of one row); keep them together.
@@ -137,6 +139,15 @@ def _rate(numerator, denominator):
     return round(numerator / denominator, 4) if denominator else None
 
 
+def _outcomes(concluded, **more):
+    """Return, in one query, how many `concluded` cases there are, how many reached an agreement
+    (successful), the success rate and the aggregates `more`."""
+    figures = concluded.aggregate(
+        concluded=Count("id"), successful=Count("id", filter=Q(status=MediationCase.Status.AGREED)), **more
+    )
+    return figures | {"success_rate": _rate(figures["successful"], figures["concluded"])}
+
+
 def case_statistics(*, area_code, start, end):
     """Return the figures of the cases of organisations in the area `area_code`, for [start, end).
 
@@ -155,12 +166,9 @@ def case_statistics(*, area_code, start, end):
         return [{"key": row[field], "label": row[label_field] if label_field else labels[row[field]],
                  "count": row["n"]} for row in rows]
 
-    concluded = cases.filter(concluded_at__gte=start, concluded_at__lt=end).aggregate(
-        concluded=Count("id"),
-        successful=Count("id", filter=Q(status=MediationCase.Status.AGREED)),
-        average_duration=Avg(F("concluded_at") - F("created_at")),
-    )
-    agreements = Agreement.objects.filter(case__in=cases.filter(concluded_at__gte=start, concluded_at__lt=end))
+    concluded_cases = cases.filter(concluded_at__gte=start, concluded_at__lt=end)
+    concluded = _outcomes(concluded_cases, average_duration=Avg(F("concluded_at") - F("created_at")))
+    agreements = Agreement.objects.filter(case__in=concluded_cases)
     performance = agreements.aggregate(
         agreements=Count("pk"), performed=Count("pk", filter=Q(performance=Agreement.Performance.PERFORMED))
     )
@@ -173,7 +181,7 @@ def case_statistics(*, area_code, start, end):
         "by_source": by("source", dict(MediationCase.Source.choices)),
         "concluded": concluded["concluded"],
         "successful": concluded["successful"],
-        "success_rate": _rate(concluded["successful"], concluded["concluded"]),
+        "success_rate": concluded["success_rate"],
         "agreements": performance["agreements"],
         "performed": performance["performed"],
         "performance_rate": _rate(performance["performed"], performance["agreements"]),
@@ -192,5 +200,4 @@ def success_rate_for_area(*, area_code, start, end):
     `area_code`, concluded on the dates `start` to `end` inclusive (the dashboards' periods)."""
     tz = timezone.get_current_timezone()
     since, until = datetime.combine(start, time.min, tz), datetime.combine(end + timedelta(days=1), time.min, tz)
-    counts = _cases_in_area(area_code).filter(concluded_at__gte=since, concluded_at__lt=until).aggregate(concluded=Count("id"), successful=Count("id", filter=Q(status=MediationCase.Status.AGREED)))
-    return {**counts, "success_rate": _rate(counts["successful"], counts["concluded"])}
+    return _outcomes(_cases_in_area(area_code).filter(concluded_at__gte=since, concluded_at__lt=until))

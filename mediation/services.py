@@ -6,6 +6,7 @@ checks and the audit row for all of them.
 """
 
 import re
+from contextlib import suppress
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,6 @@ from accounts.models import User
 from govportal.errors import DomainConflict, DomainInputError
 from govportal.masking import mask_id_number, mask_phone
 from incidents import services as ticket_services
-from incidents.models import Ticket
 from incidents.selectors import ticket_get
 from incidents.workflow import TransitionNotAllowed
 from incidents.worktime import deadline, working_day_minutes
@@ -27,7 +27,7 @@ from .models import (
     CONFIRMATION_WINDOW, Agreement, CaseEvent, DisputeType, FollowUpVisit, MediationCase, MediationSession, Party,
     PartyReveal,
 )
-from .selectors import REFERABLE_STATUSES, REFERRERS, organisation_for_place, superior_organisation
+from .selectors import REFERRERS, organisation_for_place, superior_organisation
 from .workflow import ROLE_NOT_ALLOWED, apply_transition, works_on_case
 
 REASON_REQUIRED = _("Give a reason.")
@@ -103,10 +103,12 @@ def _next_number(day):
         return f"TJ{day:%Y%m%d}{cursor.fetchone()[0]:04d}"
 
 
-def case_time_limit_due(start):
-    """Return when an organisation taking a case at `start` must have resolved it: the time limit
-    in working days (normally one month, Ministry of Justice rules 2002). Services and the sweep use it."""
-    return deadline(start, settings.MEDIATION_TIME_LIMIT_WORKING_DAYS * working_day_minutes(), clock_time=False)
+def case_time_limit_due(start, working_days=None):
+    """Return the end of `working_days` working days from `start`; by default the organisation's time
+    limit (normally one month, Ministry of Justice rules 2002). Services and the sweep use it."""
+    if working_days is None:
+        working_days = settings.MEDIATION_TIME_LIMIT_WORKING_DAYS
+    return deadline(start, working_days * working_day_minutes(), clock_time=False)
 
 
 def _start_clock(case, start):
@@ -114,11 +116,8 @@ def _start_clock(case, start):
     case.due_at = case_time_limit_due(start)
 
 
-def _move_up(case):
-    """Move the case to its organisation's superior on the units' chain; restart a running clock."""
-    superior = superior_organisation(case.organisation)
-    if superior is None:
-        raise MediationInputError(NO_SUPERIOR)
+def _move_up(case, superior):
+    """Move the case to `superior`, its organisation's superior on the units' chain; restart a running clock."""
     case.organisation = superior
     if case.due_at is not None:
         _start_clock(case, timezone.now())
@@ -210,8 +209,6 @@ def case_refer_from_ticket(*, ticket_id, actor):
         raise MediationInputError(NOT_A_DISPUTE, "ticket")
     if MediationCase.objects.filter(ticket_id=ticket.pk).exists():
         raise DomainConflict(ALREADY_REFERRED)
-    if ticket.status not in REFERABLE_STATUSES:
-        raise DomainConflict(NOT_REFERABLE)
     organisation = organisation_for_place(area_code=ticket.area_code)
     if organisation is None:
         raise MediationInputError(NO_ORGANISATION_FOR_PLACE, "ticket")
@@ -228,7 +225,7 @@ def case_refer_from_ticket(*, ticket_id, actor):
             )
     except IntegrityError:  # a concurrent click referred it first
         raise DomainConflict(ALREADY_REFERRED) from None
-    except TransitionNotAllowed:
+    except TransitionNotAllowed:  # incidents' "suspend" decides what is referable; the case is rolled back
         raise DomainConflict(NOT_REFERABLE) from None
     return case
 
@@ -236,19 +233,16 @@ def case_refer_from_ticket(*, ticket_id, actor):
 def _ticket_follow(case, feedback=""):
     """Let a referred work order follow the case: resume it, and handle it with `feedback` if given.
 
-    If someone moved the work order meanwhile (it is no longer suspended or being handled), it
-    is left as it is: the case's outcome never fails because of the work order.
+    The incidents transitions decide: a step the work order's state no longer allows (someone
+    resumed or moved it meanwhile) is skipped, so the case's outcome never fails because of it.
     """
     if case.ticket_id is None:
         return
-    status = Ticket.objects.filter(pk=case.ticket_id).values_list("status", flat=True).get()
-    try:
-        if status == Ticket.Status.SUSPENDED:
-            ticket_services.ticket_resume(ticket_id=case.ticket_id, actor=None)
-        if feedback:
+    with suppress(TransitionNotAllowed):
+        ticket_services.ticket_resume(ticket_id=case.ticket_id, actor=None)
+    if feedback:
+        with suppress(TransitionNotAllowed):
             ticket_services.ticket_handle(ticket_id=case.ticket_id, actor=None, feedback=feedback)
-    except TransitionNotAllowed:
-        pass
 
 
 # --- The course of a case ---
@@ -256,10 +250,10 @@ def _ticket_follow(case, feedback=""):
 def case_accept(*, case_id, actor):
     """Accept the dispute (受理); the organisation's time limit starts. Both sides must be willing."""
     def change(case):
-        roles = {party.role for party in case.parties.all()}
-        if roles != {Party.Role.APPLICANT, Party.Role.RESPONDENT}:
+        parties = list(case.parties.all())
+        if {party.role for party in parties} != {Party.Role.APPLICANT, Party.Role.RESPONDENT}:
             raise MediationInputError(PARTIES_REQUIRED)
-        if case.parties.filter(refuses_mediation=True).exists():
+        if any(party.refuses_mediation for party in parties):
             raise MediationInputError(PARTY_REFUSES)
         case.accepted_at = timezone.now()
         _start_clock(case, case.accepted_at)
@@ -311,7 +305,7 @@ def case_extend(*, case_id, actor, working_days, parties_consent, reason):
     _require_reason(reason)
 
     def change(case):
-        case.due_at = deadline(case.due_at or timezone.now(), working_days * working_day_minutes(), clock_time=False)
+        case.due_at = case_time_limit_due(case.due_at or timezone.now(), working_days)
 
     return apply_transition(case_id, "extend", actor=actor, reason=reason, change=change)
 
@@ -319,7 +313,14 @@ def case_extend(*, case_id, actor, working_days, parties_consent, reason):
 def case_escalate(*, case_id, actor, reason):
     """Pass the case up the chain (committee → street centre → district centre) with a reason."""
     _require_reason(reason)
-    return apply_transition(case_id, "escalate", actor=actor, reason=reason, change=_move_up)
+
+    def change(case):
+        superior = superior_organisation(case.organisation)
+        if superior is None:
+            raise MediationInputError(NO_SUPERIOR)
+        _move_up(case, superior)
+
+    return apply_transition(case_id, "escalate", actor=actor, reason=reason, change=change)
 
 
 def case_flag_risk(*, case_id, actor, note):
@@ -330,8 +331,9 @@ def case_flag_risk(*, case_id, actor, note):
         if case.high_risk:
             raise MediationInputError(ALREADY_HIGH_RISK)
         case.high_risk, case.risk_note = True, note
-        if superior_organisation(case.organisation) is not None:
-            _move_up(case)
+        superior = superior_organisation(case.organisation)
+        if superior is not None:
+            _move_up(case, superior)
 
     return apply_transition(case_id, "flag_risk", actor=actor, reason=note, change=change)
 

@@ -2,6 +2,8 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from incidents import services as ticket_services
@@ -81,6 +83,17 @@ def test_reveal_is_logged(make_case, mediation, actors, api):
     assert api(actors.leader).post(url, {"field": "id_number"}).status_code == 403
     assert api(mediation.committee_mediator).post(url, {"field": "salary"}).status_code == 400
     assert PartyReveal.objects.get().actor == mediation.committee_mediator
+
+
+def test_reveal_reads_the_party_once_and_answers_404_without_one(make_case, mediation, api):
+    party = make_case().parties.get(role="applicant")
+    client = api(mediation.committee_mediator)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/api/v1/mediation/parties/{party.pk}/reveal/", {"field": "phone"})
+    assert response.json() == {"value": "13812345678"}
+    assert sum('FROM "mediation_party"' in query["sql"] for query in queries) == 1
+    assert client.post("/api/v1/mediation/parties/0/reveal/", {"field": "phone"}).status_code == 404
+    assert PartyReveal.objects.count() == 1
 
 
 def test_referral_by_api(report, actors, mediation, api):

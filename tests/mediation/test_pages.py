@@ -1,9 +1,12 @@
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts.models import User
 from incidents import services as ticket_services
 from mediation.models import MediationCase, MediationOrganisation, PartyReveal
+from mediation import services
 from mediation.services import BAD_ID_NUMBER
 
 S = MediationCase.Status
@@ -17,6 +20,18 @@ def test_case_list_and_page_for_the_mediator(client, make_case, mediation):
     page = client.get(f"/mediation/{case.pk}/").content.decode()
     assert "4419**********1234" in page and "441900199001011234" not in page
     assert 'data-action="record_session"' in page and 'data-action="accept"' not in page
+
+
+def test_case_list_reads_each_case_with_its_organisation(client, make_case, mediation):
+    make_case()
+    client.force_login(mediation.committee_mediator)
+    with CaptureQueriesContext(connection) as one_case:
+        client.get("/mediation/")
+    make_case(), make_case()
+    with CaptureQueriesContext(connection) as three_cases:
+        page = client.get("/mediation/").content.decode()
+    assert page.count("西社区人民调解委员会") >= 3
+    assert len(three_cases) == len(one_case)
 
 
 def test_outsider_gets_403(client, make_case, mediation):
@@ -59,6 +74,19 @@ def test_reveal_page_logs_and_shows(client, make_case, mediation):
     page = client.post(f"/mediation/parties/{party.pk}/reveal/", {"field": "phone"}).content.decode()
     assert "13812345678" in page
     assert PartyReveal.objects.filter(field="phone").count() == 1
+
+
+def test_reveals_are_read_only_in_the_admin(client, make_case, mediation, actors):
+    party = make_case().parties.get(role="applicant")
+    services.party_reveal(party_id=party.pk, actor=mediation.committee_mediator, field="phone")
+    reveal = PartyReveal.objects.get()
+    client.force_login(actors.admin)
+    assert client.get("/admin/mediation/partyreveal/").status_code == 200
+    assert client.get(f"/admin/mediation/partyreveal/{reveal.pk}/change/").status_code == 200
+    assert client.get("/admin/mediation/partyreveal/add/").status_code == 403
+    assert client.post(f"/admin/mediation/partyreveal/{reveal.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get(f"/admin/mediation/mediationcase/{party.case_id}/change/").status_code == 200
+    assert PartyReveal.objects.count() == 1
 
 
 def test_one_click_referral_page(client, report, actors, mediation):

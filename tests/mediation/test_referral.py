@@ -8,7 +8,7 @@ from govportal.errors import DomainConflict
 from incidents import services as ticket_services
 from incidents.models import Ticket
 from mediation import services
-from mediation.models import MediationCase
+from mediation.models import CaseEvent, CaseNumberCounter, MediationCase
 from mediation.selectors import referable_tickets
 
 from .conftest import APPLICANT, RESPONDENT
@@ -25,6 +25,15 @@ def dispute_ticket(report, actors, mediation):
 
 def refer(ticket, actor):
     return services.case_refer_from_ticket(ticket_id=ticket.pk, actor=actor)
+
+
+def mediate(case, mediation):
+    """Take a referred case to mediation: both parties, accepted, a mediator assigned."""
+    actor = mediation.committee_mediator
+    for party in (APPLICANT, RESPONDENT):
+        services.party_add(case_id=case.pk, actor=actor, **party)
+    services.case_accept(case_id=case.pk, actor=actor)
+    services.case_assign(case_id=case.pk, actor=actor, mediators=[mediation.west_committee_mediator])
 
 
 def test_one_click_refers_the_ticket_to_the_committee_of_its_place(dispute_ticket, actors, mediation):
@@ -89,3 +98,41 @@ def test_only_dispute_tickets_in_handling_by_someone_who_sees_them(report, dispu
     with pytest.raises(DomainConflict, match=re.escape(str(services.NOT_REFERABLE))):
         refer(fresh, actors.community_staff)
     assert not MediationCase.objects.exists()
+
+
+def test_a_ticket_that_may_not_be_suspended_is_refused_and_nothing_is_written(dispute_ticket, actors, mediation,
+                                                                              api):
+    ticket = ticket_services.ticket_suspend(ticket_id=dispute_ticket.pk, actor=None, reason="等待鉴定")
+    events = ticket.events.count()
+    assert list(referable_tickets(user=actors.community_staff)) == []
+    with pytest.raises(DomainConflict, match=re.escape(str(services.NOT_REFERABLE))):
+        refer(ticket, actors.community_staff)
+    response = api(actors.community_staff).post("/api/v1/mediation/referrals/", {"ticket": ticket.pk}, format="json")
+    assert response.status_code == 409
+    # The case registered before incidents refused "suspend" is rolled back, its number included.
+    assert not MediationCase.objects.exists() and not CaseEvent.objects.exists()
+    assert not CaseNumberCounter.objects.exists()
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert (ticket.status, ticket.events.count()) == (T.SUSPENDED, events)
+
+
+def test_a_ticket_resumed_meanwhile_is_still_handled_with_the_outcome(dispute_ticket, actors, mediation):
+    case = refer(dispute_ticket, actors.community_staff)
+    ticket_services.ticket_resume(ticket_id=dispute_ticket.pk, actor=None)
+    mediate(case, mediation)
+    services.case_fail(case_id=case.pk, actor=mediation.committee_mediator, guidance="litigation", reason="分歧过大")
+    ticket = Ticket.objects.get(pk=dispute_ticket.pk)
+    assert ticket.status == T.HANDLED and case.number in ticket.feedback
+    assert list(ticket.events.values_list("action", flat=True))[-2:] == ["resume", "handle"]
+
+
+def test_a_ticket_moved_on_meanwhile_is_left_as_it_is(dispute_ticket, actors, mediation):
+    case = refer(dispute_ticket, actors.community_staff)
+    ticket_services.ticket_resume(ticket_id=dispute_ticket.pk, actor=None)
+    ticket_services.ticket_handle(ticket_id=dispute_ticket.pk, actor=None, feedback="双方已自行和解。")
+    mediate(case, mediation)
+    case = services.case_fail(case_id=case.pk, actor=mediation.committee_mediator, guidance="litigation",
+                              reason="分歧过大")
+    assert case.status == MediationCase.Status.FAILED
+    ticket = Ticket.objects.get(pk=dispute_ticket.pk)
+    assert (ticket.status, ticket.feedback) == (T.HANDLED, "双方已自行和解。")

@@ -1,15 +1,21 @@
 import re
 from datetime import date, datetime, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.db.models import ProtectedError
+from django.test.utils import CaptureQueriesContext
 
 from accounts.access import OUTSIDE_SCOPE
 from mediation import services
-from mediation.models import Agreement, CaseEvent, MediationCase, Party, PartyReveal
-from mediation.selectors import case_get, case_list
+from mediation.models import (
+    REVEAL_IS_IMMUTABLE, REVEAL_IS_PERMANENT, Agreement, CaseEvent, MediationCase, Party, PartyReveal,
+)
+from mediation.selectors import case_get, case_list, superior_organisation
 from mediation.workflow import (
     NOT_YOUR_ORGANISATION, ROLE_NOT_ALLOWED, TRANSITIONS, CaseTransitionNotAllowed, allowed_actions,
 )
@@ -63,6 +69,24 @@ def test_accept_starts_the_organisations_time_limit_in_working_days(make_case, m
     assert case.status == S.ACCEPTED
     # 22 working days after Monday 23 November 2026 09:00 → Wednesday 23 December 09:00.
     assert case.due_at == datetime(2026, 12, 23, 9, 0, tzinfo=CST)
+
+
+@time_machine.travel(MONDAY_9AM, tick=False)
+def test_time_limit_and_extension_count_working_days(make_case, mediation):
+    assert services.case_time_limit_due(MONDAY_9AM, 5) == datetime(2026, 11, 30, 9, 0, tzinfo=CST)
+    case = make_case(S.ACCEPTED)
+    assert case.due_at == services.case_time_limit_due(MONDAY_9AM) == datetime(2026, 12, 23, 9, 0, tzinfo=CST)
+    extended = services.case_extend(case_id=case.pk, actor=mediation.committee_mediator, working_days=5,
+                                    parties_consent=True, reason="需要鉴定")
+    # Five working days more from the deadline, not from now: Wednesday 23 → Wednesday 30 December.
+    assert extended.due_at == datetime(2026, 12, 30, 9, 0, tzinfo=CST)
+
+
+def test_accept_reads_the_parties_once(make_case, mediation):
+    case = make_case()
+    with CaptureQueriesContext(connection) as queries:
+        services.case_accept(case_id=case.pk, actor=mediation.committee_mediator)
+    assert sum('FROM "mediation_party"' in query["sql"] for query in queries) == 1
 
 
 def test_no_mediation_when_a_party_clearly_refuses(make_case, mediation):
@@ -210,6 +234,17 @@ def test_flagged_case_goes_up_one_level_at_once(make_case, mediation):
         services.case_flag_risk(case_id=case.pk, actor=mediation.centre_mediator, note="…")
 
 
+def test_flagging_looks_the_superior_up_once_and_keeps_a_case_at_the_top(make_case, mediation):
+    case = make_case(S.ACCEPTED)
+    with mock.patch.object(services, "superior_organisation", wraps=superior_organisation) as lookup:
+        services.case_flag_risk(case_id=case.pk, actor=mediation.committee_mediator, note="一方扬言报复")
+    assert lookup.call_count == 1
+    assert MediationCase.objects.get(pk=case.pk).organisation == mediation.west_centre
+    top = make_case(actor=mediation.district_mediator)
+    top = services.case_flag_risk(case_id=top.pk, actor=mediation.district_mediator, note="一方扬言报复")
+    assert (top.organisation, top.high_risk) == (mediation.district_centre, True)
+
+
 def test_case_flagged_at_registration_is_registered_one_level_up(mediation):
     case = services.case_register(
         actor=mediation.committee_mediator, source="police", dispute_type="neighbours", facts="两户因停车斗殴",
@@ -313,3 +348,19 @@ def test_events_are_immutable(make_case):
     with pytest.raises(ValidationError):
         event.delete()
     assert CaseEvent.objects.count() == 1
+
+
+def test_reveals_are_never_changed_nor_deleted_and_keep_their_party(make_case, mediation):
+    case = make_case()
+    party = case.parties.get(role=Party.Role.APPLICANT)
+    services.party_reveal(party_id=party.pk, actor=mediation.committee_mediator, field="phone")
+    reveal = PartyReveal.objects.get()
+    with pytest.raises(ValidationError, match=says(REVEAL_IS_IMMUTABLE)):
+        reveal.save()
+    with pytest.raises(ValidationError, match=says(REVEAL_IS_PERMANENT)):
+        reveal.delete()
+    with pytest.raises(ProtectedError):
+        party.delete()
+    with pytest.raises(ProtectedError):
+        case.delete()
+    assert PartyReveal.objects.get().party == party
