@@ -2,7 +2,8 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -135,6 +136,7 @@ class AddressSearchApi(APIView):
                                            many=True).data)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class VisibleTicketField(serializers.SlugRelatedField):
     """A work order by its number, among those the requesting user may see."""
 
