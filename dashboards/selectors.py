@@ -15,7 +15,7 @@ from accounts.access import ensure_in_scope, scope_area
 from accounts.models import HandlingUnit, User
 from govportal.errors import DomainInputError
 from grids.models import Area, KeyPlace
-from hotline.selectors import three_rates_for_area
+from hotline.selectors import basically_factor, three_rates_for_area
 from incidents.models import Category, Ticket
 from mediation.selectors import success_rate_for_area
 
@@ -72,9 +72,10 @@ def rate(part, whole):
     return part / whole if whole else None
 
 
-def satisfaction_rate(*, satisfied, basically_satisfied, rated):
-    """(satisfied + 0.9 × basically satisfied) / rated, as the hotline's three rates count it (domain.md §4)."""
-    return rate(satisfied + 0.9 * basically_satisfied, rated)
+def satisfaction_rate(*, satisfied, basically_satisfied, rated, factor):
+    """(satisfied + factor × basically satisfied) / rated, as the hotline's three rates count it (domain.md §4);
+    `factor` is hotline.selectors.basically_factor(), read once per figure set by the callers."""
+    return rate(satisfied + factor * basically_satisfied, rated)
 
 
 # --- scope ---------------------------------------------------------------------------------
@@ -130,14 +131,16 @@ def status_counts(*, prefix):
     return {row["status"]: (row["tickets"], row["overdue"]) for row in rows}
 
 
-def with_rates(flow):
-    """Return `flow` with its on-time, return and satisfaction rates."""
+def with_rates(flow, *, factor):
+    """Return `flow` with its on-time, return and satisfaction rates (`factor`: see satisfaction_rate)."""
     return {
         **flow,
         "on_time_rate": rate(flow["closed_on_time"], flow["closed"]),
         "return_rate": rate(flow["returned"], flow["dispatched"]),
-        "satisfaction_rate": satisfaction_rate(satisfied=flow["satisfied"],
-                                               basically_satisfied=flow["basically_satisfied"], rated=flow["rated"]),
+        "satisfaction_rate": satisfaction_rate(
+            satisfied=flow["satisfied"], basically_satisfied=flow["basically_satisfied"], rated=flow["rated"],
+            factor=factor,
+        ),
     }
 
 
@@ -145,11 +148,11 @@ def area_summary(*, area, today=None):
     """Return the headline figures of `area`: today, this month, open now, and the partner apps' rates."""
     today = today or timezone.localdate()
     prefix, month = area.scope_prefix, Period.month_to_date(today)
-    statuses = status_counts(prefix=prefix)
+    statuses, factor = status_counts(prefix=prefix), basically_factor()
     open_now = [statuses.get(status, (0, 0)) for status in Ticket.OPEN_STATUSES]
     return {
-        "today": with_rates(flow_totals(prefix=prefix, period=Period(today, today))),
-        "month": with_rates(flow_totals(prefix=prefix, period=month)),
+        "today": with_rates(flow_totals(prefix=prefix, period=Period(today, today)), factor=factor),
+        "month": with_rates(flow_totals(prefix=prefix, period=month), factor=factor),
         "open_now": sum(tickets for tickets, _ in open_now),
         "overdue_open_now": sum(overdue for _, overdue in open_now),
         "hotline": three_rates_for_area(area_code=area.code, start=month.start, end=month.end),
@@ -213,13 +216,13 @@ def children_figures(*, area, period):
         for row in AreaStatusCountLive.objects.filter(prefix__in=list(prefixes), status__in=Ticket.OPEN_STATUSES)
         .values("prefix").annotate(tickets=Sum("tickets"), overdue=Sum("overdue_tickets"))
     }
-    rows = []
+    rows, factor = [], basically_factor()
     for prefix, child in prefixes.items():
         flow = flows.get(prefix) or {m: 0 for m in DailyFlow.MEASURES}
         now = open_now.get(prefix, {"tickets": 0, "overdue": 0})
         rows.append({
             "code": child.code, "name": child.name, "level": child.level,
-            **with_rates({m: flow[m] or 0 for m in DailyFlow.MEASURES}),
+            **with_rates({m: flow[m] or 0 for m in DailyFlow.MEASURES}, factor=factor),
             "open_now": now["tickets"] or 0, "overdue_open_now": now["overdue"] or 0,
         })
     return rows
@@ -252,9 +255,9 @@ def street_ranking(*, area, period, scheme=None):
         for row in flow_rows(Q(prefix__in=list(names)), period).values("prefix")
         .annotate(**{m: Sum(m) for m in DailyFlow.MEASURES})
     }
-    rows = []
+    rows, factor = [], basically_factor()
     for prefix, street in names.items():
-        flow = with_rates({m: (flows.get(prefix) or {}).get(m) or 0 for m in DailyFlow.MEASURES})
+        flow = with_rates({m: (flows.get(prefix) or {}).get(m) or 0 for m in DailyFlow.MEASURES}, factor=factor)
         rows.append(_scored({"code": street.code, "name": street.name, **flow}, scheme, flow["reported"]))
     return _ranked(rows)
 
@@ -272,14 +275,16 @@ def department_ranking(*, area, period, scheme=None):
                                                     day__lte=period.end)
         .values("unit_id").annotate(**{m: Sum(m) for m in UnitDailyFlow.MEASURES})
     }
-    rows = []
+    rows, factor = [], basically_factor()
     for unit_id, unit in units.items():
         flow = {m: (flows.get(unit_id) or {}).get(m) or 0 for m in UnitDailyFlow.MEASURES}
         flow.update(
             on_time_rate=rate(flow["closed_on_time"], flow["closed"]),
             return_rate=rate(flow["returned"], flow["received"]),
-            satisfaction_rate=satisfaction_rate(satisfied=flow["satisfied"],
-                                                basically_satisfied=flow["basically_satisfied"], rated=flow["rated"]),
+            satisfaction_rate=satisfaction_rate(
+                satisfied=flow["satisfied"], basically_satisfied=flow["basically_satisfied"], rated=flow["rated"],
+                factor=factor,
+            ),
         )
         rows.append(_scored({"code": unit.code, "name": unit.name, "area": unit.area.name, **flow}, scheme,
                             flow["received"]))
@@ -298,7 +303,8 @@ def map_areas(*, area, period):
     shapes = area.children.order_by("code") if figures else Area.objects.filter(pk=area.pk)
     if not figures:
         figures = {area.code: {"code": area.code, "name": area.name, "level": area.level,
-                               **with_rates(flow_totals(prefix=area.scope_prefix, period=period))}}
+                               **with_rates(flow_totals(prefix=area.scope_prefix, period=period),
+                                            factor=basically_factor())}}
     features = []
     for shape in shapes.annotate(geojson=AsGeoJSON("geom", precision=5), point=PointOnSurface("geom")):
         row = figures[shape.code]

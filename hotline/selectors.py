@@ -199,6 +199,12 @@ def _counts_by(callbacks, group):
     return grouped
 
 
+def basically_factor():
+    """Return the default weight of "basically satisfied" in a satisfaction rate (RateWeights; 0.9 unless
+    an admin changed it): the dashboards count their satisfaction rate with it too."""
+    return float((RateWeights.objects.filter(category__isnull=True).first() or RateWeights()).basically_factor)
+
+
 def _weights():
     """Return (default RateWeights, {category id: RateWeights}) from the data (domain.md §4)."""
     rows = list(RateWeights.objects.all())

@@ -97,3 +97,19 @@ def test_a_street_sees_no_ranking_of_other_streets(tree, month_of_work):
     rows = street_ranking(area=tree.west_street, period=Period.month_of(START.date()))
     assert [row["code"] for row in rows] == [tree.west_street.code]
     assert department_ranking(area=tree.west_street, period=Period.month_of(START.date())) == []
+
+
+def test_basically_satisfied_counts_with_the_hotlines_editable_weight(tree, staff, actors, report):
+    """The dashboards' satisfaction rate uses the same "basically satisfied" weight as the hotline's rates."""
+    from hotline.models import RateWeights
+
+    with time_machine.travel(START, tick=False):
+        ticket = report(tree.grids[0])
+        for step in (ticket_accept, ticket_handle, ticket_verify, ticket_close):
+            actor = staff[ticket.handling_unit_id] if step in (ticket_accept, ticket_handle) else actors.community_staff
+            step(ticket_id=ticket.pk, actor=actor, **({"feedback": "已清理"} if step is ticket_handle else {}))
+        ticket_rate(ticket_id=ticket.pk, actor=actors.community_staff, satisfaction="basically")
+    period = Period.month_of(START.date())
+    assert street_ranking(area=tree.west_street, period=period)[0]["satisfaction_rate"] == pytest.approx(0.9)
+    RateWeights.objects.update_or_create(category=None, defaults={"basically_factor": Decimal("0.6")})
+    assert street_ranking(area=tree.west_street, period=period)[0]["satisfaction_rate"] == pytest.approx(0.6)
