@@ -1,8 +1,26 @@
 #!/usr/bin/env bash
 # `make test`: the same provisioning as `make run`, then the whole pytest suite against the
-# real PostgreSQL/PostGIS (a throwaway test database), Redis, Celery and headless Chromium.
+# real PostgreSQL/PostGIS (a throwaway test database), Redis, Celery and headless Chromium,
+# then the date-sensitive tests again on days where periods and deadlines bite.
 source "$(dirname "$0")/lib.sh"
 # Redis database 15 keeps test tasks away from a `make run` worker on database 0.
 provision requirements-dev.txt 15 "${BROWSER_PACKAGES[@]}"
 export DJANGO_SETTINGS_MODULE=govportal.settings.test
-exec "$VENV/bin/pytest" "$@"
+
+# With arguments, pytest runs just those: `bash scripts/test.sh -k locate`,
+# `bash scripts/test.sh --at 2027-02-01T09:00+08:00 -m dated`.
+[ $# -gt 0 ] && exec "$VENV/bin/pytest" "$@"
+
+# Instants (Beijing time) at which the tests marked `dated` run once more, Python's clock moved
+# there by --at (tests/conftest.py):
+#  - the first working minute of a month's first day: "this month" holds minutes of data;
+#  - a make-up working Saturday (调休) right after the eight-day National Day holiday.
+DATED_INSTANTS=(2026-06-01T08:30+08:00 2026-10-10T09:00+08:00)
+
+status=0
+"$VENV/bin/pytest" || status=$?
+for instant in "${DATED_INSTANTS[@]}"; do
+  say "the date-sensitive tests at $instant"
+  "$VENV/bin/pytest" -q -m dated --at "$instant" || status=$?
+done
+exit "$status"

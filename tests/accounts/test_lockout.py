@@ -1,9 +1,12 @@
+import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
 from accounts.forms import ACCOUNT_LOCKED
 
 from ..factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.dated
 
 
 def fail_logins(client, username, times):

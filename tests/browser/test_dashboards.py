@@ -1,9 +1,11 @@
 """The dashboard, the big screen and the governance map in headless Chromium: the ECharts charts
 draw (canvas present and not blank), the map shows the areas, and no script fails."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
@@ -13,7 +15,10 @@ from incidents.services import ticket_create, ticket_route
 from incidents.worktime import calendar_sync_from_package
 from tests.factories import TEST_PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.dated]
+
+# A working Friday late in a month: the five reports made 0-4 days before it all fall in "this month".
+LATE_IN_MONTH = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 # Non-transparent pixels of the chart's canvas (ECharts draws on a 2D canvas).
 INKED_PIXELS = """(selector) => {
@@ -29,7 +34,13 @@ CHARTS = ("#chart-trend", "#chart-categories", "#chart-children")
 
 @pytest.fixture
 def city(transactional_db, actors, tree):
-    """The test tree with its actors and a few reports in both streets, committed for the live server."""
+    """The test tree with its actors and a few reports in both streets, committed for the live server;
+    the test runs on LATE_IN_MONTH's clock (ticking: the live server and the pages' timers need time to pass)."""
+    with time_machine.travel(LATE_IN_MONTH, tick=True):
+        yield _reports(actors, tree)
+
+
+def _reports(actors, tree):
     catalogue_load(Category)
     calendar_sync_from_package()
     for index, (grid, code) in enumerate([(0, "0102"), (1, "0102"), (1, "0201"), (2, "0103"), (3, "0102")]):

@@ -21,6 +21,8 @@ from tests.mediation.conftest import make_case, mediation  # noqa: F401 - fixtur
 
 from .conftest import START
 
+pytestmark = pytest.mark.dated
+
 ENDPOINTS = ("summary", "children", "trend", "categories", "top-grids", "map", "ranking")
 
 

@@ -19,6 +19,8 @@ from incidents.sweeps import overdue_escalate
 
 from .conftest import START
 
+pytestmark = pytest.mark.dated
+
 
 def test_score_weighs_the_rates_and_leaves_out_missing_ones():
     scheme = AssessmentScheme(on_time_weight=40, overdue_weight=20, return_weight=10, satisfaction_weight=30)

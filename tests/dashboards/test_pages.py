@@ -13,23 +13,25 @@ from dashboards.tables import TABLES
 
 from .conftest import START
 
-
-@pytest.fixture
-def leader(client, actors):
-    client.force_login(actors.leader)
-    return client
-
-
-@pytest.fixture
-def reported(tree, report):
-    with time_machine.travel(START, tick=False):
-        return [report(tree.grids[0]), report(tree.grids[1]), report(tree.grids[2])]
+pytestmark = pytest.mark.dated
 
 
 @pytest.fixture
 def now():
     with time_machine.travel(START, tick=False):
         yield
+
+
+@pytest.fixture
+def leader(client, actors, now):
+    """Logged in at START, so the session is fresh at the instant the test reads the pages."""
+    client.force_login(actors.leader)
+    return client
+
+
+@pytest.fixture
+def reported(tree, report, now):
+    return [report(tree.grids[0]), report(tree.grids[1]), report(tree.grids[2])]
 
 
 def sheet_rows(response):

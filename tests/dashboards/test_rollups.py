@@ -24,6 +24,8 @@ from incidents.workflow import TRANSITIONS
 from .conftest import START
 from .raw import raw_figures, rollup_figures
 
+pytestmark = pytest.mark.dated
+
 # Categories handled first by the community, by the street, and by two departments.
 CODES = ("0102", "0103", "0201", "0204")
 ACTIONS = ("accept", "reject", "dispatch", "sign", "start", "return", "escalate", "suspend", "resume", "handle",

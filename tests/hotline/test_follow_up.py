@@ -19,6 +19,8 @@ from incidents.services import WorkflowInputError, ticket_accept, ticket_request
 from incidents.workflow import TransitionNotAllowed
 from incidents.worktime import deadline, working_day_minutes
 
+pytestmark = pytest.mark.dated
+
 CST = ZoneInfo("Asia/Shanghai")
 
 
@@ -177,7 +179,8 @@ def test_closed_orders_await_a_callback_until_a_valid_one(dispatched, operator, 
     first, second = dispatched(), dispatched()
     closed(first.ticket)
     closed(second.ticket)
-    with time_machine.travel(timezone.now() + timedelta(days=10)):
+    # A month on: past the next working day after any closure, the longest holiday (Spring Festival) included.
+    with time_machine.travel(timezone.now() + timedelta(days=30)):
         awaiting = selectors.callbacks_awaiting(user=operator)
         assert {t.pk for t in awaiting} == {first.ticket_id, second.ticket_id}
         assert all(t.callback_late and t.callback_due > t.closed_at for t in awaiting)

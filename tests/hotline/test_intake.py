@@ -20,6 +20,8 @@ from tests.factories import UserFactory
 
 from .conftest import EAST_POINT, WEST_POINT
 
+pytestmark = pytest.mark.dated
+
 
 def test_category_suggestion_names_the_words_that_gave_it(catalogue):
     suggestions = selectors.category_suggest(content="晚上小区门口路灯不亮，灯杆也歪了")

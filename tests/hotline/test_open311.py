@@ -11,6 +11,8 @@ from hotline.models import Call, Open311Key, Open311Request
 from incidents.models import Ticket
 from incidents.services import ticket_route
 
+pytestmark = pytest.mark.dated
+
 REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_name", "service_code", "description",
                   "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
                   "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url"}

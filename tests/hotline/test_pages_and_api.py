@@ -14,6 +14,8 @@ from tests.factories import TEST_PASSWORD, HandlingUnitFactory, UserFactory
 
 from .conftest import EAST_POINT, WEST_POINT
 
+pytestmark = pytest.mark.dated
+
 
 @pytest.fixture
 def operator_client(client, operator):

@@ -15,6 +15,8 @@ from tests.factories import TEST_PASSWORD
 
 from .conftest import EAST_POINT
 
+pytestmark = pytest.mark.dated
+
 
 def close(ticket_id):
     """Put the order in the closed state (test set-up only: the loop is tested in tests/incidents)."""

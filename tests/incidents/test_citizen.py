@@ -1,9 +1,12 @@
 import uuid
 
+import pytest
 from incidents import services
 from incidents.models import RewardEntry, Ticket
 
 from .photos import jpeg
+
+pytestmark = pytest.mark.dated
 
 
 def citizen_form(**overrides):

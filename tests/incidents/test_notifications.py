@@ -1,5 +1,7 @@
 import logging
+from datetime import timedelta
 
+import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
@@ -8,6 +10,9 @@ from accounts.models import HandlingUnit
 from incidents import services
 from incidents.models import Notification
 from incidents.notifications import DELIVERY, notifications_deliver_pending
+from incidents.sweeps import overdue_escalate
+
+pytestmark = pytest.mark.dated
 
 
 def test_dispatch_notifies_the_department_by_app_email_and_sms(report, actors, caplog,
@@ -44,18 +49,12 @@ def test_the_actor_is_not_notified_of_their_own_action(report, actors):
 
 
 def test_escalation_sweep_notices_are_delivered_by_the_pending_sweep(report, actors):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from incidents.notifications import notifications_deliver_pending
-    from incidents.sweeps import overdue_escalate
-
     actors.street_coordinator.email = "street@example.org"
     actors.street_coordinator.save()
     ticket = report()
     Notification.objects.update(delivered_at=timezone.now())  # the routing notice is out already
-    overdue_escalate(now=timezone.now() + timedelta(days=3))
+    # A minute past the ticket's own deadline, whatever holidays lie between now and then.
+    overdue_escalate(now=ticket.due_at + timedelta(minutes=1))
     assert Notification.objects.filter(ticket=ticket, delivered_at__isnull=True).count() == 2
     assert notifications_deliver_pending() == 2
     assert [m.to for m in mail.outbox] == [["street@example.org"]]

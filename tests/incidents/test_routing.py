@@ -1,5 +1,6 @@
 """The batch router: many pending tickets in one run, a flat number of queries, coalesced wake-ups."""
 
+import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.db import connection
@@ -14,6 +15,8 @@ from incidents.services import ticket_create
 from tests.factories import HandlingUnitFactory
 
 from .conftest import EAST_POINT, WEST_POINT
+
+pytestmark = pytest.mark.dated
 
 
 def create(catalogue, actors, code, point):

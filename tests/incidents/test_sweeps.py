@@ -10,6 +10,8 @@ from incidents.sweeps import overdue_escalate, pending_routing_resend
 
 from tests.concurrency import run_at_once
 
+pytestmark = pytest.mark.dated
+
 CST = ZoneInfo("Asia/Shanghai")
 MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=CST)
 

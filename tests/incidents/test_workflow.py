@@ -13,6 +13,8 @@ from incidents.workflow import TRANSITIONS, TransitionNotAllowed, allowed_action
 from .conftest import WEST_POINT
 from .photos import jpeg
 
+pytestmark = pytest.mark.dated
+
 S = Ticket.Status
 CST = ZoneInfo("Asia/Shanghai")
 MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=CST)

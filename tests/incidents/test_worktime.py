@@ -6,6 +6,8 @@ import pytest
 from incidents.models import WorkingDay
 from incidents.worktime import add_working_minutes, deadline, working_day_minutes, working_minutes_between
 
+pytestmark = pytest.mark.dated
+
 CST = ZoneInfo("Asia/Shanghai")
 
 

@@ -1,5 +1,6 @@
 from io import BytesIO
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from django.db import connection
@@ -11,6 +12,8 @@ from mediation.models import MediationCase, PartyReveal
 from mediation.services import BAD_PHONE
 
 from .conftest import APPLICANT, RESPONDENT
+
+pytestmark = pytest.mark.dated
 
 S = MediationCase.Status
 URL = "/api/v1/mediation/cases/"

@@ -1,3 +1,4 @@
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,6 +9,8 @@ from incidents import services as ticket_services
 from mediation.models import MediationCase, MediationOrganisation, PartyReveal
 from mediation import services
 from mediation.services import BAD_ID_NUMBER
+
+pytestmark = pytest.mark.dated
 
 S = MediationCase.Status
 

@@ -16,6 +16,8 @@ from mediation.models import MediationCase
 from mediation.reports import month_bounds, monthly_report_xlsx
 from mediation.selectors import case_statistics, success_rate_for_area
 
+pytestmark = pytest.mark.dated
+
 S = MediationCase.Status
 CST = ZoneInfo("Asia/Shanghai")
 NOVEMBER = month_bounds(date(2026, 11, 1))

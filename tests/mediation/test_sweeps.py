@@ -1,11 +1,14 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 
 from mediation.models import MediationCase
 from mediation.sweeps import overdue_cases_escalate
 from mediation.tasks import escalate_overdue_cases
+
+pytestmark = pytest.mark.dated
 
 S = MediationCase.Status
 CST = ZoneInfo("Asia/Shanghai")

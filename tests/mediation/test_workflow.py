@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.access import OUTSIDE_SCOPE
 from mediation import services
@@ -21,6 +22,8 @@ from mediation.workflow import (
 )
 
 from .conftest import APPLICANT, RESPONDENT
+
+pytestmark = pytest.mark.dated
 
 S = MediationCase.Status
 CST = ZoneInfo("Asia/Shanghai")
@@ -144,19 +147,19 @@ def test_written_agreement_takes_effect_when_signed(make_case, mediation):
     assert (case.due_at, case.agreement.effective_on) == (None, None)
     assert case.concluded_at is not None
     with pytest.raises(services.MediationInputError, match=says(services.DATE_IN_FUTURE)):
-        services.case_sign_agreement(case_id=case.pk, actor=actor, signed_on=date.today() + timedelta(days=1))
-    services.case_sign_agreement(case_id=case.pk, actor=actor, signed_on=date.today())
-    assert Agreement.objects.get(case=case).effective_on == date.today()
+        services.case_sign_agreement(case_id=case.pk, actor=actor, signed_on=timezone.localdate() + timedelta(days=1))
+    services.case_sign_agreement(case_id=case.pk, actor=actor, signed_on=timezone.localdate())
+    assert Agreement.objects.get(case=case).effective_on == timezone.localdate()
     with pytest.raises(services.MediationInputError, match=says(services.ALREADY_SIGNED)):
-        services.case_sign_agreement(case_id=case.pk, actor=actor, signed_on=date.today())
+        services.case_sign_agreement(case_id=case.pk, actor=actor, signed_on=timezone.localdate())
 
 
 def test_oral_agreement_takes_effect_at_once(make_case, mediation):
     case = make_case(S.MEDIATING)
     case = services.case_conclude_agreement(
         case_id=case.pk, actor=mediation.committee_mediator, kind="oral", obligations="李四当场道歉。",
-        performance_manner="当场履行。", performance_deadline=date.today())
-    assert case.agreement.effective_on == date.today()
+        performance_manner="当场履行。", performance_deadline=timezone.localdate())
+    assert case.agreement.effective_on == timezone.localdate()
 
 
 def test_failure_tells_the_parties_their_route(make_case, mediation):
@@ -198,9 +201,9 @@ def test_judicial_confirmation_within_30_days_of_the_agreement_taking_effect(mak
 def test_follow_up_records_performance(make_case, mediation):
     case = make_case(S.AGREED)
     with pytest.raises(services.MediationInputError):
-        services.case_follow_up(case_id=case.pk, actor=mediation.committee_mediator, visited_on=date.today(),
+        services.case_follow_up(case_id=case.pk, actor=mediation.committee_mediator, visited_on=timezone.localdate(),
                                 performance="pending")
-    services.case_follow_up(case_id=case.pk, actor=mediation.committee_mediator, visited_on=date.today(),
+    services.case_follow_up(case_id=case.pk, actor=mediation.committee_mediator, visited_on=timezone.localdate(),
                             performance="performed", note="已全额支付")
     assert Agreement.objects.get(case=case).performance == "performed"
     assert case.follow_ups.get().visited_by == mediation.committee_mediator
@@ -290,10 +293,10 @@ ACTION_INPUT = {
     "flag_risk": {"note": "n"},
     "conclude_agreement": {"kind": "oral", "obligations": "o", "performance_manner": "m",
                            "performance_deadline": date(2026, 12, 31)},
-    "fail": {"guidance": "litigation", "reason": "r"}, "sign_agreement": {"signed_on": date.today()},
-    "apply_confirmation": {"applied_on": date.today(), "court": "c"},
-    "decide_confirmation": {"result": "refused", "decided_on": date.today()},
-    "follow_up": {"visited_on": date.today(), "performance": "performed"},
+    "fail": {"guidance": "litigation", "reason": "r"}, "sign_agreement": {"signed_on": MONDAY_9AM.date()},
+    "apply_confirmation": {"applied_on": MONDAY_9AM.date(), "court": "c"},
+    "decide_confirmation": {"result": "refused", "decided_on": MONDAY_9AM.date()},
+    "follow_up": {"visited_on": MONDAY_9AM.date(), "performance": "performed"},
 }
 REACHABLE = (S.REGISTERED, S.ACCEPTED, S.MEDIATING, S.AGREED)
 
