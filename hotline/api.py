@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import ensure_in_scope
-from govportal.api import action_from_url, action_input
+from govportal.api import action_urls
 from govportal.masking import mask_phone
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.models import Area
@@ -218,7 +218,7 @@ class CallRevealApi(APIView):
         return Response({"caller_phone": services.phone_reveal(call=call, user=request.user)})
 
 
-class ReasonInput(serializers.Serializer):
+class HotlineReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
@@ -235,25 +235,18 @@ class CallbackInput(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-# The hotline's steps on a work order: URL action → (service, input serializer).
-ACTIONS = {
-    "supervise": (services.ticket_supervise, ReasonInput),
-    "reply": (services.ticket_reply, ReplyInput),
-    "callback": (services.ticket_callback, CallbackInput),
-    "rehandle": (services.ticket_rehandle, ReasonInput),
-}
+# The hotline's steps on a work order (services.ACTION_SERVICES) → their input serializers.
+ACTION_INPUTS = {"supervise": HotlineReasonInput, "reply": ReplyInput, "callback": CallbackInput,
+                 "rehandle": HotlineReasonInput}
 
 
-class TicketHotlineActionApi(APIView):
-    """督办 (reason), 答复 (content), 回访 (reached, responded, solved, satisfaction, note), 二次办理 (reason)."""
-
-    @extend_schema(request=CallbackInput, responses={200: TicketOutputSerializer, 400: None, 403: None, 409: None})
-    def post(self, request, ticket_id, action):
-        action = action_from_url(action, ACTIONS)
-        ticket_or_not_found(request.user, ticket_id)
-        service, input_serializer = ACTIONS[action]
-        ticket = service(ticket_id=ticket_id, actor=request.user, **action_input(input_serializer, request.data))
-        return Response(TicketOutputSerializer(ticket).data)
+def action_patterns():
+    """POST /hotline/tickets/{id}/{action}/: 督办, 答复, 回访, 二次办理, one view each (govportal.api.action_urls)."""
+    return action_urls(
+        route="hotline/tickets/<int:ticket_id>/", name="hotline-ticket", services=services.ACTION_SERVICES,
+        inputs=ACTION_INPUTS, id_kwarg="ticket_id", get_subject=ticket_or_not_found, output=TicketOutputSerializer,
+        present=lambda request, ticket: TicketOutputSerializer(ticket).data, tag="hotline_tickets",
+    )
 
 
 class RatesOutput(serializers.Serializer):

@@ -3,12 +3,15 @@
 from datetime import datetime, time
 from io import BytesIO
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .selectors import case_statistics
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def month_bounds(month):
@@ -56,3 +59,10 @@ def monthly_report_xlsx(*, area, month):
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def monthly_report_response(area, month):
+    """Return the HTTP answer carrying the monthly report of `area` as an Excel download."""
+    response = HttpResponse(monthly_report_xlsx(area=area, month=month), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="mediation-{area.code}-{month:%Y-%m}.xlsx"'
+    return response

@@ -17,6 +17,8 @@ from .models import Agreement, DisputeType, MediationCase, MediationOrganisation
 
 # Leaders and administrators oversee the cases of their area (分级授权); mediators see their cases.
 OVERSEERS = (User.Role.LEADER, User.Role.ADMIN)
+# Who reads the statistics and monthly reports (of their area).
+FIGURES_ROLES = (User.Role.MEDIATOR, User.Role.LEADER, User.Role.ADMIN)
 ORGANISATION_CODE = "organisation__unit__area__code"
 # Work-order roles that may refer a dispute to mediation from a ticket they can see.
 REFERRERS = (User.Role.COMMUNITY_STAFF, User.Role.STREET_COORDINATOR, User.Role.DEPARTMENT_HANDLER,

@@ -157,13 +157,13 @@ def test_the_panel_offers_the_steps_each_may_take(client, dispatched, actors, op
 def test_the_api_takes_follow_up_steps(client, dispatched, actors):
     call = dispatched()
     client.login(username=actors.leader.username, password=TEST_PASSWORD)
-    url = reverse("api:hotline-ticket-action", args=[call.ticket_id, "supervise"])
+    url = reverse("api:hotline-ticket-supervise", args=[call.ticket_id])
     assert client.post(url, {"reason": ""}, content_type="application/json").status_code == 400
     assert client.post(url, {"reason": "督办"}, content_type="application/json").status_code == 200
-    callback = reverse("api:hotline-ticket-action", args=[call.ticket_id, "callback"])
+    callback = reverse("api:hotline-ticket-callback", args=[call.ticket_id])
     assert client.post(callback, {"reached": True, "satisfaction": "satisfied"},
                        content_type="application/json").status_code == 409  # not closed yet
-    assert client.post(reverse("api:hotline-ticket-action", args=[call.ticket_id, "nope"]), {}).status_code == 404
+    assert client.post(f"/api/v1/hotline/tickets/{call.ticket_id}/nope/", {}).status_code == 404
 
 
 def test_the_rates_page_renders(client, actors, catalogue):
