@@ -121,7 +121,7 @@ def area_summary(*, area, today=None):
         "month": with_rates(flow_totals(prefix=prefix, period=month), factor=factor),
         "open_now": sum(tickets for tickets, _ in open_now),
         "overdue_open_now": sum(overdue for _, overdue in open_now),
-        "hotline": three_rates_for_area(area_code=area.code, start=month.start, end=month.end),
+        "hotline": three_rates_for_area(area_code=area.code, period=month),
         "mediation": success_rate_for_area(area_code=area.code, start=month.start, end=month.end),
     }
 
