@@ -122,7 +122,7 @@ def area_summary(*, area, today=None):
         "open_now": sum(tickets for tickets, _ in open_now),
         "overdue_open_now": sum(overdue for _, overdue in open_now),
         "hotline": three_rates_for_area(area_code=area.code, period=month),
-        "mediation": success_rate_for_area(area_code=area.code, start=month.start, end=month.end),
+        "mediation": success_rate_for_area(area_code=area.code, period=month),
     }
 
 
