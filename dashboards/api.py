@@ -1,8 +1,5 @@
 """REST API of the dashboards (/api/v1/dashboard/…): the same figures as the pages, same scope."""
 
-from datetime import date
-
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -10,46 +7,19 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from govportal.errors import DomainInputError
+from govportal.periods import MonthInput, PeriodInput
 from grids.models import Area
 
 from . import selectors
 from .models import AssessmentScheme
-from .selectors import Period
 
 NO_SUCH_AREA = _("No such area.")
-
-
-class PeriodInput(serializers.Serializer):
-    """`start` and `end` (local dates, both included); by default this month up to today."""
-
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
-
-    def validate(self, data):
-        today = timezone.localdate()
-        try:
-            return Period.checked(data.get("start") or today.replace(day=1), data.get("end") or today)
-        except DomainInputError as error:
-            raise serializers.ValidationError({error.field: [str(error)]}) from None
-
-
-class MonthInput(serializers.Serializer):
-    """`month` as YYYY-MM; by default the current month."""
-
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
-
-    def validate(self, data):
-        if "month" not in data:
-            return Period.month_of(timezone.localdate())
-        year, month = map(int, data["month"].split("-"))
-        return Period.month_of(date(year, month, 1))
 
 
 def period_from(params, input_class=PeriodInput):
     data = input_class(data=params)
     data.is_valid(raise_exception=True)
-    return data.validated_data
+    return data.validated_data["period"]
 
 
 def area_from(request, code):

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from accounts.access import ensure_in_scope
 from govportal.api import action_urls
 from govportal.masking import mask_phone
+from govportal.periods import RequiredPeriodInput
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.models import Area
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
@@ -264,35 +265,26 @@ class UnitRatesOutput(RatesOutput):
     unit_name = serializers.CharField()
 
 
-class PeriodInput(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
-
-    def validate(self, data):
-        if data["start"] > data["end"]:
-            raise serializers.ValidationError({"end": [_("The period ends before it starts.")]})
-        return data
-
-
 class AreaRatesApi(APIView):
     """The three rates (三率) of the work orders in an area for a period (fractions 0–1, domain.md §4)."""
 
-    @extend_schema(parameters=[PeriodInput], responses={200: RatesOutput, 403: None, 404: None})
+    @extend_schema(parameters=[RequiredPeriodInput], responses={200: RatesOutput, 400: None, 403: None, 404: None})
     def get(self, request, code):
-        data = PeriodInput(data=request.query_params)
+        data = RequiredPeriodInput(data=request.query_params)
         data.is_valid(raise_exception=True)
         if not Area.objects.filter(code=code).exists():
             raise NotFound(_("No such area."))
         ensure_in_scope(request.user, code)
-        return Response(RatesOutput(selectors.three_rates_for_area(area_code=code, **data.validated_data)).data)
+        rates = selectors.three_rates_for_area(area_code=code, period=data.validated_data["period"])
+        return Response(RatesOutput(rates).data)
 
 
 class UnitRankingApi(APIView):
     """The ranking of the units serving your area by composite score for a period (supervised orders counted)."""
 
-    @extend_schema(parameters=[PeriodInput], responses=UnitRatesOutput(many=True))
+    @extend_schema(parameters=[RequiredPeriodInput], responses={200: UnitRatesOutput(many=True), 400: None})
     def get(self, request):
-        data = PeriodInput(data=request.query_params)
+        data = RequiredPeriodInput(data=request.query_params)
         data.is_valid(raise_exception=True)
-        rows = selectors.three_rates_by_unit(user=request.user, **data.validated_data)
+        rows = selectors.three_rates_by_unit(user=request.user, period=data.validated_data["period"])
         return Response(UnitRatesOutput(rows, many=True).data)

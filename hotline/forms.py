@@ -105,14 +105,3 @@ class CallbackForm(ActionForm):
 
 # action → its form on the order's panel
 ACTION_FORMS = {"supervise": ReasonForm, "reply": ReplyForm, "callback": CallbackForm, "rehandle": ReasonForm}
-
-
-class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise ValidationError(_("The period ends before it starts."))
-        return data

@@ -15,13 +15,14 @@ from django.views.decorators.http import require_POST
 from accounts.access import scope_area
 from govportal.errors import DomainInputError
 from govportal.pages import action_form, action_take
+from govportal.periods import PeriodForm
 from incidents.models import Ticket
 from incidents.selectors import ticket_board
 from incidents.views import ticket_or_404
 from incidents.workflow import TICKETS
 
 from . import selectors, services
-from .forms import ACTION_FORMS, CallForm, PeriodForm
+from .forms import ACTION_FORMS, CallForm
 from .models import Call
 
 # Texts of static/js/hotline_intake.js.
@@ -135,14 +136,13 @@ def ticket_act(request, ticket_id, action):
 @login_required
 def rates(request):
     """The three rates of your area and the ranking of its units for a period (this month by default)."""
-    today = timezone.localdate()
-    form = PeriodForm(request.GET or {"start": today.replace(day=1), "end": today})
+    form = PeriodForm(request.GET or None)
     area, totals, ranking = scope_area(request.user), None, []
-    if form.is_valid():
-        period = {"start": form.cleaned_data["start"], "end": form.cleaned_data["end"]}
+    if not form.errors:
+        period = form.period()
         if area is not None:
-            totals = selectors.three_rates_for_area(area_code=area.code, **period)
-        ranking = selectors.three_rates_by_unit(user=request.user, **period)
+            totals = selectors.three_rates_for_area(area_code=area.code, period=period)
+        ranking = selectors.three_rates_by_unit(user=request.user, period=period)
     return render(request, "hotline/rates.html", {
         "form": form, "area": area, "totals": totals, "ranking": ranking,
-    })
+    }, status=400 if form.errors else 200)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import is_in_scope
 from accounts.models import User
-from govportal.workflow import PREVIOUS, SYSTEM, System, Transition, TransitionNotAllowed, Workflow
+from govportal.workflow import PREVIOUS, SYSTEM, System, Transition, Workflow
 
 from .models import Notification, Ticket, TicketEvent
 from .notifications import notifications_wake_up

@@ -1,9 +1,6 @@
 """REST API of people's mediation: cases, one POST per action, referral, reveal, figures and reports."""
 
-from datetime import datetime, time
-
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -12,9 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import ensure_in_scope, scope_area
-from accounts.models import User
-from govportal.workflow import ROLE_NOT_ALLOWED
 from govportal.api import action_urls
+from govportal.periods import RequiredMonthInput, RequiredPeriodInput
+from govportal.workflow import ROLE_NOT_ALLOWED
 from grids.models import Area
 from incidents.models import Ticket
 
@@ -27,7 +24,6 @@ from .workflow import CASES
 
 NO_SUCH_CASE = _("No such case.")
 NO_WRITTEN_AGREEMENT = _("This case has no written agreement.")
-END_BEFORE_START = _("The end must come after the start.")
 # Who may read the figures and the monthly report of an area in their scope.
 
 
@@ -336,7 +332,7 @@ class MediatorListApi(APIView):
         return Response(self.MediatorOutputSerializer(mediators, many=True).data)
 
 
-class PeriodInput(serializers.Serializer):
+class AreaInput(serializers.Serializer):
     area = serializers.CharField(max_length=15, required=False)
 
     def validate_area(self, code):
@@ -356,25 +352,18 @@ def _area(request, data):
 
 
 class StatisticsApi(APIView):
-    """Figures of the cases of organisations in an area (yours by default) over [start, end)."""
+    """Figures of the cases of organisations in an area (yours by default) from `start` to `end`, both included."""
 
-    class StatisticsInput(PeriodInput):
-        start = serializers.DateField()
-        end = serializers.DateField()
+    class StatisticsInput(RequiredPeriodInput, AreaInput):
+        pass
 
-        def validate(self, data):
-            if data["end"] <= data["start"]:
-                raise serializers.ValidationError({"end": [END_BEFORE_START]})
-            return data
-
-    @extend_schema(parameters=[StatisticsInput], responses={200: OpenApiResponse(description="figures"), 403: None})
+    @extend_schema(parameters=[StatisticsInput],
+                   responses={200: OpenApiResponse(description="figures"), 400: None, 403: None})
     def get(self, request):
         data = self.StatisticsInput(data=request.query_params)
         data.is_valid(raise_exception=True)
         area = _area(request, data.validated_data)
-        tz = timezone.get_current_timezone()
-        start, end = (datetime.combine(data.validated_data[key], time.min, tz) for key in ("start", "end"))
-        figures = case_statistics(area_code=area.code, start=start, end=end)
+        figures = case_statistics(area_code=area.code, period=data.validated_data["period"])
         for key in ("by_type", "by_level", "by_source"):
             figures[key] = [row | {"label": str(row["label"])} for row in figures[key]]
         return Response({"area": area.code, **figures})
@@ -383,11 +372,12 @@ class StatisticsApi(APIView):
 class MonthlyReportApi(APIView):
     """The monthly report (调解工作月报) as an Excel workbook."""
 
-    class MonthInput(PeriodInput):
-        month = serializers.DateField(input_formats=["%Y-%m"])
+    class MonthInput(RequiredMonthInput, AreaInput):
+        pass
 
-    @extend_schema(parameters=[MonthInput], responses={(200, XLSX): OpenApiResponse(description="workbook")})
+    @extend_schema(parameters=[MonthInput],
+                   responses={(200, XLSX): OpenApiResponse(description="workbook"), 400: None, 403: None})
     def get(self, request):
         data = self.MonthInput(data=request.query_params)
         data.is_valid(raise_exception=True)
-        return monthly_report_response(_area(request, data.validated_data), data.validated_data["month"])
+        return monthly_report_response(_area(request, data.validated_data), data.validated_data["period"])

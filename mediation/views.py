@@ -1,11 +1,9 @@
 """Pages of people's mediation; every change goes through mediation.services."""
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,14 +12,15 @@ from django.views.decorators.http import require_POST
 from accounts.access import scope_area
 from govportal.errors import DomainConflict, DomainInputError
 from govportal.pages import action_form, action_take, form_errors_flash
+from govportal.periods import MonthForm
 from grids.models import Area
 from incidents.models import Ticket
 
 from . import services
+from .documents import agreement_pdf_response
 from .forms import ACTION_FORMS, ACTION_LABELS, CaseRegisterForm, PartyForm, RevealForm
 from .models import Agreement, MediationCase, Party, PartyReveal
-from .documents import agreement_pdf_response
-from .reports import month_bounds, monthly_report_response
+from .reports import monthly_report_response
 from .selectors import FIGURES_ROLES, case_board, case_get, case_statistics, referable_tickets
 from .workflow import CASES, works_on_case
 
@@ -148,13 +147,6 @@ def refer(request, ticket_id):
     return redirect("mediation-referrals")
 
 
-def _month(request):
-    try:
-        return datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
-    except ValueError:
-        return timezone.localdate().replace(day=1)
-
-
 def _figures_area(user):
     if not (user.is_superuser or user.role in FIGURES_ROLES):
         raise PermissionDenied
@@ -163,16 +155,19 @@ def _figures_area(user):
 
 @login_required
 def statistics(request):
-    """The month's figures for my area, with the monthly report to download."""
-    area, month = _figures_area(request.user), _month(request)
-    start, end = month_bounds(month)
+    """The month's figures for my area (the current month by default), with the monthly report to download."""
+    area, form = _figures_area(request.user), MonthForm(request.GET or None)
+    month = form.period()
     return render(request, "mediation/statistics.html", {
-        "area": area, "month": month, "stats": case_statistics(area_code=area.code, start=start, end=end),
-    })
+        "area": area, "form": form, "month": month, "stats": case_statistics(area_code=area.code, period=month),
+    }, status=400 if form.errors else 200)
 
 
 @login_required
 def monthly_report(request):
-    """The monthly report of my area as an Excel workbook."""
-    return monthly_report_response(_figures_area(request.user), _month(request))
+    """The monthly report of my area (the current month by default) as an Excel workbook."""
+    area, form = _figures_area(request.user), MonthForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text())
+    return monthly_report_response(area, form.cleaned_data["period"])
 

@@ -11,8 +11,9 @@ from rest_framework.test import APIClient
 
 from accounts.access import OUTSIDE_SCOPE
 from dashboards.api import NO_SUCH_AREA
-from dashboards.selectors import END_BEFORE_START, NOT_A_VIEWER
+from dashboards.selectors import NOT_A_VIEWER
 from dashboards.services import rollups_fold
+from govportal.periods import END_BEFORE_START
 from grids.models import KeyPlace
 from incidents.services import ticket_accept
 from mediation.models import MediationCase
