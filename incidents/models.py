@@ -341,6 +341,11 @@ class TicketPhoto(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["created_at", "id"]
+        indexes = [
+            # A file's row, found by the file's name: the orphan sweep and photos_kept_if_committed.
+            models.Index(fields=["image"], name="ticketphoto_image_idx"),
+            models.Index(fields=["thumbnail"], name="ticketphoto_thumbnail_idx"),
+        ]
 
 
 class RewardEntry(models.Model):

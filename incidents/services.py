@@ -18,7 +18,7 @@ from grids.models import Area
 from grids.selectors import Location, PointOutsideGrids, grid_locate
 
 from .models import Category, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketPhoto, Urgency
-from .photos import photos_attach
+from .photos import photos_attach, photos_kept_if_committed, photos_store
 from .routing import routing_wake_up, tickets_route
 from .workflow import apply_transition
 from .worktime import deadline, minutes_left, working_day_minutes
@@ -114,8 +114,9 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
         except PointOutsideGrids as exc:
             raise WorkflowInputError(str(exc), "location") from exc
     limit = limit or category.time_limit(urgency)
+    stored = photos_store(photos)  # before the transaction, deleted if it fails (incidents.photos)
     try:
-        with transaction.atomic():
+        with photos_kept_if_committed(stored), transaction.atomic():
             ticket = Ticket.objects.create(
                 number=_next_numbers(timezone.localdate(), 1)[0], source=source, category=category, urgency=urgency,
                 description=description, address=address, location=location, reporter=reporter,
@@ -127,7 +128,7 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
                 verify_minutes=limit.verify_minutes, clock_time=limit.clock_time,
                 extension_max_minutes=limit.extension_max_minutes,
             )
-            photos_attach(ticket=ticket, uploads=list(photos), stage=TicketPhoto.Stage.REPORT, user=reporter)
+            photos_attach(ticket=ticket, photos=stored, stage=TicketPhoto.Stage.REPORT, user=reporter)
             TicketEvent.objects.create(ticket=ticket, action="report", to_status=ticket.status, actor=reporter)
             # Marked as sent now: if the message is lost, the resend sweep finds it a minute later.
             RoutingRequest.objects.create(ticket=ticket, enqueued_at=timezone.now())
@@ -375,13 +376,15 @@ def ticket_handle(*, ticket_id, actor, feedback, photos=()):
     """The unit reports the matter handled (办结反馈) with evidence photos; the reporter's side verifies it."""
     if not (feedback or "").strip():
         raise WorkflowInputError(FEEDBACK_REQUIRED, "feedback")
+    stored = photos_store(photos)  # before the row lock, deleted if the action is refused (incidents.photos)
 
     def change(t):
         t.feedback = feedback
-        photos_attach(ticket=t, uploads=list(photos), stage=TicketPhoto.Stage.FEEDBACK, user=actor)
+        photos_attach(ticket=t, photos=stored, stage=TicketPhoto.Stage.FEEDBACK, user=actor)
         _set_due(t, timezone.now(), t.verify_minutes, Ticket.DueKind.VERIFY)
 
-    return apply_transition(ticket_id, "handle", actor=actor, change=change)
+    with photos_kept_if_committed(stored):
+        return apply_transition(ticket_id, "handle", actor=actor, change=change)
 
 
 def ticket_verify(*, ticket_id, actor):

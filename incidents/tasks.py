@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import notifications, routing, sweeps
+from . import notifications, photos, routing, sweeps
 
 
 @shared_task(acks_late=True)
@@ -27,3 +27,9 @@ def escalate_overdue():
 def deliver_pending_notifications():
     """Send what is still undelivered, e.g. the notices of the escalation sweep."""
     return notifications.notifications_deliver_pending()
+
+
+@shared_task
+def delete_orphan_photos():
+    """Delete the recent photo files that no row names: what a crash before a commit left."""
+    return photos.photo_orphans_delete(days=photos.RECENT_DAYS)

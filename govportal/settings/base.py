@@ -181,6 +181,7 @@ CELERY_TASK_ROUTES = {
     "incidents.tasks.resend_pending_routing": {"queue": "routing"},
     "incidents.tasks.escalate_overdue": {"queue": "sweeps"},
     "incidents.tasks.deliver_pending_notifications": {"queue": "notifications"},
+    "incidents.tasks.delete_orphan_photos": {"queue": "sweeps"},
     "dashboards.tasks.fold_rollups": {"queue": "sweeps"},
     "mediation.tasks.escalate_overdue_cases": {"queue": "sweeps"},
 }
@@ -194,6 +195,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "grids.tasks.refresh_area_statistics",
         "schedule": crontab(minute=15, hour=2),
     },
+    "delete-orphan-photos": {"task": "incidents.tasks.delete_orphan_photos", "schedule": crontab(minute=25)},
     "prune-hotline-ticket-places": {
         "task": "hotline.tasks.prune_ticket_places",
         "schedule": crontab(minute=40, hour=2),
