@@ -395,10 +395,20 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True, help_text=_("When e-mail and SMS copies went out."))
     read_at = models.DateTimeField(null=True, blank=True)
+    # Delivery of the copies (incidents.notifications): the run holding the notice, and the users
+    # each channel reached already (NULL: nobody yet), so a retry never sends a copy twice.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sms_sent_to = ArrayField(models.BigIntegerField(), null=True, blank=True)
+    email_sent_to = ArrayField(models.BigIntegerField(), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["unit", "-created_at"], name="notification_unit_idx")]
+        indexes = [
+            models.Index(fields=["unit", "-created_at"], name="notification_unit_idx"),
+            # The delivery runs' claim: only what is still undelivered.
+            models.Index(fields=["created_at"], name="notification_undelivered_idx",
+                         condition=Q(delivered_at__isnull=True)),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(unit__isnull=False) | Q(user__isnull=False),
                                    name="notification_has_recipient"),

@@ -25,7 +25,7 @@ def escalate_overdue():
 
 @shared_task
 def deliver_pending_notifications():
-    """Send what is still undelivered, e.g. the notices of the escalation sweep."""
+    """Send the copies still missing: new notices (e.g. the escalation sweep's) and failed sends, each once."""
     return notifications.notifications_deliver_pending()
 
 
