@@ -408,6 +408,10 @@ class Notification(models.Model):
             # The delivery runs' claim: only what is still undelivered.
             models.Index(fields=["created_at"], name="notification_undelivered_idx",
                          condition=Q(delivered_at__isnull=True)),
+            # The retention rule deletes the oldest delivered ones. Partial, so the sweeps' bulk
+            # INSERT of new notices writes no entry in it; the delivery run does.
+            models.Index(fields=["created_at"], name="notification_delivered_idx",
+                         condition=Q(delivered_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(unit__isnull=False) | Q(user__isnull=False),

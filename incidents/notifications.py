@@ -58,6 +58,14 @@ _CLAIM_SQL = """
                      FOR UPDATE SKIP LOCKED)
  RETURNING id
 """
+_PRUNE_SQL = """
+    DELETE FROM incidents_notification
+     WHERE id IN (SELECT id FROM incidents_notification
+                   WHERE delivered_at IS NOT NULL AND created_at < %s
+                   ORDER BY created_at
+                   LIMIT %s
+                     FOR UPDATE SKIP LOCKED)
+"""
 
 
 @dataclass(frozen=True)
@@ -148,3 +156,20 @@ def _copies_send(channel, by_unit, staff, send):
             output_field=ArrayField(BigIntegerField()),
         )})
     return failed
+
+
+def notifications_prune(*, now=None, batch_size=10_000):
+    """Delete delivered notices older than NOTIFICATION_RETENTION_DAYS, a batch per transaction; return how many.
+
+    Set-based: each batch is one DELETE of the oldest delivered notices (notification_delivered_idx),
+    so the table is never locked for long. Undelivered ones stay, whatever their age.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.NOTIFICATION_RETENTION_DAYS)
+    deleted = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_PRUNE_SQL, [cutoff, batch_size])
+            batch = cursor.rowcount
+        deleted += batch
+        if batch < batch_size:
+            return deleted

@@ -33,3 +33,9 @@ def deliver_pending_notifications():
 def delete_orphan_photos():
     """Delete the recent photo files that no row names: what a crash before a commit left."""
     return photos.photo_orphans_delete(days=photos.RECENT_DAYS)
+
+
+@shared_task
+def prune_notifications():
+    """Delete the delivered notices older than their retention (daily, Celery beat)."""
+    return notifications.notifications_prune()

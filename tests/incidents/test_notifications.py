@@ -13,7 +13,7 @@ from accounts.models import HandlingUnit
 from incidents import services
 from incidents.models import Notification
 from incidents.notifications import (
-    CLAIM_TIME, DELIVERY, RETRY_AFTER, notifications_claim, notifications_deliver_pending,
+    CLAIM_TIME, DELIVERY, RETRY_AFTER, notifications_claim, notifications_deliver_pending, notifications_prune,
 )
 from incidents.sweeps import overdue_escalate
 from tests.concurrency import run_at_once
@@ -168,3 +168,22 @@ def test_two_runs_at_once_send_each_notice_once(report, actors, sms):
     assert len(sms.sent) == len(mail.outbox)  # one SMS and one e-mail per message
     staff = [actors.community_staff.pk]
     assert all(copies == (staff, staff) for copies in Notification.objects.values_list("sms_sent_to", "email_sent_to"))
+
+
+# --- Retention ---
+
+@override_settings(NOTIFICATION_RETENTION_DAYS=30)
+def test_delivered_notices_past_their_retention_are_deleted_in_batches(report, actors):
+    for _ in range(5):
+        report()
+    now = timezone.now()
+    notices = list(Notification.objects.order_by("pk"))
+    old_delivered, old_undelivered, recent = notices[:3], notices[3], notices[4]
+    Notification.objects.filter(pk__in=[n.pk for n in old_delivered]).update(
+        created_at=now - timedelta(days=31), delivered_at=now - timedelta(days=31))
+    Notification.objects.filter(pk=old_undelivered.pk).update(created_at=now - timedelta(days=400))
+    Notification.objects.filter(pk=recent.pk).update(created_at=now - timedelta(days=29), delivered_at=now)
+
+    assert notifications_prune(now=now, batch_size=2) == 3
+    assert set(Notification.objects.values_list("pk", flat=True)) == {old_undelivered.pk, recent.pk}
+    assert notifications_prune(now=now) == 0
