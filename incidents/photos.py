@@ -124,7 +124,8 @@ def _photo_store(upload, directory):
         with Image.open(upload) as image:
             image.load()
             gps = _gps_point(image)
-            upright = ImageOps.exif_transpose(image).convert("RGB")  # drops EXIF, GPS included
+            ImageOps.exif_transpose(image, in_place=True)  # in place: two decoded copies at most, not three
+            upright = image.convert("RGB")  # saved without its EXIF, GPS included
     except _UNREADABLE:  # passed the check, yet its pixels do not decode (a truncated file)
         raise PhotoError(NOT_AN_IMAGE % {"name": getattr(upload, "name", "photo")}) from None
     with upright:

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
-from PIL import Image
+from PIL import ExifTags, Image
 
 from incidents import services
 from incidents.models import Ticket, TicketPhoto
@@ -179,3 +179,12 @@ def test_the_command_sweeps_every_directory_the_old_layout_included(storage, cat
         call_command("photo_orphans_delete", stdout=io.StringIO())
     assert stored_files(storage) == referenced
     assert not set(old) & stored_files(storage)
+
+
+def test_a_photo_taken_sideways_is_stored_upright(storage):
+    buffer, exif = io.BytesIO(), Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6  # the camera was turned: show rotated by 90°
+    Image.new("RGB", (800, 600)).save(buffer, "JPEG", exif=exif)
+    [photo] = photos_store([SimpleUploadedFile("side.jpg", buffer.getvalue(), content_type="image/jpeg")])
+    assert (photo.width, photo.height) == (600, 800)
+    assert Image.open(storage.open(photo.image)).size == (600, 800)
