@@ -160,7 +160,7 @@ def ticket_supervise(*, ticket_id, actor, reason):
             ticket.supervised_at, ticket.supervised_by = timezone.now(), actor
 
     return TICKETS.apply(ticket_id, "supervise", actor=actor, reason=reason, change=change,
-                            notify=lambda t: [t.handling_unit_id])
+                         notify=lambda t: [t.handling_unit_id])
 
 
 def ticket_reply(*, ticket_id, actor, content):
@@ -201,14 +201,14 @@ def ticket_callback(*, ticket_id, actor, reached, responded=False, solved=False,
 
     action = "callback" if reached else "callback_unreached"
     return TICKETS.apply(ticket_id, action, actor=actor, reason_code=satisfaction if reached else "",
-                            reason=note, change=change)
+                         reason=note, change=change)
 
 
 def ticket_rehandle(*, ticket_id, actor, reason):
     """An unsatisfied citizen's order goes back to the unit that handled it (二次办理), to be signed for again."""
     TICKETS.require_reason(reason)
     return TICKETS.apply(ticket_id, "rehandle", actor=actor, reason=reason, change=reopen_change,
-                            notify=lambda t: [t.handling_unit_id])
+                         notify=lambda t: [t.handling_unit_id])
 
 
 # The hotline's steps on a work order, by name (as in incidents.workflow.TRANSITIONS): pages and API use this.

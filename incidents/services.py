@@ -20,7 +20,7 @@ from grids.selectors import Location, PointOutsideGrids, grid_locate
 from .models import (
     Category, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketNumberCounter, TicketPhoto, Urgency,
 )
-from .photos import photos_attach
+from .photos import photos_attach, photos_kept_if_committed, photos_store
 from .routing import routing_wake_up, tickets_route
 from .workflow import TICKETS
 from .worktime import deadline, minutes_left, working_day_minutes
@@ -80,8 +80,9 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
     (sign/handle/verify minutes and clock_time) replaces the category's time limits, as the
     hotline's own limits do (hotline.services, domain.md §4).
 
-    With an `idempotency_key` already used, the existing ticket is returned and nothing is
-    written, so a client retrying after a network drop never makes two: the key's unique index
+    With an `idempotency_key` already used, the existing ticket is returned and nothing is kept
+    (the photos stored for the attempt are deleted again), so a client retrying after a network
+    drop never makes two: the key's unique index
     refuses the second insert (no lookup first: retries are rare). The RoutingRequest row
     is the durable record that routing is still owed: if the broker loses the message, the
     `resend_pending_routing` sweep sends it again.
@@ -97,8 +98,9 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
         except PointOutsideGrids as exc:
             raise WorkflowInputError(str(exc), "location") from exc
     limit = limit or category.time_limit(urgency)
+    stored = photos_store(photos)  # before the transaction, deleted if it fails (incidents.photos)
     try:
-        with transaction.atomic():
+        with photos_kept_if_committed(stored), transaction.atomic():
             ticket = Ticket.objects.create(
                 number=_next_numbers(timezone.localdate(), 1)[0], source=source, category=category, urgency=urgency,
                 description=description, address=address, location=location, reporter=reporter,
@@ -110,7 +112,7 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
                 verify_minutes=limit.verify_minutes, clock_time=limit.clock_time,
                 extension_max_minutes=limit.extension_max_minutes,
             )
-            photos_attach(ticket=ticket, uploads=list(photos), stage=TicketPhoto.Stage.REPORT, user=reporter)
+            photos_attach(ticket=ticket, photos=stored, stage=TicketPhoto.Stage.REPORT, user=reporter)
             TicketEvent.objects.create(ticket=ticket, action="report", to_status=ticket.status, actor=reporter)
             # Marked as sent now: if the message is lost, the resend sweep finds it a minute later.
             RoutingRequest.objects.create(ticket=ticket, enqueued_at=timezone.now())
@@ -225,7 +227,7 @@ def ticket_reject(*, ticket_id, actor, reason_code, reason=""):
     if reason_code not in REJECT_REASONS:
         raise WorkflowInputError(_("Unknown reason code."), "reason_code")
     return TICKETS.apply(ticket_id, "reject", actor=actor, reason_code=reason_code, reason=reason,
-                            change=_close_without_handling, notify=[])
+                         change=_close_without_handling, notify=[])
 
 
 def _close_without_handling(ticket):
@@ -270,7 +272,7 @@ def ticket_return(*, ticket_id, actor, reason_code, reason=""):
         _set_due(t, timezone.now(), t.sign_minutes, Ticket.DueKind.REVIEW)
 
     return TICKETS.apply(ticket_id, "return", actor=actor, reason_code=reason_code, reason=reason,
-                            change=change, notify=lambda t: [t.dispatcher_unit_id])
+                         change=change, notify=lambda t: [t.dispatcher_unit_id])
 
 
 def ticket_escalate(*, ticket_id, actor, reason):
@@ -286,7 +288,7 @@ def ticket_escalate(*, ticket_id, actor, reason):
                                               clock_time=t.clock_time)
 
     return TICKETS.apply(ticket_id, "escalate", actor=actor, reason=reason, change=change,
-                            notify=lambda t: [t.handling_unit_id])
+                         notify=lambda t: [t.handling_unit_id])
 
 
 def ticket_request_extension(*, ticket_id, actor, minutes, reason):
@@ -302,7 +304,7 @@ def ticket_request_extension(*, ticket_id, actor, minutes, reason):
         t.extension_requested_minutes = minutes
 
     return TICKETS.apply(ticket_id, "request_extension", actor=actor, reason=reason, change=change,
-                            notify=lambda t: [t.dispatcher_unit_id])
+                         notify=lambda t: [t.dispatcher_unit_id])
 
 
 def ticket_approve_extension(*, ticket_id, actor):
@@ -315,7 +317,7 @@ def ticket_approve_extension(*, ticket_id, actor):
         t.extension_requested_minutes = None
 
     return TICKETS.apply(ticket_id, "approve_extension", actor=actor, change=change,
-                            notify=lambda t: [t.handling_unit_id])
+                         notify=lambda t: [t.handling_unit_id])
 
 
 def ticket_deny_extension(*, ticket_id, actor, reason):
@@ -328,7 +330,7 @@ def ticket_deny_extension(*, ticket_id, actor, reason):
         t.extension_requested_minutes = None
 
     return TICKETS.apply(ticket_id, "deny_extension", actor=actor, reason=reason, change=change,
-                            notify=lambda t: [t.handling_unit_id])
+                         notify=lambda t: [t.handling_unit_id])
 
 
 def ticket_suspend(*, ticket_id, actor, reason):
@@ -358,13 +360,15 @@ def ticket_handle(*, ticket_id, actor, feedback, photos=()):
     """The unit reports the matter handled (办结反馈) with evidence photos; the reporter's side verifies it."""
     if not (feedback or "").strip():
         raise WorkflowInputError(FEEDBACK_REQUIRED, "feedback")
+    stored = photos_store(photos)  # before the row lock, deleted if the action is refused (incidents.photos)
 
     def change(t):
         t.feedback = feedback
-        photos_attach(ticket=t, uploads=list(photos), stage=TicketPhoto.Stage.FEEDBACK, user=actor)
+        photos_attach(ticket=t, photos=stored, stage=TicketPhoto.Stage.FEEDBACK, user=actor)
         _set_due(t, timezone.now(), t.verify_minutes, Ticket.DueKind.VERIFY)
 
-    return TICKETS.apply(ticket_id, "handle", actor=actor, change=change)
+    with photos_kept_if_committed(stored):
+        return TICKETS.apply(ticket_id, "handle", actor=actor, change=change)
 
 
 def ticket_verify(*, ticket_id, actor):
@@ -376,8 +380,8 @@ def ticket_verify_fail(*, ticket_id, actor, reason):
     """The check on site found the matter unsolved: back to the unit, with a new handling clock."""
     TICKETS.require_reason(reason)
     return TICKETS.apply(ticket_id, "verify_fail", actor=actor, reason=reason,
-                            notify=lambda t: [t.handling_unit_id],
-                            change=lambda t: _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE))
+                         notify=lambda t: [t.handling_unit_id],
+                         change=lambda t: _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE))
 
 
 def ticket_close(*, ticket_id, actor):
@@ -411,7 +415,7 @@ def ticket_reopen(*, ticket_id, actor, reason):
     """An unsatisfied matter goes back to the unit that handled it, to be signed for again."""
     TICKETS.require_reason(reason)
     return TICKETS.apply(ticket_id, "reopen", actor=actor, reason=reason, change=reopen_change,
-                            notify=lambda t: [t.handling_unit_id])
+                         notify=lambda t: [t.handling_unit_id])
 
 
 # Every workflow action a person takes, by name (as in workflow.TRANSITIONS): pages and API use this.

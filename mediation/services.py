@@ -274,7 +274,7 @@ def case_assign(*, case_id, actor, mediators):
         case.mediators.set(mediators)
 
     return CASES.apply(case_id, "assign", actor=actor, reason=", ".join(m.name for m in mediators),
-                            change=change)
+                       change=change)
 
 
 def case_record_session(*, case_id, actor, held_at, place, attendees, record):
@@ -434,7 +434,7 @@ def case_decide_confirmation(*, case_id, actor, result, decided_on, number=""):
         agreement.save(update_fields=["confirmation", "confirmation_decided_on", "confirmation_number"])
 
     return CASES.apply(case_id, "decide_confirmation", actor=actor, reason_code=result, reason=number,
-                            change=change)
+                       change=change)
 
 
 def case_follow_up(*, case_id, actor, visited_on, performance, note=""):
