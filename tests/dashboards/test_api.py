@@ -109,6 +109,9 @@ def test_map_layers(actors, tree, tickets, now):
     assert clusters == [(tree.grids[0].code, 1), (tree.grids[1].code, 2)]
     in_grid = client_for(actors.leader).get(url("map", tree.grids[1].code)).json()
     assert sorted(c["ticket_id"] for c in in_grid["clusters"]) == sorted(t.pk for t in tickets[0][1:])
+    (grid,) = in_grid["areas"]["features"]  # a grid has no children: it is shown itself
+    assert grid["properties"]["code"] == tree.grids[1].code and grid["properties"]["reported"] == 2
+    assert grid["properties"]["open_now"] is None and "id" not in grid
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
