@@ -195,16 +195,16 @@ def deltas_sql(new, old):
     compared = (*TICKET_COLUMNS, "created_at")
     branches = [(delta, key, measures, f"pair\n                 WHERE {where}")
                 for delta, key, measures, where in _pair_branches()]
-    inserts = {delta: delta.insert(branches) for delta in DELTAS}
     *first, last = DELTAS
+    ctes = "".join(f", {delta.name} AS (\n        {delta.insert(branches)}\n    )" for delta in first)
     return f"""
     WITH pair AS MATERIALIZED (
         SELECT {pair_columns}
           FROM {new} n {join} {old} o ON o.id = n.id
          WHERE ROW({", ".join(f"n.{c}" for c in compared)})
                IS DISTINCT FROM ROW({", ".join(f"o.{c}" for c in compared)})
-    ){"".join(f", {delta.name} AS ({chr(10)}        {inserts[delta]}{chr(10)}    )" for delta in first)}
-    {inserts[last]}"""
+    ){ctes}
+    {last.insert(branches)}"""
 
 
 @dataclass(frozen=True)
