@@ -6,6 +6,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_gis.fields import GeometryField
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from govportal.periods import MonthInput, PeriodInput
 from grids.models import Area
@@ -141,12 +143,33 @@ class DashboardTopGridsApi(APIView):
         return Response(self.TopGridOutputSerializer(rows, many=True).data)
 
 
+class DashboardMapAreaSerializer(GeoFeatureModelSerializer, DashboardChildrenApi.ChildAreaOutputSerializer):
+    """A child area as a GeoJSON feature: its boundary; its figures and a point inside it as properties."""
+
+    geom = GeometryField(precision=5)
+    open_now = serializers.IntegerField(allow_null=True, help_text="null for a grid shown itself")
+    overdue_open_now = serializers.IntegerField(allow_null=True, help_text="null for a grid shown itself")
+    overdue_rate = serializers.FloatField(allow_null=True, help_text="deadlines missed per ticket reported")
+    lng = serializers.FloatField(source="point.x")
+    lat = serializers.FloatField(source="point.y")
+
+    class Meta:
+        model = Area
+        geo_field = "geom"
+        id_field = False
+        fields = ["geom", *DashboardChildrenApi.ChildAreaOutputSerializer._declared_fields, "overdue_rate", "lng",
+                  "lat"]
+
+
 class DashboardMapApi(APIView):
     """The layers of 综治一张图: child areas with figures (GeoJSON), open-ticket clusters, key places and
     risk sources."""
 
     class MapLayersOutputSerializer(serializers.Serializer):
-        areas = serializers.DictField(help_text="GeoJSON FeatureCollection of the child areas with their figures")
+        # A dict in the schema: drf-spectacular documents a nested GeoFeatureModelSerializer(many=True)
+        # as an array, not as the FeatureCollection it returns.
+        areas = serializers.DictField(help_text="GeoJSON FeatureCollection of the child areas with their figures "
+                                                "(DashboardMapAreaSerializer)")
         clusters = serializers.ListField(child=serializers.DictField())
         key_places = serializers.ListField(child=serializers.DictField())
         risk_sources = serializers.ListField(child=serializers.DictField())
@@ -154,8 +177,9 @@ class DashboardMapApi(APIView):
     @extend_schema(parameters=[PeriodInput], responses={200: MapLayersOutputSerializer, 400: None, 403: None})
     def get(self, request, code):
         area, period = area_from(request, code), period_from(request.query_params)
+        areas = selectors.map_areas(area=area, period=period)
         return Response({
-            "areas": {"type": "FeatureCollection", "features": selectors.map_areas(area=area, period=period)},
+            "areas": DashboardMapAreaSerializer(areas, many=True).data,
             "clusters": selectors.open_ticket_clusters(area=area),
             "key_places": selectors.key_places(area=area),
             "risk_sources": selectors.key_places(area=area, risk_sources=True),

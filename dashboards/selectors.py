@@ -1,9 +1,8 @@
 """Reads of the dashboards, always from the rollups (never by scanning tickets) and within scope."""
 
-import json
 from datetime import timedelta
 
-from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface
+from django.contrib.gis.db.models.functions import PointOnSurface
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -261,9 +260,10 @@ def department_ranking(*, area, period, scheme=None):
 
 
 def map_areas(*, area, period):
-    """Return the child areas of `area` as GeoJSON features with their figures (shading and click-through).
+    """Return the child areas of `area` with their figures, boundary and a point inside (shading and click-through).
 
-    A grid has no children: it is shown itself.
+    A grid has no children: it is shown itself, without the figures of its children's rows
+    (open now, overdue now).
     """
     figures = {row["code"]: row for row in children_figures(area=area, period=period)}
     shapes = area.children.order_by("code") if figures else Area.objects.filter(pk=area.pk)
@@ -271,16 +271,12 @@ def map_areas(*, area, period):
         figures = {area.code: {"code": area.code, "name": area.name, "level": area.level,
                                **with_rates(flow_totals(prefix=area.scope_prefix, period=period),
                                             factor=basically_factor())}}
-    features = []
-    for shape in shapes.annotate(geojson=AsGeoJSON("geom", precision=5), point=PointOnSurface("geom")):
+    areas = []
+    for shape in shapes.annotate(point=PointOnSurface("geom")):
         row = figures[shape.code]
-        features.append({
-            "type": "Feature",
-            "geometry": json.loads(shape.geojson),
-            "properties": {**row, "overdue_rate": rate(row["overdue"], row["reported"]),
-                           "lng": shape.point.x, "lat": shape.point.y},
-        })
-    return features
+        areas.append({**row, "overdue_rate": rate(row["overdue"], row["reported"]), "geom": shape.geom,
+                      "point": shape.point})
+    return areas
 
 
 def open_ticket_clusters(*, area):
