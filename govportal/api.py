@@ -1,9 +1,10 @@
-"""The API's one exception handler: every error answers {"message": ..., "extra": {...}}."""
+"""The API's one exception handler (every error answers {"message": ..., "extra": {...}}), its pages and action helpers."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
+from rest_framework.pagination import CursorPagination
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -36,6 +37,19 @@ def exception_handler(exc, context):
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         response.data = {"message": str(detail), "extra": {}}
     return response
+
+
+class NewestFirstPagination(CursorPagination):
+    """Pages of a list that keeps growing, newest first: {next, previous, results}.
+
+    A cursor rather than a page number, so rows added while a client pages through never push
+    others onto a page it has read already; the primary key is the stable, indexed order.
+    """
+
+    ordering = "-id"
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
 
 
 def action_from_url(action, known):

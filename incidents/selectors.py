@@ -44,15 +44,9 @@ def ticket_get(*, user, ticket_id):
     return ticket
 
 
-def ticket_board(*, user, status=None, overdue=None, category_code=None):
+def ticket_board(*, user):
     """Return the dispatch board: the user's tickets, overdue and nearest deadline first."""
     tickets = ticket_list(user=user).select_related("category", "handling_unit", "grid")
-    if status:
-        tickets = tickets.filter(status=status)
-    if overdue is not None:
-        tickets = tickets.filter(overdue_count__gt=0) if overdue else tickets.filter(overdue_count=0)
-    if category_code:
-        tickets = tickets.filter(category__code__startswith=category_code)
     overdue_first = Case(When(overdue_count__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField())
     # Supervised tickets (督办) come first everywhere the board is shown.
     return tickets.order_by(F("supervised_at").asc(nulls_last=True), overdue_first, "due_at", "-created_at")

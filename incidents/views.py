@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from govportal.errors import DomainConflict, DomainInputError
 
 from . import services
+from .filters import TicketFilter
 from .forms import ACTION_FORMS, CitizenReportForm, DispatchForm, ReportForm
 from .models import Notification, Ticket
 from .ratelimit import rate_limit_hit
@@ -103,12 +104,9 @@ BOARD_ONE_CLICK = ("accept", "approve_extension", "resume")
 @login_required
 def dispatch_board(request):
     """The street's board: counts per state, filters, overdue first, and a map of open tickets."""
-    status = request.GET.get("status") or None
-    if status not in Ticket.Status.values:
-        status = None
-    overdue = {"1": True, "0": False}.get(request.GET.get("overdue"))
-    tickets = ticket_board(user=request.user, status=status, overdue=overdue,
-                           category_code=request.GET.get("category") or None)
+    filters = TicketFilter(request.GET, queryset=ticket_board(user=request.user))
+    tickets = filters.qs  # a value the filter cannot read is left out, as if not given
+    status = filters.form.cleaned_data.get("status") or None
     counts = dict(ticket_list(user=request.user).values_list("status").annotate(n=Count("id")).order_by())
     open_tickets = ticket_list(user=request.user).filter(status__in=Ticket.OPEN_STATUSES)
     shown = list(tickets.select_related("district")[:300])
