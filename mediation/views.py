@@ -19,6 +19,7 @@ from incidents.models import Ticket
 from . import services
 from .api import FIGURES_ROLES, pdf_response, xlsx_response
 from .forms import ACTION_FORMS, ACTION_LABELS, CaseRegisterForm, PartyForm, RevealForm, action_form
+from .filters import CaseFilter
 from .models import Agreement, MediationCase, Party, PartyReveal
 from .reports import month_bounds
 from .selectors import case_board, case_get, case_statistics, referable_tickets
@@ -41,10 +42,9 @@ def _report_errors(request, form):
 @login_required
 def case_list(request):
     """My organisation's cases (escalated-in ones included), high-risk and overdue first."""
-    status = request.GET.get("status") or None
-    if status not in MediationCase.Status.values:
-        status = None
-    cases = case_board(user=request.user, status=status)[:300]
+    filters = CaseFilter(request.GET, queryset=case_board(user=request.user))
+    cases = filters.qs[:300]  # a status the filter cannot read is left out, as if not given
+    status = filters.form.cleaned_data.get("status") or None
     return render(request, "mediation/case_list.html", {
         "cases": cases, "status": status, "statuses": MediationCase.Status.choices,
     })

@@ -17,6 +17,7 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from accounts.models import HandlingUnit, User
 from grids.models import Area, GridMember
 from incidents.models import Ticket
+from mediation.models import DisputeType, MediationCase
 
 TEST_PASSWORD = "Test-pass-2026!"
 SOUTH, NORTH = 23.00, 23.01
@@ -67,6 +68,18 @@ class TicketFactory(factory.django.DjangoModelFactory):
     description = "楼道堆放杂物"
     location = factory.LazyFunction(lambda: Point(113.705, 23.005, srid=4326))  # in the first grid
     sign_minutes, handle_minutes, verify_minutes = 120, 3 * 420, 420
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A mediation case as a row only (no parties, no events): build a batch and bulk-create it for long lists."""
+
+    class Meta:
+        model = MediationCase
+
+    number = factory.Sequence(lambda n: f"TEST{n:010d}")
+    source = MediationCase.Source.WALK_IN
+    dispute_type = DisputeType.NEIGHBOURS
+    facts = "楼上漏水"
 
 
 @dataclass
