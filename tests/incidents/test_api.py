@@ -103,6 +103,15 @@ def test_list_is_scoped_and_filtered(report, actors, api):
     assert api(actors.outsider).get("/api/v1/tickets/999999/").status_code == 404
 
 
+def test_an_admin_lists_and_reads_every_ticket(report, actors, api):
+    from tests.incidents.conftest import EAST_POINT
+
+    tickets = {report().pk, report(point=EAST_POINT).pk}
+    client = api(actors.admin)
+    assert {t["id"] for t in client.get("/api/v1/tickets/").json()["results"]} == tickets
+    assert all(client.get(f"/api/v1/tickets/{pk}/").status_code == 200 for pk in tickets)
+
+
 def test_list_filters_by_state_overdue_and_category_prefix(bulk_tickets, actors, api):
     late, = bulk_tickets(1, overdue_count=2)
     handled, = bulk_tickets(1, status=Ticket.Status.HANDLED)
