@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from accounts.access import OUTSIDE_SCOPE, is_in_scope, scope_q
-from accounts.models import HandlingUnit
+from accounts.models import HandlingUnit, User
 
 from .models import Category, Ticket
 
@@ -52,6 +52,23 @@ def ticket_board(*, user):
     overdue_first = Case(When(overdue_count__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField())
     # Supervised tickets (督办) come first everywhere the board is shown.
     return tickets.order_by(F("supervised_at").asc(nulls_last=True), overdue_first, "due_at", "-created_at")
+
+
+# Who may verify a handled ticket, as a filter: the verify row of workflow.TRANSITIONS with the
+# "verifier" party of workflow.check_actor (a superuser; else a grid worker or community staff
+# who reported it, or community staff whose area holds it). tests/incidents/test_selectors.py
+# holds the two against each other for every role.
+def ticket_verification_queue(*, user):
+    """Return the handled tickets `user` may verify, nearest deadline first."""
+    tickets = ticket_list(user=user).filter(status=Ticket.Status.HANDLED)
+    if not user.is_superuser:
+        if user.role not in (User.Role.GRID_WORKER, User.Role.COMMUNITY_STAFF):
+            return Ticket.objects.none()
+        verifiable = Q(reporter=user)
+        if user.role == User.Role.COMMUNITY_STAFF:
+            verifiable |= scope_q(user, code_field="area_code")
+        tickets = tickets.filter(verifiable)
+    return tickets.select_related("category", "handling_unit").order_by("due_at")
 
 
 def category_list():

@@ -21,7 +21,7 @@ from .filters import TicketFilter
 from .forms import ACTION_FORMS, CitizenReportForm, DispatchForm, ReportForm
 from .models import Notification, Ticket
 from .ratelimit import rate_limit_hit
-from .selectors import dispatch_targets, ticket_board, ticket_get, ticket_list
+from .selectors import dispatch_targets, ticket_board, ticket_get, ticket_list, ticket_verification_queue
 from .workflow import allowed_actions
 from .worktime import minutes_left
 
@@ -79,11 +79,7 @@ def my_reports(request):
 @login_required
 def verification_queue(request):
     """Handled tickets waiting for my check on site."""
-    tickets = (
-        ticket_list(user=request.user).filter(status=Ticket.Status.HANDLED)
-        .select_related("category", "handling_unit").order_by("due_at")[:200]
-    )
-    tickets = [t for t in tickets if "verify" in allowed_actions(t, request.user)]
+    tickets = ticket_verification_queue(user=request.user)[:200]
     return render(request, "incidents/list.html", {"title": _("To verify"), "tickets": tickets})
 
 

@@ -31,10 +31,9 @@ def bulk_tickets(catalogue, tree, actors):
 
     def make(count, **fields):
         grid = tree.grids[0]
-        place = {"grid": grid, "community": tree.west_community, "street": tree.west_street,
-                 "district": tree.district, "area_code": grid.code}
-        rows = TicketFactory.build_batch(count, category=catalogue["0102"], reporter=actors.grid_worker,
-                                         handling_unit=actors.community_staff.unit, **place | fields)
-        return Ticket.objects.bulk_create(rows)
+        values = {"category": catalogue["0102"], "reporter": actors.grid_worker,
+                  "handling_unit": actors.community_staff.unit, "grid": grid, "community": tree.west_community,
+                  "street": tree.west_street, "district": tree.district, "area_code": grid.code}
+        return Ticket.objects.bulk_create(TicketFactory.build_batch(count, **values | fields))
 
     return make
