@@ -18,7 +18,7 @@ from govportal.errors import DomainConflict, DomainInputError
 
 from . import services
 from .filters import TicketFilter
-from .forms import ACTION_FORMS, CitizenReportForm, DispatchForm, ReportForm
+from .forms import ACTION_FORMS, CitizenReportForm, DispatchForm, NotificationReadForm, ReportForm
 from .models import Notification, Ticket
 from .ratelimit import rate_limit_hit
 from .selectors import dispatch_targets, ticket_board, ticket_get, ticket_list, ticket_verification_queue
@@ -201,11 +201,20 @@ def ticket_photo(request, ticket_id, photo_id, thumbnail=False):
 
 @login_required
 def notifications(request):
-    """My unit's notifications, newest first; opening the page marks them read."""
+    """My unit's notifications, newest first, unread ones marked; reading the page changes nothing."""
     items = Notification.objects.filter(unit_id=request.user.unit_id).select_related("ticket")[:100]
-    page = render(request, "incidents/notifications.html", {"items": items})
-    Notification.objects.filter(unit_id=request.user.unit_id, read_at__isnull=True).update(read_at=timezone.now())
-    return page
+    return render(request, "incidents/notifications.html", {"items": items if request.user.unit_id else []})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """Mark my unit's notifications read, all of them or the one posted, then show the list again."""
+    form = NotificationReadForm(request.POST)
+    if form.is_valid() and request.user.unit_id:
+        services.notifications_mark_read(unit_id=request.user.unit_id,
+                                         notification_id=form.cleaned_data["notification"])
+    return redirect("notifications")
 
 
 def citizen_report(request):
