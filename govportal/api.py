@@ -1,4 +1,4 @@
-"""The API's one exception handler (every error answers {"message": ..., "extra": {...}}), its pages and action helpers."""
+"""The API's shared parts: the one exception handler ({"message", "extra"}), list pages, action helpers."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
