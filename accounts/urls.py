@@ -1,11 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
 from .forms import LockoutAuthenticationForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(
         authentication_form=LockoutAuthenticationForm, redirect_authenticated_user=True
     ), name="login"),

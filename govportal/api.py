@@ -1,11 +1,12 @@
-"""What the APIs share: the one exception handler (every error answers {"message": ..., "extra": {...}})
-and the views of workflow actions, one per action with its own input serializer."""
+"""What the APIs share: the one exception handler (every error answers {"message": ..., "extra": {...}}),
+pages of growing lists, and the views of workflow actions, one per action with its own input serializer."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
+from rest_framework.pagination import CursorPagination
 from rest_framework.serializers import as_serializer_error
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -56,6 +57,19 @@ def action_urls(*, route, name, services, inputs, id_kwarg, get_subject, output,
              name=f"{name}-{action.replace('_', '-')}")
         for action, service in services.items()
     ]
+
+
+class NewestFirstPagination(CursorPagination):
+    """Pages of a list that keeps growing, newest first: {next, previous, results}.
+
+    A cursor rather than a page number, so rows added while a client pages through never push
+    others onto a page it has read already; the primary key is the stable, indexed order.
+    """
+
+    ordering = "-id"
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
 
 
 def _action_view(action, service, input_serializer, id_kwarg, get_subject, output, present, tag):

@@ -8,6 +8,8 @@ from grids import api as grids_api
 from hotline import urls as hotline_urls
 from incidents import api as incidents_api
 
+from . import views
+
 api_v1 = [
     path("auth/token/", ObtainAuthToken.as_view(), name="token"),
     re_path(r"^locate/?$", grids_api.LocateApi.as_view(), name="locate"),
@@ -40,6 +42,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("", views.home, name="home"),
     path("", include("accounts.urls")),
     path("", include("grids.urls")),
     path("", include("incidents.urls")),

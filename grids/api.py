@@ -1,7 +1,8 @@
 """REST API of the area tree: locate a point, list areas as GeoJSON, read one area."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
@@ -14,6 +15,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from accounts.access import ensure_in_scope
 
 from .coords import SUPPORTED_CRS, WGS84, wgs84_point
+from .filters import AreaFilter
 from .models import Area, GridMember
 from .selectors import PointOutsideGrids, area_get, area_list, grid_locate, grid_member_list
 
@@ -78,31 +80,13 @@ class AreaListApi(ListAPIView):
 
     serializer_class = AreaGeoJsonSerializer
     pagination_class = AreaPagination
-    filter_backends = [InBBoxFilter]
+    filter_backends = [DjangoFilterBackend, InBBoxFilter]
+    filterset_class = AreaFilter
     bbox_filter_field = "geom"
     bbox_filter_include_overlapping = True
 
-    class AreaFilterSerializer(serializers.Serializer):
-        level = serializers.ChoiceField(choices=Area.Level.choices, required=False)
-        parent = serializers.CharField(required=False, help_text=_("code of the parent area"))
-
-    @extend_schema(
-        parameters=[
-            AreaFilterSerializer,
-            OpenApiParameter("in_bbox", str, description="min_lng,min_lat,max_lng,max_lat (WGS-84)"),
-        ]
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
     def get_queryset(self):
-        filters = self.AreaFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return area_list(
-            user=self.request.user,
-            level=filters.validated_data.get("level"),
-            parent_code=filters.validated_data.get("parent"),
-        ).select_related("parent")
+        return area_list(user=self.request.user).select_related("parent")
 
 
 class AreaDetailApi(APIView):

@@ -18,7 +18,7 @@ from django.db import transaction
 from accounts.models import HandlingUnit, User
 
 from .models import Area, Building, GridMember, KeyPlace, Organisation
-from .services import area_statistics_refresh
+from .statistics import area_statistics_refresh
 
 CITY_CODE = "441900"
 CITY_NAME = "东莞市"

@@ -1,14 +1,14 @@
-"""Writes to the area tree: the validated all-or-nothing import, and the statistics roll-up."""
+"""Writes to the area tree: the validated all-or-nothing import; its commit queues the statistics roll-up."""
 
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Area, validate_area
+from .tasks import refresh_area_statistics
 
 DUPLICATE_CODE = gettext_lazy("Duplicate code %(code)s (first seen at feature %(first)s).")
 UNKNOWN_PARENT = gettext_lazy("Unknown parent %(parent)s: it is neither in the file nor in the database.")
@@ -134,7 +134,7 @@ def areas_import(features, *, progress=lambda iterable, **kwargs: iterable):
                 )
                 report.created += created
                 report.updated += not created
-        transaction.on_commit(_enqueue_statistics_refresh)
+        transaction.on_commit(refresh_area_statistics.delay)
     return report
 
 
@@ -175,59 +175,3 @@ def _check_existing_children(planned, existing, by_code, report):
         for child in stored.children.exclude(code__in=by_code.keys()).only("code", "geom"):
             if not child.geom.difference(new.geom).area <= 1e-6 * child.geom.area:
                 report.add_error(by_code[code].index, code, EXISTING_CHILD_OUTSIDE % {"child": child.code})
-
-
-def _enqueue_statistics_refresh():
-    from .tasks import refresh_area_statistics
-
-    refresh_area_statistics.delay()
-
-
-def area_statistics_refresh():
-    """Recompute AreaStatistics of every area from its grids in one set-based statement.
-
-    An area's figures are the sums over the grids whose code starts with its scope prefix:
-    grids are summed once per level by code prefix, then joined to the areas on (level, prefix).
-    """
-    rolled = " UNION ALL ".join(
-        f"""SELECT '{level}' AS level, left(code, {length}) AS prefix, count(*) AS grids,
-                   sum(workers) AS workers, sum(members) AS members, sum(buildings) AS buildings,
-                   sum(households) AS households, sum(places) AS places
-              FROM per_grid GROUP BY 2"""
-        for level, length in Area.SCOPE_PREFIX_LENGTH.items()
-    )
-    prefix_length = " ".join(f"WHEN '{level}' THEN {n}" for level, n in Area.SCOPE_PREFIX_LENGTH.items())
-    sql = f"""
-        WITH per_grid AS (
-            SELECT g.code,
-                   coalesce(m.workers, 0) AS workers, coalesce(m.members, 0) AS members,
-                   coalesce(b.buildings, 0) AS buildings, coalesce(b.households, 0) AS households,
-                   coalesce(k.places, 0) AS places
-              FROM grids_area g
-              LEFT JOIN (SELECT grid_id,
-                                count(*) FILTER (WHERE kind IN ('full_time', 'part_time')) AS workers,
-                                count(*) AS members
-                           FROM grids_gridmember WHERE is_active GROUP BY grid_id) m ON m.grid_id = g.id
-              LEFT JOIN (SELECT grid_id, count(*) AS buildings, sum(households) AS households
-                           FROM grids_building GROUP BY grid_id) b ON b.grid_id = g.id
-              LEFT JOIN (SELECT grid_id, count(*) AS places
-                           FROM grids_keyplace GROUP BY grid_id) k ON k.grid_id = g.id
-             WHERE g.level = 'grid'
-        ),
-        rolled AS ({rolled}),
-        areas AS (SELECT id, level, left(code, CASE level {prefix_length} END) AS prefix FROM grids_area)
-        INSERT INTO grids_areastatistics
-               (area_id, grid_count, worker_count, member_count, building_count, household_count,
-                key_place_count, refreshed_at)
-        SELECT a.id, coalesce(r.grids, 0), coalesce(r.workers, 0), coalesce(r.members, 0),
-               coalesce(r.buildings, 0), coalesce(r.households, 0), coalesce(r.places, 0), %s
-          FROM areas a LEFT JOIN rolled r ON r.level = a.level AND r.prefix = a.prefix
-        ON CONFLICT (area_id) DO UPDATE SET
-               grid_count = EXCLUDED.grid_count, worker_count = EXCLUDED.worker_count,
-               member_count = EXCLUDED.member_count, building_count = EXCLUDED.building_count,
-               household_count = EXCLUDED.household_count, key_place_count = EXCLUDED.key_place_count,
-               refreshed_at = EXCLUDED.refreshed_at
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now()])
-        return cursor.rowcount

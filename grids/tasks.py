@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import area_statistics_refresh
+from .statistics import area_statistics_refresh
 
 
 @shared_task

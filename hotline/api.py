@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,7 +23,10 @@ from incidents.selectors import ticket_list
 from incidents.services import MAX_IDEMPOTENCY_KEY
 
 from . import selectors, services
+from .filters import AddressFilter
 from .models import Call, KnowledgeArticle, RequestType
+
+ADDRESS_SUGGESTIONS = 8
 
 
 class TicketBriefSerializer(serializers.Serializer):
@@ -120,8 +124,8 @@ class HintsApi(APIView):
         }).data)
 
 
-class AddressSearchApi(APIView):
-    """Standard addresses of the base data containing the text typed, with where they lie."""
+class AddressSearchApi(ListAPIView):
+    """Standard addresses of the base data containing the text typed, with where they lie: the first eight."""
 
     class AddressOutput(serializers.Serializer):
         address = serializers.CharField()
@@ -130,11 +134,20 @@ class AddressSearchApi(APIView):
         lng = serializers.FloatField(source="location.x")
         grid = serializers.CharField(source="grid.code")
 
-    @extend_schema(responses=AddressOutput(many=True))
-    def get(self, request):
+    serializer_class = AddressOutput
+    filterset_class = AddressFilter
+    pagination_class = None
+
+    def get(self, request, *args, **kwargs):
         services.require_operator(request.user)
-        return Response(self.AddressOutput(selectors.address_search(query=request.query_params.get("q", "")),
-                                           many=True).data)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.address_list()
+
+    def filter_queryset(self, queryset):
+        # Suggestions while the operator types, not a list to page through.
+        return super().filter_queryset(queryset)[:ADDRESS_SUGGESTIONS]
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -125,15 +125,9 @@ def knowledge_search(*, query, limit=5):
         )
 
 
-def address_search(*, query, limit=8):
-    """Return standard addresses (base-data buildings) containing `query`, with their location."""
-    query = (query or "").strip()
-    if len(query) < 2:
-        return []
-    return list(
-        Building.objects.filter(address__contains=query, location__isnull=False)
-        .select_related("grid").order_by("address")[:limit]
-    )
+def address_list():
+    """Return the standard addresses (base-data buildings) that have a location, in address order."""
+    return Building.objects.filter(location__isnull=False).select_related("grid").order_by("address")
 
 
 def callbacks_awaiting(*, user, limit=200):

@@ -5,6 +5,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -34,6 +35,8 @@ INTAKE_LABELS = {
     "metres": gettext_lazy("%(m)s m away"),
     "supervised": gettext_lazy("Supervised"),
 }
+
+CALLS_PER_PAGE = 50
 
 # Service input names → the intake form's fields that hold them.
 FORM_FIELDS = {"location": "address", "ticket": "link_ticket"}
@@ -73,9 +76,10 @@ def intake(request):
 
 @login_required
 def call_list(request):
-    """Recent calls, numbers masked; the intake roles may reveal one (logged)."""
-    calls = selectors.call_list(user=request.user)[:200]
-    return render(request, "hotline/calls.html", {"calls": calls, "may_reveal": selectors.is_intake_role(request.user)})
+    """The calls, newest first, a page at a time, numbers masked; the intake roles may reveal one (logged)."""
+    calls = selectors.call_list(user=request.user).order_by("-started_at", "-pk")
+    page = Paginator(calls, CALLS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "hotline/calls.html", {"page": page, "may_reveal": selectors.is_intake_role(request.user)})
 
 
 @login_required

@@ -5,18 +5,19 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.generics import ListAPIView
+from rest_framework.generics import ListAPIView, ListCreateAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import HandlingUnit, User
-from govportal.api import action_urls
+from govportal.api import NewestFirstPagination, action_urls
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate, grid_locate_many
 
 from . import services
+from .filters import TicketFilter
 from .models import Category, Ticket, Urgency
-from .selectors import category_list, ticket_board, ticket_get
+from .selectors import category_list, ticket_get, ticket_list
 from .workflow import TICKETS
 
 SOURCE_BY_ROLE = {
@@ -103,8 +104,12 @@ class TicketFieldsSerializer(serializers.Serializer):
         return data
 
 
-class TicketListCreateApi(APIView):
-    """List the work orders in your scope; report a new one."""
+class TicketListCreateApi(ListCreateAPIView):
+    """List the work orders in your scope, newest first, a page at a time; report a new one."""
+
+    serializer_class = TicketOutputSerializer
+    filterset_class = TicketFilter
+    pagination_class = NewestFirstPagination
 
     class TicketCreateInputSerializer(TicketFieldsSerializer):
         category = serializers.SlugRelatedField(
@@ -123,20 +128,9 @@ class TicketListCreateApi(APIView):
                 raise serializers.ValidationError({"lat": [POINT_OUTSIDE_GRIDS], "lng": [POINT_OUTSIDE_GRIDS]})
             return data
 
-    class TicketFilterSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
-        overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
-        category = serializers.CharField(required=False)
-
-    @extend_schema(parameters=[TicketFilterSerializer], responses=TicketOutputSerializer(many=True))
-    def get(self, request):
-        filters = self.TicketFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        tickets = ticket_board(
-            user=request.user, status=filters.validated_data.get("status"),
-            overdue=filters.validated_data.get("overdue"), category_code=filters.validated_data.get("category"),
-        ).prefetch_related("photos")[:500]
-        return Response(TicketOutputSerializer(tickets, many=True).data)
+    def get_queryset(self):
+        return (ticket_list(user=self.request.user)
+                .select_related("category", "handling_unit", "grid").prefetch_related("photos"))
 
     @extend_schema(
         request=TicketCreateInputSerializer,

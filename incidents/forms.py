@@ -124,3 +124,6 @@ ACTION_FORMS = {
     "reopen": ReasonForm,
 }
 
+
+class NotificationReadForm(forms.Form):
+    notification = forms.IntegerField(required=False)  # empty: all of the unit's unread notifications

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HandlingUnit
 
+from .office_hours import working_day_minutes
 
 EVENT_IS_IMMUTABLE = _("Work-order events are never changed.")
 EVENT_IS_PERMANENT = _("Work-order events are never deleted.")
@@ -106,8 +107,6 @@ class TimeLimit(models.Model):
     @classmethod
     def default(cls, urgency):
         """Return an unsaved TimeLimit holding the platform defaults for `urgency`."""
-        from .worktime import working_day_minutes
-
         sign, handle, verify, clock = cls.DEFAULTS[urgency]
         if not clock:  # handle and verify defaults are in working days
             handle, verify = handle * working_day_minutes(), verify * working_day_minutes()

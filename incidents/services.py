@@ -18,7 +18,8 @@ from grids.models import Area
 from grids.selectors import Location, PointOutsideGrids, grid_locate
 
 from .models import (
-    Category, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketNumberCounter, TicketPhoto, Urgency,
+    Category, Notification, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketNumberCounter, TicketPhoto,
+    Urgency,
 )
 from .photos import photos_attach, photos_kept_if_committed, photos_store
 from .routing import routing_wake_up, tickets_route
@@ -427,3 +428,11 @@ ACTION_SERVICES = {
     "handle": ticket_handle, "verify": ticket_verify, "verify_fail": ticket_verify_fail, "close": ticket_close,
     "rate": ticket_rate, "reopen": ticket_reopen,
 }
+
+
+def notifications_mark_read(*, unit_id, notification_id=None):
+    """Mark the unit's unread notifications read (only `notification_id` if given); return how many."""
+    unread = Notification.objects.filter(unit_id=unit_id, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())

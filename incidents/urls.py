@@ -14,5 +14,6 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/photos/<int:photo_id>/thumbnail/", views.ticket_photo, {"thumbnail": True},
          name="ticket-photo-thumbnail"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("report/", views.citizen_report, name="citizen-report"),
 ]

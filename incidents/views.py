@@ -17,10 +17,11 @@ from govportal.errors import DomainInputError
 from govportal.pages import action_form, action_take, form_errors_flash
 
 from . import services
-from .forms import ACTION_FORMS, CitizenReportForm, ReportForm
+from .filters import TicketFilter
+from .forms import ACTION_FORMS, CitizenReportForm, NotificationReadForm, ReportForm
 from .models import Notification, Ticket
 from .ratelimit import rate_limit_hit
-from .selectors import dispatch_targets, ticket_board, ticket_get, ticket_list
+from .selectors import dispatch_targets, ticket_board, ticket_get, ticket_list, ticket_verification_queue
 from .workflow import TICKETS
 from .worktime import minutes_left
 
@@ -78,11 +79,7 @@ def my_reports(request):
 @login_required
 def verification_queue(request):
     """Handled tickets waiting for my check on site."""
-    tickets = (
-        ticket_list(user=request.user).filter(status=Ticket.Status.HANDLED)
-        .select_related("category", "handling_unit").order_by("due_at")[:200]
-    )
-    tickets = [t for t in tickets if "verify" in TICKETS.allowed_actions(t, request.user)]
+    tickets = ticket_verification_queue(user=request.user)[:200]
     return render(request, "incidents/list.html", {"title": _("To verify"), "tickets": tickets})
 
 
@@ -103,12 +100,9 @@ BOARD_ONE_CLICK = ("accept", "approve_extension", "resume")
 @login_required
 def dispatch_board(request):
     """The street's board: counts per state, filters, overdue first, and a map of open tickets."""
-    status = request.GET.get("status") or None
-    if status not in Ticket.Status.values:
-        status = None
-    overdue = {"1": True, "0": False}.get(request.GET.get("overdue"))
-    tickets = ticket_board(user=request.user, status=status, overdue=overdue,
-                           category_code=request.GET.get("category") or None)
+    filters = TicketFilter(request.GET, queryset=ticket_board(user=request.user))
+    tickets = filters.qs  # a value the filter cannot read is left out, as if not given
+    status = filters.form.cleaned_data.get("status") or None
     counts = dict(ticket_list(user=request.user).values_list("status").annotate(n=Count("id")).order_by())
     open_tickets = ticket_list(user=request.user).filter(status__in=Ticket.OPEN_STATUSES)
     shown = list(tickets.select_related("district")[:300])
@@ -187,11 +181,20 @@ def ticket_photo(request, ticket_id, photo_id, thumbnail=False):
 
 @login_required
 def notifications(request):
-    """My unit's notifications, newest first; opening the page marks them read."""
+    """My unit's notifications, newest first, unread ones marked; reading the page changes nothing."""
     items = Notification.objects.filter(unit_id=request.user.unit_id).select_related("ticket")[:100]
-    page = render(request, "incidents/notifications.html", {"items": items})
-    Notification.objects.filter(unit_id=request.user.unit_id, read_at__isnull=True).update(read_at=timezone.now())
-    return page
+    return render(request, "incidents/notifications.html", {"items": items if request.user.unit_id else []})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """Mark my unit's notifications read, all of them or the one posted, then show the list again."""
+    form = NotificationReadForm(request.POST)
+    if form.is_valid() and request.user.unit_id:
+        services.notifications_mark_read(unit_id=request.user.unit_id,
+                                         notification_id=form.cleaned_data["notification"])
+    return redirect("notifications")
 
 
 def citizen_report(request):

@@ -5,29 +5,12 @@ Monday–Friday rule. The table is filled from the chinese-calendar package (`ca
 and edited by admins for years the package does not know yet.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from .models import WorkingDay
-
-
-def working_periods():
-    """Return the day's working periods as (start, end) times, from settings.WORKING_PERIODS."""
-    return [
-        (time.fromisoformat(start), time.fromisoformat(end))
-        for start, end in (period.split("-") for period in settings.WORKING_PERIODS)
-    ]
-
-
-def working_day_minutes():
-    """Return the length of a working day in minutes (420 for 08:30–12:00 and 14:00–17:30)."""
-    return sum(_minutes(start, end) for start, end in working_periods())
-
-
-def _minutes(start, end):
-    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+from .office_hours import working_day_minutes, working_periods
 
 
 class WorkingCalendar:

@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListCreateAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import ensure_in_scope, scope_area
-from govportal.api import action_urls
+from govportal.api import NewestFirstPagination, action_urls
 from govportal.periods import RequiredMonthInput, RequiredPeriodInput
 from govportal.workflow import ROLE_NOT_ALLOWED
 from grids.models import Area
@@ -17,9 +18,10 @@ from incidents.models import Ticket
 
 from . import services
 from .documents import agreement_pdf_response
+from .filters import CaseFilter
 from .models import Agreement, DisputeType, MediationCase, Mediator, Party, PartyReveal
 from .reports import XLSX, monthly_report_response
-from .selectors import FIGURES_ROLES, case_board, case_get, case_statistics, mediator_list
+from .selectors import FIGURES_ROLES, case_get, case_list, case_statistics, mediator_list
 from .workflow import CASES
 
 NO_SUCH_CASE = _("No such case.")
@@ -121,8 +123,12 @@ def _detail(case, user):
     return CaseDetailOutputSerializer(case).data
 
 
-class CaseListCreateApi(APIView):
-    """List the cases you may see; register a new dispute at your organisation."""
+class CaseListCreateApi(ListCreateAPIView):
+    """List the cases you may see, newest first, a page at a time; register a new dispute at your organisation."""
+
+    serializer_class = CaseOutputSerializer
+    filterset_class = CaseFilter
+    pagination_class = NewestFirstPagination
 
     class CaseCreateInputSerializer(serializers.Serializer):
         source = serializers.ChoiceField(choices=[c for c in MediationCase.Source.choices if c[0] != "work_order"])
@@ -135,15 +141,8 @@ class CaseListCreateApi(APIView):
         risk_note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
         parties = PartyInputSerializer(many=True)
 
-    class CaseFilterSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=MediationCase.Status.choices, required=False)
-
-    @extend_schema(parameters=[CaseFilterSerializer], responses=CaseOutputSerializer(many=True))
-    def get(self, request):
-        filters = self.CaseFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        cases = case_board(user=request.user, status=filters.validated_data.get("status"))[:500]
-        return Response(CaseOutputSerializer(cases, many=True).data)
+    def get_queryset(self):
+        return case_list(user=self.request.user).select_related("organisation__unit")
 
     @extend_schema(request=CaseCreateInputSerializer, responses={201: CaseDetailOutputSerializer, 400: None, 403: None})
     def post(self, request):

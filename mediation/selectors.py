@@ -69,11 +69,9 @@ def case_get(*, user, case_id):
     return case
 
 
-def case_board(*, user, status=None):
+def case_board(*, user):
     """Return the user's cases: high-risk and overdue first, then the nearest deadline."""
     cases = case_list(user=user).select_related("organisation__unit")
-    if status:
-        cases = cases.filter(status=status)
     return cases.order_by("-high_risk", "-overdue_count", F("due_at").asc(nulls_last=True), "-created_at")
 
 

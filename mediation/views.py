@@ -18,6 +18,7 @@ from incidents.models import Ticket
 
 from . import services
 from .documents import agreement_pdf_response
+from .filters import CaseFilter
 from .forms import ACTION_FORMS, ACTION_LABELS, CaseRegisterForm, PartyForm, RevealForm
 from .models import Agreement, MediationCase, Party, PartyReveal
 from .reports import monthly_report_response
@@ -35,10 +36,9 @@ def _case_or_404(user, case_id):
 @login_required
 def case_list(request):
     """My organisation's cases (escalated-in ones included), high-risk and overdue first."""
-    status = request.GET.get("status") or None
-    if status not in MediationCase.Status.values:
-        status = None
-    cases = case_board(user=request.user, status=status)[:300]
+    filters = CaseFilter(request.GET, queryset=case_board(user=request.user))
+    cases = filters.qs[:300]  # a status the filter cannot read is left out, as if not given
+    status = filters.form.cleaned_data.get("status") or None
     return render(request, "mediation/case_list.html", {
         "cases": cases, "status": status, "statuses": MediationCase.Status.choices,
     })

@@ -12,10 +12,12 @@ The tree, in WGS-84 degrees (each grid 0.01 × 0.01):
 from dataclasses import dataclass
 
 import factory
-from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
 from accounts.models import HandlingUnit, User
 from grids.models import Area, GridMember
+from incidents.models import Ticket
+from mediation.models import DisputeType, MediationCase
 
 TEST_PASSWORD = "Test-pass-2026!"
 SOUTH, NORTH = 23.00, 23.01
@@ -53,6 +55,31 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(user, create, extracted, **kwargs):
         if create:
             user.save(update_fields=["password"])
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    """A work order as a row only (no routing, no events): build a batch and bulk-create it for long lists."""
+
+    class Meta:
+        model = Ticket
+
+    number = factory.Sequence(lambda n: f"TEST{n:010d}")
+    source = Ticket.Source.GRID_WORKER
+    description = "楼道堆放杂物"
+    location = factory.LazyFunction(lambda: Point(113.705, 23.005, srid=4326))  # in the first grid
+    sign_minutes, handle_minutes, verify_minutes = 120, 3 * 420, 420
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A mediation case as a row only (no parties, no events): build a batch and bulk-create it for long lists."""
+
+    class Meta:
+        model = MediationCase
+
+    number = factory.Sequence(lambda n: f"TEST{n:010d}")
+    source = MediationCase.Source.WALK_IN
+    dispute_type = DisputeType.NEIGHBOURS
+    facts = "楼上漏水"
 
 
 @dataclass

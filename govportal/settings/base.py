@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "mediation",
     "django.contrib.postgres",  # trigram lookups of the hotline's knowledge search
     "hotline",
+    "govportal",  # the home page and manage.py seed_demo, which span the apps
 ]
 
 MIDDLEWARE = [

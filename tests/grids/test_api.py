@@ -84,7 +84,7 @@ def test_area_list_refuses_an_unknown_level(tree, actors, api):
 
 
 def test_area_detail_shows_staff_and_refuses_outsiders(tree, actors, api):
-    from grids.services import area_statistics_refresh
+    from grids.statistics import area_statistics_refresh
 
     area_statistics_refresh()
     mine = api(actors.street_coordinator).get(f"/api/v1/areas/{tree.grids[0].code}/")

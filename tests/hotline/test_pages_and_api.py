@@ -6,7 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import HandlingUnit, User
+from grids.models import Building
 from hotline import forms, services
+from hotline.api import ADDRESS_SUGGESTIONS
+from hotline.views import CALLS_PER_PAGE
 from hotline.models import Call, KnowledgeArticle
 from incidents.models import Ticket
 from incidents.services import idempotency_key_of
@@ -43,6 +46,37 @@ def test_hints_reject_bad_input(operator_client, catalogue):
     response = operator_client.get(reverse("api:hotline-hints"), {"phone": "12ab", "lat": "north"})
     assert response.status_code == 400
     assert set(response.json()["extra"]["fields"]) == {"phone", "lat"}
+
+
+def test_address_search_answers_the_first_matches_and_refuses_too_little_text(operator, tree, actors, api):
+    Building.objects.bulk_create([
+        Building(grid=tree.grids[0], name=f"{n}号楼", code=f"B{n:02d}", address=f"西街道幸福路{n:02d}号",
+                 location=WEST_POINT)
+        for n in range(1, ADDRESS_SUGGESTIONS + 3)
+    ])
+    url = reverse("api:hotline-addresses")
+    found = api(operator).get(url, {"q": " 幸福路 "}).json()
+    assert [row["address"] for row in found] == [f"西街道幸福路{n:02d}号" for n in range(1, ADDRESS_SUGGESTIONS + 1)]
+    assert found[0]["grid"] == tree.grids[0].code
+    for too_little in ({"q": "幸"}, {}):
+        response = api(operator).get(url, too_little)
+        assert response.status_code == 400 and list(response.json()["extra"]["fields"]) == ["q"]
+    assert api(actors.street_coordinator).get(url, {"q": "幸福路"}).status_code == 403
+
+
+def test_the_calls_page_shows_every_call_a_page_at_a_time(operator_client, operator):
+    started = timezone.now()
+    calls = Call.objects.bulk_create([
+        Call(caller_phone="13812341234", request_type="enquiry", content="咨询", operator=operator,
+             started_at=started, ended_at=started, outcome=Call.Outcome.ANSWERED)
+        for _ in range(CALLS_PER_PAGE + 3)
+    ])
+    first = operator_client.get(reverse("hotline-calls"))
+    assert len(first.context["page"]) == CALLS_PER_PAGE and "138****1234" in first.content.decode()
+    assert "第 1 页，共 2 页" in first.content.decode() and 'href="?page=2"' in first.content.decode()
+    second = operator_client.get(reverse("hotline-calls"), {"page": 2})
+    shown = [call.pk for call in [*first.context["page"], *second.context["page"]]]
+    assert shown == sorted((call.pk for call in calls), reverse=True)  # the same start: the newest row first
 
 
 def call_payload(**overrides):

@@ -1,6 +1,7 @@
 import pytest
 
 from accounts.models import HandlingUnit
+from govportal.api import NewestFirstPagination
 from grids.coords import wgs84_to_gcj02
 from incidents.models import Ticket
 from incidents.services import ticket_route
@@ -95,11 +96,54 @@ def test_list_is_scoped_and_filtered(report, actors, api):
 
     mine = report()
     report(point=EAST_POINT)
-    ids = [t["id"] for t in api(actors.street_coordinator).get("/api/v1/tickets/").json()]
+    ids = [t["id"] for t in api(actors.street_coordinator).get("/api/v1/tickets/").json()["results"]]
     assert ids == [mine.pk]
-    assert api(actors.street_coordinator).get("/api/v1/tickets/", {"status": "closed"}).json() == []
+    assert api(actors.street_coordinator).get("/api/v1/tickets/", {"status": "closed"}).json()["results"] == []
     assert api(actors.outsider).get(f"/api/v1/tickets/{mine.pk}/").status_code == 403
     assert api(actors.outsider).get("/api/v1/tickets/999999/").status_code == 404
+
+
+def test_an_admin_lists_and_reads_every_ticket(report, actors, api):
+    from tests.incidents.conftest import EAST_POINT
+
+    tickets = {report().pk, report(point=EAST_POINT).pk}
+    client = api(actors.admin)
+    assert {t["id"] for t in client.get("/api/v1/tickets/").json()["results"]} == tickets
+    assert all(client.get(f"/api/v1/tickets/{pk}/").status_code == 200 for pk in tickets)
+
+
+def test_list_filters_by_state_overdue_and_category_prefix(bulk_tickets, actors, api):
+    late, = bulk_tickets(1, overdue_count=2)
+    handled, = bulk_tickets(1, status=Ticket.Status.HANDLED)
+    client = api(actors.street_coordinator)
+
+    def ids(**query):
+        return {t["id"] for t in client.get("/api/v1/tickets/", query).json()["results"]}
+
+    assert ids(overdue="true") == {late.pk}
+    assert ids(overdue="false") == {handled.pk}
+    assert ids(status="handled") == {handled.pk}
+    assert ids(category="01") == ids(category="0102") == {late.pk, handled.pk}
+    assert ids(category="02") == set()
+
+
+def test_list_refuses_filter_values_it_cannot_read(catalogue, actors, api):
+    response = api(actors.street_coordinator).get("/api/v1/tickets/", {"status": "lost", "overdue": "perhaps"})
+    assert response.status_code == 400
+    assert set(response.json()["extra"]["fields"]) == {"status", "overdue"}
+
+
+def test_list_pages_newest_first_and_loses_nothing_between_pages(bulk_tickets, actors, api):
+    client = api(actors.street_coordinator)
+    made = bulk_tickets(NewestFirstPagination.page_size + 5)
+    first = client.get("/api/v1/tickets/").json()
+    assert len(first["results"]) == NewestFirstPagination.page_size and first["previous"] is None
+
+    bulk_tickets(3)  # reported while the client pages: they come first next time, and shift nothing
+    second = client.get(first["next"]).json()
+    assert second["next"] is None
+    seen = [t["id"] for t in first["results"] + second["results"]]
+    assert seen == sorted((t.pk for t in made), reverse=True)
 
 
 def test_an_overlong_idempotency_key_is_refused(catalogue, actors, api):

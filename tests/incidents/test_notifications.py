@@ -187,3 +187,32 @@ def test_delivered_notices_past_their_retention_are_deleted_in_batches(report, a
     assert notifications_prune(now=now, batch_size=2) == 3
     assert set(Notification.objects.values_list("pk", flat=True)) == {old_undelivered.pk, recent.pk}
     assert notifications_prune(now=now) == 0
+def test_reading_the_notifications_page_leaves_them_unread(report, actors, client):
+    report()
+    client.force_login(actors.community_staff)
+    page = client.get("/notifications/").content.decode()
+    assert "SJ" in page and "全部标为已读" in page
+    assert Notification.objects.filter(unit=actors.community_staff.unit, read_at__isnull=True).exists()
+    assert not Notification.objects.filter(read_at__isnull=False).exists()
+    assert client.get("/notifications/read/").status_code == 405
+
+
+def test_a_post_marks_one_notice_or_all_of_the_units_notices_read(report, actors):
+    from django.test import Client
+
+    for _ in range(3):
+        report()
+    mine = list(Notification.objects.filter(unit=actors.community_staff.unit).order_by("pk"))
+    theirs = Notification.objects.create(unit=actors.street_coordinator.unit, ticket=mine[0].ticket, kind="route")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(actors.community_staff)
+    assert client.post("/notifications/read/").status_code == 403  # no CSRF token
+    token = client.get("/notifications/").cookies["csrftoken"].value
+
+    response = client.post("/notifications/read/", {"notification": mine[0].pk, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and response["Location"] == "/notifications/"
+    assert [n.pk for n in Notification.objects.filter(read_at__isnull=False)] == [mine[0].pk]
+    client.post("/notifications/read/", {"notification": theirs.pk, "csrfmiddlewaretoken": token})
+    client.post("/notifications/read/", {"csrfmiddlewaretoken": token})
+    assert set(Notification.objects.filter(read_at__isnull=False).values_list("pk", flat=True)) == {
+        n.pk for n in mine}  # another unit's notice stays unread

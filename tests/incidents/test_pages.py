@@ -118,3 +118,16 @@ def test_board_queries_do_not_grow_with_the_number_of_rows(report, actors, clien
     for _ in range(4):
         dispatchable()
     assert board_queries() == one
+
+
+def test_board_filters_like_the_api_and_leaves_out_a_value_it_cannot_read(bulk_tickets, actors, client):
+    late, on_time = bulk_tickets(1, overdue_count=1)[0], bulk_tickets(1)[0]
+    client.force_login(actors.street_coordinator)
+
+    def shown(query):
+        page = client.get("/tickets/board/", query)
+        return {ticket.number for ticket in page.context["tickets"]}
+
+    assert shown({"overdue": "1"}) == {late.number}
+    assert shown({"overdue": "0", "category": "0102"}) == {on_time.number}
+    assert shown({"status": "lost", "overdue": "perhaps"}) == {late.number, on_time.number}

@@ -8,10 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from govportal.api import NewestFirstPagination
 from incidents import services as ticket_services
 from mediation.models import MediationCase, PartyReveal
 from mediation.services import BAD_PHONE
 
+from ..factories import CaseFactory
 from .conftest import APPLICANT, RESPONDENT
 
 pytestmark = pytest.mark.dated
@@ -66,8 +68,29 @@ def test_actions_answer_200_409_403(make_case, mediation, api):
 def test_outsider_cannot_see_a_case(make_case, mediation, actors, api):
     case = make_case()
     assert api(mediation.outsider).get(f"{URL}{case.pk}/").status_code == 403
-    assert api(actors.outsider).get(URL).json() == []
-    assert [c["number"] for c in api(actors.leader).get(URL).json()] == [case.number]
+    assert api(actors.outsider).get(URL).json()["results"] == []
+    assert [c["number"] for c in api(actors.leader).get(URL).json()["results"]] == [case.number]
+
+
+def test_list_filters_by_state_and_refuses_a_state_it_does_not_know(make_case, mediation, api):
+    registered, accepted = make_case(), make_case(S.ACCEPTED)
+    client = api(mediation.committee_mediator)
+    assert [c["number"] for c in client.get(URL, {"status": "accepted"}).json()["results"]] == [accepted.number]
+    assert [c["number"] for c in client.get(URL, {"status": ""}).json()["results"]] == [
+        accepted.number, registered.number]
+    response = client.get(URL, {"status": "forgotten"})
+    assert response.status_code == 400 and list(response.json()["extra"]["fields"]) == ["status"]
+
+
+def test_list_pages_newest_first_and_loses_nothing_between_pages(mediation, api):
+    cases = MediationCase.objects.bulk_create(
+        CaseFactory.build_batch(NewestFirstPagination.page_size + 5, organisation=mediation.west_committee))
+    client = api(mediation.committee_mediator)
+    first = client.get(URL).json()
+    assert len(first["results"]) == NewestFirstPagination.page_size and first["previous"] is None
+    second = client.get(first["next"]).json()
+    assert second["next"] is None
+    assert [c["id"] for c in first["results"] + second["results"]] == sorted((c.pk for c in cases), reverse=True)
 
 
 def test_agreement_pdf(make_case, mediation, api):

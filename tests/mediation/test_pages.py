@@ -25,6 +25,17 @@ def test_case_list_and_page_for_the_mediator(client, make_case, mediation):
     assert 'data-action="record_session"' in page and 'data-action="accept"' not in page
 
 
+def test_case_list_filters_by_state_and_leaves_out_a_state_it_does_not_know(client, make_case, mediation):
+    registered, mediating = make_case(), make_case(S.MEDIATING)
+    client.force_login(mediation.committee_mediator)
+
+    def listed(query):
+        return {case.number for case in client.get("/mediation/", query).context["cases"]}
+
+    assert listed({"status": "mediating"}) == {mediating.number}
+    assert listed({"status": "forgotten"}) == {registered.number, mediating.number}
+
+
 def test_case_list_reads_each_case_with_its_organisation(client, make_case, mediation):
     make_case()
     client.force_login(mediation.committee_mediator)

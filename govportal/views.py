@@ -1,11 +1,12 @@
+"""Pages of the platform as a whole, above the apps: the home page of each role."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from accounts.access import scope_area
+from accounts.models import User
 from grids.models import Area
 from grids.selectors import area_list, grid_member_list
-
-from .access import scope_area
-from .models import User
 
 
 @login_required
@@ -23,4 +24,4 @@ def home(request):
         context["sub_areas"] = (
             area_list(user=user, level=level, parent_code=parent_code).select_related("statistics")[:200]
         )
-    return render(request, "accounts/home.html", context)
+    return render(request, "govportal/home.html", context)
