@@ -258,7 +258,8 @@ def plans(cursor):
     """Return the EXPLAIN ANALYZE of the city's month totals and of the street ranking (the widest reads)."""
     from django.utils import timezone
 
-    from dashboards.selectors import Period, flow_rows
+    from dashboards.selectors import flow_rows
+    from govportal.periods import Period
     from grids.models import Area
     from django.db.models import Q, Sum
 

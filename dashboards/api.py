@@ -1,55 +1,27 @@
 """REST API of the dashboards (/api/v1/dashboard/…): the same figures as the pages, same scope."""
 
-from datetime import date
-
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_gis.fields import GeometryField
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from govportal.errors import DomainInputError
+from govportal.periods import MonthInput, PeriodInput
 from grids.models import Area
 
 from . import selectors
 from .models import AssessmentScheme
-from .selectors import Period
 
 NO_SUCH_AREA = _("No such area.")
-
-
-class PeriodInput(serializers.Serializer):
-    """`start` and `end` (local dates, both included); by default this month up to today."""
-
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
-
-    def validate(self, data):
-        today = timezone.localdate()
-        try:
-            return Period.checked(data.get("start") or today.replace(day=1), data.get("end") or today)
-        except DomainInputError as error:
-            raise serializers.ValidationError({error.field: [str(error)]}) from None
-
-
-class MonthInput(serializers.Serializer):
-    """`month` as YYYY-MM; by default the current month."""
-
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
-
-    def validate(self, data):
-        if "month" not in data:
-            return Period.month_of(timezone.localdate())
-        year, month = map(int, data["month"].split("-"))
-        return Period.month_of(date(year, month, 1))
 
 
 def period_from(params, input_class=PeriodInput):
     data = input_class(data=params)
     data.is_valid(raise_exception=True)
-    return data.validated_data
+    return data.validated_data["period"]
 
 
 def area_from(request, code):
@@ -171,12 +143,33 @@ class DashboardTopGridsApi(APIView):
         return Response(self.TopGridOutputSerializer(rows, many=True).data)
 
 
+class DashboardMapAreaSerializer(GeoFeatureModelSerializer, DashboardChildrenApi.ChildAreaOutputSerializer):
+    """A child area as a GeoJSON feature: its boundary; its figures and a point inside it as properties."""
+
+    geom = GeometryField(precision=5)
+    open_now = serializers.IntegerField(allow_null=True, help_text="null for a grid shown itself")
+    overdue_open_now = serializers.IntegerField(allow_null=True, help_text="null for a grid shown itself")
+    overdue_rate = serializers.FloatField(allow_null=True, help_text="deadlines missed per ticket reported")
+    lng = serializers.FloatField(source="point.x")
+    lat = serializers.FloatField(source="point.y")
+
+    class Meta:
+        model = Area
+        geo_field = "geom"
+        id_field = False
+        fields = ["geom", *DashboardChildrenApi.ChildAreaOutputSerializer._declared_fields, "overdue_rate", "lng",
+                  "lat"]
+
+
 class DashboardMapApi(APIView):
     """The layers of 综治一张图: child areas with figures (GeoJSON), open-ticket clusters, key places and
     risk sources."""
 
     class MapLayersOutputSerializer(serializers.Serializer):
-        areas = serializers.DictField(help_text="GeoJSON FeatureCollection of the child areas with their figures")
+        # A dict in the schema: drf-spectacular documents a nested GeoFeatureModelSerializer(many=True)
+        # as an array, not as the FeatureCollection it returns.
+        areas = serializers.DictField(help_text="GeoJSON FeatureCollection of the child areas with their figures "
+                                                "(DashboardMapAreaSerializer)")
         clusters = serializers.ListField(child=serializers.DictField())
         key_places = serializers.ListField(child=serializers.DictField())
         risk_sources = serializers.ListField(child=serializers.DictField())
@@ -184,8 +177,9 @@ class DashboardMapApi(APIView):
     @extend_schema(parameters=[PeriodInput], responses={200: MapLayersOutputSerializer, 400: None, 403: None})
     def get(self, request, code):
         area, period = area_from(request, code), period_from(request.query_params)
+        areas = selectors.map_areas(area=area, period=period)
         return Response({
-            "areas": {"type": "FeatureCollection", "features": selectors.map_areas(area=area, period=period)},
+            "areas": DashboardMapAreaSerializer(areas, many=True).data,
             "clusters": selectors.open_ticket_clusters(area=area),
             "key_places": selectors.key_places(area=area),
             "risk_sources": selectors.key_places(area=area, risk_sources=True),

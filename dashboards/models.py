@@ -5,9 +5,10 @@ Every figure a dashboard shows is a sum over rollup rows. Each rollup row is key
 *prefix* — the scope prefix of the city (4 digits), a district (6), street (9), community (12) or
 grid (15), or '' for everything — so any scope and any period is an index range of at most a few
 thousand rows, whatever the number of tickets. Statement-level triggers on incidents_ticket
-(migration 0002) append the grid-level changes of each statement to unindexed delta tables;
-`services.rollups_fold` moves them into these tables, expanded to every level. The `…Live` models
-read views that add the deltas not folded yet, so figures are exact between folds.
+(their counting rules in `rules.py`) append the grid-level changes of each statement to
+unindexed delta tables; `services.rollups_fold` moves them into these tables, expanded to every
+level. The `…Live` models read views that add the deltas not folded yet, so figures are exact
+between folds.
 """
 
 from django.conf import settings

@@ -1,11 +1,8 @@
 """Reads of the dashboards, always from the rollups (never by scanning tickets) and within scope."""
 
-import calendar
-import json
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
-from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface
+from django.contrib.gis.db.models.functions import PointOnSurface
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -13,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import ensure_in_scope, scope_area
 from accounts.models import HandlingUnit, User
-from govportal.errors import DomainInputError
+from govportal.periods import Period
 from grids.models import Area, KeyPlace
 from hotline.selectors import basically_factor, three_rates_for_area
 from incidents.models import Category, Ticket
@@ -27,44 +24,12 @@ from .models import (
 VIEWER_ROLES = (User.Role.LEADER, User.Role.ADMIN, User.Role.STREET_COORDINATOR, User.Role.COMMUNITY_STAFF)
 NOT_A_VIEWER = _("Dashboards are for leaders, coordinators and administrators.")
 NO_AREA = _("No area is loaded yet.")
-END_BEFORE_START = _("The end lies before the start.")
-PERIOD_TOO_LONG = _("At most %(days)d days.")
-MAX_PERIOD_DAYS = 366
 TOP_PLACES = 10
 # Risk sources (风险源) on the map: key places of these kinds or rated high risk.
 RISK_SOURCE_KINDS = (KeyPlace.Kind.HAZARDOUS, KeyPlace.Kind.CONSTRUCTION, KeyPlace.Kind.CROWDED)
 MAP_PLACES_LIMIT = 2000
 # Places are drawn one by one, so only from a street down (a city holds tens of thousands).
 PLACE_LEVELS = (Area.Level.STREET, Area.Level.COMMUNITY, Area.Level.GRID)
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local days from `start` to `end`, both included."""
-
-    start: date
-    end: date
-
-    @classmethod
-    def checked(cls, start, end):
-        """Return the period from `start` to `end`; DomainInputError when reversed or too long."""
-        if end < start:
-            raise DomainInputError(END_BEFORE_START, "end")
-        if (end - start).days >= MAX_PERIOD_DAYS:
-            raise DomainInputError(PERIOD_TOO_LONG % {"days": MAX_PERIOD_DAYS}, "start")
-        return cls(start, end)
-
-    @classmethod
-    def month_of(cls, day):
-        return cls(day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1]))
-
-    @classmethod
-    def month_to_date(cls, day):
-        return cls(day.replace(day=1), day)
-
-    @property
-    def days(self):
-        return (self.end - self.start).days + 1
 
 
 def rate(part, whole):
@@ -155,8 +120,8 @@ def area_summary(*, area, today=None):
         "month": with_rates(flow_totals(prefix=prefix, period=month), factor=factor),
         "open_now": sum(tickets for tickets, _ in open_now),
         "overdue_open_now": sum(overdue for _, overdue in open_now),
-        "hotline": three_rates_for_area(area_code=area.code, start=month.start, end=month.end),
-        "mediation": success_rate_for_area(area_code=area.code, start=month.start, end=month.end),
+        "hotline": three_rates_for_area(area_code=area.code, period=month),
+        "mediation": success_rate_for_area(area_code=area.code, period=month),
     }
 
 
@@ -295,9 +260,10 @@ def department_ranking(*, area, period, scheme=None):
 
 
 def map_areas(*, area, period):
-    """Return the child areas of `area` as GeoJSON features with their figures (shading and click-through).
+    """Return the child areas of `area` with their figures, boundary and a point inside (shading and click-through).
 
-    A grid has no children: it is shown itself.
+    A grid has no children: it is shown itself, without the figures of its children's rows
+    (open now, overdue now).
     """
     figures = {row["code"]: row for row in children_figures(area=area, period=period)}
     shapes = area.children.order_by("code") if figures else Area.objects.filter(pk=area.pk)
@@ -305,16 +271,12 @@ def map_areas(*, area, period):
         figures = {area.code: {"code": area.code, "name": area.name, "level": area.level,
                                **with_rates(flow_totals(prefix=area.scope_prefix, period=period),
                                             factor=basically_factor())}}
-    features = []
-    for shape in shapes.annotate(geojson=AsGeoJSON("geom", precision=5), point=PointOnSurface("geom")):
+    areas = []
+    for shape in shapes.annotate(point=PointOnSurface("geom")):
         row = figures[shape.code]
-        features.append({
-            "type": "Feature",
-            "geometry": json.loads(shape.geojson),
-            "properties": {**row, "overdue_rate": rate(row["overdue"], row["reported"]),
-                           "lng": shape.point.x, "lat": shape.point.y},
-        })
-    return features
+        areas.append({**row, "overdue_rate": rate(row["overdue"], row["reported"]), "geom": shape.geom,
+                      "point": shape.point})
+    return areas
 
 
 def open_ticket_clusters(*, area):

@@ -1,8 +1,8 @@
 """Writes of the dashboards app: folding the trigger deltas into the rollups, and rebuilding them."""
 
-from django.conf import settings
 from django.db import connection, transaction
 
+from . import rules
 from .models import ALL_CATEGORIES, DailyFlow, UnitDailyFlow
 
 
@@ -63,66 +63,8 @@ def rollups_fold():
     return folded
 
 
-# --- rebuild: the rollups recomputed from what is stored ---------------------------------------
-# The same rules as the triggers (dashboards/migrations/0002) and as tests/dashboards/raw.py: what
-# a ticket is (reported on its day, closed on its day, its status now) from the tickets; what
-# happened to it (a missed deadline, a dispatch, a return) from its events, on the event's day,
-# a missed deadline and a return against the unit that held it before the event.
+# --- rebuild: the rollups recomputed from what is stored, by the triggers' rules (rules.py) ------
 
-_CLOSED = "status IN ('closed', 'rated')"
-_CLOSURE = {
-    "closed": f"({_CLOSED})::int", "closed_on_time": f"({_CLOSED} AND overdue_count = 0)::int",
-    "rated": "(satisfaction <> '')::int", "satisfied": "(satisfaction = 'satisfied')::int",
-    "basically_satisfied": "(satisfaction = 'basically')::int",
-}
-_OVERDUE = "(action IN ('overdue', 'overdue_escalate'))::int"
-_DISPATCHED = "(to_status = 'dispatched' AND from_status <> 'dispatched')::int"
-_RETURNED = "(to_status = 'returned' AND from_status <> 'returned')::int"
-# The events that count, each with its ticket's place and category and the unit that held the
-# ticket before it (the previous event's unit: every event is taken into account for that).
-_EVENTS = f"""(SELECT e.*, t.area_code, t.category_id,
-                      lag(e.unit_id) OVER (PARTITION BY e.ticket_id ORDER BY e.created_at, e.id) AS holder
-                 FROM incidents_ticketevent e JOIN incidents_ticket t ON t.id = e.ticket_id) AS e
-        WHERE {_OVERDUE} + {_DISPATCHED} + {_RETURNED} > 0"""
-
-
-def _day(column):
-    return f"({column} AT TIME ZONE '{settings.TIME_ZONE}')::date"
-
-
-def _delta_insert(delta, key, measures, branches, where):
-    """Return an INSERT of `delta` summing the UNION of `branches` ((key expressions, {measure: expression},
-    source and condition)) per key."""
-    selects = "\n          UNION ALL ".join(
-        f"SELECT {', '.join(key_values)}, {', '.join(values.get(m, '0') for m in measures)} FROM {source}"
-        for key_values, values, source in branches
-    )
-    return f"""
-        INSERT INTO {delta} ({", ".join(key)}, {", ".join(measures)})
-        SELECT {", ".join(key)}, {", ".join(f"sum({m})" for m in measures)}
-          FROM ({selects}) AS b({", ".join(key)}, {", ".join(measures)})
-         WHERE {where} GROUP BY {", ".join(key)}
-        HAVING ROW({", ".join(f"sum({m})" for m in measures)}) <> ROW({", ".join("0" for _ in measures)})
-    """
-
-
-_REBUILD = (
-    _delta_insert("dashboards_flowdelta", ("grid_code", "day", "category_id"), DailyFlow.MEASURES, [
-        (("area_code", _day("created_at"), "category_id"), {"reported": "1"}, "incidents_ticket"),
-        (("area_code", _day("closed_at"), "category_id"), {**_CLOSURE, "rejected": "(status = 'rejected')::int"},
-         "incidents_ticket WHERE closed_at IS NOT NULL"),
-        (("area_code", _day("created_at"), "category_id"),
-         {"overdue": _OVERDUE, "dispatched": _DISPATCHED, "returned": _RETURNED}, _EVENTS),
-    ], where="grid_code IS NOT NULL"),
-    _delta_insert("dashboards_statedelta", ("grid_code", "status"), ("tickets", "overdue_tickets"), [
-        (("area_code", "status"), {"tickets": "1", "overdue_tickets": "(overdue_count > 0)::int"}, "incidents_ticket"),
-    ], where="true"),
-    _delta_insert("dashboards_unitdelta", ("unit_id", "day"), UnitDailyFlow.MEASURES, [
-        (("handling_unit_id", _day("closed_at")), _CLOSURE, "incidents_ticket WHERE closed_at IS NOT NULL"),
-        (("unit_id", _day("created_at")), {"received": _DISPATCHED}, _EVENTS),
-        (("holder", _day("created_at")), {"overdue": _OVERDUE, "returned": _RETURNED}, _EVENTS),
-    ], where="unit_id IS NOT NULL"),
-)
 _ROLLUP_TABLES = ("dashboards_flowdelta", "dashboards_statedelta", "dashboards_unitdelta", "dashboards_dailyflow",
                   "dashboards_areastatuscount", "dashboards_unitdailyflow", "dashboards_gridmonth")
 
@@ -138,6 +80,6 @@ def rollups_rebuild():
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("LOCK TABLE incidents_ticket IN SHARE MODE")
         cursor.execute(f"TRUNCATE {', '.join(_ROLLUP_TABLES)}")
-        for statement in _REBUILD:
+        for statement in rules.REBUILD:
             cursor.execute(statement)
         return rollups_fold()

@@ -12,12 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from govportal.periods import MonthForm, Period, PeriodForm
 from grids.models import Area
 
 from . import selectors
-from .forms import MonthForm, PeriodForm
 from .models import AssessmentScheme
-from .selectors import Period
 from .tables import TABLES, workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,8 +60,7 @@ def dashboard(request, code=None):
     """An area's dashboard: today and this month, open now, trend, category mix, recurring places, its areas."""
     area = _area(request, code)
     form = PeriodForm(request.GET or None)
-    today = timezone.localdate()
-    period = form.cleaned_data["period"] if form.is_bound and form.is_valid() else Period.month_to_date(today)
+    today, period = timezone.localdate(), form.period()
     trend_period = Period(today - timedelta(days=TREND_DAYS - 1), today)
     tables = {
         "children": selectors.children_figures(area=area, period=period),
@@ -117,7 +115,7 @@ def assessment(request, code=None):
     """考核: streets and departments ranked by the weighted score of a month, with the weights in force."""
     area = _area(request, code)
     form = MonthForm(request.GET or None)
-    period = form.cleaned_data["period"] if form.is_bound and form.is_valid() else Period.month_of(timezone.localdate())
+    period = form.period()
     scheme = AssessmentScheme.current()
     tables = [
         ("streets", *TABLES["streets"], selectors.street_ranking(area=area, period=period, scheme=scheme)),

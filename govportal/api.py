@@ -1,16 +1,17 @@
-"""The API's one exception handler: every error answers {"message": ..., "extra": {...}}."""
+"""What the APIs share: the one exception handler (every error answers {"message": ..., "extra": {...}})
+and the views of workflow actions, one per action with its own input serializer."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.urls import path
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.serializers import as_serializer_error
+from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainConflict, DomainInputError
-
-
-NO_SUCH_ACTION = gettext_lazy("No such action.")
 
 
 class Conflict(exceptions.APIException):
@@ -38,18 +39,39 @@ def exception_handler(exc, context):
     return response
 
 
-def action_from_url(action, known):
-    """Return the action named in a URL ("request-extension" → "request_extension"); 404 unless in `known`."""
-    action = action.replace("-", "_")
-    if action not in known:
-        raise exceptions.NotFound(NO_SUCH_ACTION)
-    return action
+def action_urls(*, route, name, services, inputs, id_kwarg, get_subject, output, present, tag):
+    """Return one URL pattern per action of `services`: POST `route` + "<action>/".
+
+    Each action gets its own APIView, input serializer (`inputs[action]`; absent: no body) and
+    OpenAPI operation, so generated clients see exactly the fields each action takes.
+    `get_subject(user, pk)` answers 404 (or 403) for a subject the user may not see before any
+    input is read; `present(request, subject)` is the answer (the `output` serializer's data) for
+    the subject the service returns. Responses: 200, 400 bad input, 403 not yours, 404 not found,
+    409 not allowed in the subject's state. The service's docstring documents the operation.
+    """
+    return [
+        path(f"{route}{action.replace('_', '-')}/",
+             _action_view(action, service, inputs.get(action), id_kwarg, get_subject, output, present,
+                          tag).as_view(),
+             name=f"{name}-{action.replace('_', '-')}")
+        for action, service in services.items()
+    ]
 
 
-def action_input(serializer_class, data):
-    """Return `data` validated by the action's input serializer (None: the action takes no input); 400 if bad."""
-    if serializer_class is None:
-        return {}
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+def _action_view(action, service, input_serializer, id_kwarg, get_subject, output, present, tag):
+    description = (service.__doc__ or "").strip()
+
+    @extend_schema(operation_id=f"{tag}_{action}", request=input_serializer, description=description,
+                   responses={200: output, 400: None, 403: None, 404: None, 409: None}, tags=[tag])
+    def post(self, request, **kwargs):
+        pk = kwargs[id_kwarg]
+        get_subject(request.user, pk)
+        values = {}
+        if input_serializer is not None:
+            data = input_serializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            values = data.validated_data
+        return Response(present(request, service(**{id_kwarg: pk}, actor=request.user, **values)))
+
+    class_name = "".join(part.title() for part in f"{tag}_{action}".split("_")) + "Api"
+    return type(class_name, (APIView,), {"post": post, "__doc__": description})

@@ -18,7 +18,7 @@ api_v1 = [
     path("tickets/batch/", incidents_api.TicketBatchCreateApi.as_view(), name="ticket-batch"),
     path("tickets/<int:ticket_id>/", incidents_api.TicketDetailApi.as_view(), name="ticket-detail"),
     path("tickets/<int:ticket_id>/timeline/", incidents_api.TicketTimelineApi.as_view(), name="ticket-timeline"),
-    path("tickets/<int:ticket_id>/<slug:action>/", incidents_api.TicketActionApi.as_view(), name="ticket-action"),
+    *incidents_api.action_patterns(),
     path("mediation/", include("mediation.api_urls")),
     path("dashboard/areas/<str:code>/", dashboards_api.DashboardSummaryApi.as_view(), name="dashboard-summary"),
     path("dashboard/areas/<str:code>/children/", dashboards_api.DashboardChildrenApi.as_view(),

@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import ensure_in_scope
-from govportal.api import action_from_url, action_input
+from govportal.api import action_urls
 from govportal.masking import mask_phone
+from govportal.periods import RequiredPeriodInput
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.models import Area
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
@@ -218,7 +219,7 @@ class CallRevealApi(APIView):
         return Response({"caller_phone": services.phone_reveal(call=call, user=request.user)})
 
 
-class ReasonInput(serializers.Serializer):
+class HotlineReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
@@ -235,25 +236,18 @@ class CallbackInput(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-# The hotline's steps on a work order: URL action → (service, input serializer).
-ACTIONS = {
-    "supervise": (services.ticket_supervise, ReasonInput),
-    "reply": (services.ticket_reply, ReplyInput),
-    "callback": (services.ticket_callback, CallbackInput),
-    "rehandle": (services.ticket_rehandle, ReasonInput),
-}
+# The hotline's steps on a work order (services.ACTION_SERVICES) → their input serializers.
+ACTION_INPUTS = {"supervise": HotlineReasonInput, "reply": ReplyInput, "callback": CallbackInput,
+                 "rehandle": HotlineReasonInput}
 
 
-class TicketHotlineActionApi(APIView):
-    """督办 (reason), 答复 (content), 回访 (reached, responded, solved, satisfaction, note), 二次办理 (reason)."""
-
-    @extend_schema(request=CallbackInput, responses={200: TicketOutputSerializer, 400: None, 403: None, 409: None})
-    def post(self, request, ticket_id, action):
-        action = action_from_url(action, ACTIONS)
-        ticket_or_not_found(request.user, ticket_id)
-        service, input_serializer = ACTIONS[action]
-        ticket = service(ticket_id=ticket_id, actor=request.user, **action_input(input_serializer, request.data))
-        return Response(TicketOutputSerializer(ticket).data)
+def action_patterns():
+    """POST /hotline/tickets/{id}/{action}/: 督办, 答复, 回访, 二次办理, one view each (govportal.api.action_urls)."""
+    return action_urls(
+        route="hotline/tickets/<int:ticket_id>/", name="hotline-ticket", services=services.ACTION_SERVICES,
+        inputs=ACTION_INPUTS, id_kwarg="ticket_id", get_subject=ticket_or_not_found, output=TicketOutputSerializer,
+        present=lambda request, ticket: TicketOutputSerializer(ticket).data, tag="hotline_tickets",
+    )
 
 
 class RatesOutput(serializers.Serializer):
@@ -271,35 +265,26 @@ class UnitRatesOutput(RatesOutput):
     unit_name = serializers.CharField()
 
 
-class PeriodInput(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
-
-    def validate(self, data):
-        if data["start"] > data["end"]:
-            raise serializers.ValidationError({"end": [_("The period ends before it starts.")]})
-        return data
-
-
 class AreaRatesApi(APIView):
     """The three rates (三率) of the work orders in an area for a period (fractions 0–1, domain.md §4)."""
 
-    @extend_schema(parameters=[PeriodInput], responses={200: RatesOutput, 403: None, 404: None})
+    @extend_schema(parameters=[RequiredPeriodInput], responses={200: RatesOutput, 400: None, 403: None, 404: None})
     def get(self, request, code):
-        data = PeriodInput(data=request.query_params)
+        data = RequiredPeriodInput(data=request.query_params)
         data.is_valid(raise_exception=True)
         if not Area.objects.filter(code=code).exists():
             raise NotFound(_("No such area."))
         ensure_in_scope(request.user, code)
-        return Response(RatesOutput(selectors.three_rates_for_area(area_code=code, **data.validated_data)).data)
+        rates = selectors.three_rates_for_area(area_code=code, period=data.validated_data["period"])
+        return Response(RatesOutput(rates).data)
 
 
 class UnitRankingApi(APIView):
     """The ranking of the units serving your area by composite score for a period (supervised orders counted)."""
 
-    @extend_schema(parameters=[PeriodInput], responses=UnitRatesOutput(many=True))
+    @extend_schema(parameters=[RequiredPeriodInput], responses={200: UnitRatesOutput(many=True), 400: None})
     def get(self, request):
-        data = PeriodInput(data=request.query_params)
+        data = RequiredPeriodInput(data=request.query_params)
         data.is_valid(raise_exception=True)
-        rows = selectors.three_rates_by_unit(user=request.user, **data.validated_data)
+        rows = selectors.three_rates_by_unit(user=request.user, period=data.validated_data["period"])
         return Response(UnitRatesOutput(rows, many=True).data)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from govportal.pages import ActionForm
 from grids.coords import wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
 from incidents.forms import category_field
@@ -83,16 +84,16 @@ class CallForm(forms.Form):
         return {name: data[name] for name in names}
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(ActionForm):
     content = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
                               label=_("Reply to the citizen"))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ActionForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=500, label=_("Reason"))
 
 
-class CallbackForm(forms.Form):
+class CallbackForm(ActionForm):
     reached = forms.BooleanField(required=False, initial=True, label=_("The citizen was reached"))
     responded = forms.BooleanField(required=False, label=_("The unit contacted the citizen in time"))
     solved = forms.BooleanField(required=False, label=_("The citizen confirms it solved"))
@@ -102,12 +103,5 @@ class CallbackForm(forms.Form):
                            label=_("Note"))
 
 
-class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise ValidationError(_("The period ends before it starts."))
-        return data
+# action → its form on the order's panel
+ACTION_FORMS = {"supervise": ReasonForm, "reply": ReplyForm, "callback": CallbackForm, "rehandle": ReasonForm}

@@ -3,7 +3,7 @@ masked phone numbers and the three rates (三率)."""
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.measure import D
@@ -170,15 +170,9 @@ def call_list(*, user, ticket=None):
 # --- the three rates (三率) ------------------------------------------------------------------
 
 
-def _day_range(start, end):
-    """Return aware datetimes [start 00:00, the day after end 00:00) for dates `start`, `end`."""
-    tz = timezone.get_current_timezone()
-    return datetime.combine(start, time.min, tz), datetime.combine(end + timedelta(days=1), time.min, tz)
-
-
-def _latest_valid_callbacks(start, end):
-    """Return the valid callbacks (citizen reached) of [start, end]: the latest one per work order."""
-    since, until = _day_range(start, end)
+def _latest_valid_callbacks(period):
+    """Return the valid callbacks (citizen reached) of `period`: the latest one per work order."""
+    since, until = period.bounds()
     latest = (
         Callback.objects.filter(reached=True, created_at__gte=since, created_at__lt=until)
         .order_by("ticket_id", "-created_at", "-id").distinct("ticket_id").values("pk")
@@ -245,35 +239,35 @@ def _rates(per_category, weights):
     }
 
 
-def _supervise_events(start, end):
-    """Return the 督办 flags of [start, end] from the work-order timeline (indexed by created_at)."""
-    since, until = _day_range(start, end)
+def _supervise_events(period):
+    """Return the 督办 flags of `period` from the work-order timeline (indexed by created_at)."""
+    since, until = period.bounds()
     return TicketEvent.objects.filter(action="supervise", created_at__gte=since, created_at__lt=until)
 
 
-def three_rates_for_area(*, area_code, start, end):
-    """Return the three rates of the work orders located in the area `area_code`, for dates [start, end].
+def three_rates_for_area(*, area_code, period):
+    """Return the three rates of the work orders located in the area `area_code`, for the days of `period`.
 
     A dict: valid_callbacks, response_rate, resolution_rate, satisfaction_rate, composite
     (fractions 0–1, None without valid callbacks) and supervised (orders flagged 督办).
     """
     prefix = Area.objects.get(code=area_code).scope_prefix
-    callbacks = _latest_valid_callbacks(start, end).filter(ticket__area_code__startswith=prefix)
-    supervised = _supervise_events(start, end).filter(ticket__area_code__startswith=prefix)
+    callbacks = _latest_valid_callbacks(period).filter(ticket__area_code__startswith=prefix)
+    supervised = _supervise_events(period).filter(ticket__area_code__startswith=prefix)
     return {**_rates(_counts_by(callbacks, None).get(None, {}), _weights()),
             "supervised": supervised.aggregate(n=Count("ticket_id", distinct=True))["n"]}
 
 
-def three_rates_by_unit(*, user, start, end):
-    """Return the ranking of handling units by composite score for dates [start, end], best first.
+def three_rates_by_unit(*, user, period):
+    """Return the ranking of handling units by composite score for the days of `period`, best first.
 
     One dict per unit with valid callbacks or supervised orders, among the units serving places
     inside `user`'s scope: unit_id, unit_code, unit_name, rank and the keys of
     three_rates_for_area. Units without valid callbacks rank last.
     """
     weights = _weights()
-    grouped = _counts_by(_latest_valid_callbacks(start, end), "unit_id")
-    supervised = dict(_supervise_events(start, end).values_list("unit_id")
+    grouped = _counts_by(_latest_valid_callbacks(period), "unit_id")
+    supervised = dict(_supervise_events(period).values_list("unit_id")
                       .annotate(n=Count("ticket_id", distinct=True)).order_by())
     units = HandlingUnit.objects.filter(pk__in=[pk for pk in {*grouped, *supervised} if pk is not None])
     units = {unit.pk: unit for unit in restrict_to_scope(units, user, code_field="area__code")}

@@ -2,7 +2,7 @@
 
 A call that needs handling becomes an incidents.Ticket through incidents.services.ticket_create,
 with the hotline's own time limits; the steps after dispatch (督办, 答复, 回访, 二次办理) go through
-incidents.workflow.apply_transition, which locks, checks the transition table and the actor, and
+the work orders' workflow (incidents.workflow.TICKETS), which locks, checks the transition table and the actor, and
 writes the ticket's event row in the same transaction as the hotline's own record.
 """
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from govportal.errors import DomainInputError
 from incidents.models import Ticket, TimeLimit, Urgency
 from incidents.services import idempotency_key_of, reopen_change, ticket_create, ticket_urgency
-from incidents.workflow import apply_transition
+from incidents.workflow import TICKETS
 from incidents.worktime import deadline, working_day_minutes
 
 from .models import (
@@ -34,7 +34,6 @@ ONLY_ENQUIRIES_ANSWERED = _("Only enquiries, suggestions and praise are settled 
 LOCATION_REQUIRED = _("Locate the matter: search an address or click on the map.")
 CATEGORY_REQUIRED = _("Choose a category.")
 TICKET_NOT_OPEN = _("Link the call to a work order that is still open.")
-REASON_REQUIRED = _("Give a reason.")
 REPLY_REQUIRED = _("Write the reply given to the citizen.")
 SATISFACTION_REQUIRED = _("Record the citizen's satisfaction.")
 CALL_ENDS_BEFORE_START = _("The call cannot end before it started.")
@@ -152,21 +151,16 @@ def phone_reveal(*, call, user):
 # --- after dispatch --------------------------------------------------------------------------
 
 
-def _require_text(text, message, field):
-    if not (text or "").strip():
-        raise HotlineInputError(message, field)
-
-
 def ticket_supervise(*, ticket_id, actor, reason):
     """A supervisor flags the order for supervision (督办): listed first, counted in assessment."""
-    _require_text(reason, REASON_REQUIRED, "reason")
+    TICKETS.require_reason(reason)
 
     def change(ticket):
         if ticket.supervised_at is None:
             ticket.supervised_at, ticket.supervised_by = timezone.now(), actor
 
-    return apply_transition(ticket_id, "supervise", actor=actor, reason=reason, change=change,
-                            notify=lambda t: [t.handling_unit_id])
+    return TICKETS.apply(ticket_id, "supervise", actor=actor, reason=reason, change=change,
+                         notify=lambda t: [t.handling_unit_id])
 
 
 def ticket_reply(*, ticket_id, actor, content):
@@ -175,7 +169,7 @@ def ticket_reply(*, ticket_id, actor, content):
     That deadline is fixed when the order is made: extensions and suspensions of the ticket's
     clock do not move it. Shown on the order's panel; the rates count callbacks, not replies.
     """
-    _require_text(content, REPLY_REQUIRED, "content")
+    TICKETS.require_reason(content, "content", REPLY_REQUIRED)
 
     def change(ticket):
         first_call = ticket.hotline_calls.filter(outcome=Call.Outcome.NEW_TICKET).first()
@@ -183,7 +177,7 @@ def ticket_reply(*, ticket_id, actor, content):
         Reply.objects.create(ticket=ticket, unit=ticket.handling_unit, replied_by=actor, content=content,
                              in_time=due is None or timezone.now() <= due)
 
-    return apply_transition(ticket_id, "reply", actor=actor, reason=content, change=change)
+    return TICKETS.apply(ticket_id, "reply", actor=actor, reason=content, change=change)
 
 
 def ticket_callback(*, ticket_id, actor, reached, responded=False, solved=False, satisfaction="", note=""):
@@ -206,15 +200,21 @@ def ticket_callback(*, ticket_id, actor, reached, responded=False, solved=False,
         )
 
     action = "callback" if reached else "callback_unreached"
-    return apply_transition(ticket_id, action, actor=actor, reason_code=satisfaction if reached else "",
-                            reason=note, change=change)
+    return TICKETS.apply(ticket_id, action, actor=actor, reason_code=satisfaction if reached else "",
+                         reason=note, change=change)
 
 
 def ticket_rehandle(*, ticket_id, actor, reason):
     """An unsatisfied citizen's order goes back to the unit that handled it (二次办理), to be signed for again."""
-    _require_text(reason, REASON_REQUIRED, "reason")
-    return apply_transition(ticket_id, "rehandle", actor=actor, reason=reason, change=reopen_change,
-                            notify=lambda t: [t.handling_unit_id])
+    TICKETS.require_reason(reason)
+    return TICKETS.apply(ticket_id, "rehandle", actor=actor, reason=reason, change=reopen_change,
+                         notify=lambda t: [t.handling_unit_id])
+
+
+# The hotline's steps on a work order, by name (as in incidents.workflow.TRANSITIONS): pages and API use this.
+ACTION_SERVICES = {
+    "supervise": ticket_supervise, "reply": ticket_reply, "callback": ticket_callback, "rehandle": ticket_rehandle,
+}
 
 
 # --- Open311 ---------------------------------------------------------------------------------

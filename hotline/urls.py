@@ -17,8 +17,7 @@ api_patterns = [
     path("hotline/addresses/", api.AddressSearchApi.as_view(), name="hotline-addresses"),
     path("hotline/calls/", api.CallCreateApi.as_view(), name="hotline-call-create"),
     path("hotline/calls/<int:call_id>/reveal/", api.CallRevealApi.as_view(), name="hotline-call-reveal"),
-    path("hotline/tickets/<int:ticket_id>/<slug:action>/", api.TicketHotlineActionApi.as_view(),
-         name="hotline-ticket-action"),
+    *api.action_patterns(),
     path("hotline/rates/areas/<str:code>/", api.AreaRatesApi.as_view(), name="hotline-area-rates"),
     path("hotline/rates/units/", api.UnitRankingApi.as_view(), name="hotline-unit-ranking"),
 ]

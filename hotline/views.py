@@ -13,14 +13,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import scope_area
-from govportal.errors import DomainConflict, DomainInputError
+from govportal.errors import DomainInputError
+from govportal.pages import action_form, action_take
+from govportal.periods import PeriodForm
 from incidents.models import Ticket
 from incidents.selectors import ticket_board
 from incidents.views import ticket_or_404
-from incidents.workflow import allowed_actions
+from incidents.workflow import TICKETS
 
 from . import selectors, services
-from .forms import CallbackForm, CallForm, PeriodForm, ReasonForm, ReplyForm
+from .forms import ACTION_FORMS, CallForm
 from .models import Call
 
 # Texts of static/js/hotline_intake.js.
@@ -32,15 +34,6 @@ INTAKE_LABELS = {
     "metres": gettext_lazy("%(m)s m away"),
     "supervised": gettext_lazy("Supervised"),
 }
-
-# The follow-up steps a page offers, with their form (as hotline.api.ACTIONS).
-ACTIONS = {
-    "supervise": (services.ticket_supervise, ReasonForm),
-    "reply": (services.ticket_reply, ReplyForm),
-    "callback": (services.ticket_callback, CallbackForm),
-    "rehandle": (services.ticket_rehandle, ReasonForm),
-}
-
 
 # Service input names → the intake form's fields that hold them.
 FORM_FIELDS = {"location": "address", "ticket": "link_ticket"}
@@ -114,9 +107,10 @@ def follow_up(request):
 def ticket_panel(request, ticket_id, forms=None):
     """A hotline work order: its calls, replies and callbacks, and the steps you may take now."""
     ticket = ticket_or_404(request.user, ticket_id)
-    allowed = allowed_actions(ticket, request.user)
+    allowed = TICKETS.allowed_actions(ticket, request.user)
     forms = forms or {}
-    action_forms = {name: forms.get(name) or ACTIONS[name][1]() for name in ACTIONS if name in allowed}
+    action_forms = {name: forms.get(name) or action_form(form_class, ticket)
+                    for name, form_class in ACTION_FORMS.items() if name in allowed}
     return render(request, "hotline/ticket.html", {
         "ticket": ticket, "action_forms": action_forms,
         "calls": selectors.call_list(user=request.user, ticket=ticket),
@@ -129,36 +123,26 @@ def ticket_panel(request, ticket_id, forms=None):
 @require_POST
 def ticket_act(request, ticket_id, action):
     """Take one follow-up step; on bad input the panel comes back with the form's errors."""
-    if action not in ACTIONS:
+    if action not in ACTION_FORMS:
         raise Http404
-    ticket_or_404(request.user, ticket_id)
-    service, form_class = ACTIONS[action]
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            service(ticket_id=ticket_id, actor=request.user, **form.cleaned_data)
-        except DomainInputError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        except DomainConflict as error:
-            messages.error(request, str(error))
-            return redirect("hotline-ticket", ticket_id=ticket_id)
-        else:
-            messages.success(request, _("Done."))
-            return redirect("hotline-ticket", ticket_id=ticket_id)
+    ticket = ticket_or_404(request.user, ticket_id)
+    done, form = action_take(request, service=services.ACTION_SERVICES[action], form_class=ACTION_FORMS[action],
+                             subject=ticket, id_kwarg="ticket_id")
+    if done or not form.errors:  # done, or a conflict or refusal that was flashed
+        return redirect("hotline-ticket", ticket_id=ticket_id)
     return ticket_panel(request, ticket_id, forms={action: form})
 
 
 @login_required
 def rates(request):
     """The three rates of your area and the ranking of its units for a period (this month by default)."""
-    today = timezone.localdate()
-    form = PeriodForm(request.GET or {"start": today.replace(day=1), "end": today})
+    form = PeriodForm(request.GET or None)
     area, totals, ranking = scope_area(request.user), None, []
-    if form.is_valid():
-        period = {"start": form.cleaned_data["start"], "end": form.cleaned_data["end"]}
+    if not form.errors:
+        period = form.period()
         if area is not None:
-            totals = selectors.three_rates_for_area(area_code=area.code, **period)
-        ranking = selectors.three_rates_by_unit(user=request.user, **period)
+            totals = selectors.three_rates_for_area(area_code=area.code, period=period)
+        ranking = selectors.three_rates_by_unit(user=request.user, period=period)
     return render(request, "hotline/rates.html", {
         "form": form, "area": area, "totals": totals, "ranking": ranking,
-    })
+    }, status=400 if form.errors else 200)

@@ -10,14 +10,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import HandlingUnit, User
-from govportal.api import action_from_url, action_input
+from govportal.api import action_urls
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate, grid_locate_many
 
 from . import services
 from .models import Category, Ticket, Urgency
 from .selectors import category_list, ticket_board, ticket_get
-from .workflow import allowed_actions
+from .workflow import TICKETS
 
 SOURCE_BY_ROLE = {
     User.Role.GRID_WORKER: Ticket.Source.GRID_WORKER,
@@ -252,7 +252,7 @@ class TicketDetailApi(APIView):
     @extend_schema(responses={200: TicketDetailOutputSerializer, 403: None, 404: None})
     def get(self, request, ticket_id):
         ticket = ticket_or_not_found(request.user, ticket_id)
-        ticket.allowed_actions = [name.replace("_", "-") for name in allowed_actions(ticket, request.user)
+        ticket.allowed_actions = [name.replace("_", "-") for name in TICKETS.allowed_actions(ticket, request.user)
                                   if name in services.ACTION_SERVICES]  # the hotline's steps: /api/v1/hotline/
         return Response(self.TicketDetailOutputSerializer(ticket).data)
 
@@ -310,7 +310,7 @@ class RateInput(serializers.Serializer):
     satisfaction = serializers.ChoiceField(choices=Ticket.Satisfaction.choices)
 
 
-# action (as in the URL, "-" for "_") → input serializer, or None when the action takes no input
+# action → its input serializer (absent: the action takes no input)
 ACTION_INPUTS = {
     "reject": ReasonCodeInput, "dispatch": DispatchInput, "return": ReasonCodeInput, "escalate": ReasonInput,
     "request_extension": ExtensionInput, "deny_extension": ReasonInput, "suspend": ReasonInput,
@@ -318,23 +318,10 @@ ACTION_INPUTS = {
 }
 
 
-class TicketActionApi(APIView):
-    """Take one workflow action: 400 bad input, 403 not yours, 409 not allowed in this state."""
-
-    @extend_schema(
-        operation_id="v1_tickets_action",
-        request=ReasonCodeInput,
-        responses={200: TicketOutputSerializer, 400: None, 403: None, 409: None},
-        description=(
-            "`action`: accept, reject (reason_code, reason), dispatch (unit code), sign, start, return "
-            "(reason_code, reason), escalate (reason), request-extension (minutes, reason), approve-extension, "
-            "deny-extension (reason), suspend (reason), resume, handle (feedback, photos), verify, verify-fail "
-            "(reason), close, rate (satisfaction), reopen (reason)."
-        ),
+def action_patterns():
+    """POST /tickets/{id}/{action}/, one view per action (govportal.api.action_urls)."""
+    return action_urls(
+        route="tickets/<int:ticket_id>/", name="ticket", services=services.ACTION_SERVICES, inputs=ACTION_INPUTS,
+        id_kwarg="ticket_id", get_subject=ticket_or_not_found, output=TicketOutputSerializer,
+        present=lambda request, ticket: TicketOutputSerializer(ticket).data, tag="tickets",
     )
-    def post(self, request, ticket_id, action):
-        action = action_from_url(action, services.ACTION_SERVICES)
-        ticket_or_not_found(request.user, ticket_id)  # 403/404 before anything else
-        values = action_input(ACTION_INPUTS.get(action), request.data)
-        ticket = services.ACTION_SERVICES[action](ticket_id=ticket_id, actor=request.user, **values)
-        return Response(TicketOutputSerializer(ticket).data)

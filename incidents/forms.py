@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HandlingUnit
+from govportal.pages import ActionForm
 from grids.coords import wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
 
@@ -77,7 +78,7 @@ class CitizenReportForm(PlacedForm):
     photos = MultipleFileField(label=_("Photos"))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ActionForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000,
                              label=_("Reason"))
 
@@ -93,10 +94,10 @@ class ReturnForm(ReasonForm):
 class DispatchForm(ReasonForm):
     unit = forms.ModelChoiceField(HandlingUnit.objects.none(), to_field_name="code", label=_("Department"))
 
-    def __init__(self, *args, ticket=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if ticket is not None and ticket.district_id:
-            self.fields["unit"].queryset = dispatch_targets(district=ticket.district)
+        if self.subject is not None and self.subject.district_id:
+            self.fields["unit"].queryset = dispatch_targets(district=self.subject.district)
 
 
 class ExtensionForm(ReasonForm):
@@ -104,12 +105,12 @@ class ExtensionForm(ReasonForm):
                                  label=_("Extra working minutes"))
 
 
-class HandleForm(forms.Form):
+class HandleForm(ActionForm):
     feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Feedback"))
     photos = MultipleFileField(label=_("Photos"))
 
 
-class RateForm(forms.Form):
+class RateForm(ActionForm):
     satisfaction = forms.ChoiceField(choices=Ticket.Satisfaction.choices, widget=forms.RadioSelect,
                                      label=_("Satisfaction"))
 

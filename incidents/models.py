@@ -341,6 +341,11 @@ class TicketPhoto(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["created_at", "id"]
+        indexes = [
+            # A file's row, found by the file's name: the orphan sweep and photos_kept_if_committed.
+            models.Index(fields=["image"], name="ticketphoto_image_idx"),
+            models.Index(fields=["thumbnail"], name="ticketphoto_thumbnail_idx"),
+        ]
 
 
 class RewardEntry(models.Model):
@@ -390,10 +395,24 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True, help_text=_("When e-mail and SMS copies went out."))
     read_at = models.DateTimeField(null=True, blank=True)
+    # Delivery of the copies (incidents.notifications): the run holding the notice, and the users
+    # each channel reached already (NULL: nobody yet), so a retry never sends a copy twice.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sms_sent_to = ArrayField(models.BigIntegerField(), null=True, blank=True)
+    email_sent_to = ArrayField(models.BigIntegerField(), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["unit", "-created_at"], name="notification_unit_idx")]
+        indexes = [
+            models.Index(fields=["unit", "-created_at"], name="notification_unit_idx"),
+            # The delivery runs' claim: only what is still undelivered.
+            models.Index(fields=["created_at"], name="notification_undelivered_idx",
+                         condition=Q(delivered_at__isnull=True)),
+            # The retention rule deletes the oldest delivered ones. Partial, so the sweeps' bulk
+            # INSERT of new notices writes no entry in it; the delivery run does.
+            models.Index(fields=["created_at"], name="notification_delivered_idx",
+                         condition=Q(delivered_at__isnull=False)),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(unit__isnull=False) | Q(user__isnull=False),
                                    name="notification_has_recipient"),

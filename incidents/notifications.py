@@ -1,18 +1,36 @@
 """E-mail and SMS copies of in-app notifications (the in-app rows are written by the workflow).
 
-Each undelivered Notification row is claimed with SKIP LOCKED, sent to the active staff of its
-unit who have an e-mail address or phone, and marked delivered in the same transaction, so a
-row is delivered once even when a delivery run and the minute sweep meet. Every commit that
-writes notices (a workflow action, a routing batch) wakes one coalesced delivery run
-(govportal.wakeups): a user gets one message per run, not one per ticket, and a broker outage
+A delivery run claims undelivered Notification rows and commits the claim before it sends
+anything, so a slow or failing channel never holds locks nor undoes what went out already:
+
+1. Claim: one conditional UPDATE … FOR UPDATE SKIP LOCKED sets `claimed_until` on a batch of
+   notices that are neither delivered nor held by another run, and commits. Two runs (a wake-up
+   and the minute sweep) never take the same notice while the claim lasts.
+2. Send, channel by channel (SMS, then e-mail): each person of a notice's unit gets one message
+   per run covering their notices. After each message the notices record the person in that
+   channel's `*_sent_to` list, committed at once, so a retry never repeats a copy recorded there.
+3. A notice with every copy out is marked delivered. One with a failed send keeps its claim for
+   RETRY_AFTER; then a later run (the minute sweep) sends only the copies still missing.
+
+The one duplicate left is a crash between a send and its record: the copy goes again when the
+claim runs out. (Nothing can record a send and make it in one step.)
+
+Every commit that writes notices (a workflow action, a routing batch) wakes one coalesced delivery
+run (govportal.wakeups): a user gets one message per run, not one per ticket, and a broker outage
 only delays the copies until the minute sweep.
 """
 
+import logging
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.contrib.postgres.fields import ArrayField
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, F, Func, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +40,45 @@ from govportal.wakeups import WakeUp
 from .models import Notification
 from .sms import sms_gateway
 
+logger = logging.getLogger(__name__)
+
 DELIVERY = WakeUp("incidents:delivery-wake-up", "incidents.tasks.deliver_pending_notifications", gather_seconds=1.0)
+# Longer than any run takes to send a batch: a claim that runs out lets another run send the
+# copies not recorded yet, so a run still sending would duplicate them.
+CLAIM_TIME = timedelta(minutes=10)
+RETRY_AFTER = timedelta(minutes=1)  # after a failed send; the minute sweep then tries again
+
+_CLAIM_SQL = """
+    UPDATE incidents_notification SET claimed_until = %s
+     WHERE id IN (SELECT id FROM incidents_notification
+                   WHERE delivered_at IS NULL AND unit_id IS NOT NULL
+                     AND (claimed_until IS NULL OR claimed_until <= %s)
+                   ORDER BY created_at
+                   LIMIT %s
+                     FOR UPDATE SKIP LOCKED)
+ RETURNING id
+"""
+_PRUNE_SQL = """
+    DELETE FROM incidents_notification
+     WHERE id IN (SELECT id FROM incidents_notification
+                   WHERE delivered_at IS NOT NULL AND created_at < %s
+                   ORDER BY created_at
+                   LIMIT %s
+                     FOR UPDATE SKIP LOCKED)
+"""
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A way a copy goes out: the User field it goes to and the Notification field recording whom it reached."""
+
+    name: str
+    address: str
+    record: str
+
+
+SMS = Channel("SMS", "phone", "sms_sent_to")
+EMAIL = Channel("E-mail", "email", "email_sent_to")
 
 
 def notifications_wake_up():
@@ -39,29 +95,81 @@ def notification_text(notification):
     }
 
 
-def notifications_deliver_pending(*, limit=500):
-    """Deliver up to `limit` undelivered notifications, oldest first; return how many."""
+def notifications_claim(*, limit, now):
+    """Claim up to `limit` undelivered notices no other run holds, oldest first, and commit; return their ids."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL, [now + CLAIM_TIME, now, limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def notifications_deliver_pending(*, limit=500, now=None):
+    """Send the missing copies of up to `limit` undelivered notices, oldest first; return how many are now delivered."""
     DELIVERY.clear()
-    with transaction.atomic():
-        pending = list(
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(delivered_at__isnull=True, unit__isnull=False)
-            .select_related("ticket__category").order_by("created_at")[:limit]
-        )
-        if not pending:
-            return 0
-        by_unit = defaultdict(list)
-        for notification in pending:
-            by_unit[notification.unit_id].append(notification_text(notification))
-        messages, gateway = [], sms_gateway()
-        for user in User.objects.filter(is_active=True, unit_id__in=by_unit):
-            text = "\n".join(by_unit[user.unit_id])
-            subject = by_unit[user.unit_id][0] if len(by_unit[user.unit_id]) == 1 else _(
-                "%(count)d work-order notifications") % {"count": len(by_unit[user.unit_id])}
-            if user.email:
-                messages.append((subject, text, settings.DEFAULT_FROM_EMAIL, [user.email]))
-            if user.phone:
-                gateway.send(user.phone, subject)
-        send_mass_mail(messages, fail_silently=False)
-        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(delivered_at=timezone.now())
-    return len(pending)
+    now = now or timezone.now()
+    ids = notifications_claim(limit=limit, now=now)
+    if not ids:
+        return 0
+    by_unit = defaultdict(list)
+    for notification in Notification.objects.filter(pk__in=ids).select_related("ticket__category").order_by(
+        "created_at"
+    ):
+        by_unit[notification.unit_id].append(notification)
+    staff = list(User.objects.filter(is_active=True, unit_id__in=by_unit).order_by("pk"))
+    gateway, mailer, failed = sms_gateway(), get_connection(), set()
+
+    def send_email(user, subject, body):
+        mailer.open()  # once: an open connection stays open
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], connection=mailer).send()
+
+    try:
+        failed |= _copies_send(SMS, by_unit, staff, lambda user, subject, body: gateway.send(user.phone, subject))
+        failed |= _copies_send(EMAIL, by_unit, staff, send_email)
+    finally:
+        mailer.close()
+    delivered = [pk for pk in ids if pk not in failed]
+    Notification.objects.filter(pk__in=delivered).update(delivered_at=now, claimed_until=None)
+    if failed:
+        Notification.objects.filter(pk__in=failed).update(claimed_until=now + RETRY_AFTER)
+    return len(delivered)
+
+
+def _copies_send(channel, by_unit, staff, send):
+    """Send each person one message of their notices still missing on `channel`, recording each
+    message as it goes; return the ids of the notices whose message failed."""
+    failed = set()
+    for user in staff:
+        if not getattr(user, channel.address):
+            continue
+        missing = [n for n in by_unit[user.unit_id] if user.pk not in (getattr(n, channel.record) or ())]
+        if not missing:
+            continue
+        texts = [notification_text(n) for n in missing]
+        subject = texts[0] if len(texts) == 1 else _("%(count)d work-order notifications") % {"count": len(texts)}
+        try:
+            send(user, subject, "\n".join(texts))
+        except Exception:  # noqa: BLE001 - recorded as failed; the minute sweep retries the missing copies
+            logger.warning("%s to user %s failed; the minute sweep retries it", channel.name, user.pk, exc_info=True)
+            failed.update(n.pk for n in missing)
+            continue
+        Notification.objects.filter(pk__in=[n.pk for n in missing]).update(**{channel.record: Func(
+            F(channel.record), Cast(Value(user.pk), BigIntegerField()), function="array_append",
+            output_field=ArrayField(BigIntegerField()),
+        )})
+    return failed
+
+
+def notifications_prune(*, now=None, batch_size=10_000):
+    """Delete delivered notices older than NOTIFICATION_RETENTION_DAYS, a batch per transaction; return how many.
+
+    Set-based: each batch is one DELETE of the oldest delivered notices (notification_delivered_idx),
+    so the table is never locked for long. Undelivered ones stay, whatever their age.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.NOTIFICATION_RETENTION_DAYS)
+    deleted = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_PRUNE_SQL, [cutoff, batch_size])
+            batch = cursor.rowcount
+        deleted += batch
+        if batch < batch_size:
+            return deleted

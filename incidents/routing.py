@@ -26,6 +26,10 @@ from .workflow import TRANSITIONS
 from .worktime import deadline
 
 ROUTING_BATCH = 200
+ROUTE = TRANSITIONS["route"]
+# The router's ends, from the table: the first unit accepts (a community or street), a department
+# signs for it, a self-handled report awaits checking.
+FOR_ACCEPTANCE, FOR_SIGNING, FOR_CHECKING = ROUTE.target, *ROUTE.also_to
 ROUTER = WakeUp("incidents:routing-wake-up", "incidents.tasks.route_pending_tickets", gather_seconds=0.3)
 NOT_LOCATED = _("The work order has no grid.")
 NO_UNIT_FOR_AREA = _("No handling unit serves this place for this category.")
@@ -68,7 +72,7 @@ def tickets_route(*, ticket_ids=None, limit=ROUTING_BATCH):
             return 0
         tickets = list(
             Ticket.objects.select_for_update(of=("self",)).select_related("category")
-            .filter(pk__in=claimed, status__in=TRANSITIONS["route"].sources, handling_unit__isnull=True)
+            .filter(pk__in=claimed, status__in=ROUTE.sources, handling_unit__isnull=True)
             .only("status", "grid_id", "community_id", "street_id", "district_id", "self_handled", "clock_time",
                   "sign_minutes", "verify_minutes", "category__first_level", "category__default_department")
         )
@@ -85,7 +89,7 @@ def tickets_route(*, ticket_ids=None, limit=ROUTING_BATCH):
         if routed:
             _tickets_save_routing([ticket for ticket, _ in routed], now)
             TicketEvent.objects.bulk_create(
-                TicketEvent(ticket=ticket, action="route", from_status=Ticket.Status.REPORTED,
+                TicketEvent(ticket=ticket, action="route", from_status=ROUTE.sources[0],
                             to_status=ticket.status, unit=unit)
                 for ticket, unit in routed
             )
@@ -129,12 +133,13 @@ def _give_to_first_unit(ticket, unit, dispatcher, now, deadlines):
 
     ticket.handling_unit, ticket.dispatcher_unit, ticket.updated_at = unit, dispatcher, now
     if ticket.self_handled:
-        ticket.status = Ticket.Status.HANDLED
+        ticket.status = FOR_CHECKING
         ticket.due_at, ticket.due_kind = due(ticket.verify_minutes), Ticket.DueKind.VERIFY
     elif unit.kind == HandlingUnit.Kind.DEPARTMENT:
-        ticket.status = Ticket.Status.DISPATCHED
+        ticket.status = FOR_SIGNING
         ticket.due_at, ticket.due_kind = due(ticket.sign_minutes), Ticket.DueKind.SIGN
     else:
+        ticket.status = FOR_ACCEPTANCE
         ticket.due_at, ticket.due_kind = due(ticket.sign_minutes), Ticket.DueKind.ACCEPT
 
 

@@ -1,29 +1,30 @@
 """Writes to work orders: intake, routing and one function per workflow action.
 
-Each `ticket_<action>` states what the action changes; `workflow.apply_transition` does the
-locking, the state check, the permission check and the audit row for all of them.
+Each `ticket_<action>` states what the action changes; the shared engine (`workflow.TICKETS`)
+does the locking, the state check, the permission check and the audit row for all of them.
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HandlingUnit
-from govportal.errors import DomainInputError
+from govportal.workflow import WorkflowInputError, numbers_reserve
 from grids.models import Area
 from grids.selectors import Location, PointOutsideGrids, grid_locate
 
-from .models import Category, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketPhoto, Urgency
-from .photos import photos_attach
+from .models import (
+    Category, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketNumberCounter, TicketPhoto, Urgency,
+)
+from .photos import photos_attach, photos_kept_if_committed, photos_store
 from .routing import routing_wake_up, tickets_route
-from .workflow import apply_transition
+from .workflow import TICKETS
 from .worktime import deadline, minutes_left, working_day_minutes
 
-REASON_REQUIRED = _("Give a reason.")
 NO_SUPERIOR = _("This unit has no superior to escalate to.")
 NOT_A_DEPARTMENT = _("Work orders are dispatched to functional departments.")
 NO_EXTENSION_REQUESTED = _("No extension has been requested.")
@@ -47,15 +48,6 @@ RETURN_REASONS = {
 }
 
 
-class WorkflowInputError(DomainInputError):
-    """Input that breaks a workflow rule (HTTP 400)."""
-
-
-def _require_reason(reason, field="reason"):
-    if not (reason or "").strip():
-        raise WorkflowInputError(REASON_REQUIRED, field)
-
-
 def idempotency_key_of(user, key):
     """Return the stored form of a client's idempotency key: per user (None: an anonymous citizen),
     so two users' keys never collide."""
@@ -75,17 +67,8 @@ def ticket_urgency(category, urgency=None):
 
 
 def _next_numbers(day, count):
-    """Return `count` consecutive numbers of `day`, reserved in one statement."""
-    if not count:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO incidents_ticketnumbercounter (day, last) VALUES (%s, %s) "
-            "ON CONFLICT (day) DO UPDATE SET last = incidents_ticketnumbercounter.last + EXCLUDED.last RETURNING last",
-            [day, count],
-        )
-        last = cursor.fetchone()[0]
-    return [f"SJ{day:%Y%m%d}{n:04d}" for n in range(last - count + 1, last + 1)]
+    """Return `count` consecutive work-order numbers of `day` (SJ202611230001 …)."""
+    return numbers_reserve(TicketNumberCounter, prefix="SJ", day=day, count=count)
 
 
 def ticket_create(*, source, category, description, location, urgency=None, address="", reporter=None,
@@ -97,8 +80,9 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
     (sign/handle/verify minutes and clock_time) replaces the category's time limits, as the
     hotline's own limits do (hotline.services, domain.md §4).
 
-    With an `idempotency_key` already used, the existing ticket is returned and nothing is
-    written, so a client retrying after a network drop never makes two: the key's unique index
+    With an `idempotency_key` already used, the existing ticket is returned and nothing is kept
+    (the photos stored for the attempt are deleted again), so a client retrying after a network
+    drop never makes two: the key's unique index
     refuses the second insert (no lookup first: retries are rare). The RoutingRequest row
     is the durable record that routing is still owed: if the broker loses the message, the
     `resend_pending_routing` sweep sends it again.
@@ -114,8 +98,9 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
         except PointOutsideGrids as exc:
             raise WorkflowInputError(str(exc), "location") from exc
     limit = limit or category.time_limit(urgency)
+    stored = photos_store(photos)  # before the transaction, deleted if it fails (incidents.photos)
     try:
-        with transaction.atomic():
+        with photos_kept_if_committed(stored), transaction.atomic():
             ticket = Ticket.objects.create(
                 number=_next_numbers(timezone.localdate(), 1)[0], source=source, category=category, urgency=urgency,
                 description=description, address=address, location=location, reporter=reporter,
@@ -127,7 +112,7 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
                 verify_minutes=limit.verify_minutes, clock_time=limit.clock_time,
                 extension_max_minutes=limit.extension_max_minutes,
             )
-            photos_attach(ticket=ticket, uploads=list(photos), stage=TicketPhoto.Stage.REPORT, user=reporter)
+            photos_attach(ticket=ticket, photos=stored, stage=TicketPhoto.Stage.REPORT, user=reporter)
             TicketEvent.objects.create(ticket=ticket, action="report", to_status=ticket.status, actor=reporter)
             # Marked as sent now: if the message is lost, the resend sweep finds it a minute later.
             RoutingRequest.objects.create(ticket=ticket, enqueued_at=timezone.now())
@@ -234,15 +219,15 @@ def ticket_accept(*, ticket_id, actor):
             RewardEntry.objects.get_or_create(ticket=t, defaults={
                 "phone": t.reporter_phone, "points": settings.CITIZEN_REPORT_POINTS})
 
-    return apply_transition(ticket_id, "accept", actor=actor, change=change)
+    return TICKETS.apply(ticket_id, "accept", actor=actor, change=change)
 
 
 def ticket_reject(*, ticket_id, actor, reason_code, reason=""):
     """The unit refuses the report: invalid, a duplicate or not government business."""
     if reason_code not in REJECT_REASONS:
         raise WorkflowInputError(_("Unknown reason code."), "reason_code")
-    return apply_transition(ticket_id, "reject", actor=actor, reason_code=reason_code, reason=reason,
-                            change=_close_without_handling, notify=[])
+    return TICKETS.apply(ticket_id, "reject", actor=actor, reason_code=reason_code, reason=reason,
+                         change=_close_without_handling, notify=[])
 
 
 def _close_without_handling(ticket):
@@ -259,7 +244,7 @@ def ticket_dispatch(*, ticket_id, actor, unit, reason=""):
         t.handling_unit, t.handler = unit, None
         _set_due(t, timezone.now(), t.sign_minutes, Ticket.DueKind.SIGN)
 
-    return apply_transition(ticket_id, "dispatch", actor=actor, reason=reason, change=change, notify=[unit.pk])
+    return TICKETS.apply(ticket_id, "dispatch", actor=actor, reason=reason, change=change, notify=[unit.pk])
 
 
 def ticket_sign(*, ticket_id, actor):
@@ -268,31 +253,31 @@ def ticket_sign(*, ticket_id, actor):
         t.handler = actor
         _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE)
 
-    return apply_transition(ticket_id, "sign", actor=actor, change=change)
+    return TICKETS.apply(ticket_id, "sign", actor=actor, change=change)
 
 
 def ticket_start(*, ticket_id, actor):
     """The unit starts work on site."""
-    return apply_transition(ticket_id, "start", actor=actor)
+    return TICKETS.apply(ticket_id, "start", actor=actor)
 
 
 def ticket_return(*, ticket_id, actor, reason_code, reason=""):
     """The department sends the matter back (退单) with a reason; the street reviews it."""
     if reason_code not in RETURN_REASONS:
         raise WorkflowInputError(_("Unknown reason code."), "reason_code")
-    _require_reason(reason)
+    TICKETS.require_reason(reason)
 
     def change(t):
         t.handling_unit, t.handler = t.dispatcher_unit, None
         _set_due(t, timezone.now(), t.sign_minutes, Ticket.DueKind.REVIEW)
 
-    return apply_transition(ticket_id, "return", actor=actor, reason_code=reason_code, reason=reason,
-                            change=change, notify=lambda t: [t.dispatcher_unit_id])
+    return TICKETS.apply(ticket_id, "return", actor=actor, reason_code=reason_code, reason=reason,
+                         change=change, notify=lambda t: [t.dispatcher_unit_id])
 
 
 def ticket_escalate(*, ticket_id, actor, reason):
     """The unit blows the whistle (吹哨): the matter goes to its superior unit, which must come."""
-    _require_reason(reason)
+    TICKETS.require_reason(reason)
 
     def change(t):
         superior_id = t.handling_unit.superior_id if t.handling_unit_id else None
@@ -302,13 +287,13 @@ def ticket_escalate(*, ticket_id, actor, reason):
         t.due_at, t.due_kind = escalation_due(timezone.now(), handle_minutes=t.handle_minutes,
                                               clock_time=t.clock_time)
 
-    return apply_transition(ticket_id, "escalate", actor=actor, reason=reason, change=change,
-                            notify=lambda t: [t.handling_unit_id])
+    return TICKETS.apply(ticket_id, "escalate", actor=actor, reason=reason, change=change,
+                         notify=lambda t: [t.handling_unit_id])
 
 
 def ticket_request_extension(*, ticket_id, actor, minutes, reason):
     """The unit asks for more time (延期) before its deadline passes."""
-    _require_reason(reason)
+    TICKETS.require_reason(reason)
     if minutes <= 0:
         raise WorkflowInputError(_("Ask for a positive amount of time."), "minutes")
 
@@ -318,8 +303,8 @@ def ticket_request_extension(*, ticket_id, actor, minutes, reason):
             raise WorkflowInputError(EXTENSION_TOO_LONG % {"days": f"{days:g}"}, "minutes")
         t.extension_requested_minutes = minutes
 
-    return apply_transition(ticket_id, "request_extension", actor=actor, reason=reason, change=change,
-                            notify=lambda t: [t.dispatcher_unit_id])
+    return TICKETS.apply(ticket_id, "request_extension", actor=actor, reason=reason, change=change,
+                         notify=lambda t: [t.dispatcher_unit_id])
 
 
 def ticket_approve_extension(*, ticket_id, actor):
@@ -331,33 +316,33 @@ def ticket_approve_extension(*, ticket_id, actor):
         t.due_kind = t.due_kind or Ticket.DueKind.HANDLE
         t.extension_requested_minutes = None
 
-    return apply_transition(ticket_id, "approve_extension", actor=actor, change=change,
-                            notify=lambda t: [t.handling_unit_id])
+    return TICKETS.apply(ticket_id, "approve_extension", actor=actor, change=change,
+                         notify=lambda t: [t.handling_unit_id])
 
 
 def ticket_deny_extension(*, ticket_id, actor, reason):
     """The street refuses the requested time."""
-    _require_reason(reason)
+    TICKETS.require_reason(reason)
 
     def change(t):
         if not t.extension_requested_minutes:
             raise WorkflowInputError(NO_EXTENSION_REQUESTED)
         t.extension_requested_minutes = None
 
-    return apply_transition(ticket_id, "deny_extension", actor=actor, reason=reason, change=change,
-                            notify=lambda t: [t.handling_unit_id])
+    return TICKETS.apply(ticket_id, "deny_extension", actor=actor, reason=reason, change=change,
+                         notify=lambda t: [t.handling_unit_id])
 
 
 def ticket_suspend(*, ticket_id, actor, reason):
     """The street parks the matter (挂起): the clock stops with the time left remembered."""
-    _require_reason(reason)
+    TICKETS.require_reason(reason)
 
     def change(t):
         if t.due_at is not None:
             t.paused_minutes_left = minutes_left(timezone.now(), t.due_at, clock_time=t.clock_time)
         _clear_due(t)
 
-    return apply_transition(ticket_id, "suspend", actor=actor, reason=reason, change=change)
+    return TICKETS.apply(ticket_id, "suspend", actor=actor, reason=reason, change=change)
 
 
 def ticket_resume(*, ticket_id, actor):
@@ -368,33 +353,35 @@ def ticket_resume(*, ticket_id, actor):
             _set_due(t, timezone.now(), t.paused_minutes_left, kind)
         t.paused_minutes_left = None
 
-    return apply_transition(ticket_id, "resume", actor=actor, change=change)
+    return TICKETS.apply(ticket_id, "resume", actor=actor, change=change)
 
 
 def ticket_handle(*, ticket_id, actor, feedback, photos=()):
     """The unit reports the matter handled (办结反馈) with evidence photos; the reporter's side verifies it."""
     if not (feedback or "").strip():
         raise WorkflowInputError(FEEDBACK_REQUIRED, "feedback")
+    stored = photos_store(photos)  # before the row lock, deleted if the action is refused (incidents.photos)
 
     def change(t):
         t.feedback = feedback
-        photos_attach(ticket=t, uploads=list(photos), stage=TicketPhoto.Stage.FEEDBACK, user=actor)
+        photos_attach(ticket=t, photos=stored, stage=TicketPhoto.Stage.FEEDBACK, user=actor)
         _set_due(t, timezone.now(), t.verify_minutes, Ticket.DueKind.VERIFY)
 
-    return apply_transition(ticket_id, "handle", actor=actor, change=change)
+    with photos_kept_if_committed(stored):
+        return TICKETS.apply(ticket_id, "handle", actor=actor, change=change)
 
 
 def ticket_verify(*, ticket_id, actor):
     """The grid worker or community confirms on site that the matter is solved (核查)."""
-    return apply_transition(ticket_id, "verify", actor=actor, change=_clear_due)
+    return TICKETS.apply(ticket_id, "verify", actor=actor, change=_clear_due)
 
 
 def ticket_verify_fail(*, ticket_id, actor, reason):
     """The check on site found the matter unsolved: back to the unit, with a new handling clock."""
-    _require_reason(reason)
-    return apply_transition(ticket_id, "verify_fail", actor=actor, reason=reason,
-                            notify=lambda t: [t.handling_unit_id],
-                            change=lambda t: _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE))
+    TICKETS.require_reason(reason)
+    return TICKETS.apply(ticket_id, "verify_fail", actor=actor, reason=reason,
+                         notify=lambda t: [t.handling_unit_id],
+                         change=lambda t: _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE))
 
 
 def ticket_close(*, ticket_id, actor):
@@ -402,7 +389,7 @@ def ticket_close(*, ticket_id, actor):
     def change(t):
         t.closed_at = timezone.now()
 
-    return apply_transition(ticket_id, "close", actor=actor, change=change)
+    return TICKETS.apply(ticket_id, "close", actor=actor, change=change)
 
 
 def ticket_rate(*, ticket_id, actor, satisfaction):
@@ -413,7 +400,7 @@ def ticket_rate(*, ticket_id, actor, satisfaction):
     def change(t):
         t.satisfaction = satisfaction
 
-    return apply_transition(ticket_id, "rate", actor=actor, reason_code=satisfaction, change=change)
+    return TICKETS.apply(ticket_id, "rate", actor=actor, reason_code=satisfaction, change=change)
 
 
 def reopen_change(ticket):
@@ -426,9 +413,9 @@ def reopen_change(ticket):
 
 def ticket_reopen(*, ticket_id, actor, reason):
     """An unsatisfied matter goes back to the unit that handled it, to be signed for again."""
-    _require_reason(reason)
-    return apply_transition(ticket_id, "reopen", actor=actor, reason=reason, change=reopen_change,
-                            notify=lambda t: [t.handling_unit_id])
+    TICKETS.require_reason(reason)
+    return TICKETS.apply(ticket_id, "reopen", actor=actor, reason=reason, change=reopen_change,
+                         notify=lambda t: [t.handling_unit_id])
 
 
 # Every workflow action a person takes, by name (as in workflow.TRANSITIONS): pages and API use this.

@@ -16,10 +16,11 @@ from .workflow import TRANSITIONS
 ESCALATING_DUE_KINDS = (Ticket.DueKind.ACCEPT, Ticket.DueKind.SIGN, Ticket.DueKind.HANDLE, Ticket.DueKind.REVIEW)
 RESEND_AFTER = timedelta(minutes=1)
 
+ESCALATION, OVERDUE = TRANSITIONS["overdue_escalate"], TRANSITIONS["overdue"]
 _CLAIM_SQL = """
     SELECT t.id, t.status, t.due_kind, t.handling_unit_id, u.superior_id, t.handle_minutes, t.clock_time
       FROM incidents_ticket t LEFT JOIN accounts_handlingunit u ON u.id = t.handling_unit_id
-     WHERE t.due_at <= %s
+     WHERE t.due_at <= %s AND t.status = ANY(%s)
      ORDER BY t.due_at
      LIMIT %s
        FOR UPDATE OF t SKIP LOCKED
@@ -58,12 +59,11 @@ def overdue_escalate(*, now=None, batch_size=5000):
     from `now`; the deadlines are computed once per distinct time limit, not per ticket.
     """
     now = now or timezone.now()
-    escalation = TRANSITIONS["overdue_escalate"]
-    escalable = set(escalation.sources)
+    escalable = set(ESCALATION.sources)
     escalated = marked = 0
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_CLAIM_SQL, [now, batch_size])
+            cursor.execute(_CLAIM_SQL, [now, list(OVERDUE.sources), batch_size])
             rows = cursor.fetchall()
             if not rows:
                 break
@@ -76,14 +76,14 @@ def overdue_escalate(*, now=None, batch_size=5000):
             }
             if up:
                 cursor.execute(_ESCALATE_SQL, [
-                    escalation.target, now,
+                    ESCALATION.target, now,
                     [r[0] for r in up], [r[4] for r in up], [clocks[(r[5], r[6])][0] for r in up],
                     [clocks[(r[5], r[6])][1] for r in up],
                 ])
             if stay:
                 cursor.execute(_MARK_SQL, [now, [r[0] for r in stay]])
-            events = [(r[0], "overdue_escalate", r[1], escalation.target, r[4], r[2]) for r in up]
-            events += [(r[0], "overdue", r[1], r[1], r[3], r[2]) for r in stay]
+            events = [(r[0], "overdue_escalate", r[1], ESCALATION.target, r[4], r[2]) for r in up]
+            events += [(r[0], "overdue", r[1], r[1], r[3], r[2]) for r in stay]  # OVERDUE keeps the state
             cursor.execute(_EVENTS_SQL, [now, *map(list, zip(*events))])
             notices = [(unit, r[0], kind) for r in up for unit, kind in ((r[3], "overdue"), (r[4], "escalated"))]
             notices += [(r[3], r[0], "overdue") for r in stay]

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import notifications, routing, sweeps
+from . import notifications, photos, routing, sweeps
 
 
 @shared_task(acks_late=True)
@@ -25,5 +25,17 @@ def escalate_overdue():
 
 @shared_task
 def deliver_pending_notifications():
-    """Send what is still undelivered, e.g. the notices of the escalation sweep."""
+    """Send the copies still missing: new notices (e.g. the escalation sweep's) and failed sends, each once."""
     return notifications.notifications_deliver_pending()
+
+
+@shared_task
+def delete_orphan_photos():
+    """Delete the recent photo files that no row names: what a crash before a commit left."""
+    return photos.photo_orphans_delete(days=photos.RECENT_DAYS)
+
+
+@shared_task
+def prune_notifications():
+    """Delete the delivered notices older than their retention (daily, Celery beat)."""
+    return notifications.notifications_prune()

@@ -4,7 +4,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.conf import settings
@@ -14,14 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from govportal.errors import DomainConflict, DomainInputError
+from govportal.errors import DomainInputError
+from govportal.pages import action_form, action_take, form_errors_flash
 
 from . import services
-from .forms import ACTION_FORMS, CitizenReportForm, DispatchForm, ReportForm
+from .forms import ACTION_FORMS, CitizenReportForm, ReportForm
 from .models import Notification, Ticket
 from .ratelimit import rate_limit_hit
 from .selectors import dispatch_targets, ticket_board, ticket_get, ticket_list
-from .workflow import allowed_actions
+from .workflow import TICKETS
 from .worktime import minutes_left
 
 
@@ -82,7 +82,7 @@ def verification_queue(request):
         ticket_list(user=request.user).filter(status=Ticket.Status.HANDLED)
         .select_related("category", "handling_unit").order_by("due_at")[:200]
     )
-    tickets = [t for t in tickets if "verify" in allowed_actions(t, request.user)]
+    tickets = [t for t in tickets if "verify" in TICKETS.allowed_actions(t, request.user)]
     return render(request, "incidents/list.html", {"title": _("To verify"), "tickets": tickets})
 
 
@@ -114,14 +114,14 @@ def dispatch_board(request):
     shown = list(tickets.select_related("district")[:300])
     targets = {}  # district → its dispatch choices, read once rather than once per row
     for ticket in shown:
-        actions = allowed_actions(ticket, request.user)
+        actions = TICKETS.allowed_actions(ticket, request.user)
         ticket.quick_actions = [name for name in actions if name in BOARD_ONE_CLICK]
         ticket.dispatch_form = None
         if "dispatch" in actions and ticket.district_id:
             if ticket.district_id not in targets:
                 targets[ticket.district_id] = [("", "---------")] + [
                     (unit.code, unit.name) for unit in dispatch_targets(district=ticket.district)]
-            ticket.dispatch_form = DispatchForm(prefix=f"t{ticket.pk}")
+            ticket.dispatch_form = ACTION_FORMS["dispatch"](prefix=f"t{ticket.pk}")
             ticket.dispatch_form.fields["unit"].choices = targets[ticket.district_id]
     return render(request, "incidents/board.html", {
         "tickets": shown,
@@ -142,14 +142,8 @@ def ticket_detail(request, ticket_id):
     """Everything about one ticket: timeline, map, photos, deadline with time left, actions."""
     ticket = ticket_or_404(request.user, ticket_id)
     # The hotline's own steps (reply, callback, …) are taken on its ticket page, linked from here.
-    actions = [name for name in allowed_actions(ticket, request.user) if name in ACTION_FORMS]
-    forms = {}
-    for name in actions:
-        form_class = ACTION_FORMS[name]
-        if form_class is DispatchForm:
-            forms[name] = DispatchForm(ticket=ticket)
-        elif form_class is not None:
-            forms[name] = form_class()
+    actions = [name for name in TICKETS.allowed_actions(ticket, request.user) if name in ACTION_FORMS]
+    forms = {name: action_form(ACTION_FORMS[name], ticket) for name in actions if ACTION_FORMS[name]}
     left = None
     if ticket.due_at:
         left = minutes_left(timezone.now(), ticket.due_at, clock_time=ticket.clock_time)
@@ -167,24 +161,10 @@ def ticket_act(request, ticket_id, action):
     if action not in services.ACTION_SERVICES:
         raise Http404
     ticket = ticket_or_404(request.user, ticket_id)
-    form_class = ACTION_FORMS[action]
-    values = {}
-    if form_class is not None:
-        prefix = request.POST.get("prefix") or None
-        form = (form_class(request.POST, ticket=ticket, prefix=prefix) if form_class is DispatchForm
-                else form_class(request.POST, request.FILES))
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return _back(request, ticket)
-        values = form.cleaned_data
-    try:
-        services.ACTION_SERVICES[action](ticket_id=ticket.pk, actor=request.user, **values)
-    except (DomainInputError, DomainConflict, PermissionDenied) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Done."))
+    done, form = action_take(request, service=services.ACTION_SERVICES[action], form_class=ACTION_FORMS[action],
+                             subject=ticket, id_kwarg="ticket_id", prefix=request.POST.get("prefix") or None)
+    if not done:
+        form_errors_flash(request, form)
     return _back(request, ticket)
 
 

@@ -1,54 +1,40 @@
 """The closed loop of a work order: which action is allowed from which state, for whom.
 
-`TRANSITIONS` is the one table of allowed moves. Every move goes through `_apply`, which locks
-the ticket, checks the table and the actor, changes the row and writes its TicketEvent in the
-same transaction, and queues notifications after commit. The public `ticket_<action>` functions
-in services.py are the only callers; pages, API, tasks and admin call those.
+`TRANSITIONS` is the one table of allowed moves; `TICKETS` declares it to the shared engine
+(govportal.workflow), which locks the ticket, checks the table and the actor, changes the row and
+writes its TicketEvent in one transaction. The `ticket_<action>` services are its only callers
+for single moves; the router and the sweeps read their states and actions from the same table.
 """
 
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import OUTSIDE_SCOPE, is_in_scope
-from govportal.errors import DomainConflict
+from accounts.access import is_in_scope
 from accounts.models import User
+from govportal.workflow import PREVIOUS, SYSTEM, System, Transition, Workflow
 
 from .models import Notification, Ticket, TicketEvent
 from .notifications import notifications_wake_up
 from .selectors import ticket_is_visible
 
 S = Ticket.Status
-TRANSITION_NOT_ALLOWED = _("“%(action)s” is not allowed while the work order is %(status)s.")
 NOT_YOUR_UNIT = _("Only the unit that holds this work order may do this.")
 NOT_THE_DISPATCHER = _("Only the dispatching street may do this.")
 NOT_A_VERIFIER = _("Only the reporter or the community staff may verify or rate this work order.")
-ROLE_NOT_ALLOWED = _("Your role may not do this.")
-
-
-class TransitionNotAllowed(DomainConflict):
-    """The action is not allowed from the ticket's current state (HTTP 409)."""
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple
-    target: str | None  # None: the status does not change; "previous": back to before suspension
-    party: str  # who may act: "unit" (holds the ticket), "dispatcher", "verifier", "hotline" (by role) or "system"
-    roles: tuple = ()
-
 
 HANDLERS = (User.Role.COMMUNITY_STAFF, User.Role.STREET_COORDINATOR, User.Role.DEPARTMENT_HANDLER)
 DISPATCHERS = (User.Role.STREET_COORDINATOR,)
 VERIFIERS = (User.Role.GRID_WORKER, User.Role.COMMUNITY_STAFF)
 WORKING = (S.ACCEPTED, S.SIGNED, S.IN_PROGRESS)
 
+# The system's actors on work orders, named.
+ROUTER = System("routing")
+ESCALATION_SWEEP = System("escalation sweep")
+
 TRANSITIONS = {
-    # Routing leaves a ticket REPORTED for its first unit to accept, except that the router
-    # (routing.py) sends it straight to DISPATCHED (a department comes first) or HANDLED (self-handled).
-    "route": Transition((S.REPORTED,), None, "system"),
+    # Routing (routing.py, set-based) gives a report its first unit: a community or street accepts
+    # it (the state stays), a department signs for it, a self-handled report awaits checking.
+    "route": Transition((S.REPORTED,), S.REPORTED, SYSTEM, also_to=(S.DISPATCHED, S.HANDLED)),
     "accept": Transition((S.REPORTED,), S.ACCEPTED, "unit", HANDLERS),
     "reject": Transition((S.REPORTED,), S.REJECTED, "unit", HANDLERS),
     "dispatch": Transition((S.ACCEPTED, S.RETURNED), S.DISPATCHED, "dispatcher", DISPATCHERS),
@@ -59,9 +45,11 @@ TRANSITIONS = {
     "request_extension": Transition(WORKING, None, "unit", HANDLERS),
     "approve_extension": Transition(WORKING, None, "dispatcher", DISPATCHERS),
     "deny_extension": Transition(WORKING, None, "dispatcher", DISPATCHERS),
-    "suspend": Transition(WORKING, S.SUSPENDED, "dispatcher", DISPATCHERS),
-    "resume": Transition((S.SUSPENDED,), "previous", "dispatcher", DISPATCHERS),
-    "handle": Transition(WORKING, S.HANDLED, "unit", HANDLERS),
+    # A referral to people's mediation suspends the order and the case's end resumes or handles
+    # it (mediation.services): the system may make these three moves too.
+    "suspend": Transition(WORKING, S.SUSPENDED, "dispatcher", DISPATCHERS, system=True),
+    "resume": Transition((S.SUSPENDED,), PREVIOUS, "dispatcher", DISPATCHERS, system=True),
+    "handle": Transition(WORKING, S.HANDLED, "unit", HANDLERS, system=True),
     "verify": Transition((S.HANDLED,), S.VERIFIED, "verifier", VERIFIERS),
     "verify_fail": Transition((S.HANDLED,), S.IN_PROGRESS, "verifier", VERIFIERS),
     "close": Transition((S.VERIFIED,), S.CLOSED, "verifier", VERIFIERS),
@@ -70,10 +58,9 @@ TRANSITIONS = {
     # The escalation sweep (sweeps.overdue_escalate), set-based: a missed accept, sign-for,
     # handling or review deadline moves the ticket to the holder's superior unit; any other
     # missed deadline, or a holder without a superior, is only recorded as overdue.
-    "overdue_escalate": Transition(
-        (S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURNED), S.ACCEPTED, "system"
-    ),
-    "overdue": Transition(tuple(Ticket.OPEN_STATUSES), None, "system"),
+    "overdue_escalate": Transition((S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURNED),
+                                   S.ACCEPTED),
+    "overdue": Transition(tuple(Ticket.OPEN_STATUSES)),
     # The 12345 hotline's steps on its work orders (hotline.services): a supervisor's flag (督办),
     # the unit's reply to the citizen (答复), the callback after closure (回访) and, when the
     # citizen is unsatisfied, a second handling (二次办理) by the same unit.
@@ -86,77 +73,43 @@ TRANSITIONS = {
 }
 
 
-def allowed_actions(ticket, user):
-    """Return the names of the actions `user` may take on `ticket` now (for pages and the API)."""
-    names = []
-    for name, transition in TRANSITIONS.items():
-        if transition.party == "system" or ticket.status not in transition.sources:
-            continue
-        try:
-            check_actor(ticket, user, transition)
-        except PermissionDenied:
-            continue
-        names.append(name)
-    return names
+class TicketWorkflow(Workflow):
+    """Work orders on the shared engine; a move may also notify handling units after commit."""
+
+    model, event_model, transitions = Ticket, TicketEvent, TRANSITIONS
+    pause_field, paused_states = "status_before_suspension", (S.SUSPENDED,)
+    not_allowed = _("“%(action)s” is not allowed while the work order is %(status)s.")
+
+    def is_visible(self, ticket, user):
+        return ticket_is_visible(user=user, ticket=ticket)
+
+    def party_refusal(self, ticket, user, party):
+        if party == "unit" and user.unit_id != ticket.handling_unit_id:
+            return NOT_YOUR_UNIT
+        if party == "dispatcher" and user.unit_id != ticket.dispatcher_unit_id:
+            return NOT_THE_DISPATCHER
+        if party == "verifier":
+            is_community = user.role == User.Role.COMMUNITY_STAFF and is_in_scope(user, ticket.area_code)
+            if not (ticket.reporter_id == user.id or is_community):
+                return NOT_A_VERIFIER
+        return None  # "hotline": the roles decide
+
+    def event(self, ticket, *, action, from_status, actor, reason_code, reason):
+        return TicketEvent(ticket=ticket, action=action, from_status=from_status, to_status=ticket.status,
+                           actor=actor, unit=ticket.handling_unit, reason_code=reason_code, reason=reason)
+
+    def apply(self, pk, action, *, actor, notify=(), **kwargs):
+        """As Workflow.apply; `notify` lists the handling units to tell (or computes them from the
+        changed ticket). The actor's own unit is not told; delivery runs after commit."""
+        def tell(ticket):
+            recipients = notify(ticket) if callable(notify) else notify
+            units = {unit_id for unit_id in recipients if unit_id} - {getattr(actor, "unit_id", None)}
+            if units:
+                Notification.objects.bulk_create(
+                    [Notification(unit_id=unit_id, ticket=ticket, kind=action) for unit_id in units])
+                transaction.on_commit(notifications_wake_up)
+
+        return super().apply(pk, action, actor=actor, after=tell, **kwargs)
 
 
-def check_actor(ticket, user, transition):
-    """Raise PermissionDenied unless `user` may take `transition` on `ticket`."""
-    if transition.party == "system":
-        raise PermissionDenied(ROLE_NOT_ALLOWED)
-    if user.is_superuser:
-        return
-    if not ticket_is_visible(user=user, ticket=ticket):
-        raise PermissionDenied(OUTSIDE_SCOPE)
-    if transition.roles and user.role not in transition.roles:
-        raise PermissionDenied(ROLE_NOT_ALLOWED)
-    if transition.party == "unit" and user.unit_id != ticket.handling_unit_id:
-        raise PermissionDenied(NOT_YOUR_UNIT)
-    if transition.party == "dispatcher" and user.unit_id != ticket.dispatcher_unit_id:
-        raise PermissionDenied(NOT_THE_DISPATCHER)
-    if transition.party == "verifier":
-        is_reporter = ticket.reporter_id == user.id
-        is_community = user.role == User.Role.COMMUNITY_STAFF and is_in_scope(user, ticket.area_code)
-        if not (is_reporter or is_community):
-            raise PermissionDenied(NOT_A_VERIFIER)
-
-
-def apply_transition(ticket_id, action, *, actor, reason_code="", reason="", change=None, notify=()):
-    """Move the ticket through `action` and return it.
-
-    Locks the row (SELECT … FOR UPDATE), so two concurrent actions are serialised and the second
-    one sees the state the first left. `change(ticket)` sets the fields particular to the action;
-    `notify` lists the handling units to tell (or computes them from the locked, changed ticket). Raises TransitionNotAllowed (409) or
-    PermissionDenied (403); nothing is written then.
-    """
-    transition = TRANSITIONS[action]
-    with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
-        if ticket.status not in transition.sources:
-            raise TransitionNotAllowed(
-                TRANSITION_NOT_ALLOWED % {"action": action, "status": ticket.get_status_display()}
-            )
-        if actor is not None:
-            check_actor(ticket, actor, transition)
-        from_status = ticket.status
-        if transition.target == "previous":
-            ticket.status, ticket.status_before_suspension = ticket.status_before_suspension, ""
-        elif transition.target is not None:
-            if transition.target == S.SUSPENDED:
-                ticket.status_before_suspension = from_status
-            ticket.status = transition.target
-        if change is not None:
-            change(ticket)
-        ticket.save()
-        TicketEvent.objects.create(
-            ticket=ticket, action=action, from_status=from_status, to_status=ticket.status, actor=actor,
-            unit=ticket.handling_unit, reason_code=reason_code, reason=reason,
-        )
-        recipients = notify(ticket) if callable(notify) else notify
-        units = {unit_id for unit_id in recipients if unit_id} - {getattr(actor, "unit_id", None)}
-        if units:
-            Notification.objects.bulk_create(
-                [Notification(unit_id=unit_id, ticket=ticket, kind=action) for unit_id in units]
-            )
-            transaction.on_commit(notifications_wake_up)
-    return ticket
+TICKETS = TicketWorkflow()

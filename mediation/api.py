@@ -1,10 +1,6 @@
 """REST API of people's mediation: cases, one POST per action, referral, reveal, figures and reports."""
 
-from datetime import datetime, time
-
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -13,24 +9,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import ensure_in_scope, scope_area
-from accounts.models import User
-from govportal.api import action_from_url, action_input
+from govportal.api import action_urls
+from govportal.periods import RequiredMonthInput, RequiredPeriodInput
+from govportal.workflow import ROLE_NOT_ALLOWED
 from grids.models import Area
 from incidents.models import Ticket
 
 from . import services
-from .documents import agreement_pdf
+from .documents import agreement_pdf_response
 from .models import Agreement, DisputeType, MediationCase, Mediator, Party, PartyReveal
-from .reports import monthly_report_xlsx
-from .selectors import case_board, case_get, case_statistics, mediator_list
-from .workflow import ROLE_NOT_ALLOWED, allowed_actions
+from .reports import XLSX, monthly_report_response
+from .selectors import FIGURES_ROLES, case_board, case_get, case_statistics, mediator_list
+from .workflow import CASES
 
 NO_SUCH_CASE = _("No such case.")
 NO_WRITTEN_AGREEMENT = _("This case has no written agreement.")
-END_BEFORE_START = _("The end must come after the start.")
 # Who may read the figures and the monthly report of an area in their scope.
-FIGURES_ROLES = (User.Role.MEDIATOR, User.Role.LEADER, User.Role.ADMIN)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class PartyInputSerializer(serializers.Serializer):
@@ -123,7 +117,7 @@ def _get(user, case_id):
 
 
 def _detail(case, user):
-    case.allowed_actions = [name.replace("_", "-") for name in allowed_actions(case, user)]
+    case.allowed_actions = [name.replace("_", "-") for name in CASES.allowed_actions(case, user)]
     return CaseDetailOutputSerializer(case).data
 
 
@@ -249,9 +243,9 @@ class FollowUpInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-# action (as in services.ACTION_SERVICES) → input serializer, or None when it takes no input
+# action (as in services.ACTION_SERVICES) → its input serializer (absent: no input)
 ACTION_INPUTS = {
-    "add_party": PartyInputSerializer, "accept": None, "refuse": RefuseInput, "assign": AssignInput,
+    "add_party": PartyInputSerializer, "refuse": RefuseInput, "assign": AssignInput,
     "record_session": SessionInput, "extend": ExtendInput, "escalate": CaseReasonInput, "flag_risk": FlagRiskInput,
     "conclude_agreement": AgreementInput, "fail": FailInput, "sign_agreement": SignInput,
     "apply_confirmation": ApplyConfirmationInput, "decide_confirmation": DecideConfirmationInput,
@@ -259,28 +253,13 @@ ACTION_INPUTS = {
 }
 
 
-class CaseActionApi(APIView):
-    """Take one action on a case: 400 bad input, 403 not yours, 409 not allowed in this state."""
-
-    @extend_schema(
-        operation_id="v1_mediation_cases_action",
-        request=CaseReasonInput,
-        responses={200: CaseDetailOutputSerializer, 400: None, 403: None, 409: None},
-        description=(
-            "`action`: add-party (role, kind, name, id_number, phone, address, refuses_mediation), accept, "
-            "refuse (reason_code, reason), assign (mediators: ids), record-session (held_at, place, attendees, "
-            "record), extend (working_days, parties_consent, reason), escalate (reason), flag-risk (note), "
-            "conclude-agreement (kind, responsibilities, obligations, performance_manner, performance_deadline), "
-            "fail (guidance, reason), sign-agreement (signed_on), apply-confirmation (applied_on, court), "
-            "decide-confirmation (result, decided_on, number), follow-up (visited_on, performance, note)."
-        ),
+def action_patterns():
+    """POST cases/{id}/{action}/, one view per action (govportal.api.action_urls); the answer is the case."""
+    return action_urls(
+        route="cases/<int:case_id>/", name="mediation-case", services=services.ACTION_SERVICES,
+        inputs=ACTION_INPUTS, id_kwarg="case_id", get_subject=_get, output=CaseDetailOutputSerializer,
+        present=lambda request, case: _detail(_get(request.user, case.pk), request.user), tag="mediation_cases",
     )
-    def post(self, request, case_id, action):
-        action = action_from_url(action, services.ACTION_SERVICES)
-        _get(request.user, case_id)  # 403/404 before anything else
-        values = action_input(ACTION_INPUTS[action], request.data)
-        services.ACTION_SERVICES[action](case_id=case_id, actor=request.user, **values)
-        return Response(_detail(_get(request.user, case_id), request.user))
 
 
 class AgreementPdfApi(APIView):
@@ -291,13 +270,7 @@ class AgreementPdfApi(APIView):
         case = _get(request.user, case_id)
         if not Agreement.objects.filter(case=case, kind=Agreement.Kind.WRITTEN).exists():
             raise NotFound(NO_WRITTEN_AGREEMENT)
-        return pdf_response(case)
-
-
-def pdf_response(case):
-    response = HttpResponse(agreement_pdf(case), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
-    return response
+        return agreement_pdf_response(case)
 
 
 class PartyRevealApi(APIView):
@@ -359,7 +332,7 @@ class MediatorListApi(APIView):
         return Response(self.MediatorOutputSerializer(mediators, many=True).data)
 
 
-class PeriodInput(serializers.Serializer):
+class AreaInput(serializers.Serializer):
     area = serializers.CharField(max_length=15, required=False)
 
     def validate_area(self, code):
@@ -379,25 +352,18 @@ def _area(request, data):
 
 
 class StatisticsApi(APIView):
-    """Figures of the cases of organisations in an area (yours by default) over [start, end)."""
+    """Figures of the cases of organisations in an area (yours by default) from `start` to `end`, both included."""
 
-    class StatisticsInput(PeriodInput):
-        start = serializers.DateField()
-        end = serializers.DateField()
+    class StatisticsInput(RequiredPeriodInput, AreaInput):
+        pass
 
-        def validate(self, data):
-            if data["end"] <= data["start"]:
-                raise serializers.ValidationError({"end": [END_BEFORE_START]})
-            return data
-
-    @extend_schema(parameters=[StatisticsInput], responses={200: OpenApiResponse(description="figures"), 403: None})
+    @extend_schema(parameters=[StatisticsInput],
+                   responses={200: OpenApiResponse(description="figures"), 400: None, 403: None})
     def get(self, request):
         data = self.StatisticsInput(data=request.query_params)
         data.is_valid(raise_exception=True)
         area = _area(request, data.validated_data)
-        tz = timezone.get_current_timezone()
-        start, end = (datetime.combine(data.validated_data[key], time.min, tz) for key in ("start", "end"))
-        figures = case_statistics(area_code=area.code, start=start, end=end)
+        figures = case_statistics(area_code=area.code, period=data.validated_data["period"])
         for key in ("by_type", "by_level", "by_source"):
             figures[key] = [row | {"label": str(row["label"])} for row in figures[key]]
         return Response({"area": area.code, **figures})
@@ -406,17 +372,12 @@ class StatisticsApi(APIView):
 class MonthlyReportApi(APIView):
     """The monthly report (调解工作月报) as an Excel workbook."""
 
-    class MonthInput(PeriodInput):
-        month = serializers.DateField(input_formats=["%Y-%m"])
+    class MonthInput(RequiredMonthInput, AreaInput):
+        pass
 
-    @extend_schema(parameters=[MonthInput], responses={(200, XLSX): OpenApiResponse(description="workbook")})
+    @extend_schema(parameters=[MonthInput],
+                   responses={(200, XLSX): OpenApiResponse(description="workbook"), 400: None, 403: None})
     def get(self, request):
         data = self.MonthInput(data=request.query_params)
         data.is_valid(raise_exception=True)
-        return xlsx_response(_area(request, data.validated_data), data.validated_data["month"])
-
-
-def xlsx_response(area, month):
-    response = HttpResponse(monthly_report_xlsx(area=area, month=month), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="mediation-{area.code}-{month:%Y-%m}.xlsx"'
-    return response
+        return monthly_report_response(_area(request, data.validated_data), data.validated_data["period"])

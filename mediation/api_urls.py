@@ -9,7 +9,7 @@ urlpatterns = [
     path("cases/<int:case_id>/", api.CaseDetailApi.as_view(), name="mediation-case-detail"),
     path("cases/<int:case_id>/timeline/", api.CaseTimelineApi.as_view(), name="mediation-case-timeline"),
     path("cases/<int:case_id>/agreement.pdf", api.AgreementPdfApi.as_view(), name="mediation-agreement-pdf"),
-    path("cases/<int:case_id>/<slug:action>/", api.CaseActionApi.as_view(), name="mediation-case-action"),
+    *api.action_patterns(),
     path("parties/<int:party_id>/reveal/", api.PartyRevealApi.as_view(), name="mediation-party-reveal"),
     path("referrals/", api.ReferralApi.as_view(), name="mediation-referral"),
     path("mediators/", api.MediatorListApi.as_view(), name="mediation-mediator-list"),

@@ -10,6 +10,7 @@ from io import BytesIO
 
 from xml.sax.saxutils import escape
 
+from django.http import HttpResponse
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -88,3 +89,10 @@ def agreement_pdf(case):
     SimpleDocTemplate(buffer, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=25 * mm,
                       bottomMargin=20 * mm, title=f"人民调解协议书 {case.number}").build(story)
     return buffer.getvalue()
+
+
+def agreement_pdf_response(case):
+    """Return the HTTP answer carrying `case`'s agreement as a PDF to open in the browser."""
+    response = HttpResponse(agreement_pdf(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
+    return response

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from govportal.pages import ActionForm
+
 from .models import Agreement, DisputeType, MediationCase, Mediator, Party, PartyReveal
 from .selectors import mediator_list
 
@@ -24,7 +26,7 @@ def _text(label, rows=2, required=True, max_length=2000):
                            widget=forms.Textarea(attrs={"rows": rows}))
 
 
-class PartyForm(forms.Form):
+class PartyForm(ActionForm):
     role = forms.ChoiceField(choices=Party.Role.choices, label=_("Role"))
     kind = forms.ChoiceField(choices=Party.Kind.choices, label=_("Kind"))
     name = forms.CharField(max_length=100, label=_("Name"))
@@ -46,7 +48,7 @@ class CaseRegisterForm(forms.Form):
     risk_note = _text(_("Risk note"), required=False, max_length=1000)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ActionForm):
     reason = _text(_("Reason"), required=False, max_length=1000)
 
 
@@ -54,14 +56,14 @@ class RefuseForm(ReasonForm):
     reason_code = forms.ChoiceField(choices=MediationCase.RefusalReason.choices, label=_("Legal reason"))
 
 
-class AssignForm(forms.Form):
+class AssignForm(ActionForm):
     mediators = forms.ModelMultipleChoiceField(Mediator.objects.none(), label=_("Mediators"),
                                                widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if case is not None:
-            self.fields["mediators"].queryset = mediator_list(organisation=case.organisation, experts=True)
+        if self.subject is not None:
+            self.fields["mediators"].queryset = mediator_list(organisation=self.subject.organisation, experts=True)
             self.fields["mediators"].label_from_instance = _mediator_label
 
 
@@ -70,7 +72,7 @@ def _mediator_label(mediator):
     return f"{mediator.name} ({mediator.get_qualification_display()}{expert}) — {_('open cases')}: {mediator.load}"
 
 
-class SessionForm(forms.Form):
+class SessionForm(ActionForm):
     held_at = forms.DateTimeField(label=_("Held at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     place = forms.CharField(max_length=200, label=_("Place"))
     attendees = _text(_("Attendees"), max_length=1000)
@@ -82,11 +84,11 @@ class ExtendForm(ReasonForm):
     parties_consent = forms.BooleanField(required=False, label=_("Both parties consent"))
 
 
-class FlagRiskForm(forms.Form):
+class FlagRiskForm(ActionForm):
     note = _text(_("Why it may turn violent or collective"), max_length=1000)
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(ActionForm):
     kind = forms.ChoiceField(choices=Agreement.Kind.choices, label=_("Kind"))
     responsibilities = _text(_("Each party's responsibility"), required=False, max_length=5000)
     obligations = _text(_("Agreed obligations"), rows=4, max_length=5000)
@@ -98,23 +100,23 @@ class FailForm(ReasonForm):
     guidance = forms.ChoiceField(choices=MediationCase.Guidance.choices, label=_("Route the parties were told"))
 
 
-class SignForm(forms.Form):
+class SignForm(ActionForm):
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE_INPUT)
 
 
-class ApplyConfirmationForm(forms.Form):
+class ApplyConfirmationForm(ActionForm):
     applied_on = forms.DateField(label=_("Applied on"), widget=DATE_INPUT)
     court = forms.CharField(max_length=100, label=_("Court"))
 
 
-class DecideConfirmationForm(forms.Form):
+class DecideConfirmationForm(ActionForm):
     result = forms.ChoiceField(choices=[c for c in Agreement.Confirmation.choices if c[0] != "applied"],
                                label=_("Result"))
     decided_on = forms.DateField(label=_("Decided on"), widget=DATE_INPUT)
     number = forms.CharField(max_length=60, required=False, label=_("Confirmation case number (调确字)"))
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(ActionForm):
     visited_on = forms.DateField(label=_("Visited on"), widget=DATE_INPUT)
     performance = forms.ChoiceField(choices=[c for c in Agreement.Performance.choices if c[0] != "pending"],
                                     label=_("Performance"))
@@ -129,15 +131,6 @@ ACTION_FORMS = {
     "apply_confirmation": ApplyConfirmationForm, "decide_confirmation": DecideConfirmationForm,
     "follow_up": FollowUpForm,
 }
-
-
-def action_form(name, data=None, *, case):
-    """Return the bound or unbound form of action `name` on `case`, or None."""
-    form_class = ACTION_FORMS[name]
-    if form_class is None:
-        return None
-    kwargs = {"case": case} if form_class is AssignForm else {}
-    return form_class(data, prefix=name, **kwargs)
 
 
 class RevealForm(forms.Form):

@@ -1,22 +1,15 @@
 """The monthly mediation report (调解工作月报) as an Excel workbook."""
 
-from datetime import datetime, time
 from io import BytesIO
 
-from django.utils import timezone
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .selectors import case_statistics
 
-
-def month_bounds(month):
-    """Return the aware [start, end) instants of the calendar month of the date `month`."""
-    first = month.replace(day=1)
-    following = first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
-    tz = timezone.get_current_timezone()
-    return datetime.combine(first, time.min, tz), datetime.combine(following, time.min, tz)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _percent(rate):
@@ -24,13 +17,12 @@ def _percent(rate):
 
 
 def monthly_report_xlsx(*, area, month):
-    """Return the .xlsx bytes of the month's figures for the organisations in `area`."""
-    start, end = month_bounds(month)
-    stats = case_statistics(area_code=area.code, start=start, end=end)
+    """Return the .xlsx bytes of the figures of `month` (a Period, Period.month_of) for the organisations in `area`."""
+    stats = case_statistics(area_code=area.code, period=month)
     book = Workbook()
     summary = book.active
     summary.title = _("Summary")
-    summary.append([_("People's mediation monthly report"), f"{area.name} {month:%Y-%m}"])
+    summary.append([_("People's mediation monthly report"), f"{area.name} {month.start:%Y-%m}"])
     summary["A1"].font = Font(bold=True, size=14)
     for label, value in (
         (_("Cases registered"), stats["registered"]),
@@ -56,3 +48,10 @@ def monthly_report_xlsx(*, area, month):
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def monthly_report_response(area, month):
+    """Return the HTTP answer carrying the monthly report of `area` for the Period `month` as an Excel download."""
+    response = HttpResponse(monthly_report_xlsx(area=area, month=month), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="mediation-{area.code}-{month.start:%Y-%m}.xlsx"'
+    return response

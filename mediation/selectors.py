@@ -1,10 +1,7 @@
 """Reads of mediation: who sees which case, where a dispute goes, mediators' load and statistics."""
 
-from datetime import datetime, time, timedelta
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, F, Q
-from django.utils import timezone
 
 from accounts.access import OUTSIDE_SCOPE, is_in_scope, scope_q
 from accounts.models import User
@@ -17,6 +14,8 @@ from .models import Agreement, DisputeType, MediationCase, MediationOrganisation
 
 # Leaders and administrators oversee the cases of their area (分级授权); mediators see their cases.
 OVERSEERS = (User.Role.LEADER, User.Role.ADMIN)
+# Who reads the statistics and monthly reports (of their area).
+FIGURES_ROLES = (User.Role.MEDIATOR, User.Role.LEADER, User.Role.ADMIN)
 ORGANISATION_CODE = "organisation__unit__area__code"
 # Work-order roles that may refer a dispute to mediation from a ticket they can see.
 REFERRERS = (User.Role.COMMUNITY_STAFF, User.Role.STREET_COORDINATOR, User.Role.DEPARTMENT_HANDLER,
@@ -148,16 +147,16 @@ def _outcomes(concluded, **more):
     return figures | {"success_rate": _rate(figures["successful"], figures["concluded"])}
 
 
-def case_statistics(*, area_code, start, end):
-    """Return the figures of the cases of organisations in the area `area_code`, for [start, end).
+def case_statistics(*, area_code, period):
+    """Return the figures of the cases of organisations in the area `area_code`, for the days of `period`.
 
     Counts by type, level, organisation and source are over cases registered in the period;
     success rate (调解成功率) = agreements / concluded cases and the average duration (days from
     registration) are over cases concluded in the period; the performance rate = agreements
     fully performed / agreements reached in the period.
     """
-    cases = _cases_in_area(area_code)
-    registered = cases.filter(created_at__gte=start, created_at__lt=end)
+    cases, (since, until) = _cases_in_area(area_code), period.bounds()
+    registered = cases.filter(created_at__gte=since, created_at__lt=until)
 
     def by(field, labels=None, label_field=None):
         """Count per `field`, labelled from `labels` or from `label_field` of the same rows."""
@@ -166,7 +165,7 @@ def case_statistics(*, area_code, start, end):
         return [{"key": row[field], "label": row[label_field] if label_field else labels[row[field]],
                  "count": row["n"]} for row in rows]
 
-    concluded_cases = cases.filter(concluded_at__gte=start, concluded_at__lt=end)
+    concluded_cases = cases.filter(concluded_at__gte=since, concluded_at__lt=until)
     concluded = _outcomes(concluded_cases, average_duration=Avg(F("concluded_at") - F("created_at")))
     agreements = Agreement.objects.filter(case__in=concluded_cases)
     performance = agreements.aggregate(
@@ -195,9 +194,8 @@ def _cases_in_area(area_code):
     return MediationCase.objects.filter(**{f"{ORGANISATION_CODE}__startswith": prefix})
 
 
-def success_rate_for_area(*, area_code, start, end):
+def success_rate_for_area(*, area_code, period):
     """Return {"concluded", "successful", "success_rate"} for cases of organisations in the area
-    `area_code`, concluded on the dates `start` to `end` inclusive (the dashboards' periods)."""
-    tz = timezone.get_current_timezone()
-    since, until = datetime.combine(start, time.min, tz), datetime.combine(end + timedelta(days=1), time.min, tz)
+    `area_code`, concluded on the days of `period` (the dashboards' figures)."""
+    since, until = period.bounds()
     return _outcomes(_cases_in_area(area_code).filter(concluded_at__gte=since, concluded_at__lt=until))

@@ -1,8 +1,8 @@
 """Writes to mediation cases: registration, referral from a work order and one function per action.
 
 Each `case_<action>` states what the action changes and enforces the People's Mediation Law's
-rules with a domain error; `workflow.apply_transition` does the locking, the state and actor
-checks and the audit row for all of them.
+rules with a domain error; the shared engine (`workflow.CASES`) does the locking, the state and
+actor checks and the audit row for all of them.
 """
 
 import re
@@ -10,27 +10,26 @@ from contextlib import suppress
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from govportal.errors import DomainConflict, DomainInputError
+from govportal.errors import DomainConflict
 from govportal.masking import mask_id_number, mask_phone
 from incidents import services as ticket_services
 from incidents.selectors import ticket_get
-from incidents.workflow import TransitionNotAllowed
+from govportal.workflow import ROLE_NOT_ALLOWED, System, TransitionNotAllowed, numbers_reserve
 from incidents.worktime import deadline, working_day_minutes
 
 from . import crypto
 from .models import (
-    CONFIRMATION_WINDOW, Agreement, CaseEvent, DisputeType, FollowUpVisit, MediationCase, MediationSession, Party,
+    CONFIRMATION_WINDOW, Agreement, CaseEvent, CaseNumberCounter, DisputeType, FollowUpVisit, MediationCase, MediationSession, Party,
     PartyReveal,
 )
 from .selectors import REFERRERS, organisation_for_place, superior_organisation
-from .workflow import ROLE_NOT_ALLOWED, apply_transition, works_on_case
+from .workflow import CASES, REGISTRATION, MediationInputError, works_on_case
 
-REASON_REQUIRED = _("Give a reason.")
 UNKNOWN_REASON = _("Unknown reason code.")
 UNKNOWN_DISPUTE_TYPE = _("Unknown dispute type.")
 UNKNOWN_AGREEMENT_KIND = _("Unknown kind of agreement.")
@@ -83,24 +82,13 @@ _ORGANISATION_ID = re.compile(r"^[0-9A-Z]{18}$")
 _PHONE = re.compile(r"^\+?\d{7,15}$")
 
 
-class MediationInputError(DomainInputError):
-    """Input that breaks a rule of mediation (HTTP 400)."""
-
-
-def _require_reason(reason, field="reason"):
-    if not (reason or "").strip():
-        raise MediationInputError(REASON_REQUIRED, field)
+# The system's actor on a work order referred to mediation: it suspends, resumes and handles it.
+REFERRAL = System("mediation referral")
 
 
 def _next_number(day):
-    """Return the next case number of `day` (TJ + date + 4 digits), atomically."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO mediation_casenumbercounter (day, last) VALUES (%s, 1) "
-            "ON CONFLICT (day) DO UPDATE SET last = mediation_casenumbercounter.last + 1 RETURNING last",
-            [day],
-        )
-        return f"TJ{day:%Y%m%d}{cursor.fetchone()[0]:04d}"
+    """Return the next case number of `day` (TJ202611230001 …)."""
+    return numbers_reserve(CaseNumberCounter, prefix="TJ", day=day)[0]
 
 
 def case_time_limit_due(start, working_days=None):
@@ -145,7 +133,7 @@ def party_add(*, case_id, actor, **party):
     def change(case):
         _party_build(case, **party).save()
 
-    return apply_transition(case_id, "add_party", actor=actor, reason=party.get("name", ""), change=change)
+    return CASES.apply(case_id, "add_party", actor=actor, reason=party.get("name", ""), change=change)
 
 
 def party_reveal(*, party_id, actor, field):
@@ -180,7 +168,7 @@ def case_register(*, actor, source, dispute_type, facts, parties=(), organisatio
     if dispute_type not in DisputeType.values:
         raise MediationInputError(UNKNOWN_DISPUTE_TYPE, "dispute_type")
     if high_risk:
-        _require_reason(risk_note, "risk_note")
+        CASES.require_reason(risk_note, "risk_note")
     with transaction.atomic():
         case = MediationCase.objects.create(
             number=_next_number(timezone.localdate()), source=source, organisation=organisation,
@@ -191,7 +179,7 @@ def case_register(*, actor, source, dispute_type, facts, parties=(), organisatio
         CaseEvent.objects.create(case=case, action="register", to_status=case.status, actor=actor,
                                  organisation=organisation, reason_code=source)
         if high_risk:
-            case_flag_risk(case_id=case.pk, actor=None, note=risk_note)
+            case_flag_risk(case_id=case.pk, actor=REGISTRATION, note=risk_note)
             case.refresh_from_db()
     return case
 
@@ -220,7 +208,7 @@ def case_refer_from_ticket(*, ticket_id, actor):
                 facts=ticket.description,
             )
             ticket_services.ticket_suspend(
-                ticket_id=ticket.pk, actor=None,
+                ticket_id=ticket.pk, actor=REFERRAL,
                 reason=str(REFERRED % {"number": case.number, "user": actor}),
             )
     except IntegrityError:  # a concurrent click referred it first
@@ -239,10 +227,10 @@ def _ticket_follow(case, feedback=""):
     if case.ticket_id is None:
         return
     with suppress(TransitionNotAllowed):
-        ticket_services.ticket_resume(ticket_id=case.ticket_id, actor=None)
+        ticket_services.ticket_resume(ticket_id=case.ticket_id, actor=REFERRAL)
     if feedback:
         with suppress(TransitionNotAllowed):
-            ticket_services.ticket_handle(ticket_id=case.ticket_id, actor=None, feedback=feedback)
+            ticket_services.ticket_handle(ticket_id=case.ticket_id, actor=REFERRAL, feedback=feedback)
 
 
 # --- The course of a case ---
@@ -258,7 +246,7 @@ def case_accept(*, case_id, actor):
         case.accepted_at = timezone.now()
         _start_clock(case, case.accepted_at)
 
-    return apply_transition(case_id, "accept", actor=actor, change=change)
+    return CASES.apply(case_id, "accept", actor=actor, change=change)
 
 
 def case_refuse(*, case_id, actor, reason_code, reason=""):
@@ -271,7 +259,7 @@ def case_refuse(*, case_id, actor, reason_code, reason=""):
         case.concluded_at = timezone.now()
         _ticket_follow(case)
 
-    return apply_transition(case_id, "refuse", actor=actor, reason_code=reason_code, reason=reason, change=change)
+    return CASES.apply(case_id, "refuse", actor=actor, reason_code=reason_code, reason=reason, change=change)
 
 
 def case_assign(*, case_id, actor, mediators):
@@ -285,8 +273,8 @@ def case_assign(*, case_id, actor, mediators):
                 raise MediationInputError(MEDIATOR_NOT_AVAILABLE % {"name": mediator.name}, "mediators")
         case.mediators.set(mediators)
 
-    return apply_transition(case_id, "assign", actor=actor, reason=", ".join(m.name for m in mediators),
-                            change=change)
+    return CASES.apply(case_id, "assign", actor=actor, reason=", ".join(m.name for m in mediators),
+                       change=change)
 
 
 def case_record_session(*, case_id, actor, held_at, place, attendees, record):
@@ -295,24 +283,24 @@ def case_record_session(*, case_id, actor, held_at, place, attendees, record):
         MediationSession.objects.create(case=case, held_at=held_at, place=place, attendees=attendees,
                                         record=record, recorded_by=actor)
 
-    return apply_transition(case_id, "record_session", actor=actor, change=change)
+    return CASES.apply(case_id, "record_session", actor=actor, change=change)
 
 
 def case_extend(*, case_id, actor, working_days, parties_consent, reason):
     """Give the case more time: beyond the normal month only with both parties' consent."""
     if not parties_consent:
         raise MediationInputError(CONSENT_REQUIRED, "parties_consent")
-    _require_reason(reason)
+    CASES.require_reason(reason)
 
     def change(case):
         case.due_at = case_time_limit_due(case.due_at or timezone.now(), working_days)
 
-    return apply_transition(case_id, "extend", actor=actor, reason=reason, change=change)
+    return CASES.apply(case_id, "extend", actor=actor, reason=reason, change=change)
 
 
 def case_escalate(*, case_id, actor, reason):
     """Pass the case up the chain (committee → street centre → district centre) with a reason."""
-    _require_reason(reason)
+    CASES.require_reason(reason)
 
     def change(case):
         superior = superior_organisation(case.organisation)
@@ -320,12 +308,12 @@ def case_escalate(*, case_id, actor, reason):
             raise MediationInputError(NO_SUPERIOR)
         _move_up(case, superior)
 
-    return apply_transition(case_id, "escalate", actor=actor, reason=reason, change=change)
+    return CASES.apply(case_id, "escalate", actor=actor, reason=reason, change=change)
 
 
 def case_flag_risk(*, case_id, actor, note):
     """Flag a dispute that may turn violent or collective: it goes up one level at once."""
-    _require_reason(note, "note")
+    CASES.require_reason(note, "note")
 
     def change(case):
         if case.high_risk:
@@ -335,7 +323,7 @@ def case_flag_risk(*, case_id, actor, note):
         if superior is not None:
             _move_up(case, superior)
 
-    return apply_transition(case_id, "flag_risk", actor=actor, reason=note, change=change)
+    return CASES.apply(case_id, "flag_risk", actor=actor, reason=note, change=change)
 
 
 def _conclude(case):
@@ -353,7 +341,7 @@ def case_conclude_agreement(*, case_id, actor, kind, obligations, performance_ma
     if kind not in Agreement.Kind.values:
         raise MediationInputError(UNKNOWN_AGREEMENT_KIND, "kind")
     for field, value in (("obligations", obligations), ("performance_manner", performance_manner)):
-        _require_reason(value, field)
+        CASES.require_reason(value, field)
 
     def change(case):
         _conclude(case)
@@ -364,14 +352,14 @@ def case_conclude_agreement(*, case_id, actor, kind, obligations, performance_ma
         )
         _ticket_follow(case, str(AGREED_FEEDBACK % {"number": case.number, "obligations": obligations}))
 
-    return apply_transition(case_id, "conclude_agreement", actor=actor, reason_code=kind, change=change)
+    return CASES.apply(case_id, "conclude_agreement", actor=actor, reason_code=kind, change=change)
 
 
 def case_fail(*, case_id, actor, guidance, reason):
     """End a failed mediation (调解不成), telling the parties their route (art. 26)."""
     if guidance not in MediationCase.Guidance.values:
         raise MediationInputError(UNKNOWN_GUIDANCE, "guidance")
-    _require_reason(reason)
+    CASES.require_reason(reason)
 
     def change(case):
         _conclude(case)
@@ -379,7 +367,7 @@ def case_fail(*, case_id, actor, guidance, reason):
         _ticket_follow(case, str(FAILED_FEEDBACK % {"number": case.number,
                                                     "route": MediationCase.Guidance(guidance).label}))
 
-    return apply_transition(case_id, "fail", actor=actor, reason_code=guidance, reason=reason, change=change)
+    return CASES.apply(case_id, "fail", actor=actor, reason_code=guidance, reason=reason, change=change)
 
 
 def _check_date(value, field, *, not_before=None, before_message=BEFORE_EFFECTIVE):
@@ -402,7 +390,7 @@ def case_sign_agreement(*, case_id, actor, signed_on):
         agreement.effective_on = signed_on
         agreement.save(update_fields=["effective_on"])
 
-    return apply_transition(case_id, "sign_agreement", actor=actor, reason=signed_on.isoformat(), change=change)
+    return CASES.apply(case_id, "sign_agreement", actor=actor, reason=signed_on.isoformat(), change=change)
 
 
 def case_apply_confirmation(*, case_id, actor, applied_on, court):
@@ -410,7 +398,7 @@ def case_apply_confirmation(*, case_id, actor, applied_on, court):
 
     Refused after the 30-day window from the agreement taking effect.
     """
-    _require_reason(court, "court")
+    CASES.require_reason(court, "court")
 
     def change(case):
         agreement = case.agreement
@@ -426,7 +414,7 @@ def case_apply_confirmation(*, case_id, actor, applied_on, court):
         agreement.confirmation_applied_on, agreement.confirmation_court = applied_on, court
         agreement.save(update_fields=["confirmation", "confirmation_applied_on", "confirmation_court"])
 
-    return apply_transition(case_id, "apply_confirmation", actor=actor, reason=court, change=change)
+    return CASES.apply(case_id, "apply_confirmation", actor=actor, reason=court, change=change)
 
 
 def case_decide_confirmation(*, case_id, actor, result, decided_on, number=""):
@@ -445,8 +433,8 @@ def case_decide_confirmation(*, case_id, actor, result, decided_on, number=""):
         agreement.confirmation_number = number.strip()
         agreement.save(update_fields=["confirmation", "confirmation_decided_on", "confirmation_number"])
 
-    return apply_transition(case_id, "decide_confirmation", actor=actor, reason_code=result, reason=number,
-                            change=change)
+    return CASES.apply(case_id, "decide_confirmation", actor=actor, reason_code=result, reason=number,
+                       change=change)
 
 
 def case_follow_up(*, case_id, actor, visited_on, performance, note=""):
@@ -461,7 +449,7 @@ def case_follow_up(*, case_id, actor, visited_on, performance, note=""):
                                      visited_by=actor)
         Agreement.objects.filter(case=case).update(performance=performance)
 
-    return apply_transition(case_id, "follow_up", actor=actor, reason_code=performance, reason=note, change=change)
+    return CASES.apply(case_id, "follow_up", actor=actor, reason_code=performance, reason=note, change=change)
 
 
 # Every action a person takes, by name (as in workflow.TRANSITIONS): pages and API use this.

@@ -1,11 +1,9 @@
 """Pages of people's mediation; every change goes through mediation.services."""
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,16 +11,18 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import scope_area
 from govportal.errors import DomainConflict, DomainInputError
+from govportal.pages import action_form, action_take, form_errors_flash
+from govportal.periods import MonthForm
 from grids.models import Area
 from incidents.models import Ticket
 
 from . import services
-from .api import FIGURES_ROLES, pdf_response, xlsx_response
-from .forms import ACTION_FORMS, ACTION_LABELS, CaseRegisterForm, PartyForm, RevealForm, action_form
+from .documents import agreement_pdf_response
+from .forms import ACTION_FORMS, ACTION_LABELS, CaseRegisterForm, PartyForm, RevealForm
 from .models import Agreement, MediationCase, Party, PartyReveal
-from .reports import month_bounds
-from .selectors import case_board, case_get, case_statistics, referable_tickets
-from .workflow import allowed_actions, works_on_case
+from .reports import monthly_report_response
+from .selectors import FIGURES_ROLES, case_board, case_get, case_statistics, referable_tickets
+from .workflow import CASES, works_on_case
 
 
 def _case_or_404(user, case_id):
@@ -30,12 +30,6 @@ def _case_or_404(user, case_id):
         return case_get(user=user, case_id=case_id)
     except MediationCase.DoesNotExist:
         raise Http404 from None
-
-
-def _report_errors(request, form):
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 @login_required
@@ -75,8 +69,8 @@ def case_register(request):
 def case_detail(request, case_id):
     """The mediator's case page: parties (numbers masked), sessions, agreement, deadline, actions, timeline."""
     case = _case_or_404(request.user, case_id)
-    actions = [(name, ACTION_LABELS[name], action_form(name, case=case))
-               for name in allowed_actions(case, request.user)]
+    actions = [(name, ACTION_LABELS[name], action_form(ACTION_FORMS[name], case, prefix=name))
+               for name in CASES.allowed_actions(case, request.user)]
     events = list(case.events.select_related("actor", "organisation__unit"))
     for event in events:
         event.label = ACTION_LABELS.get(event.action, event.action)
@@ -97,19 +91,10 @@ def case_act(request, case_id, action):
     if action not in services.ACTION_SERVICES:
         raise Http404
     case = _case_or_404(request.user, case_id)
-    values = {}
-    if ACTION_FORMS[action] is not None:
-        form = action_form(action, request.POST, case=case)
-        if not form.is_valid():
-            _report_errors(request, form)
-            return redirect("mediation-case-detail", case_id=case.pk)
-        values = form.cleaned_data
-    try:
-        services.ACTION_SERVICES[action](case_id=case.pk, actor=request.user, **values)
-    except (DomainInputError, DomainConflict, PermissionDenied) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Done."))
+    done, form = action_take(request, service=services.ACTION_SERVICES[action], form_class=ACTION_FORMS[action],
+                             subject=case, id_kwarg="case_id", prefix=action)
+    if not done:
+        form_errors_flash(request, form)
     return redirect("mediation-case-detail", case_id=case.pk)
 
 
@@ -119,7 +104,7 @@ def agreement_pdf(request, case_id):
     case = _case_or_404(request.user, case_id)
     if not Agreement.objects.filter(case=case, kind=Agreement.Kind.WRITTEN).exists():
         raise Http404
-    return pdf_response(case)
+    return agreement_pdf_response(case)
 
 
 @login_required
@@ -162,13 +147,6 @@ def refer(request, ticket_id):
     return redirect("mediation-referrals")
 
 
-def _month(request):
-    try:
-        return datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
-    except ValueError:
-        return timezone.localdate().replace(day=1)
-
-
 def _figures_area(user):
     if not (user.is_superuser or user.role in FIGURES_ROLES):
         raise PermissionDenied
@@ -177,16 +155,19 @@ def _figures_area(user):
 
 @login_required
 def statistics(request):
-    """The month's figures for my area, with the monthly report to download."""
-    area, month = _figures_area(request.user), _month(request)
-    start, end = month_bounds(month)
+    """The month's figures for my area (the current month by default), with the monthly report to download."""
+    area, form = _figures_area(request.user), MonthForm(request.GET or None)
+    month = form.period()
     return render(request, "mediation/statistics.html", {
-        "area": area, "month": month, "stats": case_statistics(area_code=area.code, start=start, end=end),
-    })
+        "area": area, "form": form, "month": month, "stats": case_statistics(area_code=area.code, period=month),
+    }, status=400 if form.errors else 200)
 
 
 @login_required
 def monthly_report(request):
-    """The monthly report of my area as an Excel workbook."""
-    return xlsx_response(_figures_area(request.user), _month(request))
+    """The monthly report of my area (the current month by default) as an Excel workbook."""
+    area, form = _figures_area(request.user), MonthForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text())
+    return monthly_report_response(area, form.cleaned_data["period"])
 

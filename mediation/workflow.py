@@ -1,39 +1,35 @@
 """The course of a mediation case: which action is allowed from which state, for whom.
 
-`TRANSITIONS` is the one table of allowed moves (with incidents' Transition record: the same
-shape for work orders and cases). Every move goes through `apply_transition`, which locks the
-case, checks the table and the actor, changes the row and writes its CaseEvent in the same
-transaction. The `case_<action>` services are its only callers.
+`TRANSITIONS` is the one table of allowed moves; `CASES` declares it to the shared engine
+(govportal.workflow), which locks the case, checks the table and the actor, changes the row and
+writes its CaseEvent in one transaction. The `case_<action>` services are its only callers for
+single moves; the sweep reads its states and actions from the same table.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import OUTSIDE_SCOPE
 from accounts.models import User
-from govportal.errors import DomainConflict
-from incidents.workflow import Transition
+from govportal.workflow import SYSTEM, System, Transition, Workflow, WorkflowInputError
 
 from .models import CaseEvent, MediationCase
 from .selectors import case_is_visible
 
 S = MediationCase.Status
-TRANSITION_NOT_ALLOWED = _("“%(action)s” is not allowed while the case is %(status)s.")
 NOT_YOUR_ORGANISATION = _("Only the organisation that holds this case may do this.")
 NOT_YOUR_CASE = _("Only the case's organisation or its assigned mediators may do this.")
-ROLE_NOT_ALLOWED = _("Your role may not do this.")
 
-
-class CaseTransitionNotAllowed(DomainConflict):
-    """The action is not allowed from the case's current state (HTTP 409)."""
+class MediationInputError(WorkflowInputError):
+    """Input that breaks a rule of mediation (HTTP 400)."""
 
 
 MEDIATORS = (User.Role.MEDIATOR,)
 WORKING = (S.ACCEPTED, S.MEDIATING)
+# The system's actors on cases, named.
+OVERDUE_SWEEP = System("mediation overdue sweep")
+REGISTRATION = System("registration")  # a case flagged high-risk when it is registered
 
 # party: "organisation" (a mediator of the holding organisation), "case" (that, or a mediator
-# assigned to the case, e.g. from the expert pool) or "system".
+# assigned to the case, e.g. from the expert pool) or SYSTEM.
 TRANSITIONS = {
     "add_party": Transition((S.REGISTERED, *WORKING), None, "organisation", MEDIATORS),
     "accept": Transition((S.REGISTERED,), S.ACCEPTED, "organisation", MEDIATORS),
@@ -44,7 +40,7 @@ TRANSITIONS = {
     # Moving up the chain keeps the state and the assigned mediators (they know the case); the
     # receiving organisation may assign its own. A running clock restarts there.
     "escalate": Transition((S.REGISTERED, *WORKING), None, "organisation", MEDIATORS),
-    "flag_risk": Transition((S.REGISTERED, *WORKING), None, "case", MEDIATORS),
+    "flag_risk": Transition((S.REGISTERED, *WORKING), None, "case", MEDIATORS, system=True),
     "conclude_agreement": Transition((S.MEDIATING,), S.AGREED, "case", MEDIATORS),
     "fail": Transition((S.MEDIATING,), S.FAILED, "case", MEDIATORS),
     "sign_agreement": Transition((S.AGREED,), None, "case", MEDIATORS),
@@ -53,27 +49,38 @@ TRANSITIONS = {
     "follow_up": Transition((S.AGREED,), None, "case", MEDIATORS),
     # The sweep (sweeps.overdue_cases_escalate): a case unresolved within its organisation's time
     # limit moves to the superior organisation; at the top it is only recorded as overdue.
-    "overdue_escalate": Transition(WORKING, None, "system"),
-    "overdue": Transition(WORKING, None, "system"),
+    "overdue_escalate": Transition(WORKING, None, SYSTEM),
+    "overdue": Transition(WORKING, None, SYSTEM),
 }
-
 
 # Working on a case in any state: who may see the parties' full numbers.
 CASE_WORK = Transition(tuple(S.values), None, "case", MEDIATORS)
 
 
-def allowed_actions(case, user):
-    """Return the names of the actions `user` may take on `case` now (for pages and the API)."""
-    names = []
-    for name, transition in TRANSITIONS.items():
-        if transition.party == "system" or case.status not in transition.sources:
-            continue
-        try:
-            check_actor(case, user, transition)
-        except PermissionDenied:
-            continue
-        names.append(name)
-    return names
+class CaseWorkflow(Workflow):
+    """Mediation cases on the shared engine."""
+
+    model, event_model, transitions = MediationCase, CaseEvent, TRANSITIONS
+    not_allowed = _("“%(action)s” is not allowed while the case is %(status)s.")
+    input_error = MediationInputError
+
+    def is_visible(self, case, user):
+        return case_is_visible(user=user, case=case)
+
+    def party_refusal(self, case, user, party):
+        in_organisation = user.unit_id == case.organisation_id
+        if party == "organisation" and not in_organisation:
+            return NOT_YOUR_ORGANISATION
+        if party == "case" and not (in_organisation or is_assigned(case, user)):
+            return NOT_YOUR_CASE
+        return None
+
+    def event(self, case, *, action, from_status, actor, reason_code, reason):
+        return CaseEvent(case=case, action=action, from_status=from_status, to_status=case.status, actor=actor,
+                         organisation_id=case.organisation_id, reason_code=reason_code, reason=reason)
+
+
+CASES = CaseWorkflow()
 
 
 def is_assigned(case, user):
@@ -83,55 +90,4 @@ def is_assigned(case, user):
 
 def works_on_case(case, user):
     """Return whether `user` works on `case` (a mediator of its organisation or assigned to it)."""
-    try:
-        check_actor(case, user, CASE_WORK)
-    except PermissionDenied:
-        return False
-    return True
-
-
-def check_actor(case, user, transition):
-    """Raise PermissionDenied unless `user` may take `transition` on `case`."""
-    if transition.party == "system":
-        raise PermissionDenied(ROLE_NOT_ALLOWED)
-    if user.is_superuser:
-        return
-    if not case_is_visible(user=user, case=case):
-        raise PermissionDenied(OUTSIDE_SCOPE)
-    if transition.roles and user.role not in transition.roles:
-        raise PermissionDenied(ROLE_NOT_ALLOWED)
-    in_organisation = user.unit_id == case.organisation_id
-    if transition.party == "organisation" and not in_organisation:
-        raise PermissionDenied(NOT_YOUR_ORGANISATION)
-    if transition.party == "case" and not (in_organisation or is_assigned(case, user)):
-        raise PermissionDenied(NOT_YOUR_CASE)
-
-
-def apply_transition(case_id, action, *, actor, reason_code="", reason="", change=None):
-    """Move the case through `action` and return it.
-
-    Locks the row (SELECT … FOR UPDATE), so two concurrent actions are serialised and the second
-    sees the state the first left. `change(case)` does what is particular to the action (it may
-    write related rows: they join the same transaction). Raises CaseTransitionNotAllowed (409),
-    PermissionDenied (403) or a DomainInputError from `change` (400); nothing is written then.
-    """
-    transition = TRANSITIONS[action]
-    with transaction.atomic():
-        case = MediationCase.objects.select_for_update().get(pk=case_id)
-        if case.status not in transition.sources:
-            raise CaseTransitionNotAllowed(
-                TRANSITION_NOT_ALLOWED % {"action": action, "status": case.get_status_display()}
-            )
-        if actor is not None:
-            check_actor(case, actor, transition)
-        from_status = case.status
-        if transition.target is not None:
-            case.status = transition.target
-        if change is not None:
-            change(case)
-        case.save()
-        CaseEvent.objects.create(
-            case=case, action=action, from_status=from_status, to_status=case.status, actor=actor,
-            organisation_id=case.organisation_id, reason_code=reason_code, reason=reason,
-        )
-    return case
+    return CASES.may(case, user, CASE_WORK)

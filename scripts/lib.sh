@@ -96,20 +96,25 @@ stop_redis() {
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
 }
 
-# The secret key of a local installation: generated once, kept under .local/.
+# private_dir DIR: a folder only its owner may read (keys, logs with personal data).
+private_dir() { mkdir -p "$1" && chmod 700 "$1"; }
+
+# The secret key of a local installation: generated once, kept under .local/ (mode 0600).
 ensure_secret_key() {
   [ -n "${DJANGO_SECRET_KEY:-}" ] && return 0
-  mkdir -p "$LOCAL"
-  [ -s "$LOCAL/secret_key" ] || "$PY" -c 'import secrets; print(secrets.token_urlsafe(50))' > "$LOCAL/secret_key"
+  mkdir -p "$LOCAL"  # not 0700: the postgres user reaches pgdata inside it
+  [ -s "$LOCAL/secret_key" ] || (umask 077; "$PY" -c 'import secrets; print(secrets.token_urlsafe(50))' > "$LOCAL/secret_key")
+  chmod 600 "$LOCAL/secret_key"
   DJANGO_SECRET_KEY=$(cat "$LOCAL/secret_key")
   export DJANGO_SECRET_KEY
 }
 
-# The key that encrypts parties' ID and phone numbers (mediation): generated once, kept under .local/.
+# The key that encrypts parties' ID and phone numbers (mediation): generated once, kept under .local/ (0600).
 ensure_field_encryption_key() {
   [ -n "${FIELD_ENCRYPTION_KEY:-}" ] && return 0
-  mkdir -p "$LOCAL"
-  [ -s "$LOCAL/field_encryption_key" ] || "$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > "$LOCAL/field_encryption_key"
+  mkdir -p "$LOCAL"  # not 0700: the postgres user reaches pgdata inside it
+  [ -s "$LOCAL/field_encryption_key" ] || (umask 077; "$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > "$LOCAL/field_encryption_key")
+  chmod 600 "$LOCAL/field_encryption_key"
   FIELD_ENCRYPTION_KEY=$(cat "$LOCAL/field_encryption_key")
   export FIELD_ENCRYPTION_KEY
 }

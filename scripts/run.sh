@@ -27,7 +27,7 @@ shutdown() {
 }
 trap shutdown INT TERM EXIT
 
-mkdir -p "$LOCAL/log"
+private_dir "$LOCAL/log"  # access and worker logs may hold personal data: owner only
 "$VENV/bin/gunicorn" govportal.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 \
   --access-logfile "$LOCAL/log/access.log" --error-logfile "$LOCAL/log/web.log" & pids+=($!)
 "$VENV/bin/celery" -A govportal worker -Q celery,routing,sweeps,notifications --concurrency 2 \

@@ -136,9 +136,9 @@ def parse(html):
     return builder.root
 
 
-def page(response):
-    """Return the parsed page of a 200 response."""
-    assert response.status_code == 200, f"{response.status_code}, not 200"
+def page(response, status=200):
+    """Return the parsed page of a response, which must have the HTTP `status`."""
+    assert response.status_code == status, f"{response.status_code}, not {status}"
     return parse(response.content.decode())
 
 

@@ -137,6 +137,8 @@ OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "API keys are issued by the
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "govportal@localhost")
 SMS_GATEWAY = env_str("SMS_GATEWAY", "incidents.sms.LoggingSmsGateway")
+# Delivered notifications older than this are deleted nightly (incidents.tasks.prune_notifications).
+NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 180, minimum=1)
 
 # --- Static and media files ---
 STATIC_URL = "static/"
@@ -181,6 +183,8 @@ CELERY_TASK_ROUTES = {
     "incidents.tasks.resend_pending_routing": {"queue": "routing"},
     "incidents.tasks.escalate_overdue": {"queue": "sweeps"},
     "incidents.tasks.deliver_pending_notifications": {"queue": "notifications"},
+    "incidents.tasks.delete_orphan_photos": {"queue": "sweeps"},
+    "incidents.tasks.prune_notifications": {"queue": "sweeps"},
     "dashboards.tasks.fold_rollups": {"queue": "sweeps"},
     "mediation.tasks.escalate_overdue_cases": {"queue": "sweeps"},
 }
@@ -194,10 +198,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "grids.tasks.refresh_area_statistics",
         "schedule": crontab(minute=15, hour=2),
     },
+    "delete-orphan-photos": {"task": "incidents.tasks.delete_orphan_photos", "schedule": crontab(minute=25)},
     "prune-hotline-ticket-places": {
         "task": "hotline.tasks.prune_ticket_places",
         "schedule": crontab(minute=40, hour=2),
     },
+    "prune-notifications": {"task": "incidents.tasks.prune_notifications", "schedule": crontab(minute=50, hour=2)},
 }
 
 # --- REST API ---

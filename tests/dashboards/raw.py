@@ -13,10 +13,13 @@ from dashboards.models import (
     ALL_CATEGORIES, AreaStatusCount, AreaStatusCountLive, DailyFlow, DailyFlowLive, GridMonth, GridMonthLive,
     UnitDailyFlow, UnitDailyFlowLive,
 )
+from grids.models import Area
 from incidents.models import Ticket, TicketEvent
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-CLOSED = (Ticket.Status.CLOSED, Ticket.Status.RATED)
+S = Ticket.Status
+CLOSED = (S.CLOSED, S.RATED)
+LEVELS = sorted(set(Area.SCOPE_PREFIX_LENGTH.values()))
 
 
 def day(moment):
@@ -24,7 +27,8 @@ def day(moment):
 
 
 def prefixes(code):
-    return [code[:n] for n in (0, 4, 6, 9, 12, 15) if n <= len(code)]
+    """Return the scope prefixes a grid code is counted under: '' (everything) and one per area level."""
+    return [""] + [code[:n] for n in LEVELS if n <= len(code)]
 
 
 def _nonzero(table):
@@ -52,9 +56,9 @@ def raw_figures():
             closed = ticket.status in CLOSED
             closure = {
                 "closed": int(closed), "closed_on_time": int(closed and ticket.overdue_count == 0),
-                "rejected": int(ticket.status == Ticket.Status.REJECTED), "rated": int(ticket.satisfaction != ""),
-                "satisfied": int(ticket.satisfaction == "satisfied"),
-                "basically_satisfied": int(ticket.satisfaction == "basically"),
+                "rejected": int(ticket.status == S.REJECTED), "rated": int(ticket.satisfaction != ""),
+                "satisfied": int(ticket.satisfaction == Ticket.Satisfaction.SATISFIED),
+                "basically_satisfied": int(ticket.satisfaction == Ticket.Satisfaction.BASICALLY),
             }
             add_flow(ticket, ticket.closed_at, **closure)
             if ticket.handling_unit_id:
@@ -70,10 +74,10 @@ def raw_figures():
         if event.action in ("overdue", "overdue_escalate"):
             add_flow(ticket, when, overdue=1)
             unit[(before, day(when))].update(overdue=1)
-        if event.to_status == "dispatched" and event.from_status != "dispatched":
+        if event.to_status == S.DISPATCHED and event.from_status != S.DISPATCHED:
             add_flow(ticket, when, dispatched=1)
             unit[(event.unit_id, day(when))].update(received=1)
-        if event.to_status == "returned" and event.from_status != "returned":
+        if event.to_status == S.RETURNED and event.from_status != S.RETURNED:
             add_flow(ticket, when, returned=1)
             unit[(before, day(when))].update(returned=1)
         holder[event.ticket_id] = event.unit_id

@@ -11,8 +11,9 @@ from rest_framework.test import APIClient
 
 from accounts.access import OUTSIDE_SCOPE
 from dashboards.api import NO_SUCH_AREA
-from dashboards.selectors import END_BEFORE_START, NOT_A_VIEWER
+from dashboards.selectors import NOT_A_VIEWER
 from dashboards.services import rollups_fold
+from govportal.periods import END_BEFORE_START
 from grids.models import KeyPlace
 from incidents.services import ticket_accept
 from mediation.models import MediationCase
@@ -109,12 +110,53 @@ def test_map_layers(actors, tree, tickets, now):
     assert clusters == [(tree.grids[0].code, 1), (tree.grids[1].code, 2)]
     in_grid = client_for(actors.leader).get(url("map", tree.grids[1].code)).json()
     assert sorted(c["ticket_id"] for c in in_grid["clusters"]) == sorted(t.pk for t in tickets[0][1:])
+    (grid,) = in_grid["areas"]["features"]  # a grid has no children: it is shown itself
+    assert grid["properties"]["code"] == tree.grids[1].code and grid["properties"]["reported"] == 2
+    assert grid["properties"]["open_now"] is None and "id" not in grid
+
+
+# What each endpoint says about a street, reduced to the figures that count its tickets.
+FIGURES = {
+    "summary": lambda data: (data["today"]["reported"], data["month"]["reported"], data["open_now"]),
+    "children": lambda rows: [(row["code"], row["reported"], row["open_now"]) for row in rows],
+    "trend": lambda rows: [row["reported"] for row in rows if row["day"] == START.date().isoformat()],
+    "categories": lambda rows: [(row["code"], row["reported"]) for row in rows],
+    "top-grids": lambda rows: [(row["grid_code"], row["reported"]) for row in rows],
+    "map": lambda data: ([(f["properties"]["code"], f["properties"]["reported"]) for f in data["areas"]["features"]],
+                         [(cluster["code"], cluster["count"]) for cluster in data["clusters"]]),
+    "ranking": lambda data: ([(row["code"], row["overdue"], row["return_rate"]) for row in data["streets"]],
+                             data["departments"]),
+}
+
+
+def street_figures(tree):
+    """Return FIGURES as each street's reader must see them with the `tickets` fixture: the west street
+    holds 3 tickets (2 in its second grid; one of category 0201, dispatched to a department), the east 2."""
+    west, east, grids = tree.west_community.code, tree.east_community.code, [grid.code for grid in tree.grids]
+    return {
+        tree.west_street: {
+            "summary": (3, 3, 3), "children": [(west, 3, 3)], "trend": [3], "categories": [("01", 2), ("02", 1)],
+            "top-grids": [(grids[1], 2), (grids[0], 1)], "map": ([(west, 3)], [(west, 3)]),
+            "ranking": ([(tree.west_street.code, 0, 0.0)], []),
+        },
+        tree.east_street: {
+            "summary": (2, 2, 2), "children": [(east, 2, 2)], "trend": [2], "categories": [("01", 2)],
+            "top-grids": [(grids[2], 1), (grids[3], 1)], "map": ([(east, 2)], [(east, 2)]),
+            "ranking": ([(tree.east_street.code, 0, None)], []),
+        },
+    }
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_another_streets_figures_are_refused(actors, tree, endpoint):
+def test_another_streets_figures_are_refused(actors, tree, tickets, now, endpoint):
+    """Each street's reader sees exactly their own street's tickets, and another street's areas are refused."""
+    for user, street in ((actors.leader, tree.west_street), (actors.outsider, tree.east_street)):
+        response = client_for(user).get(url(endpoint, street.code))
+        assert response.status_code == 200, (user, street)
+        assert FIGURES[endpoint](response.json()) == street_figures(tree)[street][endpoint], (user, street)
     for user, code in ((actors.leader, tree.east_street.code), (actors.leader, tree.district.code),
-                       (actors.outsider, tree.west_street.code), (actors.leader, tree.grids[2].code)):
+                       (actors.outsider, tree.west_street.code), (actors.leader, tree.grids[2].code),
+                       (actors.outsider, tree.west_community.code), (actors.outsider, tree.grids[1].code)):
         response = client_for(user).get(url(endpoint, code))
         assert response.status_code == 403, (user, code)
         assert response.json()["message"] == str(OUTSIDE_SCOPE)
@@ -129,7 +171,7 @@ def test_roles_without_dashboards_are_refused(actors, tree):
 @pytest.mark.django_db
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_a_street_leader_never_sees_another_streets_figures(actors, tree, data):
+def test_a_street_leader_never_sees_another_streets_figures(actors, tree, tickets, now, data):
     areas = [tree.city, tree.district, tree.west_street, tree.east_street, tree.west_community,
              tree.east_community, *tree.grids]
     area = data.draw(st.sampled_from(areas))

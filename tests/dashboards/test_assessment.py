@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from accounts.models import HandlingUnit
 from dashboards.models import SCHEME_IS_IMMUTABLE, AssessmentScheme
-from dashboards.selectors import Period, department_ranking, street_ranking
+from dashboards.selectors import department_ranking, street_ranking
+from govportal.periods import Period
 from incidents.models import Ticket
 from incidents.services import (
     ticket_accept, ticket_close, ticket_dispatch, ticket_handle, ticket_rate, ticket_return, ticket_verify,

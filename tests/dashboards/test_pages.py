@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from dashboards.selectors import END_BEFORE_START
 from dashboards.tables import TABLES
+from govportal.periods import END_BEFORE_START
 
 from .conftest import START
 

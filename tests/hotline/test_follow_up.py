@@ -16,7 +16,7 @@ from hotline.models import RECORD_IS_IMMUTABLE, RECORD_IS_PERMANENT, Callback, R
 from incidents.models import Ticket
 from incidents.selectors import ticket_board
 from incidents.services import WorkflowInputError, ticket_accept, ticket_request_extension
-from incidents.workflow import TransitionNotAllowed
+from govportal.workflow import REASON_REQUIRED, TransitionNotAllowed
 from incidents.worktime import deadline, working_day_minutes
 
 pytestmark = pytest.mark.dated
@@ -44,7 +44,7 @@ def test_a_leader_supervises_and_the_order_comes_first_on_the_board(dispatched, 
 
 def test_supervision_needs_a_reason_and_a_supervisor_in_scope(dispatched, actors):
     call = dispatched()
-    with pytest.raises(services.HotlineInputError):
+    with pytest.raises(WorkflowInputError, match=str(REASON_REQUIRED)):  # the work orders' one reason check
         services.ticket_supervise(ticket_id=call.ticket_id, actor=actors.leader, reason=" ")
     for user in (actors.outsider, actors.grid_worker, actors.department_handler):
         with pytest.raises(PermissionDenied):

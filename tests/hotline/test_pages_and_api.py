@@ -214,13 +214,13 @@ def test_only_the_intake_roles_reveal_a_number_and_each_reveal_is_recorded(clien
 def test_the_api_takes_follow_up_steps(client, dispatched, actors):
     call = dispatched()
     client.login(username=actors.leader.username, password=TEST_PASSWORD)
-    url = reverse("api:hotline-ticket-action", args=[call.ticket_id, "supervise"])
+    url = reverse("api:hotline-ticket-supervise", args=[call.ticket_id])
     assert client.post(url, {"reason": ""}, content_type="application/json").status_code == 400
     assert client.post(url, {"reason": "督办"}, content_type="application/json").status_code == 200
-    callback = reverse("api:hotline-ticket-action", args=[call.ticket_id, "callback"])
+    callback = reverse("api:hotline-ticket-callback", args=[call.ticket_id])
     assert client.post(callback, {"reached": True, "satisfaction": "satisfied"},
                        content_type="application/json").status_code == 409  # not closed yet
-    assert client.post(reverse("api:hotline-ticket-action", args=[call.ticket_id, "nope"]), {}).status_code == 404
+    assert client.post(f"/api/v1/hotline/tickets/{call.ticket_id}/nope/", {}).status_code == 404
 
 
 def test_the_rates_page_shows_the_streets_figures_and_ranking(client, callbacks, actors):
@@ -241,5 +241,5 @@ def test_the_rates_page_shows_the_streets_figures_and_ranking(client, callbacks,
     client.login(username=actors.outsider.username, password=TEST_PASSWORD)  # the east street's one callback
     east = page(client.get(reverse("hotline-rates"), period))
     assert east.rows() == [["1", "东社区居委会", "1", "100 %", "100 %", "100 %", "100", "0"]]
-    bad = client.get(reverse("hotline-rates"), {"start": today, "end": today - timedelta(days=1)})
-    assert page(bad).select("dl.figures") == [] and page(bad).one("form .errors").text
+    bad = page(client.get(reverse("hotline-rates"), {"start": today, "end": today - timedelta(days=1)}), status=400)
+    assert bad.select("dl.figures") == [] and bad.one("form .errors").text

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from govportal.periods import Period
 from hotline import services
 from hotline.models import RateWeights
 from hotline.selectors import three_rates_by_unit, three_rates_for_area
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.dated
 
 def period():
     today = timezone.localdate()
-    return {"start": today - timedelta(days=1), "end": today}
+    return {"period": Period(today - timedelta(days=1), today)}
 
 
 def test_rates_of_the_west_street_by_hand(callbacks, tree):
@@ -46,8 +47,8 @@ def test_rates_of_the_district_include_the_east(callbacks, tree):
 
 def test_a_period_without_valid_callbacks_has_no_rates(callbacks, tree):
     today = timezone.localdate()
-    rates = three_rates_for_area(area_code=tree.district.code, start=today + timedelta(days=1),
-                                 end=today + timedelta(days=2))
+    rates = three_rates_for_area(area_code=tree.district.code,
+                                 period=Period(today + timedelta(days=1), today + timedelta(days=2)))
     assert rates == {"valid_callbacks": 0, "response_rate": None, "resolution_rate": None,
                      "satisfaction_rate": None, "composite": None, "supervised": 0}
 

@@ -1,16 +1,22 @@
 import logging
 from datetime import timedelta
+from smtplib import SMTPException
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.mail.backends.base import BaseEmailBackend
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import HandlingUnit
 from incidents import services
 from incidents.models import Notification
-from incidents.notifications import DELIVERY, notifications_deliver_pending
+from incidents.notifications import (
+    CLAIM_TIME, DELIVERY, RETRY_AFTER, notifications_claim, notifications_deliver_pending, notifications_prune,
+)
 from incidents.sweeps import overdue_escalate
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.dated
 
@@ -60,3 +66,124 @@ def test_escalation_sweep_notices_are_delivered_by_the_pending_sweep(report, act
     assert [m.to for m in mail.outbox] == [["street@example.org"]]
     assert ticket.number in mail.outbox[0].body
     assert notifications_deliver_pending() == 0
+
+
+# --- Claim, commit, then send: each copy once (incidents.notifications) ---
+
+class RecordingGateway:
+    """An SMS gateway keeping what it sends; it refuses the numbers in `failing`."""
+
+    sent, failing = [], set()
+
+    def send(self, phone, text):
+        if phone in self.failing:
+            raise ConnectionError("SMS gateway unreachable")
+        self.sent.append(phone)
+
+
+class BrokenEmailBackend(BaseEmailBackend):
+    def send_messages(self, messages):
+        raise SMTPException("mail server down")
+
+
+@pytest.fixture
+def sms():
+    RecordingGateway.sent, RecordingGateway.failing = [], set()
+    with override_settings(SMS_GATEWAY="tests.incidents.test_notifications.RecordingGateway"):
+        yield RecordingGateway
+
+
+def reachable(user, email="", phone=""):
+    user.email, user.phone = email, phone
+    user.save()
+    return user
+
+
+def test_an_email_failure_after_the_sms_never_sends_the_sms_again(report, actors, sms):
+    reachable(actors.community_staff, "community@example.org", "13900002222")
+    ticket = report()  # routed: a notice to the community committee
+    start = timezone.now()
+    with override_settings(EMAIL_BACKEND="tests.incidents.test_notifications.BrokenEmailBackend"):
+        assert notifications_deliver_pending(now=start) == 0
+        assert notifications_deliver_pending(now=start + RETRY_AFTER) == 0  # the minute sweep's retry
+    assert sms.sent == ["13900002222"]  # once across both runs
+    assert Notification.objects.get(ticket=ticket).delivered_at is None
+
+    assert notifications_deliver_pending(now=start + 2 * RETRY_AFTER) == 1  # the mail server is back
+    assert sms.sent == ["13900002222"]
+    assert [m.to for m in mail.outbox] == [["community@example.org"]]
+    assert notifications_deliver_pending(now=start + 3 * RETRY_AFTER) == 0
+
+
+def test_a_failed_send_waits_for_the_sweep_a_minute_later(report, actors, sms):
+    reachable(actors.community_staff, phone="13900002222")
+    report()
+    sms.failing = {"13900002222"}
+    start = timezone.now()
+    assert notifications_deliver_pending(now=start) == 0
+    sms.failing = set()
+    assert notifications_deliver_pending(now=start + RETRY_AFTER / 2) == 0  # not yet
+    assert notifications_deliver_pending(now=start + RETRY_AFTER) == 1
+    assert sms.sent == ["13900002222"]
+
+
+def test_a_retry_sends_only_to_the_people_it_missed(report, actors, sms):
+    reachable(actors.community_staff, phone="13900002222")
+    reachable(actors.grid_worker, phone="13900003333")  # the same committee
+    ticket = report()
+    sms.failing = {"13900003333"}
+    start = timezone.now()
+    assert notifications_deliver_pending(now=start) == 0
+    assert Notification.objects.get(ticket=ticket).sms_sent_to == [actors.community_staff.pk]
+    sms.failing = set()
+    assert notifications_deliver_pending(now=start + RETRY_AFTER) == 1
+    assert sorted(sms.sent) == ["13900002222", "13900003333"]
+
+
+def test_a_claimed_notice_is_left_to_its_run_until_the_claim_runs_out(report, actors, sms):
+    reachable(actors.community_staff, phone="13900002222")
+    report()
+    start = timezone.now()
+    assert len(notifications_claim(limit=10, now=start)) == 1  # a run that then died
+    assert notifications_deliver_pending(now=start) == 0
+    assert sms.sent == []
+    assert notifications_deliver_pending(now=start + CLAIM_TIME) == 1
+    assert sms.sent == ["13900002222"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_send_each_notice_once(report, actors, sms):
+    reachable(actors.community_staff, "community@example.org", "13900002222")
+    tickets = [report() for _ in range(12)]
+
+    def deliver_all():
+        delivered = 0
+        while count := notifications_deliver_pending(limit=3):
+            delivered += count
+        return delivered
+
+    assert sum(run_at_once(deliver_all)) == 12
+    bodies = "\n".join(m.body for m in mail.outbox)
+    assert all(bodies.count(ticket.number) == 1 for ticket in tickets)
+    assert len(sms.sent) == len(mail.outbox)  # one SMS and one e-mail per message
+    staff = [actors.community_staff.pk]
+    assert all(copies == (staff, staff) for copies in Notification.objects.values_list("sms_sent_to", "email_sent_to"))
+
+
+# --- Retention ---
+
+@override_settings(NOTIFICATION_RETENTION_DAYS=30)
+def test_delivered_notices_past_their_retention_are_deleted_in_batches(report, actors):
+    for _ in range(5):
+        report()
+    now = timezone.now()
+    notices = list(Notification.objects.order_by("pk"))
+    old_delivered, old_undelivered, recent = notices[:3], notices[3], notices[4]
+    Notification.objects.filter(pk__in=[n.pk for n in old_delivered]).update(
+        created_at=now - timedelta(days=31), delivered_at=now - timedelta(days=31))
+    Notification.objects.filter(pk=old_undelivered.pk).update(created_at=now - timedelta(days=400))
+    Notification.objects.filter(pk=recent.pk).update(created_at=now - timedelta(days=29), delivered_at=now)
+
+    assert notifications_prune(now=now, batch_size=2) == 3
+    assert set(Notification.objects.values_list("pk", flat=True)) == {old_undelivered.pk, recent.pk}
+    assert notifications_prune(now=now) == 0

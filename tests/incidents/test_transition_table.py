@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from incidents.models import Ticket
-from incidents.workflow import TRANSITIONS, TransitionNotAllowed, apply_transition, check_actor
+from govportal.workflow import SYSTEM, TransitionNotAllowed
+from incidents.workflow import TICKETS, TRANSITIONS
 
-PERSON_ACTIONS = [name for name, t in TRANSITIONS.items() if t.party != "system"]
+PERSON_ACTIONS = [name for name, t in TRANSITIONS.items() if t.party != SYSTEM]
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def test_action_is_refused_from_every_state_outside_its_sources(ticket, actors, 
     for status in set(Ticket.Status.values) - set(TRANSITIONS[action].sources):
         Ticket.objects.filter(pk=ticket.pk).update(status=status)  # test set-up only
         with pytest.raises(TransitionNotAllowed):
-            apply_transition(ticket.pk, action, actor=actors.admin)
+            TICKETS.apply(ticket.pk, action, actor=actors.admin)
     assert ticket.events.count() == 2  # report and route: nothing else was written
 
 
@@ -27,7 +28,7 @@ def test_action_is_refused_from_every_state_outside_its_sources(ticket, actors, 
 def test_action_passes_the_state_check_from_each_of_its_sources(ticket, actors, action):
     for status in TRANSITIONS[action].sources:
         Ticket.objects.filter(pk=ticket.pk).update(status=status, status_before_suspension="accepted")
-        moved = apply_transition(ticket.pk, action, actor=actors.admin)
+        moved = TICKETS.apply(ticket.pk, action, actor=actors.admin)
         target = TRANSITIONS[action].target
         expected = {None: status, "previous": "accepted"}.get(target, target)
         assert moved.status == expected
@@ -38,7 +39,7 @@ def roles_allowed(ticket, actors, action):
     for role in ("grid_worker", "community_staff", "street_coordinator", "department_handler", "leader", "outsider"):
         user = getattr(actors, role)
         try:
-            check_actor(ticket, user, TRANSITIONS[action])
+            TICKETS.check_actor(ticket, user, TRANSITIONS[action])
         except PermissionDenied:
             continue
         allowed.add(role)
@@ -81,7 +82,7 @@ def test_system_actions_are_never_open_to_people(ticket, actors):
     for name, transition in TRANSITIONS.items():
         if transition.party == "system":
             with pytest.raises(PermissionDenied):
-                check_actor(ticket, actors.admin, transition)
+                TICKETS.check_actor(ticket, actors.admin, transition)
 
 
 def test_the_row_test_of_visibility_agrees_with_the_filter(report, actors):

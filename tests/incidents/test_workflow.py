@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.models import HandlingUnit
 from incidents import services
 from incidents.models import EVENT_IS_IMMUTABLE, EVENT_IS_PERMANENT, Notification, RoutingRequest, Ticket, TicketEvent
-from incidents.workflow import TRANSITIONS, TransitionNotAllowed, allowed_actions
+from govportal.workflow import TransitionNotAllowed
+from incidents.workflow import TICKETS, TRANSITIONS
 
 from .conftest import WEST_POINT
 from .photos import jpeg
@@ -90,7 +91,7 @@ def test_outsider_from_another_street_is_refused(report, actors):
     ticket = report()
     with pytest.raises(PermissionDenied):
         services.ticket_accept(ticket_id=ticket.pk, actor=actors.outsider)
-    assert allowed_actions(Ticket.objects.get(pk=ticket.pk), actors.outsider) == []
+    assert TICKETS.allowed_actions(Ticket.objects.get(pk=ticket.pk), actors.outsider) == []
 
 
 def test_roles_are_checked(report, actors, department):
@@ -106,9 +107,9 @@ def test_roles_are_checked(report, actors, department):
 
 def test_allowed_actions_follow_the_table(report, actors):
     ticket = report()
-    assert set(allowed_actions(ticket, actors.community_staff)) == {"accept", "reject", "escalate"}
-    assert allowed_actions(ticket, actors.grid_worker) == []
-    assert all(ticket.status in TRANSITIONS[name].sources for name in allowed_actions(ticket, actors.admin))
+    assert set(TICKETS.allowed_actions(ticket, actors.community_staff)) == {"accept", "reject", "escalate"}
+    assert TICKETS.allowed_actions(ticket, actors.grid_worker) == []
+    assert all(ticket.status in TRANSITIONS[name].sources for name in TICKETS.allowed_actions(ticket, actors.admin))
 
 
 def test_reject_needs_a_known_reason_code(report, actors):

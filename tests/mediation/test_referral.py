@@ -102,7 +102,8 @@ def test_only_dispute_tickets_in_handling_by_someone_who_sees_them(report, dispu
 
 def test_a_ticket_that_may_not_be_suspended_is_refused_and_nothing_is_written(dispute_ticket, actors, mediation,
                                                                               api):
-    ticket = ticket_services.ticket_suspend(ticket_id=dispute_ticket.pk, actor=None, reason="等待鉴定")
+    ticket = ticket_services.ticket_suspend(ticket_id=dispute_ticket.pk, actor=actors.street_coordinator,
+                                            reason="等待鉴定")
     events = ticket.events.count()
     assert list(referable_tickets(user=actors.community_staff)) == []
     with pytest.raises(DomainConflict, match=re.escape(str(services.NOT_REFERABLE))):
@@ -118,7 +119,7 @@ def test_a_ticket_that_may_not_be_suspended_is_refused_and_nothing_is_written(di
 
 def test_a_ticket_resumed_meanwhile_is_still_handled_with_the_outcome(dispute_ticket, actors, mediation):
     case = refer(dispute_ticket, actors.community_staff)
-    ticket_services.ticket_resume(ticket_id=dispute_ticket.pk, actor=None)
+    ticket_services.ticket_resume(ticket_id=dispute_ticket.pk, actor=actors.street_coordinator)
     mediate(case, mediation)
     services.case_fail(case_id=case.pk, actor=mediation.committee_mediator, guidance="litigation", reason="分歧过大")
     ticket = Ticket.objects.get(pk=dispute_ticket.pk)
@@ -128,8 +129,8 @@ def test_a_ticket_resumed_meanwhile_is_still_handled_with_the_outcome(dispute_ti
 
 def test_a_ticket_moved_on_meanwhile_is_left_as_it_is(dispute_ticket, actors, mediation):
     case = refer(dispute_ticket, actors.community_staff)
-    ticket_services.ticket_resume(ticket_id=dispute_ticket.pk, actor=None)
-    ticket_services.ticket_handle(ticket_id=dispute_ticket.pk, actor=None, feedback="双方已自行和解。")
+    ticket_services.ticket_resume(ticket_id=dispute_ticket.pk, actor=actors.street_coordinator)
+    ticket_services.ticket_handle(ticket_id=dispute_ticket.pk, actor=actors.community_staff, feedback="双方已自行和解。")
     mediate(case, mediation)
     case = services.case_fail(case_id=case.pk, actor=mediation.committee_mediator, guidance="litigation",
                               reason="分歧过大")

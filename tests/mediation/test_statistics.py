@@ -8,15 +8,16 @@ from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from govportal.periods import Period
 from mediation.documents import agreement_pdf
 from mediation.models import MediationCase
-from mediation.reports import month_bounds, monthly_report_xlsx
+from mediation.reports import monthly_report_xlsx
 from mediation.selectors import case_statistics, success_rate_for_area
 
 pytestmark = pytest.mark.dated
 
 S = MediationCase.Status
-NOVEMBER = month_bounds(date(2026, 11, 1))
+NOVEMBER = Period.month_of(date(2026, 11, 1))
 
 
 def counts(rows):
@@ -24,7 +25,7 @@ def counts(rows):
 
 
 def test_statistics_of_the_district(november, mediation):
-    stats = case_statistics(area_code="441901", start=NOVEMBER[0], end=NOVEMBER[1])
+    stats = case_statistics(area_code="441901", period=NOVEMBER)
     assert stats["registered"] == 5
     assert counts(stats["by_type"]) == {"neighbours": 3, "labour": 1, "contract": 1}
     assert counts(stats["by_level"]) == {"committee": 4, "street_centre": 1}
@@ -38,18 +39,18 @@ def test_statistics_of_the_district(november, mediation):
 
 
 def test_success_rate_for_area(november):
-    november = {"start": date(2026, 11, 1), "end": date(2026, 11, 30)}  # dates, both days included
+    november = {"period": Period(date(2026, 11, 1), date(2026, 11, 30))}  # dates, both days included
     figures = {"concluded": 4, "successful": 3, "success_rate": 0.75}
     assert success_rate_for_area(area_code="441901001", **november) == figures
     assert success_rate_for_area(area_code="441900", **november) == figures  # the city: all its districts
     assert success_rate_for_area(area_code="441901002", **november) == {
         "concluded": 0, "successful": 0, "success_rate": None}
-    assert success_rate_for_area(area_code="441901001", start=date(2026, 11, 1), end=date(2026, 11, 2)) != figures
+    assert success_rate_for_area(area_code="441901001", period=Period(date(2026, 11, 1), date(2026, 11, 2))) != figures
 
 
 def test_monthly_report_workbook(november, tree):
     with translation.override("en"):
-        book = load_workbook(BytesIO(monthly_report_xlsx(area=tree.district, month=date(2026, 11, 1))))
+        book = load_workbook(BytesIO(monthly_report_xlsx(area=tree.district, month=NOVEMBER)))
     summary = {row[0]: row[1] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)}
     assert list(summary.values()) == [5, 4, 3, "75.0%", 3, 1, "33.3%", 8.5]
     by_type = list(book.worksheets[1].iter_rows(min_row=2, values_only=True))

@@ -4,9 +4,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from mediation.models import MediationCase
+from mediation.models import CaseEvent, MediationCase
 from mediation.sweeps import overdue_cases_escalate
 from mediation.tasks import escalate_overdue_cases
+from mediation.workflow import TRANSITIONS
+from tests.incidents.test_workflow_sql import assert_events_follow_the_table
 
 pytestmark = pytest.mark.dated
 
@@ -49,3 +51,15 @@ def test_sweep_claims_in_batches(make_case, mediation):
     with time_machine.travel(DUE + timedelta(minutes=1), tick=False):
         assert overdue_cases_escalate(batch_size=2) == {"escalated": 3, "marked_overdue": 0}
     assert set(MediationCase.objects.values_list("organisation", flat=True)) == {mediation.west_centre.pk}
+
+
+def test_the_case_sweep_writes_only_moves_the_table_allows(make_case, mediation):
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        make_case(MediationCase.Status.MEDIATING)
+        make_case(MediationCase.Status.ACCEPTED)
+        make_case()
+    for later in (timedelta(days=60), timedelta(days=120), timedelta(days=180)):
+        overdue_cases_escalate(now=MONDAY_9AM + later)
+    assert_events_follow_the_table(CaseEvent.objects.all(), TRANSITIONS)
+    for case in MediationCase.objects.all():
+        assert case.status == case.events.last().to_status, case.number

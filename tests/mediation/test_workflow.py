@@ -17,9 +17,9 @@ from mediation.models import (
     REVEAL_IS_IMMUTABLE, REVEAL_IS_PERMANENT, Agreement, CaseEvent, MediationCase, Party, PartyReveal,
 )
 from mediation.selectors import case_get, case_list, superior_organisation
-from mediation.workflow import (
-    NOT_YOUR_ORGANISATION, ROLE_NOT_ALLOWED, TRANSITIONS, CaseTransitionNotAllowed, allowed_actions,
-)
+from govportal.workflow import REASON_REQUIRED, ROLE_NOT_ALLOWED
+from govportal.workflow import TransitionNotAllowed as CaseTransitionNotAllowed
+from mediation.workflow import CASES, NOT_YOUR_ORGANISATION, TRANSITIONS
 
 from .conftest import APPLICANT, RESPONDENT
 
@@ -211,7 +211,7 @@ def test_follow_up_records_performance(make_case, mediation):
 
 def test_escalation_follows_the_units_chain_up_to_the_district(make_case, mediation):
     case = make_case(S.ACCEPTED)
-    with pytest.raises(services.MediationInputError, match=says(services.REASON_REQUIRED)):
+    with pytest.raises(services.MediationInputError, match=says(REASON_REQUIRED)):
         services.case_escalate(case_id=case.pk, actor=mediation.committee_mediator, reason=" ")
     case = services.case_escalate(case_id=case.pk, actor=mediation.committee_mediator, reason="涉及多户")
     assert case.organisation == mediation.west_centre
@@ -232,7 +232,7 @@ def test_flagged_case_goes_up_one_level_at_once(make_case, mediation):
         "flag_risk", mediation.west_centre, mediation.committee_mediator)
     assert case in case_list(user=mediation.centre_mediator)
     # The committee's assigned mediator keeps working on it; flagging twice is refused.
-    assert "record_session" in allowed_actions(case, mediation.committee_mediator)
+    assert "record_session" in CASES.allowed_actions(case, mediation.committee_mediator)
     with pytest.raises(services.MediationInputError, match=says(services.ALREADY_HIGH_RISK)):
         services.case_flag_risk(case_id=case.pk, actor=mediation.centre_mediator, note="…")
 
@@ -317,9 +317,9 @@ def test_every_action_is_refused_from_a_state_it_does_not_start_from(action, mak
 
 def test_allowed_actions_follow_the_table(make_case, mediation):
     case = make_case(S.ACCEPTED)
-    assert allowed_actions(case, mediation.committee_mediator) == [
+    assert CASES.allowed_actions(case, mediation.committee_mediator) == [
         "add_party", "assign", "extend", "escalate", "flag_risk"]
-    assert allowed_actions(case, mediation.outsider) == []
+    assert CASES.allowed_actions(case, mediation.outsider) == []
 
 
 def test_extension_needs_both_parties_consent(make_case, mediation):
