@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
@@ -6,7 +9,7 @@ from accounts.models import HandlingUnit, User
 from hotline import services
 from hotline.defaults import defaults_load
 from hotline.models import CategoryKeyword, HotlineTimeLimit, RateWeights
-from incidents.models import Category
+from incidents.models import Category, Ticket
 from incidents.services import ticket_route
 from grids.selectors import grid_locate
 from tests.factories import HandlingUnitFactory, UserFactory
@@ -59,3 +62,37 @@ def dispatched(catalogue, actors, operator, call_fields):
         return call
 
     return make
+
+
+def close(ticket_id):
+    """Put the order in the closed state (test set-up only: the loop is tested in tests/incidents)."""
+    Ticket.objects.filter(pk=ticket_id).update(status=Ticket.Status.CLOSED, closed_at=timezone.now(), due_at=None,
+                                               due_kind="")
+
+
+@pytest.fixture
+def callbacks(dispatched, operator, actors):
+    """West community: five orders; east community: one. Returns the tickets by name."""
+
+    def called(call, **answers):
+        close(call.ticket_id)
+        services.ticket_callback(ticket_id=call.ticket_id, actor=operator, **answers)
+        return call.ticket_id
+
+    tickets = {}
+    tickets["t1"] = called(dispatched(), reached=True, responded=True, solved=True, satisfaction="satisfied")
+    tickets["t2"] = called(dispatched(), reached=True, responded=True, solved=False, satisfaction="basically")
+    tickets["t3"] = called(dispatched(), reached=True, responded=False, solved=False, satisfaction="unsatisfied")
+    tickets["t4"] = called(dispatched(), reached=False)  # not a valid callback
+    # t5: unsatisfied, handled again, then satisfied: only its latest valid callback counts.
+    t5 = dispatched()
+    called(t5, reached=True, responded=False, solved=False, satisfaction="unsatisfied")
+    services.ticket_rehandle(ticket_id=t5.ticket_id, actor=operator, reason="仍未解决")
+    tickets["t5"] = called(t5, reached=True, responded=True, solved=True, satisfaction="satisfied")
+    tickets["east"] = called(dispatched(point=EAST_POINT), reached=True, responded=True, solved=True,
+                             satisfaction="satisfied")
+    services.ticket_supervise(ticket_id=dispatched().ticket_id, actor=actors.leader, reason="督办")
+    # A callback long before the period counts nowhere.
+    with time_machine.travel(timezone.now() - timedelta(days=40)):
+        called(dispatched(), reached=True, responded=False, solved=False, satisfaction="unsatisfied")
+    return tickets

@@ -1,7 +1,11 @@
-"""The intake page and API: hints while typing, a call's three endings, bad input as 400/form errors,
-and the follow-up panel's forms."""
+"""The intake page and API: hints while typing, a call's three endings, bad input as 400/form errors;
+the follow-up panel's forms, the calls with their numbers masked and revealed, and the rates page."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,15 +13,18 @@ from accounts.models import HandlingUnit, User
 from grids.models import Building
 from hotline import forms, services
 from hotline.api import ADDRESS_SUGGESTIONS
+from hotline.models import Call, KnowledgeArticle, PhoneReveal, RequestType
 from hotline.views import CALLS_PER_PAGE
-from hotline.models import Call, KnowledgeArticle
 from incidents.models import Ticket
-from incidents.services import idempotency_key_of
+from incidents.services import idempotency_key_of, ticket_accept
 from tests.factories import TEST_PASSWORD, HandlingUnitFactory, UserFactory
+from tests.pages import page, zh
 
 from .conftest import EAST_POINT, WEST_POINT
 
 pytestmark = pytest.mark.dated
+
+CST = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -176,16 +183,66 @@ def test_the_panel_offers_the_steps_each_may_take(client, dispatched, actors, op
     call = dispatched()
     url = reverse("hotline-ticket", args=[call.ticket_id])
     client.login(username=actors.leader.username, password=TEST_PASSWORD)
-    assert list(client.get(url).context["action_forms"]) == ["supervise"]
+    assert offered(page(client.get(url))) == ["supervise"]
     bad = client.post(reverse("hotline-ticket-act", args=[call.ticket_id, "supervise"]), {"reason": ""})
     assert bad.status_code == 200 and bad.context["action_forms"]["supervise"].errors
     done = client.post(reverse("hotline-ticket-act", args=[call.ticket_id, "supervise"]), {"reason": "督办"})
     assert done.status_code == 302
     assert Ticket.objects.get(pk=call.ticket_id).supervised_by == actors.leader
-    follow_up = client.get(reverse("hotline-follow-up")).content.decode()
-    assert call.ticket.number in follow_up
+    row = page(client.get(reverse("hotline-follow-up"))).one(f"tr[data-ticket={call.ticket.number}]")
+    assert [cell.text for cell in row.select("td")][:4] == [
+        f"{call.ticket.number} {zh('Supervised')}", "乱堆放", zh(Ticket.Status.REPORTED), "西社区居委会"]
+    client.login(username=actors.community_staff.username, password=TEST_PASSWORD)  # the unit holding it
+    assert offered(page(client.get(url))) == []  # nothing to reply before it is accepted
+    ticket_accept(ticket_id=call.ticket_id, actor=actors.community_staff)
+    assert offered(page(client.get(url))) == ["reply"]
     client.login(username=actors.outsider.username, password=TEST_PASSWORD)
     assert client.get(url).status_code == 403
+    assert page(client.get(reverse("hotline-follow-up"))).select("tr[data-ticket]") == []
+
+
+def offered(shown):
+    """Return the follow-up steps a hotline ticket panel offers."""
+    return [form.attrs["id"].removeprefix("form-") for form in shown.select("section.actions form")]
+
+
+def test_the_call_list_masks_every_number_and_keeps_to_the_readers_tickets(client, dispatched, operator, actors):
+    with time_machine.travel(datetime(2026, 11, 2, 9, 30, tzinfo=CST), tick=False):
+        west = dispatched()
+    with time_machine.travel(datetime(2026, 11, 2, 10, 15, tzinfo=CST), tick=False):
+        east = dispatched(point=EAST_POINT, caller_phone="13987654321")
+    client.login(username=operator.username, password=TEST_PASSWORD)
+    response = client.get(reverse("hotline-calls"))
+    assert "13812341234" not in response.content.decode() and "13987654321" not in response.content.decode()
+    new_ticket, complaint = zh(Call.Outcome.NEW_TICKET), zh(RequestType.COMPLAINT)
+    assert page(response).rows() == [  # newest first
+        ["11-02 10:15", "139****4321", complaint, new_ticket, east.ticket.number, "刘话务"],
+        ["11-02 09:30", "138****1234", complaint, new_ticket, west.ticket.number, "刘话务"],
+    ]
+    client.login(username=actors.street_coordinator.username, password=TEST_PASSWORD)  # the west street's
+    assert [row[4] for row in page(client.get(reverse("hotline-calls"))).rows()] == [west.ticket.number]
+    panel = page(client.get(reverse("hotline-ticket", args=[west.ticket_id])))
+    assert panel.one(f"li a[href='{reverse('hotline-call', args=[west.pk])}']").parent.text == (
+        f"11-02 09:30 · 138****1234 · {new_ticket} — 小区门口路灯不亮")
+
+
+def test_only_the_intake_roles_reveal_a_number_and_each_reveal_is_recorded(client, dispatched, operator, actors):
+    call = dispatched()
+    url = reverse("hotline-call", args=[call.pk])
+    client.login(username=actors.street_coordinator.username, password=TEST_PASSWORD)  # sees the west's order
+    shown = page(client.get(url))
+    assert shown.one("#caller-phone").text == "138****1234"  # and no button to reveal it
+    assert client.post(url).status_code == 403
+    client.login(username=actors.outsider.username, password=TEST_PASSWORD)  # the east street's
+    assert client.get(url).status_code == 404
+    assert not PhoneReveal.objects.exists()
+    client.login(username=operator.username, password=TEST_PASSWORD)
+    assert page(client.get(url)).one("#caller-phone").text == f"138****1234 {zh('Reveal the number (recorded)')}"
+    revealed = page(client.post(url))
+    assert revealed.one("#caller-phone").text == "13812341234"
+    assert PhoneReveal.objects.get().user == operator
+    assert revealed.one("h2").text == zh("Who saw the number")
+    assert [reveal.split(" · ")[1] for reveal in revealed.texts("section.card ul li")] == ["刘话务"]
 
 
 def test_the_api_takes_follow_up_steps(client, dispatched, actors):
@@ -200,7 +257,23 @@ def test_the_api_takes_follow_up_steps(client, dispatched, actors):
     assert client.post(f"/api/v1/hotline/tickets/{call.ticket_id}/nope/", {}).status_code == 404
 
 
-def test_the_rates_page_renders(client, actors, catalogue):
-    client.login(username=actors.leader.username, password=TEST_PASSWORD)
-    page = client.get(reverse("hotline-rates"))
-    assert page.status_code == 200 and page.context["totals"]["valid_callbacks"] == 0
+def test_the_rates_page_shows_the_streets_figures_and_ranking(client, callbacks, actors):
+    today = timezone.localdate()
+    period = {"start": today - timedelta(days=1), "end": today}
+    client.login(username=actors.street_coordinator.username, password=TEST_PASSWORD)
+    shown = page(client.get(reverse("hotline-rates"), period))
+    assert shown.one("h1").text == f"{zh('Three rates')} · 西街道"
+    # The west street's valid callbacks (conftest.callbacks): t1, t2, t3 and t5's latest = 4;
+    # responded t1 t2 t5 = 75 %; solved t1 t5 = 50 %; satisfaction (2 + 0.9 × 1) / 4 = 72.5 %;
+    # composite 0.1 × 0.75 + 0.5 × 0.5 + 0.4 × 0.725 = 0.615; one supervised. The page shows whole
+    # numbers rounded half to even (widthratio): 72 and 62.
+    assert {figure.one("dt").text: figure.one("dd").text for figure in shown.select("dl.figures div")} == {
+        zh("Valid callbacks"): "4", zh("Response rate"): "75 %", zh("Resolution rate"): "50 %",
+        zh("Satisfaction rate"): "72 %", zh("Composite score"): "62", zh("Supervised"): "1",
+    }
+    assert shown.rows() == [["1", "西社区居委会", "4", "75 %", "50 %", "72 %", "62", "1"]]
+    client.login(username=actors.outsider.username, password=TEST_PASSWORD)  # the east street's one callback
+    east = page(client.get(reverse("hotline-rates"), period))
+    assert east.rows() == [["1", "东社区居委会", "1", "100 %", "100 %", "100 %", "100", "0"]]
+    bad = page(client.get(reverse("hotline-rates"), {"start": today, "end": today - timedelta(days=1)}), status=400)
+    assert bad.select("dl.figures") == [] and bad.one("form .errors").text

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,46 +10,11 @@ from govportal.periods import Period
 from hotline import services
 from hotline.models import RateWeights
 from hotline.selectors import three_rates_by_unit, three_rates_for_area
-from incidents.models import Ticket
 from tests.factories import TEST_PASSWORD
 
-from .conftest import EAST_POINT
+from .conftest import close
 
 pytestmark = pytest.mark.dated
-
-
-def close(ticket_id):
-    """Put the order in the closed state (test set-up only: the loop is tested in tests/incidents)."""
-    Ticket.objects.filter(pk=ticket_id).update(status=Ticket.Status.CLOSED, closed_at=timezone.now(), due_at=None,
-                                               due_kind="")
-
-
-@pytest.fixture
-def callbacks(dispatched, operator, actors):
-    """West community: five orders; east community: one. Returns the tickets by name."""
-
-    def called(call, **answers):
-        close(call.ticket_id)
-        services.ticket_callback(ticket_id=call.ticket_id, actor=operator, **answers)
-        return call.ticket_id
-
-    tickets = {}
-    tickets["t1"] = called(dispatched(), reached=True, responded=True, solved=True, satisfaction="satisfied")
-    tickets["t2"] = called(dispatched(), reached=True, responded=True, solved=False, satisfaction="basically")
-    tickets["t3"] = called(dispatched(), reached=True, responded=False, solved=False, satisfaction="unsatisfied")
-    tickets["t4"] = called(dispatched(), reached=False)  # not a valid callback
-    # t5: unsatisfied, handled again, then satisfied: only its latest valid callback counts.
-    t5 = dispatched()
-    called(t5, reached=True, responded=False, solved=False, satisfaction="unsatisfied")
-    services.ticket_rehandle(ticket_id=t5.ticket_id, actor=operator, reason="仍未解决")
-    tickets["t5"] = called(t5, reached=True, responded=True, solved=True, satisfaction="satisfied")
-    tickets["east"] = called(dispatched(point=EAST_POINT), reached=True, responded=True, solved=True,
-                             satisfaction="satisfied")
-    services.ticket_supervise(ticket_id=dispatched().ticket_id, actor=actors.leader, reason="督办")
-    # A callback long before the period counts nowhere.
-    with time_machine.travel(timezone.now() - timedelta(days=40)):
-        called(dispatched(), reached=True, responded=False, solved=False, satisfaction="unsatisfied")
-    return tickets
 
 
 def period():

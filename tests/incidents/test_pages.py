@@ -1,9 +1,21 @@
 import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
+import time_machine
+
+from accounts.models import HandlingUnit
+from grids.selectors import POINT_OUTSIDE_GRIDS
 from incidents import services
 from incidents.models import Ticket
+from tests.pages import page, zh
 
 from .photos import jpeg
+
+pytestmark = pytest.mark.dated
+
+MONDAY_10 = datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a working day, in working hours
 
 
 def report_form(**overrides):
@@ -13,8 +25,8 @@ def report_form(**overrides):
 
 def test_report_form_creates_a_ticket_with_photos(catalogue, actors, client):
     client.force_login(actors.grid_worker)
-    page = client.get("/tickets/new/")
-    assert page.status_code == 200 and "乱堆放" in page.content.decode()
+    form = page(client.get("/tickets/new/"))
+    assert form.one("#id_category option[value=0102]").text.endswith("乱堆放")
     response = client.post("/tickets/new/", {**report_form(), "photos": [jpeg()]})
     ticket = Ticket.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/tickets/{ticket.pk}/"
@@ -23,9 +35,8 @@ def test_report_form_creates_a_ticket_with_photos(catalogue, actors, client):
 
 def test_report_form_shows_errors_and_stores_nothing(catalogue, actors, client):
     client.force_login(actors.grid_worker)
-    page = client.post("/tickets/new/", report_form(description="", lat="30", lng="120"))
-    assert page.status_code == 200
-    assert 'role="alert"' in page.content.decode()
+    shown = page(client.post("/tickets/new/", report_form(description="", lat="30", lng="120")))
+    assert sorted(shown.texts("[role=alert]")) == sorted([zh("This field is required."), zh(POINT_OUTSIDE_GRIDS)])
     assert Ticket.objects.count() == 0
 
 
@@ -37,51 +48,106 @@ def test_resubmitting_the_same_form_makes_one_ticket(catalogue, actors, client):
     assert Ticket.objects.count() == 1
 
 
-def test_detail_shows_timeline_deadline_and_actions(report, actors, client):
-    ticket = report()
+def actions(shown):
+    """Return the names of the actions a ticket's page offers."""
+    return [form.attrs["data-action"] for form in shown.select("form[data-action]")]
+
+
+@time_machine.travel(MONDAY_10, tick=False)
+def test_detail_shows_the_ticket_its_deadline_its_holders_actions_and_the_timeline(report, actors, client):
+    ticket = report()  # 乱堆放 in the west community: its committee accepts it
     client.force_login(actors.community_staff)
-    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
-    assert ticket.number in page and 'data-action="accept"' in page and 'data-action="reject"' in page
-    assert 'id="deadline"' in page
+    shown = page(client.get(f"/tickets/{ticket.pk}/"))
+    assert shown.one("h1").text == f"{ticket.number} {zh(Ticket.Status.REPORTED)}"
+    left = zh("%(hours)s h %(minutes)s min left") % {"hours": 2, "minutes": 0}
+    assert shown.one("#deadline").text == (  # a routine matter is accepted within two working hours
+        f"{zh(Ticket.DueKind.ACCEPT)}: 2026-11-02 12:00 · {left} ({zh('working time')})")
+    assert actions(shown) == ["accept", "reject", "escalate"]
+    assert shown.texts("ol.timeline li") == [
+        f"2026-11-02 10:00 {zh('Report')} 王网格",
+        f"2026-11-02 10:00 {zh('Routed')} {zh('System')} → 西社区居委会",
+    ]
+    for onlooker in (actors.grid_worker, actors.street_coordinator, actors.department_handler, actors.leader):
+        client.force_login(onlooker)
+        assert actions(page(client.get(f"/tickets/{ticket.pk}/"))) == [], onlooker.role
     client.force_login(actors.outsider)
     assert client.get(f"/tickets/{ticket.pk}/").status_code == 403
+
+
+@time_machine.travel(MONDAY_10, tick=False)
+def test_an_action_taken_on_the_page_shows_in_the_state_the_actions_and_the_timeline(report, actors, client):
+    ticket = report()
+    client.force_login(actors.community_staff)
+    shown = page(client.post(f"/tickets/{ticket.pk}/act/accept/", follow=True))
+    assert shown.one(".message.success").text == zh("Done.")
+    assert shown.one("h1").text == f"{ticket.number} {zh(Ticket.Status.ACCEPTED)}"
+    assert actions(shown) == ["escalate", "request_extension", "handle"]
+    assert shown.texts("ol.timeline li")[2:] == [
+        f"2026-11-02 10:00 {zh('Accept')} {actors.community_staff} → 西社区居委会"]
 
 
 def test_actions_from_the_page_go_through_the_services(report, actors, client):
     ticket = report("0103")
     client.force_login(actors.street_coordinator)
     client.post(f"/tickets/{ticket.pk}/act/accept/")
-    board = client.get("/tickets/board/").content.decode()
-    assert ticket.number in board and 'name="t%d-unit"' % ticket.pk in board
-    from accounts.models import HandlingUnit
-
+    row = page(client.get("/tickets/board/")).one(f"tr[data-ticket={ticket.number}]")
+    assert [cell.text for cell in row.select("td")][1:3] == ["违法建设", zh(Ticket.Status.ACCEPTED)]
+    assert row.select(f"select[name=t{ticket.pk}-unit]")
     department = HandlingUnit.objects.get(department="urban_management")
     client.post(f"/tickets/{ticket.pk}/act/dispatch/",
                 {"prefix": f"t{ticket.pk}", f"t{ticket.pk}-unit": department.code, "next": "/tickets/board/"})
     ticket.refresh_from_db()
     assert (ticket.status, ticket.handling_unit) == (Ticket.Status.DISPATCHED, department)
     client.force_login(actors.department_handler)
-    assert ticket.number in client.get("/tickets/inbox/").content.decode()
-    response = client.post(f"/tickets/{ticket.pk}/act/verify/")  # not allowed now: a message, no change
-    assert response.status_code == 302
+    inbox = page(client.get("/tickets/inbox/"))
+    assert [row[:4] for row in inbox.rows()] == [[ticket.number, "违法建设", zh(Ticket.Status.DISPATCHED), "测试区城管局"]]
+    shown = page(client.post(f"/tickets/{ticket.pk}/act/verify/", follow=True))  # not allowed now: a message
+    assert zh(Ticket.Status.DISPATCHED) in shown.one(".message.error").text
     assert Ticket.objects.get(pk=ticket.pk).status == Ticket.Status.DISPATCHED
 
 
-def test_lists_and_notifications_render(report, actors, client):
-    report()
-    client.force_login(actors.grid_worker)
-    assert client.get("/tickets/mine/").status_code == 200
-    assert client.get("/tickets/verify/").status_code == 200
+def test_my_reports_and_the_verification_queue_list_the_right_tickets(report, actors, client):
+    with time_machine.travel(MONDAY_10, tick=False) as clock:
+        handled = report()
+        services.ticket_accept(ticket_id=handled.pk, actor=actors.community_staff)
+        services.ticket_handle(ticket_id=handled.pk, actor=actors.community_staff, feedback="已清理")
+        clock.shift(timedelta(minutes=5))
+        waiting = report()
+        client.force_login(actors.grid_worker)
+        # Accepting is due two working hours after the report (10:05 → 12:00, then 14:00 → 14:05),
+        # verifying one working day after the handling.
+        assert page(client.get("/tickets/mine/")).rows() == [
+            [waiting.number, "乱堆放", zh(Ticket.Status.REPORTED), "西社区居委会", f"11-02 14:05 · {zh(Ticket.DueKind.ACCEPT)}",
+             "11-02 10:05"],
+            [handled.number, "乱堆放", zh(Ticket.Status.HANDLED), "西社区居委会",
+             f"11-03 10:00 · {zh(Ticket.DueKind.VERIFY)}", "11-02 10:00"],
+        ]
+        assert [row[:3] for row in page(client.get("/tickets/verify/")).rows()] == [
+            [handled.number, "乱堆放", zh(Ticket.Status.HANDLED)]]
+        client.force_login(actors.department_handler)  # sees the tickets, but neither reported nor verifies them
+        assert page(client.get("/tickets/mine/")).rows() == [[zh("Nothing here.")]]
+        assert page(client.get("/tickets/verify/")).rows() == [[zh("Nothing here.")]]
+
+
+@time_machine.travel(MONDAY_10, tick=False)
+def test_notifications_list_the_units_tickets_unread_until_marked_read(report, actors, client):
+    ticket = report()
     client.force_login(actors.community_staff)
-    page = client.get("/notifications/").content.decode()
-    assert "SJ" in page
+    first = page(client.get("/notifications/")).one("ul.notifications li")
+    assert first.text == f"11-02 10:00 {ticket.number} {zh('Routed')} {zh('Mark as read')}"
+    assert first.attrs["class"] == "unread" and first.one("a").attrs["href"] == f"/tickets/{ticket.pk}/"
+    assert page(client.get("/notifications/")).one("ul.notifications li").attrs["class"] == "unread"  # reading marks nothing
+    client.post("/notifications/read/")
+    assert page(client.get("/notifications/")).one("ul.notifications li").attrs["class"] == ""
+    client.force_login(actors.street_coordinator)  # another unit's
+    assert page(client.get("/notifications/")).texts("ul.notifications li") == [zh("Nothing here.")]
 
 
 def test_admin_shows_work_orders_read_only_and_edits_the_catalogue(report, actors, client):
     ticket = report()
     client.force_login(actors.admin)
-    page = client.get(f"/admin/incidents/ticket/{ticket.pk}/change/")
-    assert page.status_code == 200 and ticket.number in page.content.decode()
+    change = client.get(f"/admin/incidents/ticket/{ticket.pk}/change/")
+    assert change.status_code == 200 and ticket.number in change.content.decode()
     assert client.post(f"/admin/incidents/ticket/{ticket.pk}/change/", {"status": "closed"}).status_code == 403
     assert client.get("/admin/incidents/category/").status_code == 200
     assert client.get("/admin/incidents/workingday/").status_code == 200

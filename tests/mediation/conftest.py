@@ -6,9 +6,11 @@
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from accounts.models import HandlingUnit, User
 from mediation import services
@@ -19,6 +21,7 @@ from tests.incidents.conftest import report  # noqa: F401  (fixtures for referra
 APPLICANT = {"role": "applicant", "name": "张三", "id_number": "441900199001011234", "phone": "13812345678",
              "address": "西社区1号"}
 RESPONDENT = {"role": "respondent", "name": "李四", "id_number": "44190019851231567X"}
+CST = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -103,3 +106,56 @@ def make_case(mediation):
         return case
 
     return make
+
+
+def at(month, day):
+    """Return a clock stopped at 10:00 Beijing time on that day of 2026."""
+    return time_machine.travel(datetime(2026, month, day, 10, 0, tzinfo=CST), tick=False)
+
+
+@pytest.fixture
+def november(make_case, mediation, actors):
+    """Six cases; the comments give what each contributes to November in the district.
+
+    registered in November: A B C D F        concluded in November: A (4 d) B (10 d) C (6 d) E (14 d)
+    agreements: A (performed) B (not performed) E (no visit)          C failed, D open, F concluded in December
+
+    All but D are the west street's: A B E F at its committee, C at its centre; D is the east committee's.
+    """
+    mediator = mediation.committee_mediator
+
+    def agree(case, obligations="赔偿。"):
+        services.case_conclude_agreement(case_id=case.pk, actor=case_actor[case.pk], kind="written",
+                                         obligations=obligations, performance_manner="转账。",
+                                         performance_deadline=date(2026, 12, 31))
+
+    case_actor = {}
+
+    def start(month, day, **fields):
+        with at(month, day):
+            case = make_case(MediationCase.Status.MEDIATING, **fields)
+        case_actor[case.pk] = fields.get("actor", mediator)
+        return case
+
+    e = start(10, 19, source="walk_in")
+    a = start(11, 2, source="walk_in")
+    b = start(11, 3, source="police", dispute_type="labour")
+    c = start(11, 4, source="court", actor=mediation.centre_mediator)
+    d = start(11, 5, source="walk_in", dispute_type="contract", actor=actors.admin,
+              organisation=mediation.east_committee)
+    f = start(11, 20, source="walk_in")
+    with at(11, 2):
+        agree(e)
+    with at(11, 6):
+        agree(a)
+    with at(11, 10):
+        services.case_fail(case_id=c.pk, actor=mediation.centre_mediator, guidance="litigation", reason="分歧过大")
+    with at(11, 13):
+        agree(b)
+    with at(11, 20):
+        services.case_follow_up(case_id=a.pk, actor=mediator, visited_on=date(2026, 11, 20), performance="performed")
+        services.case_follow_up(case_id=b.pk, actor=mediator, visited_on=date(2026, 11, 20),
+                                performance="not_performed")
+    with at(12, 2):
+        agree(f)
+    return {"A": a, "B": b, "C": c, "D": d, "E": e, "F": f}

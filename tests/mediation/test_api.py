@@ -10,8 +10,9 @@ from django.utils import timezone, translation
 
 from govportal.api import NewestFirstPagination
 from incidents import services as ticket_services
-from mediation.models import MediationCase, PartyReveal
+from mediation.models import DisputeType, MediationCase, MediationOrganisation, PartyReveal
 from mediation.services import BAD_PHONE
+from tests.pages import zh
 
 from ..factories import CaseFactory
 from .conftest import APPLICANT, RESPONDENT
@@ -19,6 +20,8 @@ from .conftest import APPLICANT, RESPONDENT
 pytestmark = pytest.mark.dated
 
 S = MediationCase.Status
+Kind = MediationOrganisation.Kind
+Source = MediationCase.Source
 URL = "/api/v1/mediation/cases/"
 
 
@@ -149,7 +152,34 @@ def test_statistics_and_report_within_scope(make_case, mediation, actors, api):
     assert client.get("/api/v1/mediation/statistics/", around_today | {"area": "441901002"}).status_code == 403
     assert client.get("/api/v1/mediation/statistics/", {"start": "2001-01-01", "end": "2000-01-01"}).status_code == 400
     assert api(actors.grid_worker).get("/api/v1/mediation/statistics/", around_today).status_code == 403
-    response = client.get("/api/v1/mediation/reports/monthly/", {"month": "2026-11"})
-    assert response.status_code == 200
-    assert load_workbook(BytesIO(response.content)).sheetnames[0]
     assert client.get("/api/v1/mediation/reports/monthly/", {"month": "November"}).status_code == 400
+
+
+def test_monthly_report_holds_the_figures_of_the_leaders_street(november, actors, api):
+    response = api(actors.leader).get("/api/v1/mediation/reports/monthly/", {"month": "2026-11"})
+    assert response["Content-Disposition"] == 'attachment; filename="mediation-441901001-2026-11.xlsx"'
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == [zh("Summary"), zh("By dispute type"), zh("By level"), zh("By organisation"),
+                               zh("By source")]
+    summary, by_type, by_level, by_organisation, by_source = (
+        list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets)
+    # The west street's November (conftest.november, without the east committee's D): registered
+    # A B C F; concluded A B C E, of which A B E agreed; of those agreements only A performed;
+    # durations 4, 10, 6 and 14 days.
+    assert summary == [
+        (zh("People's mediation monthly report"), "西街道 2026-11"),
+        (zh("Cases registered"), 4),
+        (zh("Cases concluded"), 4),
+        (zh("Successful (agreement reached)"), 3),
+        (zh("Success rate"), "75.0%"),
+        (zh("Agreements reached"), 3),
+        (zh("Agreements fully performed"), 1),
+        (zh("Performance rate"), "33.3%"),
+        (zh("Average duration (days)"), 8.5),
+    ]
+    cases = zh("Cases")
+    assert by_type == [(zh("By dispute type"), cases), (zh(DisputeType.NEIGHBOURS), 3), (zh(DisputeType.LABOUR), 1)]
+    assert by_level == [(zh("By level"), cases), (zh(Kind.COMMITTEE), 3), (zh(Kind.STREET_CENTRE), 1)]
+    assert by_organisation == [(zh("By organisation"), cases), ("西社区人民调解委员会", 3), ("西街道矛盾纠纷调处中心", 1)]
+    assert by_source == [(zh("By source"), cases), (zh(Source.WALK_IN), 2), (zh(Source.COURT), 1),
+                         (zh(Source.POLICE), 1)]

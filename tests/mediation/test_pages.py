@@ -6,23 +6,80 @@ from django.utils import translation
 
 from accounts.models import User
 from incidents import services as ticket_services
-from mediation.models import MediationCase, MediationOrganisation, PartyReveal
+from mediation.models import DisputeType, MediationCase, MediationOrganisation, Mediator, Party, PartyReveal
 from mediation import services
 from mediation.services import BAD_ID_NUMBER
+from tests.pages import page, zh
+
+from .conftest import at
 
 pytestmark = pytest.mark.dated
 
 S = MediationCase.Status
+Kind = MediationOrganisation.Kind
+Role = Party.Role
+Source = MediationCase.Source
 
 
-def test_case_list_and_page_for_the_mediator(client, make_case, mediation):
-    case = make_case(S.MEDIATING)
+def test_case_list_shows_each_case_with_its_type_state_and_organisation(client, make_case, mediation):
+    registered, mediating = make_case(), make_case(S.MEDIATING, dispute_type="labour")
     client.force_login(mediation.committee_mediator)
-    page = client.get("/mediation/").content.decode()
-    assert case.number in page
-    page = client.get(f"/mediation/{case.pk}/").content.decode()
-    assert "4419**********1234" in page and "441900199001011234" not in page
-    assert 'data-action="record_session"' in page and 'data-action="accept"' not in page
+    rows = {row.attrs["data-case"]: row for row in page(client.get("/mediation/")).select("table.cases tbody tr")}
+    assert {number: [cell.text for cell in row.select("td")][:4] for number, row in rows.items()} == {
+        registered.number: [registered.number, zh(DisputeType.NEIGHBOURS), zh(S.REGISTERED), "西社区人民调解委员会"],
+        mediating.number: [mediating.number, zh(DisputeType.LABOUR), zh(S.MEDIATING), "西社区人民调解委员会"],
+    }
+    assert rows[mediating.number].one("a").attrs["href"] == f"/mediation/{mediating.pk}/"
+    only_mediating = page(client.get("/mediation/", {"status": "mediating"}))
+    assert [row.attrs["data-case"] for row in only_mediating.select("table.cases tbody tr")] == [mediating.number]
+
+
+def test_case_page_shows_the_parties_masked_the_mediators_actions_and_the_timeline(client, make_case, mediation):
+    with at(11, 2):
+        case = make_case(S.MEDIATING)
+    client.force_login(mediation.committee_mediator)
+    response = client.get(f"/mediation/{case.pk}/")
+    assert "441900199001011234" not in response.content.decode() and "13812345678" not in response.content.decode()
+    shown = page(response)
+    assert shown.one("h1").text.startswith(case.number)
+    assert shown.one("#case-status").text == zh(S.MEDIATING)
+    assert shown.one("#case-mediators").text == "陈调解"
+    show = zh("Show")  # the reveal button beside each masked number, for the case's mediators
+    assert shown.rows("table.parties tbody tr") == [
+        [zh(Role.APPLICANT), "张三", f"4419**********1234 {show}", f"138****5678 {show}", "西社区1号"],
+        [zh(Role.RESPONDENT), "李四", f"4419**********567X {show}", "—", "—"],
+    ]
+    assert [form.attrs["data-action"] for form in shown.select("form[data-action]")] == [
+        "add_party", "assign", "record_session", "extend", "escalate", "flag_risk", "conclude_agreement", "fail"]
+    timeline = shown.select("#case-timeline li")
+    assert [(row.one("time").text, row.one("strong").text) for row in timeline] == [
+        ("2026-11-02 10:00", zh("Register")), ("2026-11-02 10:00", zh("Accept")),
+        ("2026-11-02 10:00", zh("Assign mediators"))]
+    assert all("陈调解 · 西社区人民调解委员会" in row.text for row in timeline)  # who, for which organisation
+    assert timeline[2].one(".hint").text == "陈调解"  # the mediator assigned
+
+
+def test_an_assigned_expert_is_offered_the_case_work_but_not_the_organisations_steps(client, make_case, mediation):
+    case = make_case(S.ACCEPTED)
+    expert = Mediator.objects.get(user=mediation.district_mediator)  # of the district centre, in the pool
+    expert.is_expert = True
+    expert.save()
+    services.case_assign(case_id=case.pk, actor=mediation.committee_mediator, mediators=[expert])
+    client.force_login(mediation.district_mediator)
+    shown = page(client.get(f"/mediation/{case.pk}/"))
+    assert [form.attrs["data-action"] for form in shown.select("form[data-action]")] == [
+        "record_session", "flag_risk", "conclude_agreement", "fail"]
+
+
+def test_a_leader_reads_a_case_of_the_street_but_may_neither_act_nor_reveal(client, make_case, mediation, actors):
+    case = make_case(S.MEDIATING)
+    client.force_login(actors.leader)
+    shown = page(client.get(f"/mediation/{case.pk}/"))
+    assert shown.rows("table.parties tbody tr") == [
+        [zh(Role.APPLICANT), "张三", "4419**********1234", "138****5678", "西社区1号"],
+        [zh(Role.RESPONDENT), "李四", "4419**********567X", "—", "—"],
+    ]
+    assert shown.select("form[data-action]") == [] and shown.select("table.parties form") == []
 
 
 def test_case_list_filters_by_state_and_leaves_out_a_state_it_does_not_know(client, make_case, mediation):
@@ -43,8 +100,8 @@ def test_case_list_reads_each_case_with_its_organisation(client, make_case, medi
         client.get("/mediation/")
     make_case(), make_case()
     with CaptureQueriesContext(connection) as three_cases:
-        page = client.get("/mediation/").content.decode()
-    assert page.count("西社区人民调解委员会") >= 3
+        listing = page(client.get("/mediation/"))
+    assert [row[3] for row in listing.rows("table.cases tbody tr")] == ["西社区人民调解委员会"] * 3
     assert len(three_cases) == len(one_case)
 
 
@@ -112,10 +169,27 @@ def test_one_click_referral_page(client, report, actors, mediation):
     assert ticket.number not in client.get("/mediation/referrals/").content.decode()
 
 
-def test_statistics_page_pdf_and_excel(client, make_case, mediation, actors):
+def test_statistics_page_shows_the_streets_month(client, november, actors):
+    client.force_login(actors.leader)
+    shown = page(client.get("/mediation/statistics/", {"month": "2026-11"}))
+    # The west street's November (conftest.november, without the east committee's D): registered
+    # A B C F; concluded A B C E, of which A B E agreed; of those agreements only A performed;
+    # durations 4, 10, 6 and 14 days.
+    assert {figure.one("dt").text: figure.one("dd").text for figure in shown.select("dl.figures div")} == {
+        zh("Cases registered"): "4", zh("Cases concluded"): "4", zh("Success rate"): "75%",
+        zh("Performance rate"): "33%", zh("Average duration (days)"): "8.5",
+    }
+    by_type, by_level, by_organisation, by_source = (table.rows() for table in shown.select("table"))
+    assert by_type == [[zh(DisputeType.NEIGHBOURS), "3"], [zh(DisputeType.LABOUR), "1"]]
+    assert by_level == [[zh(Kind.COMMITTEE), "3"], [zh(Kind.STREET_CENTRE), "1"]]
+    assert by_organisation == [["西社区人民调解委员会", "3"], ["西街道矛盾纠纷调处中心", "1"]]
+    assert by_source == [[zh(Source.WALK_IN), "2"], [zh(Source.COURT), "1"], [zh(Source.POLICE), "1"]]
+    assert shown.one("a.button").attrs["href"] == "/mediation/statistics/monthly.xlsx?month=2026-11"
+
+
+def test_statistics_downloads_and_who_may_read_them(client, make_case, actors):
     case = make_case(S.AGREED)
     client.force_login(actors.leader)
-    assert client.get("/mediation/statistics/").status_code == 200
     assert client.get("/mediation/statistics/monthly.xlsx?month=2026-11")["Content-Type"].startswith(
         "application/vnd.openxmlformats")
     assert client.get(f"/mediation/{case.pk}/agreement.pdf")["Content-Type"] == "application/pdf"

@@ -1,17 +1,14 @@
 """Statistics against a hand-computed month (November 2026), the monthly Excel report and the PDF."""
 
-from datetime import date, datetime
+from datetime import date
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from govportal.periods import Period
-from mediation import services
 from mediation.documents import agreement_pdf
 from mediation.models import MediationCase
 from mediation.reports import monthly_report_xlsx
@@ -20,58 +17,7 @@ from mediation.selectors import case_statistics, success_rate_for_area
 pytestmark = pytest.mark.dated
 
 S = MediationCase.Status
-CST = ZoneInfo("Asia/Shanghai")
 NOVEMBER = Period.month_of(date(2026, 11, 1))
-
-
-def at(month, day):
-    return time_machine.travel(datetime(2026, month, day, 10, 0, tzinfo=CST), tick=False)
-
-
-@pytest.fixture
-def november(make_case, mediation, actors):
-    """Six cases; the comments give what each contributes to November in the district.
-
-    registered in November: A B C D F        concluded in November: A (4 d) B (10 d) C (6 d) E (14 d)
-    agreements: A (performed) B (not performed) E (no visit)          C failed, D open, F concluded in December
-    """
-    mediator = mediation.committee_mediator
-
-    def agree(case, obligations="赔偿。"):
-        services.case_conclude_agreement(case_id=case.pk, actor=case_actor[case.pk], kind="written",
-                                         obligations=obligations, performance_manner="转账。",
-                                         performance_deadline=date(2026, 12, 31))
-
-    case_actor = {}
-
-    def start(month, day, **fields):
-        with at(month, day):
-            case = make_case(S.MEDIATING, **fields)
-        case_actor[case.pk] = fields.get("actor", mediator)
-        return case
-
-    e = start(10, 19, source="walk_in")
-    a = start(11, 2, source="walk_in")
-    b = start(11, 3, source="police", dispute_type="labour")
-    c = start(11, 4, source="court", actor=mediation.centre_mediator)
-    d = start(11, 5, source="walk_in", dispute_type="contract", actor=actors.admin,
-              organisation=mediation.east_committee)
-    f = start(11, 20, source="walk_in")
-    with at(11, 2):
-        agree(e)
-    with at(11, 6):
-        agree(a)
-    with at(11, 10):
-        services.case_fail(case_id=c.pk, actor=mediation.centre_mediator, guidance="litigation", reason="分歧过大")
-    with at(11, 13):
-        agree(b)
-    with at(11, 20):
-        services.case_follow_up(case_id=a.pk, actor=mediator, visited_on=date(2026, 11, 20), performance="performed")
-        services.case_follow_up(case_id=b.pk, actor=mediator, visited_on=date(2026, 11, 20),
-                                performance="not_performed")
-    with at(12, 2):
-        agree(f)
-    return {"A": a, "B": b, "C": c, "D": d, "E": e, "F": f}
 
 
 def counts(rows):
