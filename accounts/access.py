@@ -45,3 +45,17 @@ def ensure_in_scope(user, area_code):
     """Raise PermissionDenied unless the area with `area_code` lies inside `user`'s scope."""
     if not is_in_scope(user, area_code):
         raise PermissionDenied(OUTSIDE_SCOPE)
+
+
+def visible_one(visible, pk):
+    """Return row `pk` of the queryset `visible` (what a user may see).
+
+    PermissionDenied if the row exists but lies outside what they may see, the model's
+    DoesNotExist if there is no such row: the one rule for a single object, every app's getter.
+    """
+    found = visible.filter(pk=pk).first()
+    if found is None:
+        if visible.model.objects.filter(pk=pk).exists():
+            raise PermissionDenied(OUTSIDE_SCOPE)
+        raise visible.model.DoesNotExist
+    return found

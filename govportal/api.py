@@ -1,6 +1,7 @@
 """What the APIs share: the one exception handler (every error answers {"message": ..., "extra": {...}}),
 pages of growing lists, and the views of workflow actions, one per action with its own input serializer."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.urls import path
@@ -38,6 +39,14 @@ def exception_handler(exc, context):
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         response.data = {"message": str(detail), "extra": {}}
     return response
+
+
+def found_or_not_found(get, message, **kwargs):
+    """Return `get(**kwargs)` (a selector's single object); NotFound with `message` if there is none."""
+    try:
+        return get(**kwargs)
+    except ObjectDoesNotExist:
+        raise exceptions.NotFound(message) from None
 
 
 def action_urls(*, route, name, services, inputs, id_kwarg, get_subject, output, present, tag):

@@ -1,11 +1,20 @@
-"""What the apps' pages share: an action form, and taking an action from a page's POST."""
+"""What the apps' pages share: a single object or 404, an action form, and taking an action from a POST."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .errors import DomainConflict, DomainInputError
+
+
+def found_or_404(get, **kwargs):
+    """Return `get(**kwargs)` (a selector's single object); a page of 404 if there is none."""
+    try:
+        return get(**kwargs)
+    except ObjectDoesNotExist:
+        raise Http404 from None
 
 
 class ActionForm(forms.Form):

@@ -4,13 +4,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView, ListCreateAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import HandlingUnit, User
-from govportal.api import NewestFirstPagination, action_urls
+from govportal.api import NewestFirstPagination, action_urls, found_or_not_found
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate, grid_locate_many
 
@@ -273,10 +272,7 @@ class TicketTimelineApi(APIView):
 
 def ticket_or_not_found(user, ticket_id):
     """The ticket if `user` may see it; NotFound if there is none (PermissionDenied outside their scope)."""
-    try:
-        return ticket_get(user=user, ticket_id=ticket_id)
-    except Ticket.DoesNotExist:
-        raise NotFound(_("No such work order.")) from None
+    return found_or_not_found(ticket_get, _("No such work order."), user=user, ticket_id=ticket_id)
 
 
 class ReasonInput(serializers.Serializer):

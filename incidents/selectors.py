@@ -1,9 +1,8 @@
 """Reads of work orders, always within the reader's scope."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
-from accounts.access import OUTSIDE_SCOPE, is_in_scope, scope_q
+from accounts.access import is_in_scope, scope_q, visible_one
 from accounts.models import HandlingUnit, User
 
 from .models import Category, Ticket
@@ -33,17 +32,8 @@ def ticket_is_visible(*, user, ticket):
 
 def ticket_get(*, user, ticket_id):
     """Return the ticket if `user` may see it; PermissionDenied if it exists outside their scope."""
-    ticket = (
-        ticket_list(user=user)
-        .select_related("category", "handling_unit", "dispatcher_unit", "grid", "community", "street", "reporter")
-        .filter(pk=ticket_id)
-        .first()
-    )
-    if ticket is None:
-        if Ticket.objects.filter(pk=ticket_id).exists():
-            raise PermissionDenied(OUTSIDE_SCOPE)
-        raise Ticket.DoesNotExist
-    return ticket
+    return visible_one(ticket_list(user=user).select_related(
+        "category", "handling_unit", "dispatcher_unit", "grid", "community", "street", "reporter"), ticket_id)
 
 
 def ticket_board(*, user):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from govportal.errors import DomainInputError
-from govportal.pages import action_form, action_take, form_errors_flash
+from govportal.pages import action_form, action_take, form_errors_flash, found_or_404
 
 from . import services
 from .filters import TicketFilter
@@ -39,10 +39,7 @@ REPORT_LABELS = {
 
 def ticket_or_404(user, ticket_id):
     """The ticket if `user` may see it; 404 if there is none (403 outside their scope, from ticket_get)."""
-    try:
-        return ticket_get(user=user, ticket_id=ticket_id)
-    except Ticket.DoesNotExist:
-        raise Http404 from None
+    return found_or_404(ticket_get, user=user, ticket_id=ticket_id)
 
 
 @login_required

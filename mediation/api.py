@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import ensure_in_scope, scope_area
-from govportal.api import NewestFirstPagination, action_urls
+from govportal.api import NewestFirstPagination, action_urls, found_or_not_found
 from govportal.periods import RequiredMonthInput, RequiredPeriodInput
 from govportal.workflow import ROLE_NOT_ALLOWED
 from grids.models import Area
@@ -112,10 +112,7 @@ class CaseDetailOutputSerializer(CaseOutputSerializer):
 
 
 def _get(user, case_id):
-    try:
-        return case_get(user=user, case_id=case_id)
-    except MediationCase.DoesNotExist:
-        raise NotFound(NO_SUCH_CASE) from None
+    return found_or_not_found(case_get, NO_SUCH_CASE, user=user, case_id=case_id)
 
 
 def _detail(case, user):

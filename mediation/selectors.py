@@ -1,9 +1,8 @@
 """Reads of mediation: who sees which case, where a dispute goes, mediators' load and statistics."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, F, Q
 
-from accounts.access import OUTSIDE_SCOPE, is_in_scope, scope_q
+from accounts.access import is_in_scope, scope_q, visible_one
 from accounts.models import User
 from grids.models import Area
 from incidents.models import Ticket
@@ -56,17 +55,8 @@ def case_is_visible(*, user, case):
 
 def case_get(*, user, case_id):
     """Return the case if `user` may see it; PermissionDenied if it exists but is not theirs."""
-    case = (
-        case_list(user=user)
-        .select_related("organisation__unit__area", "ticket", "agreement", "registered_by")
-        .filter(pk=case_id)
-        .first()
-    )
-    if case is None:
-        if MediationCase.objects.filter(pk=case_id).exists():
-            raise PermissionDenied(OUTSIDE_SCOPE)
-        raise MediationCase.DoesNotExist
-    return case
+    return visible_one(case_list(user=user).select_related(
+        "organisation__unit__area", "ticket", "agreement", "registered_by"), case_id)
 
 
 def case_board(*, user):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import scope_area
 from govportal.errors import DomainConflict, DomainInputError
-from govportal.pages import action_form, action_take, form_errors_flash
+from govportal.pages import action_form, action_take, form_errors_flash, found_or_404
 from govportal.periods import MonthForm
 from grids.models import Area
 from incidents.models import Ticket
@@ -27,10 +27,7 @@ from .workflow import CASES, works_on_case
 
 
 def _case_or_404(user, case_id):
-    try:
-        return case_get(user=user, case_id=case_id)
-    except MediationCase.DoesNotExist:
-        raise Http404 from None
+    return found_or_404(case_get, user=user, case_id=case_id)
 
 
 @login_required
