@@ -311,7 +311,8 @@ def claim_plan():
     from incidents import sweeps
 
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sweeps._CLAIM_SQL}", [timezone.now(), 5000])
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sweeps._CLAIM_SQL}",
+                       [timezone.now(), list(sweeps.OVERDUE.sources), 5000])
         plan = [row[0] for row in cursor.fetchall()]
         transaction.set_rollback(True)
     return plan
