@@ -20,6 +20,8 @@ from incidents.photos import ORPHAN_GRACE, RECENT_DAYS, PhotoError, photo_orphan
 
 from .photos import GPS_LAT, GPS_LNG, jpeg, not_an_image
 
+pytestmark = pytest.mark.dated
+
 NEW = {"category": "0102", "description": "楼道堆放杂物", "lat": 23.005, "lng": 113.705}
 
 
