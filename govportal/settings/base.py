@@ -153,6 +153,7 @@ MEDIATION_TIME_LIMIT_WORKING_DAYS = env_int("MEDIATION_TIME_LIMIT_WORKING_DAYS",
 OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION", "govportal.local")
 OPEN311_CONTACT = env_str("OPEN311_CONTACT", "12345 hotline centre")
 OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "API keys are issued by the 12345 hotline centre.")
+OPEN311_POSTS_PER_KEY_PER_HOUR = env_int("OPEN311_POSTS_PER_KEY_PER_HOUR", 600, minimum=1)
 
 # --- Notifications: e-mail through Django's backend, SMS through a gateway class ---
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
