@@ -136,6 +136,10 @@ HOTLINE_EXTENSION_MAX_WORKING_DAYS = env_int("HOTLINE_EXTENSION_MAX_WORKING_DAYS
 # --- Citizen reports (随手拍): points per valid report, reports per phone/address per hour ---
 CITIZEN_REPORT_POINTS = env_int("CITIZEN_REPORT_POINTS", 10, minimum=0)
 CITIZEN_REPORTS_PER_HOUR = env_int("CITIZEN_REPORTS_PER_HOUR", 5, minimum=1)
+# SMS verification codes of the citizen report (incidents.verification): per phone and per
+# address an hour. Mobile networks put many phones behind one address (CGNAT): keep that one high.
+SMS_CODES_PER_PHONE_PER_HOUR = env_int("SMS_CODES_PER_PHONE_PER_HOUR", 5, minimum=1)
+SMS_CODES_PER_ADDRESS_PER_HOUR = env_int("SMS_CODES_PER_ADDRESS_PER_HOUR", 30, minimum=1)
 
 # --- People's mediation (domain.md §5) ---
 # Fernet key encrypting parties' ID and phone numbers; scripts/lib.sh generates one into .local/.
@@ -207,6 +211,7 @@ CELERY_TASK_ROUTES = {
     "incidents.tasks.deliver_pending_notifications": {"queue": "notifications"},
     "incidents.tasks.delete_orphan_photos": {"queue": "sweeps"},
     "incidents.tasks.prune_notifications": {"queue": "sweeps"},
+    "incidents.tasks.prune_phone_codes": {"queue": "sweeps"},
     "accounts.tasks.delete_expired_tokens": {"queue": "sweeps"},
     "dashboards.tasks.fold_rollups": {"queue": "sweeps"},
     "mediation.tasks.escalate_overdue_cases": {"queue": "sweeps"},
@@ -227,6 +232,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=40, hour=2),
     },
     "prune-notifications": {"task": "incidents.tasks.prune_notifications", "schedule": crontab(minute=50, hour=2)},
+    "prune-phone-codes": {"task": "incidents.tasks.prune_phone_codes", "schedule": crontab(minute=55, hour=2)},
     "delete-expired-tokens": {"task": "accounts.tasks.delete_expired_tokens", "schedule": crontab(minute=5, hour=3)},
 }
 
