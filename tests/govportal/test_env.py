@@ -21,7 +21,8 @@ def test_booleans(monkeypatch, raw, expected):
 
 @pytest.mark.parametrize(
     ("reader", "raw"),
-    [(env_bool, "maybe"), (env_int, "ten"), (env_database, "mysql://x/y"), (env_redis_url, "localhost:6379")],
+    [(env_bool, "maybe"), (env_int, "ten"), (env_database, "mysql://x/y"), (env_redis_url, "localhost:6379"),
+     *((env_duration, raw) for raw in ("10 hours", "1.5h", "-10m", "h", "never", "10h30m"))],
 )
 def test_bad_values_stop_start_up(monkeypatch, reader, raw):
     monkeypatch.setenv("GOVPORTAL_TEST_VAR", raw)
@@ -63,13 +64,6 @@ def test_working_periods(monkeypatch):
 def test_durations(monkeypatch, raw, expected):
     monkeypatch.setenv("GOVPORTAL_TEST_VAR", raw)
     assert env_duration("GOVPORTAL_TEST_VAR") == expected
-
-
-@pytest.mark.parametrize("raw", ["10 hours", "1.5h", "-10m", "h", "never", "10h30m"])
-def test_bad_durations_stop_start_up(monkeypatch, raw):
-    monkeypatch.setenv("GOVPORTAL_TEST_VAR", raw)
-    with pytest.raises(ImproperlyConfigured, match="GOVPORTAL_TEST_VAR"):
-        env_duration("GOVPORTAL_TEST_VAR")
 
 
 def test_duration_minimum(monkeypatch):
