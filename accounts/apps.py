@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and units")
 
     def ready(self):
-        from . import lockout  # noqa: F401  (connects the log-in failure counters)
+        from . import tokens  # noqa: F401  (revokes API tokens on password change, deactivation, lockout)

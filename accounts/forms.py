@@ -1,19 +1,16 @@
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
-from .lockout import login_is_locked
+from .logins import ACCOUNT_LOCKED, login_refusal
 
-ACCOUNT_LOCKED = _("Too many failed log-ins: this account is locked for %(minutes)d minutes.")
+__all__ = ["ACCOUNT_LOCKED", "LockoutAuthenticationForm"]
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
     """The log-in form, telling a locked-out user why instead of "wrong password"."""
 
-    def clean(self):
-        if login_is_locked(self.cleaned_data.get("username")):
-            raise ValidationError(
-                ACCOUNT_LOCKED, code="locked", params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60}
-            )
-        return super().clean()
+    def get_invalid_login_error(self):
+        refusal = self.request and login_refusal(self.request, self.cleaned_data.get("username"))
+        if refusal:
+            return ValidationError(refusal, code="locked")
+        return super().get_invalid_login_error()

@@ -526,9 +526,9 @@ def api_run(points, batch=None):
 def floor_run(points):
     """Run the same load against the framework floor (bench/_intake_floor.py); return its measurements."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    token = Token.objects.get_or_create(user=get_user_model().objects.get(username=USERNAME))[0].key
+    token = AuthToken.objects.create(user=get_user_model().objects.get(username=USERNAME))[1]
     port = locate.free_port()
     with tempfile.TemporaryFile() as server_log:
         command = [str(ROOT / ".venv/bin/gunicorn"), "_intake_floor:application", "--pythonpath", str(ROOT / "bench"),

@@ -1,6 +1,8 @@
 """Strict readers for settings taken from the environment: a bad value stops start-up."""
 
 import os
+import re
+from datetime import timedelta
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -49,6 +51,23 @@ def env_int(name, default=_UNSET, *, minimum=None):
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}.")
     return number
+
+
+_DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def env_duration(name, default=_UNSET, *, minimum=None):
+    """Return the variable as a timedelta: whole seconds, or a number with s, m, h or d ("10h")."""
+    value = _raw(name, default)
+    if value is None:
+        return default
+    match = re.fullmatch(r"([0-9]+) *([smhd]?)", value.lower())
+    if match is None:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a duration such as 36000, 600s, 30m, 10h or 7d.")
+    duration = timedelta(seconds=int(match[1]) * _DURATION_UNITS[match[2]])
+    if minimum is not None and duration < minimum:
+        raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}.")
+    return duration
 
 
 def env_list(name, default=_UNSET):

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
 
+from accounts import api as accounts_api
 from dashboards import api as dashboards_api
 from grids import api as grids_api
 from hotline import urls as hotline_urls
@@ -11,7 +11,9 @@ from incidents import api as incidents_api
 from . import views
 
 api_v1 = [
-    path("auth/token/", ObtainAuthToken.as_view(), name="token"),
+    path("auth/token/", accounts_api.TokenCreateApi.as_view(), name="token"),
+    path("auth/logout/", accounts_api.TokenLogoutApi.as_view(), name="logout"),
+    path("auth/logout-all/", accounts_api.TokenLogoutAllApi.as_view(), name="logout-all"),
     re_path(r"^locate/?$", grids_api.LocateApi.as_view(), name="locate"),
     path("areas/", grids_api.AreaListApi.as_view(), name="area-list"),
     path("areas/<str:code>/", grids_api.AreaDetailApi.as_view(), name="area-detail"),

@@ -2,12 +2,14 @@
 
 Services are the active minor categories of the catalogue; service requests are work orders
 (service_request_id = the ticket's number). Reading is public, as the specification intends;
-POSTing needs an `api_key` (hotline.models.Open311Key, managed in the admin) and makes a citizen
-work order routed by its location like any other. Confidential hotline orders are never listed.
+POSTing needs an `api_key` (hotline.models.Open311Key, managed in the admin), at most
+OPEN311_POSTS_PER_KEY_PER_HOUR times an hour, and makes a citizen work order routed by its
+location like any other. Confidential hotline orders are never listed.
 
 Errors answer the specification's body — JSON `[{"code": 400, "description": "…"}]`, XML
 `<errors><error><code>400</code><description>…</description></error></errors>` — with HTTP 400
-(bad or missing argument), 403 (bad api_key) or 404 (unknown service, request or token).
+(bad or missing argument), 403 (bad api_key), 404 (unknown service, request or token) or 429 (the
+key's hourly limit reached).
 """
 
 from datetime import timedelta
@@ -28,6 +30,7 @@ from django.views.decorators.http import require_http_methods
 from govportal.errors import DomainInputError
 from grids.selectors import PointOutsideGrids, grid_locate
 from incidents.models import Category, Ticket, Urgency
+from incidents.ratelimit import rate_limit_hit
 
 from . import services
 from .models import Call, Open311Key, Open311Request
@@ -276,6 +279,9 @@ def _request_create(request, fmt):
     api_key = Open311Key.objects.filter(key=params.get("api_key") or "", is_active=True).first()
     if api_key is None:
         raise Open311Error(403, "api_key is missing or not valid")
+    limit = settings.OPEN311_POSTS_PER_KEY_PER_HOUR
+    if rate_limit_hit(f"open311-key:{api_key.pk}", limit=limit):
+        raise Open311Error(429, f"api_key has made {limit} requests this hour; try again later")
     code = params.get("service_code")
     if not code:
         raise Open311Error(400, "service_code is required")

@@ -68,14 +68,29 @@ class ReportForm(PlacedForm):
     idempotency_key = forms.CharField(max_length=MAX_IDEMPOTENCY_KEY, widget=forms.HiddenInput)
 
 
+def phone_field():
+    return forms.RegexField(regex=r"^1[3-9]\d{9}$", label=_("Mobile phone"),
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+                            error_messages={"invalid": _("Enter an 11-digit mainland mobile number.")})
+
+
 class CitizenReportForm(PlacedForm):
-    """随手拍: a citizen's report without an account."""
+    """随手拍: a citizen's report without an account, the phone proved by an SMS code."""
 
     category = category_field()
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Description"))
-    phone = forms.RegexField(regex=r"^1[3-9]\d{9}$", label=_("Mobile phone"),
-                             error_messages={"invalid": _("Enter an 11-digit mainland mobile number.")})
+    phone = phone_field()
+    code = forms.RegexField(regex=r"^[0-9]{6}$", label=_("Verification code"),
+                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                                          "maxlength": 6}),
+                            error_messages={"invalid": _("Enter the 6 digits of the code sent by SMS.")})
     photos = MultipleFileField(label=_("Photos"))
+
+
+class PhoneCodeForm(forms.Form):
+    """The phone a citizen asks an SMS verification code for."""
+
+    phone = phone_field()
 
 
 class ReasonForm(ActionForm):

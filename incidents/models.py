@@ -361,6 +361,31 @@ class RewardEntry(models.Model):
         ordering = ["-created_at"]
 
 
+class PhoneCode(models.Model):
+    """An SMS verification code sent for a citizen report (incidents.verification).
+
+    Only keyed digests are kept — of the code, the phone and the sender's address — enough to
+    check a code and count what was sent, never to read a number back.
+    """
+
+    phone_digest = models.CharField(_("phone (digest)"), max_length=64)
+    address_digest = models.CharField(_("address (digest)"), max_length=64)
+    code_digest = models.CharField(_("code (digest)"), max_length=64)
+    created_at = models.DateTimeField(_("sent at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    tries = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    # The report (its idempotency key) the code was used for: that report only may send it again.
+    used_for = models.CharField(_("used for"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS verification code")
+        verbose_name_plural = _("SMS verification codes")
+        indexes = [
+            models.Index(fields=["phone_digest", "created_at"], name="phonecode_phone_idx"),
+            models.Index(fields=["address_digest", "created_at"], name="phonecode_address_idx"),
+        ]
+
+
 class RoutingRequest(models.Model):
     """The durable record that a ticket still needs routing; a sweep re-sends lost messages."""
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import notifications, photos, routing, sweeps
+from . import notifications, photos, routing, sweeps, verification
 
 
 @shared_task(acks_late=True)
@@ -39,3 +39,9 @@ def delete_orphan_photos():
 def prune_notifications():
     """Delete the delivered notices older than their retention (daily, Celery beat)."""
     return notifications.notifications_prune()
+
+
+@shared_task
+def prune_phone_codes():
+    """Delete the citizen report's SMS verification codes older than a day (daily, Celery beat)."""
+    return verification.phone_codes_prune()

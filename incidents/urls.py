@@ -16,4 +16,5 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("report/", views.citizen_report, name="citizen-report"),
+    path("report/code/", views.citizen_report_code, name="citizen-report-code"),
 ]

@@ -5,7 +5,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from govportal.clientip import client_ip
 from govportal.errors import DomainInputError
+from govportal.masking import mask_phone
 from govportal.pages import action_form, action_take, form_errors_flash, found_or_404
 
-from . import services
+from . import services, verification
 from .filters import TicketFilter
-from .forms import ACTION_FORMS, CitizenReportForm, NotificationReadForm, ReportForm
+from .forms import ACTION_FORMS, CitizenReportForm, NotificationReadForm, PhoneCodeForm, ReportForm
 from .models import Notification, Ticket
 from .ratelimit import rate_limit_hit
 from .selectors import dispatch_targets, ticket_board, ticket_get, ticket_list, ticket_verification_queue
@@ -34,6 +36,12 @@ REPORT_LABELS = {
     "sending": gettext_lazy("Sending…"),
     "sent": gettext_lazy("Sent as %(number)s."),
     "waiting": gettext_lazy("%(count)s report(s) waiting to be sent."),
+}
+# Texts of static/js/phone_code.js, the citizen report's "send code" button.
+CODE_LABELS = {
+    "send": gettext_lazy("Send code"),
+    "resend": gettext_lazy("Send again in %(seconds)s s"),
+    "failed": gettext_lazy("The code could not be asked for; check the network and try again."),
 }
 
 
@@ -195,27 +203,49 @@ def notifications_read(request):
 
 
 def citizen_report(request):
-    """随手拍: anyone may report with a phone number; limited per phone and per address."""
+    """随手拍: anyone may report with a phone number proved by an SMS code; limited per phone and per address."""
     form = CitizenReportForm(request.POST or None, request.FILES or None)
-    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    key = (request.POST.get("idempotency_key") or uuid.uuid4().hex)[:services.MAX_IDEMPOTENCY_KEY]
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        limit = settings.CITIZEN_REPORTS_PER_HOUR
-        client = request.META.get("REMOTE_ADDR", "")
-        if rate_limit_hit(f"citizen-ip:{client}", limit=limit) or rate_limit_hit(
+        ticket = _citizen_report_take(request, form, key)
+        if ticket is not None:
+            return render(request, "incidents/citizen_thanks.html", {"ticket": ticket})
+    return render(request, "incidents/citizen_report.html",
+                  {"form": form, "idempotency_key": key, "report_labels": REPORT_LABELS, "code_labels": CODE_LABELS})
+
+
+def _citizen_report_take(request, form, key):
+    """Return the ticket the valid citizen `form` became, or None with the reason added to the form."""
+    data = form.cleaned_data
+    limit = settings.CITIZEN_REPORTS_PER_HOUR
+    try:
+        # The code first, so that wrong codes do not use up the hour's reports of a phone.
+        verification.phone_code_use(phone=data["phone"], code=data["code"], report=key)
+        if rate_limit_hit(f"citizen-ip:{client_ip(request)}", limit=limit) or rate_limit_hit(
                 f"citizen-phone:{data['phone']}", limit=limit):
             form.add_error(None, _("Too many reports in an hour from this phone or network; try again later."))
-        else:
-            try:
-                ticket, _created = services.ticket_create(
-                    source=Ticket.Source.CITIZEN, category=data["category"], description=data["description"],
-                    location=data["location"], reporter_phone=data["phone"], photos=data["photos"],
-                    idempotency_key=services.idempotency_key_of(None, key[:services.MAX_IDEMPOTENCY_KEY]),
-                    place=data["place"],
-                )
-            except DomainInputError as error:
-                form.add_error(error.field if error.field in form.fields else None, str(error))
-            else:
-                return render(request, "incidents/citizen_thanks.html", {"ticket": ticket})
-    return render(request, "incidents/citizen_report.html",
-                  {"form": form, "idempotency_key": key, "report_labels": REPORT_LABELS})
+            return None
+        return services.ticket_create(
+            source=Ticket.Source.CITIZEN, category=data["category"], description=data["description"],
+            location=data["location"], reporter_phone=data["phone"], photos=data["photos"],
+            idempotency_key=services.idempotency_key_of(None, key), place=data["place"],
+        )[0]
+    except DomainInputError as error:
+        form.add_error(error.field if error.field in form.fields else None, str(error))
+        return None
+
+
+@require_POST
+def citizen_report_code(request):
+    """Send the citizen report's SMS verification code to the phone given; answer JSON for the page's script."""
+    form = PhoneCodeForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"message": " ".join(form.errors["phone"])}, status=400)
+    phone = form.cleaned_data["phone"]
+    try:
+        verification.phone_code_send(phone=phone, address=client_ip(request))
+    except verification.PhoneCodeRefused as refusal:
+        return JsonResponse({"message": str(refusal)}, status=refusal.status)
+    minutes = verification.CODE_TTL.seconds // 60
+    return JsonResponse({"message": str(verification.CODE_SENT % {"phone": mask_phone(phone), "minutes": minutes}),
+                         "resend_seconds": int(verification.RESEND_INTERVAL.total_seconds())})

@@ -1,5 +1,6 @@
 """Settings shared by every environment; all deployment-specific values come from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -7,7 +8,7 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from govportal.env import env_bool, env_database, env_int, env_list, env_periods, env_redis_url, env_str
+from govportal.env import env_bool, env_database, env_duration, env_int, env_list, env_periods, env_redis_url, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -26,7 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens, stored hashed, expiring (accounts.tokens)
+    "axes",  # log-in failure limits in the database (accounts.logins)
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
@@ -89,9 +91,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
-AUTHENTICATION_BACKENDS = ["accounts.lockout.LockoutModelBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.logins.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=60)
+# Failures from one address over all usernames (password spraying) within the lockout time.
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20, minimum=1)
+# django-axes (accounts.logins): failures in PostgreSQL per username + client address; the lock
+# lasts the cool-off from the failure that set it (attempts during it are not counted).
+AXES_HANDLER = "accounts.logins.LoginAttemptHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "govportal.clientip.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins go to the audit trail; axes' log would open a session per token
+# Reverse proxies in front of the web server that append to X-Forwarded-For (docs/deploy.md):
+# 0 takes REMOTE_ADDR, N the Nth address from the right (govportal.clientip).
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0, minimum=0)
+# API tokens expire this long after the log-in that issued them (TOKEN_TTL=10h, 600m, 36000, …).
+TOKEN_TTL = env_duration("TOKEN_TTL", timedelta(hours=10), minimum=timedelta(minutes=1))
+REST_KNOX = {"TOKEN_TTL": TOKEN_TTL, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # the cookie age becomes an idle timeout
 SESSION_COOKIE_HTTPONLY = True
@@ -116,6 +136,10 @@ HOTLINE_EXTENSION_MAX_WORKING_DAYS = env_int("HOTLINE_EXTENSION_MAX_WORKING_DAYS
 # --- Citizen reports (随手拍): points per valid report, reports per phone/address per hour ---
 CITIZEN_REPORT_POINTS = env_int("CITIZEN_REPORT_POINTS", 10, minimum=0)
 CITIZEN_REPORTS_PER_HOUR = env_int("CITIZEN_REPORTS_PER_HOUR", 5, minimum=1)
+# SMS verification codes of the citizen report (incidents.verification): per phone and per
+# address an hour. Mobile networks put many phones behind one address (CGNAT): keep that one high.
+SMS_CODES_PER_PHONE_PER_HOUR = env_int("SMS_CODES_PER_PHONE_PER_HOUR", 5, minimum=1)
+SMS_CODES_PER_ADDRESS_PER_HOUR = env_int("SMS_CODES_PER_ADDRESS_PER_HOUR", 30, minimum=1)
 
 # --- People's mediation (domain.md §5) ---
 # Fernet key encrypting parties' ID and phone numbers; scripts/lib.sh generates one into .local/.
@@ -133,6 +157,7 @@ MEDIATION_TIME_LIMIT_WORKING_DAYS = env_int("MEDIATION_TIME_LIMIT_WORKING_DAYS",
 OPEN311_JURISDICTION = env_str("OPEN311_JURISDICTION", "govportal.local")
 OPEN311_CONTACT = env_str("OPEN311_CONTACT", "12345 hotline centre")
 OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "API keys are issued by the 12345 hotline centre.")
+OPEN311_POSTS_PER_KEY_PER_HOUR = env_int("OPEN311_POSTS_PER_KEY_PER_HOUR", 600, minimum=1)
 
 # --- Notifications: e-mail through Django's backend, SMS through a gateway class ---
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -186,6 +211,8 @@ CELERY_TASK_ROUTES = {
     "incidents.tasks.deliver_pending_notifications": {"queue": "notifications"},
     "incidents.tasks.delete_orphan_photos": {"queue": "sweeps"},
     "incidents.tasks.prune_notifications": {"queue": "sweeps"},
+    "incidents.tasks.prune_phone_codes": {"queue": "sweeps"},
+    "accounts.tasks.delete_expired_tokens": {"queue": "sweeps"},
     "dashboards.tasks.fold_rollups": {"queue": "sweeps"},
     "mediation.tasks.escalate_overdue_cases": {"queue": "sweeps"},
 }
@@ -205,13 +232,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=40, hour=2),
     },
     "prune-notifications": {"task": "incidents.tasks.prune_notifications", "schedule": crontab(minute=50, hour=2)},
+    "prune-phone-codes": {"task": "incidents.tasks.prune_phone_codes", "schedule": crontab(minute=55, hour=2)},
+    "delete-expired-tokens": {"task": "accounts.tasks.delete_expired_tokens", "schedule": crontab(minute=5, hour=3)},
 }
 
 # --- REST API ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous API call answers 401 with WWW-Authenticate, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -251,8 +280,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # axes narrates every log-in at INFO; its warnings (failures, lockouts) carry no name or address.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Debian 12 ships GDAL 3.6, older than the 3.9 that can block file/network access from spatial
 # references. Only administrators import area files (a management command), so this is accepted.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+# axes' middleware turns every lockout into its own 429 page; the log-in form and the token API
+# answer a lockout themselves (accounts.logins.login_refusal), in the page and the API's format.
+SILENCED_SYSTEM_CHECKS += ["axes.W002"]

@@ -1,5 +1,6 @@
 """The work-order pages in headless Chromium: a grid worker's report on a phone (online and
-offline), then the street's dispatch and the department's sign-for."""
+offline), a citizen's report with its SMS code, then the street's dispatch and the department's
+sign-for."""
 
 import re
 import time
@@ -13,10 +14,12 @@ from playwright.sync_api import expect
 from accounts.models import HandlingUnit
 from incidents.catalogue import catalogue_load
 from incidents.models import Category, Ticket
+from incidents import verification
 from incidents.services import ticket_accept, ticket_create, ticket_route
 from incidents.worktime import calendar_sync_from_package
 from tests.factories import TEST_PASSWORD
 from tests.incidents.photos import GPS_LAT, GPS_LNG, jpeg
+from tests.incidents.sms import listen_for_sms, sent_code
 
 pytestmark = pytest.mark.browser
 
@@ -184,6 +187,36 @@ def test_grid_worker_reports_from_a_phone(city, live_server, phone, photo, tmp_p
     expect(row).to_be_visible()
     expect(row).to_contain_text("乱堆放")
     page.screenshot(path=str(tmp_path / "mine-phone.png"), full_page=True)
+
+
+def test_citizen_reports_from_a_phone_with_the_code_texted_to_it(city, live_server, phone, photo, caplog, tmp_path):
+    listen_for_sms(caplog)  # the development gateway logs each SMS: the test reads the code there
+    page = phone
+    page.goto(f"{live_server.url}/report/")
+    expect(page.locator("h1")).to_have_text(zh("Report a problem (随手拍)"))
+    page.wait_for_function("() => document.getElementById('id_lat').value !== ''")  # the phone's position
+    page.select_option("#id_category", "0102")
+    page.fill("#id_description", "路边垃圾堆积，无人清理")
+    page.fill("#id_phone", "13812341234")
+    page.locator("#send-code").tap()
+    expect(page.locator("#code-status")).to_contain_text("138****1234")
+    expect(page.locator("#send-code")).to_be_disabled()  # counting down to the next code
+    code = sent_code(caplog)
+
+    page.fill("#id_code", f"{(int(code) + 1) % 10**6:06d}")  # mistyped first
+    page.set_input_files("#id_photos", str(photo))
+    page.locator("#report-form button[type=submit]").tap()
+    expect(page.locator("#id_code + .errors")).to_have_text(zh(verification.CODE_WRONG))
+    assert not Ticket.objects.exists()
+
+    page.fill("#id_code", code)
+    page.set_input_files("#id_photos", str(photo))  # a page sent back keeps no files
+    page.locator("#report-form button[type=submit]").tap()
+    expect(page.locator("h1")).to_have_text(zh("Thank you"))
+    ticket = Ticket.objects.get()
+    expect(page.locator("main, body").first).to_contain_text(ticket.number)
+    assert (ticket.source, ticket.reporter_phone, ticket.photos.count()) == (Ticket.Source.CITIZEN, "13812341234", 1)
+    page.screenshot(path=str(tmp_path / "citizen-phone.png"), full_page=True)
 
 
 def test_report_kept_offline_is_sent_once_when_back_online(city, live_server, phone, photo, tmp_path):

@@ -1,7 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from govportal.env import env_bool, env_database, env_int, env_list, env_periods, env_redis_url, env_str
+from govportal.env import env_bool, env_database, env_duration, env_int, env_list, env_periods, env_redis_url, env_str
 
 
 def test_required_variable_missing_is_an_error(monkeypatch):
@@ -19,7 +21,8 @@ def test_booleans(monkeypatch, raw, expected):
 
 @pytest.mark.parametrize(
     ("reader", "raw"),
-    [(env_bool, "maybe"), (env_int, "ten"), (env_database, "mysql://x/y"), (env_redis_url, "localhost:6379")],
+    [(env_bool, "maybe"), (env_int, "ten"), (env_database, "mysql://x/y"), (env_redis_url, "localhost:6379"),
+     *((env_duration, raw) for raw in ("10 hours", "1.5h", "-10m", "h", "never", "10h30m"))],
 )
 def test_bad_values_stop_start_up(monkeypatch, reader, raw):
     monkeypatch.setenv("GOVPORTAL_TEST_VAR", raw)
@@ -52,3 +55,20 @@ def test_bad_working_periods_stop_start_up(monkeypatch, raw):
 def test_working_periods(monkeypatch):
     monkeypatch.setenv("GOVPORTAL_TEST_VAR", "09:00-12:00, 13:30-18:00")
     assert env_periods("GOVPORTAL_TEST_VAR", []) == ["09:00-12:00", "13:30-18:00"]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("36000", timedelta(hours=10)), ("600s", timedelta(minutes=10)), ("30m", timedelta(minutes=30)),
+    ("10h", timedelta(hours=10)), ("7D", timedelta(days=7)),
+])
+def test_durations(monkeypatch, raw, expected):
+    monkeypatch.setenv("GOVPORTAL_TEST_VAR", raw)
+    assert env_duration("GOVPORTAL_TEST_VAR") == expected
+
+
+def test_duration_minimum(monkeypatch):
+    monkeypatch.setenv("GOVPORTAL_TEST_VAR", "30s")
+    with pytest.raises(ImproperlyConfigured, match="at least"):
+        env_duration("GOVPORTAL_TEST_VAR", minimum=timedelta(minutes=1))
+    monkeypatch.delenv("GOVPORTAL_TEST_VAR")
+    assert env_duration("GOVPORTAL_TEST_VAR", timedelta(hours=10)) == timedelta(hours=10)

@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.utils import timezone
 
+from hotline.demo import DEMO_OPEN311_KEY, demo_hotline_create
 from hotline.models import Call, Open311Key, Open311Request
 from incidents.models import Ticket
 from incidents.services import ticket_route
@@ -136,6 +137,26 @@ def test_post_errors(post, params, status, description):
 def test_an_inactive_key_is_refused(post, key):
     Open311Key.objects.filter(pk=key.pk).update(is_active=False)
     assert post().status_code == 403
+
+
+def test_posts_are_limited_per_api_key_in_the_error_format(post, settings):
+    settings.OPEN311_POSTS_PER_KEY_PER_HOUR = 2
+    assert [post().status_code for _ in range(2)] == [200, 200]
+    refused = post()
+    description = "api_key has made 2 requests this hour; try again later"
+    assert refused.status_code == 429 and refused.json() == [{"code": 429, "description": description}]
+    root = xml(post("xml"))
+    assert (root.tag, root.find("error/code").text, root.find("error/description").text) == (
+        "errors", "429", description)
+    Open311Key.objects.create(key="other-key", name="另一个")
+    assert post(api_key="other-key").status_code == 200  # each key has its own hour
+    assert Ticket.objects.count() == 3
+
+
+def test_the_demo_key_is_made_by_the_demo_loader_only(db):
+    assert not Open311Key.objects.exists()  # no migration seeds a key
+    demo_hotline_create()
+    assert Open311Key.objects.filter(key=DEMO_OPEN311_KEY).exists()
 
 
 def test_token_gives_the_request_id(client, post):

@@ -1,9 +1,13 @@
+import uuid
+
 import pytest
 from django.contrib.gis.geos import Point
 
 from incidents.models import Ticket
 from incidents.services import ticket_create, ticket_route
 from tests.factories import TicketFactory
+
+from .sms import listen_for_sms, sent_code
 
 # Inside the west street's first grid (tests/factories.py).
 WEST_POINT = Point(113.705, 23.005, srid=4326)
@@ -37,3 +41,23 @@ def bulk_tickets(catalogue, tree, actors):
         return Ticket.objects.bulk_create(TicketFactory.build_batch(count, **values | fields))
 
     return make
+
+
+@pytest.fixture
+def sms_code(client, caplog):
+    """Return a function asking /report/code/ for a code for `phone` and returning the code the SMS carried."""
+    listen_for_sms(caplog)
+
+    def ask(phone, address="127.0.0.1"):
+        response = client.post("/report/code/", {"phone": phone}, REMOTE_ADDR=address)
+        assert response.status_code == 200, response.content.decode()
+        return sent_code(caplog)
+
+    return ask
+
+
+@pytest.fixture
+def fresh_rate_limits(settings):
+    """Count the citizen report's hourly limits afresh in this test: the cache is the real Redis,
+    shared by every test of the run, and all of them report from 127.0.0.1."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}

@@ -1,12 +1,16 @@
 import uuid
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
+
 from incidents import services
 from incidents.models import RewardEntry, Ticket
 
 from .photos import jpeg
 
-pytestmark = pytest.mark.dated
+pytestmark = [pytest.mark.dated, pytest.mark.usefixtures("fresh_rate_limits")]
 
 
 def citizen_form(**overrides):
@@ -14,8 +18,8 @@ def citizen_form(**overrides):
             "lng": "113.705", "idempotency_key": uuid.uuid4().hex, **overrides}
 
 
-def test_a_citizen_reports_without_logging_in(catalogue, actors, client):
-    page = client.post("/report/", {**citizen_form(), "photos": [jpeg()]})
+def test_a_citizen_reports_without_logging_in(catalogue, actors, client, sms_code):
+    page = client.post("/report/", {**citizen_form(code=sms_code("13812341234")), "photos": [jpeg()]})
     ticket = Ticket.objects.get()
     assert page.status_code == 200 and ticket.number in page.content.decode()
     assert (ticket.source, ticket.reporter, ticket.reporter_phone) == ("citizen", None, "13812341234")
@@ -27,24 +31,36 @@ def test_bad_phone_is_a_form_error(tree, catalogue, client):
     assert Ticket.objects.count() == 0
 
 
-def test_reports_are_rate_limited_per_phone(tree, catalogue, client, settings):
+def test_reports_are_rate_limited_per_phone(tree, catalogue, client, settings, sms_code):
     settings.CITIZEN_REPORTS_PER_HOUR = 2
     phone = f"139{uuid.uuid4().int % 10**8:08d}"  # fresh counters on every run
-    for _ in range(3):
-        client.post("/report/", citizen_form(phone=phone), REMOTE_ADDR=f"10.0.{uuid.uuid4().int % 250}.1")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for _ in range(3):
+            address = f"10.0.{uuid.uuid4().int % 250}.1"
+            client.post("/report/", citizen_form(phone=phone, code=sms_code(phone, address)), REMOTE_ADDR=address)
+            clock.shift(timedelta(minutes=1))  # a phone gets one code a minute
     assert Ticket.objects.count() == 2
 
 
-def test_a_valid_report_earns_points_once(catalogue, actors, client):
-    client.post("/report/", citizen_form())
+def test_behind_the_proxy_reports_are_limited_per_client_address_whatever_is_forged(tree, catalogue, client,
+                                                                                   settings, sms_code):
+    settings.CITIZEN_REPORTS_PER_HOUR, settings.TRUSTED_PROXY_HOPS = 1, 1
+    for phone, forged in (("13700000001", "10.8.0.1"), ("13700000002", "10.8.0.2")):
+        client.post("/report/", citizen_form(phone=phone, code=sms_code(phone)), REMOTE_ADDR="10.0.0.1",
+                    HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.7")
+    assert Ticket.objects.count() == 1
+
+
+def test_a_valid_report_earns_points_once(catalogue, actors, client, sms_code):
+    client.post("/report/", citizen_form(code=sms_code("13812341234")))
     ticket = services.ticket_route(ticket_id=Ticket.objects.get().pk)
     services.ticket_accept(ticket_id=ticket.pk, actor=actors.community_staff)
     entry = RewardEntry.objects.get()
     assert (entry.phone, entry.points, entry.ticket_id) == ("13812341234", 10, ticket.pk)
 
 
-def test_a_rejected_report_earns_nothing(catalogue, actors, client):
-    client.post("/report/", citizen_form())
+def test_a_rejected_report_earns_nothing(catalogue, actors, client, sms_code):
+    client.post("/report/", citizen_form(code=sms_code("13812341234")))
     ticket = services.ticket_route(ticket_id=Ticket.objects.get().pk)
     services.ticket_reject(ticket_id=ticket.pk, actor=actors.community_staff, reason_code="invalid")
     assert RewardEntry.objects.count() == 0
