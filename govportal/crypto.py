@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
 
 KEY_MISSING = "Set FIELD_ENCRYPTION_KEY to record personal numbers and names."
 INDEX_KEY_LABEL = b"govportal blind index v1"
@@ -74,3 +75,48 @@ def sealed(field, text, *, mask, indexed=False):
     if indexed:
         columns[f"{field}_hash"] = blind_index(text)
     return columns
+
+
+# --- data migrations: clear columns → sealed ones, and back ------------------------------------
+
+MIGRATION_BATCH = 2000
+
+
+def _batches(model, fields):
+    """Yield the rows of `model` with a value in one of `fields`, in primary-key order, a batch at a time.
+
+    Keyset pagination: no server-side cursor (PgBouncer-safe) and no OFFSET rescans.
+    """
+    nonempty = functools.reduce(lambda q, field: q | ~Q(**{field: ""}), fields, Q())
+    last = None
+    while True:
+        rows = model.objects.filter(nonempty).order_by("pk").only("pk", *fields)
+        rows = list((rows if last is None else rows.filter(pk__gt=last))[:MIGRATION_BATCH])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].pk
+
+
+def rows_seal(model, fields):
+    """Fill the sealed columns of every row of `model` from its clear ones; `fields`: (field, mask, indexed)."""
+    names = [field for field, _mask, _indexed in fields]
+    for rows in _batches(model, names):
+        columns = set()
+        for row in rows:
+            for field, mask, indexed in fields:
+                values = sealed(field, getattr(row, field), mask=mask, indexed=indexed)
+                columns.update(values)
+                for column, value in values.items():
+                    setattr(row, column, value)
+        model.objects.bulk_update(rows, sorted(columns))
+
+
+def rows_unseal(model, fields):
+    """The reverse of rows_seal: put the decrypted text of each of `fields` back in its clear column."""
+    encrypted = [f"{field}_encrypted" for field in fields]
+    for rows in _batches(model, encrypted):
+        for row in rows:
+            for field in fields:
+                setattr(row, field, decrypt(getattr(row, f"{field}_encrypted")))
+        model.objects.bulk_update(rows, list(fields))

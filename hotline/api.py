@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 
 from accounts.access import ensure_in_scope
 from govportal.api import action_urls
-from govportal.masking import mask_phone
 from govportal.periods import RequiredPeriodInput
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.models import Area
@@ -55,8 +54,9 @@ class DuplicateSerializer(TicketBriefSerializer):
 
 class CallOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    caller_phone = serializers.SerializerMethodField()
-    caller_name = serializers.CharField()
+    # Always masked: the full number only through the logged reveal.
+    caller_phone = serializers.CharField(source="caller_phone_masked")
+    caller_name = serializers.CharField(source="caller_name_masked")
     request_type = serializers.CharField()
     request_type_display = serializers.CharField(source="get_request_type_display")
     content = serializers.CharField()
@@ -68,10 +68,6 @@ class CallOutputSerializer(serializers.Serializer):
     operator = serializers.CharField(source="operator.username")
     started_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField()
-
-    def get_caller_phone(self, call) -> str:
-        """Always masked: the full number only through the logged reveal."""
-        return mask_phone(call.caller_phone)
 
 
 class HintsApi(APIView):

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HandlingUnit
+from govportal import crypto
+from govportal.masking import mask_phone
 from govportal.workflow import WorkflowInputError, numbers_reserve
 from grids.models import Area
 from grids.selectors import Location, PointOutsideGrids, grid_locate
@@ -107,7 +109,8 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
                 description=description, address=address, location=location, reporter=reporter,
                 grid=place.grid, community=place.at(Area.Level.COMMUNITY), street=place.at(Area.Level.STREET),
                 district=place.at(Area.Level.DISTRICT), area_code=place.grid.code,
-                reporter_phone=reporter_phone, idempotency_key=idempotency_key or None,
+                **crypto.sealed("reporter_phone", reporter_phone, mask=mask_phone),
+                idempotency_key=idempotency_key or None,
                 self_handled=self_handled, feedback=feedback,
                 sign_minutes=limit.sign_minutes, handle_minutes=limit.handle_minutes,
                 verify_minutes=limit.verify_minutes, clock_time=limit.clock_time,
@@ -216,9 +219,11 @@ def ticket_accept(*, ticket_id, actor):
     """The unit files the matter (受理) and starts handling it; a citizen's valid report earns points."""
     def change(t):
         _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE)
-        if t.source == Ticket.Source.CITIZEN and t.reporter_phone:
+        if t.source == Ticket.Source.CITIZEN and t.reporter_phone_encrypted:
+            phone = crypto.decrypt(t.reporter_phone_encrypted)
             RewardEntry.objects.get_or_create(ticket=t, defaults={
-                "phone": t.reporter_phone, "points": settings.CITIZEN_REPORT_POINTS})
+                **crypto.sealed("phone", phone, mask=mask_phone, indexed=True),
+                "points": settings.CITIZEN_REPORT_POINTS})
 
     return TICKETS.apply(ticket_id, "accept", actor=actor, change=change)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from govportal.crypto import blind_index
 from govportal.errors import DomainInputError
 from govportal.pages import action_form, action_take, form_errors_flash, found_or_404
 
@@ -202,8 +203,9 @@ def citizen_report(request):
         data = form.cleaned_data
         limit = settings.CITIZEN_REPORTS_PER_HOUR
         client = request.META.get("REMOTE_ADDR", "")
+        # The phone's keyed hash, not the number: cache keys are personal data too.
         if rate_limit_hit(f"citizen-ip:{client}", limit=limit) or rate_limit_hit(
-                f"citizen-phone:{data['phone']}", limit=limit):
+                f"citizen-phone:{blind_index(data['phone'])}", limit=limit):
             form.add_error(None, _("Too many reports in an hour from this phone or network; try again later."))
         else:
             try:

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import HandlingUnit, User
+from govportal.crypto import sealed
+from govportal.masking import mask_phone
 from grids.models import Building
 from hotline import forms, services
 from hotline.api import ADDRESS_SUGGESTIONS
@@ -74,7 +76,8 @@ def test_address_search_answers_the_first_matches_and_refuses_too_little_text(op
 def test_the_calls_page_shows_every_call_a_page_at_a_time(operator_client, operator):
     started = timezone.now()
     calls = Call.objects.bulk_create([
-        Call(caller_phone="13812341234", request_type="enquiry", content="咨询", operator=operator,
+        Call(**sealed("caller_phone", "13812341234", mask=mask_phone), request_type="enquiry", content="咨询",
+             operator=operator,
              started_at=started, ended_at=started, outcome=Call.Outcome.ANSWERED)
         for _ in range(CALLS_PER_PAGE + 3)
     ])
