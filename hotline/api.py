@@ -71,7 +71,12 @@ class CallOutputSerializer(serializers.Serializer):
 
 
 class HintsApi(APIView):
-    """What the intake page shows while the operator types: categories, earlier calls, duplicates, answers."""
+    """What the intake page shows while the operator types: categories, earlier calls, duplicates, answers.
+
+    A POST with a JSON body, although it changes nothing: the caller's number must not travel in
+    a URL, which access logs, proxies and browser histories keep (PIPL). Session-authenticated
+    callers send the CSRF token like for any POST.
+    """
 
     class HintsInput(serializers.Serializer):
         phone = serializers.RegexField(r"^\d{5,20}$", required=False)
@@ -100,10 +105,10 @@ class HintsApi(APIView):
         duplicates = DuplicateSerializer(many=True)
         articles = ArticleOutput(many=True)
 
-    @extend_schema(parameters=[HintsInput], responses=HintsOutput)
-    def get(self, request):
+    @extend_schema(request=HintsInput, responses={200: HintsOutput, 400: None, 403: None})
+    def post(self, request):
         services.require_operator(request.user)
-        data = self.HintsInput(data=request.query_params)
+        data = self.HintsInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         suggestions = selectors.category_suggest(content=values["content"])
