@@ -57,7 +57,7 @@ def ticket_report(request):
                 reporter=request.user,
                 idempotency_key=services.idempotency_key_of(request.user, data["idempotency_key"]),
                 self_handled=data["self_handled"], feedback=data["feedback"], photos=data["photos"],
-                place=data["place"],
+                place=data["place"], position_source=data["position_source"],
             )
         except DomainInputError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))

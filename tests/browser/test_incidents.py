@@ -178,6 +178,7 @@ def test_grid_worker_reports_from_a_phone(city, live_server, phone, photo, tmp_p
     assert ticket.category.code == "0102"
     assert ticket.photos.count() == 1
     assert abs(ticket.location.y - GPS_LAT) < 1e-6 and abs(ticket.location.x - GPS_LNG) < 1e-6
+    assert ticket.photos.get().exif_location is None  # the phone gave the position: the photo's is not kept
     assert ticket.idempotency_key == f"{city.grid_worker.pk}:{sent.value.headers['idempotency-key']}"
     expect(page.locator("h1")).to_have_text(zh("My reports"))
     row = page.locator(f"tr[data-ticket='{ticket.number}']")
