@@ -41,7 +41,7 @@ a 6000×4000 JPEG by about 60 MB instead of ~250 MB (tests/incidents/test_photos
 
 Location. The GPS position in a photo's EXIF is kept (in TicketPhoto.exif_location, for staff)
 only where the report needs it: a staff report whose position was not taken from the device
-(`keep_gps`). Otherwise it is dropped with the rest of the metadata (templates/privacy.html).
+(`keep_gps`). Otherwise it is dropped with the rest of the metadata (templates/govportal/privacy.html).
 """
 
 import io
