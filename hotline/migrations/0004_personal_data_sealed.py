@@ -25,8 +25,14 @@ def unseal(apps, schema_editor):
     crypto.rows_unseal(apps.get_model("hotline", "Open311Request"), [field for field, *_ in OPEN311_FIELDS])
 
 
-def text(**options):
-    return models.TextField(blank=True, default="", editable=False, **options)
+def optional_sealed(model, field, max_length, verbose_name):
+    """Return the operations adding the encrypted and masked columns of an optional personal field."""
+    return [
+        migrations.AddField(model, f"{field}_encrypted", models.TextField(blank=True, default="", editable=False),
+                            preserve_default=False),
+        migrations.AddField(model, f"{field}_masked",
+                            models.CharField(blank=True, max_length=max_length, verbose_name=verbose_name)),
+    ]
 
 
 class Migration(migrations.Migration):
@@ -43,18 +49,10 @@ class Migration(migrations.Migration):
                             preserve_default=False),
         migrations.AddField("call", "caller_phone_hash", models.CharField(default="", editable=False, max_length=64),
                             preserve_default=False),
-        migrations.AddField("call", "caller_name_encrypted", text(), preserve_default=False),
-        migrations.AddField("call", "caller_name_masked",
-                            models.CharField(blank=True, max_length=50, verbose_name="caller's name")),
-        migrations.AddField("open311request", "email_encrypted", text(), preserve_default=False),
-        migrations.AddField("open311request", "email_masked",
-                            models.CharField(blank=True, max_length=254, verbose_name="e-mail")),
-        migrations.AddField("open311request", "first_name_encrypted", text(), preserve_default=False),
-        migrations.AddField("open311request", "first_name_masked",
-                            models.CharField(blank=True, max_length=50, verbose_name="first name")),
-        migrations.AddField("open311request", "last_name_encrypted", text(), preserve_default=False),
-        migrations.AddField("open311request", "last_name_masked",
-                            models.CharField(blank=True, max_length=50, verbose_name="last name")),
+        *optional_sealed("call", "caller_name", 50, "caller's name"),
+        *optional_sealed("open311request", "email", 254, "e-mail"),
+        *optional_sealed("open311request", "first_name", 50, "first name"),
+        *optional_sealed("open311request", "last_name", 50, "last name"),
         migrations.RunPython(seal, unseal),
         migrations.RemoveIndex("call", "call_phone_idx"),
         # blank=True first, so that going back re-adds the column with "" before unseal fills it.
