@@ -36,8 +36,8 @@ decoded:
   the stored one and a band — never a converted copy of the whole image as before;
 - the decoded image is freed before the JPEG is encoded.
 
-A 6300×6300 PNG (158 MB decoded) raises a process's peak by about 190 MB instead of ~420 MB,
-a 6000×4000 JPEG by about 60 MB instead of ~250 MB (tests/incidents/test_photos.py measures both).
+A 6300×6300 PNG (151 MiB decoded) raises a process's peak by about 195 MiB instead of ~420 MiB,
+a 6000×4000 JPEG by about 55 MiB instead of ~250 MiB (tests/incidents/test_photos.py measures both).
 
 Location. The GPS position in a photo's EXIF is kept (in TicketPhoto.exif_location, for staff)
 only where the report needs it: a staff report whose position was not taken from the device
