@@ -52,4 +52,5 @@ RUN mkdir -p /data/media && chown govportal:govportal /data/media
 
 USER 10001:10001
 EXPOSE 8000
-CMD ["gunicorn", "govportal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "govportal.wsgi:application", "--config", "python:govportal.gunicorn_conf", "--bind", "0.0.0.0:8000", \
+     "--workers", "4", "--access-logfile", "-"]

@@ -56,11 +56,12 @@ _GRIDS_SQL = """
 """
 _INSERT_SQL = f"""
     INSERT INTO incidents_ticket (
-        number, source, category_id, urgency, description, address, location, area_code, reporter_phone,
-        status, status_before_suspension, self_handled, sign_minutes, handle_minutes, verify_minutes,
+        number, source, category_id, urgency, description, address, location, area_code, reporter_phone_encrypted,
+        reporter_phone_masked, status, status_before_suspension, self_handled, sign_minutes, handle_minutes,
+        verify_minutes,
         clock_time, due_at, due_kind, overdue_count, feedback, satisfaction, created_at, updated_at,
         grid_id, community_id, street_id, district_id, handling_unit_id, dispatcher_unit_id)
-    SELECT 'BENCH' || n, 'grid_worker', %(category)s, 'ordinary', '{MARKER} ' || n, '', g.location, g.code, '',
+    SELECT 'BENCH' || n, 'grid_worker', %(category)s, 'ordinary', '{MARKER} ' || n, '', g.location, g.code, '', '',
            'accepted', '', false, %(sign)s, %(handle)s, %(verify)s,
            %(clock)s,
            CASE WHEN n %% {OVERDUE_EVERY} = 0 THEN now() - interval '1 minute' - random() * interval '3 days'

@@ -170,9 +170,9 @@ def main():
 
     def hints(i):
         point = points[i % len(points)]
-        response = client.get("/api/v1/hotline/hints/", {
+        response = client.post("/api/v1/hotline/hints/", {
             "phone": f"138{i % 10_000:08d}", "content": texts[i % len(texts)], "category": escalation.CATEGORY,
-            "lat": repr(point.y), "lng": repr(point.x)})
+            "lat": point.y, "lng": point.x}, content_type="application/json")
         assert response.status_code == 200, response.content[:300]
         return len(response.json()["duplicates"])
 

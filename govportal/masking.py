@@ -1,4 +1,4 @@
-"""Personal numbers shown masked (domain.md §7): one rule for the hotline's callers and mediation's parties."""
+"""Personal data shown masked (domain.md §7): one rule for callers, citizens, Open311 reporters and parties."""
 
 
 def mask(text, *, keep_start, keep_end=4):
@@ -23,3 +23,20 @@ def mask_phone(phone):
 def mask_id_number(number):
     """441900199001011234 → 4419**********1234."""
     return mask(number, keep_start=4)
+
+
+def mask_name(name):
+    """张三 → 张*, 张先生 → 张*生, 欧阳娜娜 → 欧**娜: the first character, and the last from three on."""
+    if len(name) <= 1:
+        return "*" * len(name)
+    end = name[-1] if len(name) >= 3 else ""
+    return name[0] + "*" * (len(name) - 1 - len(end)) + end
+
+
+def mask_email(address):
+    """zhang.san@example.com → z***@example.com: the mailbox hidden but its first character, the domain kept."""
+    if not address:
+        return ""
+    local, at, domain = address.partition("@")
+    shown = local[:1] if len(local) > 1 else ""
+    return f"{shown}{'*' * (3 if shown else len(local))}{at}{domain}"

@@ -45,6 +45,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
     path("", include("accounts.urls")),
     path("", include("grids.urls")),
     path("", include("incidents.urls")),

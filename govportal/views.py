@@ -1,5 +1,6 @@
-"""Pages of the platform as a whole, above the apps: the home page of each role."""
+"""Pages of the platform as a whole, above the apps: the home page of each role, the privacy notice."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
@@ -25,3 +26,8 @@ def home(request):
             area_list(user=user, level=level, parent_code=parent_code).select_related("statistics")[:200]
         )
     return render(request, "govportal/home.html", context)
+
+
+def privacy(request):
+    """The privacy notice (隐私说明), open to everyone: what is collected, why, and how it is protected."""
+    return render(request, "govportal/privacy.html", {"stored_side": settings.PHOTO_STORED_MAX_SIDE})

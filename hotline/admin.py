@@ -5,9 +5,7 @@ import secrets
 
 from django import forms
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from govportal.masking import mask_phone
 from incidents.admin import ReadOnlyAdmin
 
 from .models import (
@@ -62,15 +60,10 @@ class Open311KeyAdmin(admin.ModelAdmin):
 
 @admin.register(Call)
 class CallAdmin(ReadOnlyAdmin):
-    list_display = ["started_at", "masked_phone", "request_type", "outcome", "ticket", "operator"]
+    list_display = ["started_at", "caller_phone_masked", "request_type", "outcome", "ticket", "operator"]
     list_filter = ["request_type", "outcome", "confidential"]
     list_select_related = ["ticket", "operator"]
     date_hierarchy = "started_at"
-    exclude = ["caller_phone"]  # revealed only on the hotline's call page, where each reveal is logged
-
-    @admin.display(description=_("caller's phone"))
-    def masked_phone(self, call):
-        return mask_phone(call.caller_phone)
 
 
 @admin.register(Reply)

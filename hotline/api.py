@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 
 from accounts.access import ensure_in_scope
 from govportal.api import action_urls
-from govportal.masking import mask_phone
 from govportal.periods import RequiredPeriodInput
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.models import Area
@@ -55,8 +54,9 @@ class DuplicateSerializer(TicketBriefSerializer):
 
 class CallOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    caller_phone = serializers.SerializerMethodField()
-    caller_name = serializers.CharField()
+    # Always masked: the full number only through the logged reveal.
+    caller_phone = serializers.CharField(source="caller_phone_masked")
+    caller_name = serializers.CharField(source="caller_name_masked")
     request_type = serializers.CharField()
     request_type_display = serializers.CharField(source="get_request_type_display")
     content = serializers.CharField()
@@ -69,13 +69,14 @@ class CallOutputSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField()
 
-    def get_caller_phone(self, call) -> str:
-        """Always masked: the full number only through the logged reveal."""
-        return mask_phone(call.caller_phone)
-
 
 class HintsApi(APIView):
-    """What the intake page shows while the operator types: categories, earlier calls, duplicates, answers."""
+    """What the intake page shows while the operator types: categories, earlier calls, duplicates, answers.
+
+    A POST with a JSON body, although it changes nothing: the caller's number must not travel in
+    a URL, which access logs, proxies and browser histories keep (PIPL). Session-authenticated
+    callers send the CSRF token like for any POST.
+    """
 
     class HintsInput(serializers.Serializer):
         phone = serializers.RegexField(r"^\d{5,20}$", required=False)
@@ -104,10 +105,10 @@ class HintsApi(APIView):
         duplicates = DuplicateSerializer(many=True)
         articles = ArticleOutput(many=True)
 
-    @extend_schema(parameters=[HintsInput], responses=HintsOutput)
-    def get(self, request):
+    @extend_schema(request=HintsInput, responses={200: HintsOutput, 400: None, 403: None})
+    def post(self, request):
         services.require_operator(request.user)
-        data = self.HintsInput(data=request.query_params)
+        data = self.HintsInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         suggestions = selectors.category_suggest(content=values["content"])

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from govportal.crypto import HASH_LENGTH
 from incidents.models import AppendOnly, Ticket
 
 # How long a ticket's place is kept for the duplicate search: above its window (selectors), and
@@ -152,8 +153,13 @@ class Call(HotlineRecord, models.Model):
         NEW_TICKET = "new_ticket", _("New work order")
         LINKED = "linked", _("Linked to an existing work order")
 
-    caller_phone = models.CharField(_("caller's phone"), max_length=20)
-    caller_name = models.CharField(_("caller's name"), max_length=50, blank=True)
+    # PIPL: the caller's number and name are stored encrypted beside their masked forms
+    # (govportal.crypto); the number is found by its keyed hash and shown only on a logged reveal.
+    caller_phone_encrypted = models.TextField(editable=False)
+    caller_phone_masked = models.CharField(_("caller's phone"), max_length=20)
+    caller_phone_hash = models.CharField(max_length=HASH_LENGTH, editable=False)
+    caller_name_encrypted = models.TextField(blank=True, editable=False)
+    caller_name_masked = models.CharField(_("caller's name"), max_length=50, blank=True)
     request_type = models.CharField(_("request type"), max_length=12, choices=RequestType.choices)
     content = models.TextField(_("content"))
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -183,7 +189,7 @@ class Call(HotlineRecord, models.Model):
         ordering = ["-started_at"]
         indexes = [
             # The caller's earlier calls, shown while the operator types (hotline.selectors).
-            models.Index(fields=["caller_phone", "-started_at"], name="call_phone_idx"),
+            models.Index(fields=["caller_phone_hash", "-started_at"], name="call_phone_idx"),
             models.Index(fields=["ticket"], name="call_ticket_idx", condition=Q(ticket__isnull=False)),
         ]
         constraints = [
@@ -347,9 +353,13 @@ class Open311Request(models.Model):
                                   verbose_name=_("work order"))
     account_id = models.CharField(_("account id"), max_length=100, blank=True)
     device_id = models.CharField(_("device id"), max_length=100, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    first_name = models.CharField(_("first name"), max_length=50, blank=True)
-    last_name = models.CharField(_("last name"), max_length=50, blank=True)
+    # PIPL: the reporter's e-mail and names encrypted beside their masked forms (govportal.crypto).
+    email_encrypted = models.TextField(blank=True, editable=False)
+    email_masked = models.CharField(_("e-mail"), max_length=254, blank=True)
+    first_name_encrypted = models.TextField(blank=True, editable=False)
+    first_name_masked = models.CharField(_("first name"), max_length=50, blank=True)
+    last_name_encrypted = models.TextField(blank=True, editable=False)
+    last_name_masked = models.CharField(_("last name"), max_length=50, blank=True)
     media_url = models.URLField(_("media URL"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.access import restrict_to_scope
 from accounts.models import HandlingUnit, User
+from govportal.crypto import blind_index
 from grids.models import Area, Building
 from incidents.models import Category, Ticket, TicketEvent
 from incidents.selectors import ticket_list
@@ -97,11 +98,11 @@ def duplicate_candidates(*, user, category, point, radius_m=DUPLICATE_RADIUS_M, 
 
 
 def caller_history(*, phone, limit=10):
-    """Return the caller's earlier calls, newest first (index call_phone_idx)."""
+    """Return the caller's earlier calls, newest first, found by the number's keyed hash (index call_phone_idx)."""
     if not phone:
         return []
     return list(
-        Call.objects.filter(caller_phone=phone).select_related("ticket", "category", "article")
+        Call.objects.filter(caller_phone_hash=blind_index(phone)).select_related("ticket", "category", "article")
         .order_by("-started_at")[:limit]
     )
 

@@ -15,7 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from govportal import crypto
 from govportal.errors import DomainInputError
+from govportal.masking import mask_email, mask_name, mask_phone
 from incidents.models import Ticket, TimeLimit, Urgency
 from incidents.services import idempotency_key_of, reopen_change, ticket_create, ticket_urgency
 from incidents.workflow import TICKETS
@@ -84,7 +86,8 @@ def _call_fields(*, operator, caller_phone, caller_name, request_type, content, 
     if started_at > ended_at:
         raise HotlineInputError(CALL_ENDS_BEFORE_START, "started_at")
     return {
-        "operator": operator, "caller_phone": caller_phone, "caller_name": caller_name,
+        "operator": operator, **crypto.sealed("caller_phone", caller_phone, mask=mask_phone, indexed=True),
+        **crypto.sealed("caller_name", caller_name, mask=mask_name),
         "request_type": request_type, "content": content, "address": address, "location": location,
         "area_code": place.grid.code if place else "", "category": category, "urgency": urgency or "",
         "confidential": confidential, "started_at": started_at, "ended_at": ended_at,
@@ -145,7 +148,7 @@ def phone_reveal(*, call, user):
     if not is_intake_role(user):
         raise PermissionDenied(MAY_NOT_REVEAL)
     PhoneReveal.objects.create(call=call, user=user)
-    return call.caller_phone
+    return crypto.decrypt(call.caller_phone_encrypted)
 
 
 # --- after dispatch --------------------------------------------------------------------------
@@ -230,7 +233,9 @@ def open311_request_create(*, api_key, category, location, place, description, u
         )
         return Open311Request.objects.create(
             token=str(uuid.uuid4()), api_key=api_key, ticket=ticket, account_id=account_id, device_id=device_id,
-            email=email, first_name=first_name, last_name=last_name, media_url=media_url,
+            media_url=media_url, **crypto.sealed("email", email, mask=mask_email),
+            **crypto.sealed("first_name", first_name, mask=mask_name),
+            **crypto.sealed("last_name", last_name, mask=mask_name),
         )
 
 

@@ -2,7 +2,10 @@
 because every change to them goes through the workflow services (pages and API)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
+
+from govportal.crypto import blind_index
 
 from .models import Category, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketPhoto, TimeLimit, WorkingDay
 
@@ -84,5 +87,14 @@ class RoutingRequestAdmin(ReadOnlyAdmin):
 
 @admin.register(RewardEntry)
 class RewardEntryAdmin(ReadOnlyAdmin):
-    list_display = ["phone", "points", "ticket", "created_at"]
-    search_fields = ["phone", "ticket__number"]
+    list_display = ["phone_masked", "points", "ticket", "created_at"]
+    search_fields = ["ticket__number"]
+    search_help_text = _("A work order's number or a whole phone number.")
+
+    def get_search_results(self, request, queryset, search_term):
+        """A phone's entries by its keyed hash: the clear number is stored nowhere to search."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        phone = search_term.strip()
+        if phone.isdigit():
+            found |= queryset.filter(phone_hash=blind_index(phone))
+        return found, duplicates

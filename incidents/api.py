@@ -118,6 +118,10 @@ class TicketListCreateApi(ListCreateAPIView):
         self_handled = serializers.BooleanField(default=False)
         feedback = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
         photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+        position_source = serializers.ChoiceField(
+            choices=services.PositionSource.choices, default=services.PositionSource.DEVICE,
+            help_text="where lat/lng came from: `device` (its positioning) or `map` (placed by hand); only "
+                      "a report placed by hand keeps its photos' EXIF GPS position, for the staff checking it")
 
         def validate(self, data):
             data = super().validate(data)

@@ -9,7 +9,7 @@ from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
 
 from .models import Category, Ticket, Urgency
 from .selectors import dispatch_targets
-from .services import MAX_IDEMPOTENCY_KEY, REJECT_REASONS, RETURN_REASONS
+from .services import MAX_IDEMPOTENCY_KEY, REJECT_REASONS, RETURN_REASONS, PositionSource
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -66,6 +66,10 @@ class ReportForm(PlacedForm):
     feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
                                label=_("What was done on the spot"))
     idempotency_key = forms.CharField(max_length=MAX_IDEMPOTENCY_KEY, widget=forms.HiddenInput)
+    # Set by the page's script: "device" once the phone gave the position, "map" when the pin is moved.
+    # Missing, the photos' GPS is not kept (incidents.services.photo_gps_needed).
+    position_source = forms.ChoiceField(choices=PositionSource.choices, initial=PositionSource.MAP, required=False,
+                                        widget=forms.HiddenInput)
 
 
 def phone_field():

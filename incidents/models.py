@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HandlingUnit
+from govportal.crypto import HASH_LENGTH
 
 from .office_hours import working_day_minutes
 
@@ -199,7 +200,10 @@ class Ticket(models.Model):
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                  related_name="reported_tickets", verbose_name=_("reporter"),
                                  db_index=False)  # ticket_reporter_idx leads with it
-    reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
+    # A citizen's number (PIPL): encrypted beside its masked form (govportal.crypto). No hash
+    # here: nothing looks tickets up by phone, and every index is rewritten per escalated ticket.
+    reporter_phone_encrypted = models.TextField(blank=True, editable=False)
+    reporter_phone_masked = models.CharField(_("reporter's phone"), max_length=20, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True)
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REPORTED)
@@ -348,9 +352,15 @@ class TicketPhoto(models.Model):
 
 
 class RewardEntry(models.Model):
-    """Points a citizen earned for a valid report (人人拍 rewards), keyed by their phone number."""
+    """Points a citizen earned for a valid report (人人拍 rewards), keyed by their phone number.
 
-    phone = models.CharField(_("phone"), max_length=20, db_index=True)
+    The number is stored encrypted and masked (govportal.crypto); a phone's entries are found by
+    its keyed hash.
+    """
+
+    phone_encrypted = models.TextField(editable=False)
+    phone_masked = models.CharField(_("phone"), max_length=20)
+    phone_hash = models.CharField(max_length=HASH_LENGTH, db_index=True, editable=False)
     ticket = models.OneToOneField(Ticket, models.PROTECT, related_name="reward", verbose_name=_("work order"))
     points = models.IntegerField(_("points"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True)

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HandlingUnit
+from govportal import crypto
+from govportal.masking import mask_phone
 from govportal.workflow import WorkflowInputError, numbers_reserve
 from grids.models import Area
 from grids.selectors import Location, PointOutsideGrids, grid_locate
@@ -49,6 +51,23 @@ RETURN_REASONS = {
 }
 
 
+class PositionSource(models.TextChoices):
+    """Where a report's position came from: the device's positioning, or a pin placed by hand."""
+
+    DEVICE = "device", _("The device's position")
+    MAP = "map", _("Set by hand on the map")
+
+
+def photo_gps_needed(*, reporter, position_source):
+    """Return whether a report's photos keep the GPS position of their EXIF (TicketPhoto.exif_location).
+
+    A location is sensitive personal information (PIPL art. 28), kept only where the report needs
+    it: a staff report placed by hand, so that those checking it see where the photo was taken.
+    A citizen's report (no reporter), a report placed by the device and photos of the result drop it.
+    """
+    return reporter is not None and position_source == PositionSource.MAP
+
+
 def idempotency_key_of(user, key):
     """Return the stored form of a client's idempotency key: per user (None: an anonymous citizen),
     so two users' keys never collide."""
@@ -74,12 +93,13 @@ def _next_numbers(day, count):
 
 def ticket_create(*, source, category, description, location, urgency=None, address="", reporter=None,
                   reporter_phone="", idempotency_key=None, self_handled=False, feedback="", photos=(), place=None,
-                  limit=None):
+                  limit=None, position_source=PositionSource.DEVICE):
     """Store a new work order, located, and queue its routing; return (ticket, created).
 
     `place` is the grid_locate() Location of `location` when the caller has it already; `limit`
     (sign/handle/verify minutes and clock_time) replaces the category's time limits, as the
-    hotline's own limits do (hotline.services, domain.md §4).
+    hotline's own limits do (hotline.services, domain.md §4). `position_source` decides whether
+    the photos keep their EXIF position (photo_gps_needed).
 
     With an `idempotency_key` already used, the existing ticket is returned and nothing is kept
     (the photos stored for the attempt are deleted again), so a client retrying after a network
@@ -99,7 +119,8 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
         except PointOutsideGrids as exc:
             raise WorkflowInputError(str(exc), "location") from exc
     limit = limit or category.time_limit(urgency)
-    stored = photos_store(photos)  # before the transaction, deleted if it fails (incidents.photos)
+    keep_gps = photo_gps_needed(reporter=reporter, position_source=position_source)
+    stored = photos_store(photos, keep_gps=keep_gps)  # before the transaction, deleted if it fails (incidents.photos)
     try:
         with photos_kept_if_committed(stored), transaction.atomic():
             ticket = Ticket.objects.create(
@@ -107,7 +128,8 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
                 description=description, address=address, location=location, reporter=reporter,
                 grid=place.grid, community=place.at(Area.Level.COMMUNITY), street=place.at(Area.Level.STREET),
                 district=place.at(Area.Level.DISTRICT), area_code=place.grid.code,
-                reporter_phone=reporter_phone, idempotency_key=idempotency_key or None,
+                **crypto.sealed("reporter_phone", reporter_phone, mask=mask_phone),
+                idempotency_key=idempotency_key or None,
                 self_handled=self_handled, feedback=feedback,
                 sign_minutes=limit.sign_minutes, handle_minutes=limit.handle_minutes,
                 verify_minutes=limit.verify_minutes, clock_time=limit.clock_time,
@@ -216,9 +238,11 @@ def ticket_accept(*, ticket_id, actor):
     """The unit files the matter (受理) and starts handling it; a citizen's valid report earns points."""
     def change(t):
         _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE)
-        if t.source == Ticket.Source.CITIZEN and t.reporter_phone:
+        if t.source == Ticket.Source.CITIZEN and t.reporter_phone_encrypted:
+            phone = crypto.decrypt(t.reporter_phone_encrypted)
             RewardEntry.objects.get_or_create(ticket=t, defaults={
-                "phone": t.reporter_phone, "points": settings.CITIZEN_REPORT_POINTS})
+                **crypto.sealed("phone", phone, mask=mask_phone, indexed=True),
+                "points": settings.CITIZEN_REPORT_POINTS})
 
     return TICKETS.apply(ticket_id, "accept", actor=actor, change=change)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from govportal.clientip import client_ip
+from govportal.crypto import blind_index
 from govportal.errors import DomainInputError
 from govportal.masking import mask_phone
 from govportal.pages import action_form, action_take, form_errors_flash, found_or_404
@@ -64,7 +65,7 @@ def ticket_report(request):
                 reporter=request.user,
                 idempotency_key=services.idempotency_key_of(request.user, data["idempotency_key"]),
                 self_handled=data["self_handled"], feedback=data["feedback"], photos=data["photos"],
-                place=data["place"],
+                place=data["place"], position_source=data["position_source"],
             )
         except DomainInputError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
@@ -221,8 +222,9 @@ def _citizen_report_take(request, form, key):
     try:
         # The code first, so that wrong codes do not use up the hour's reports of a phone.
         verification.phone_code_use(phone=data["phone"], code=data["code"], report=key)
+        # The phone's keyed hash, not the number: cache keys are personal data too.
         if rate_limit_hit(f"citizen-ip:{client_ip(request)}", limit=limit) or rate_limit_hit(
-                f"citizen-phone:{data['phone']}", limit=limit):
+                f"citizen-phone:{blind_index(data['phone'])}", limit=limit):
             form.add_error(None, _("Too many reports in an hour from this phone or network; try again later."))
             return None
         return services.ticket_create(

@@ -6,6 +6,3 @@ class MediationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "mediation"
     verbose_name = _("People's mediation")
-
-    def ready(self):
-        from . import checks  # noqa: F401  (registers the system check)

@@ -228,7 +228,7 @@ class Party(models.Model):
     """An applicant or respondent: a person or an organisation.
 
     The ID number (or an organisation's unified social credit code) and the phone number are
-    stored encrypted (mediation.crypto) beside their masked form; each reveal is logged.
+    stored encrypted (govportal.crypto) beside their masked form; each reveal is logged.
     """
 
     class Role(models.TextChoices):

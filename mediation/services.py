@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from govportal import crypto
 from govportal.errors import DomainConflict
 from govportal.masking import mask_id_number, mask_phone
 from incidents import services as ticket_services
@@ -22,7 +23,6 @@ from incidents.selectors import ticket_get
 from govportal.workflow import ROLE_NOT_ALLOWED, System, TransitionNotAllowed, numbers_reserve
 from incidents.worktime import deadline, working_day_minutes
 
-from . import crypto
 from .models import (
     CONFIRMATION_WINDOW, Agreement, CaseEvent, CaseNumberCounter, DisputeType, FollowUpVisit, MediationCase, MediationSession, Party,
     PartyReveal,
@@ -123,8 +123,7 @@ def _party_build(case, *, role, name, kind=Party.Kind.PERSON, id_number="", phon
         raise MediationInputError(BAD_PHONE, "phone")
     return Party(
         case=case, role=role, kind=kind, name=name, address=address, refuses_mediation=refuses_mediation,
-        id_number_encrypted=crypto.encrypt(id_number), id_number_masked=mask_id_number(id_number),
-        phone_encrypted=crypto.encrypt(phone), phone_masked=mask_phone(phone),
+        **crypto.sealed("id_number", id_number, mask=mask_id_number), **crypto.sealed("phone", phone, mask=mask_phone),
     )
 
 

@@ -27,8 +27,12 @@ shutdown() {
 }
 trap shutdown INT TERM EXIT
 
+umask 077  # every file the servers below write (logs included) is their owner's only
 private_dir "$LOCAL/log"  # access and worker logs may hold personal data: owner only
-"$VENV/bin/gunicorn" govportal.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 \
+chmod 600 "$LOCAL"/log/*.log 2>/dev/null || true  # files an earlier run left readable
+# The access log without query strings nor referrers, files owner-only (govportal/gunicorn_conf.py).
+"$VENV/bin/gunicorn" govportal.wsgi:application --config python:govportal.gunicorn_conf \
+  --bind "127.0.0.1:$PORT" --workers 3 \
   --access-logfile "$LOCAL/log/access.log" --error-logfile "$LOCAL/log/web.log" & pids+=($!)
 "$VENV/bin/celery" -A govportal worker -Q celery,routing,sweeps,notifications --concurrency 2 \
   --loglevel INFO --logfile "$LOCAL/log/worker.log" & pids+=($!)

@@ -178,6 +178,10 @@ STORAGES = {
 MEDIA_URL = "media/"
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 2**20, minimum=1)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000, minimum=1)
+# All photos of one request together (nine 12-megapixel phone photos, and some to spare).
+PHOTO_MAX_PIXELS_PER_REQUEST = env_int("PHOTO_MAX_PIXELS_PER_REQUEST", 120_000_000, minimum=1)
+# A photo is stored at most this many pixels on its longer side (a JPEG is decoded reduced towards it).
+PHOTO_STORED_MAX_SIDE = env_int("PHOTO_STORED_MAX_SIDE", 2560, minimum=320)  # not below a thumbnail
 PHOTO_MAX_COUNT = env_int("PHOTO_MAX_COUNT", 9, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20

@@ -1,4 +1,4 @@
-/* The operator's intake page: as the call is typed, ask the hints API (debounced) for the
+/* The operator's intake page: as the call is typed, ask the hints API (debounced, POST) for the
  * suggested category (with the words that gave it), the caller's earlier calls, similar open
  * work orders nearby and knowledge-base answers; one click links the call or answers it.
  * Addresses come from the base data's standard addresses; a map click also sets the place. */
@@ -123,16 +123,21 @@
     });
   }
 
+  // POSTed as JSON, never as a query string: the caller's number must stay out of URLs and access logs.
+  var csrf = field("csrfmiddlewaretoken").value;
   var timer = null, asked = 0;
   function refresh() {
     clearTimeout(timer);
     timer = setTimeout(function () {
-      var params = new URLSearchParams({ content: field("content").value });
-      if (/^\d{5,20}$/.test(field("caller_phone").value)) { params.set("phone", field("caller_phone").value); }
-      if (category.value) { params.set("category", category.value); }
-      if (lat.value && lng.value) { params.set("lat", lat.value); params.set("lng", lng.value); }
+      var body = { content: field("content").value };
+      if (/^\d{5,20}$/.test(field("caller_phone").value)) { body.phone = field("caller_phone").value; }
+      if (category.value) { body.category = category.value; }
+      if (lat.value && lng.value) { body.lat = Number(lat.value); body.lng = Number(lng.value); }
       var ticket = ++asked;
-      fetch(form.dataset.hintsUrl + "?" + params, { credentials: "same-origin" })
+      fetch(form.dataset.hintsUrl, {
+        method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+        headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf }
+      })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (hints) { if (hints && ticket === asked) { renderHints(hints); } });
     }, 250);

@@ -30,13 +30,16 @@
     lng.value = latlng.lng.toFixed(7);
     document.getElementById("position").textContent = fmt(labels.position, { lat: lat.value, lng: lng.value });
   }
-  pin.on("dragend", function () { place(pin.getLatLng()); });
-  map.on("click", function (event) { pin.setLatLng(event.latlng); place(event.latlng); });
+  // Whether the position is the device's or set by hand: only the latter keeps photos' GPS (incidents.services).
+  var source = form.elements.position_source;
+  function setSource(value) { if (source) { source.value = value; } }
+  pin.on("dragend", function () { setSource("map"); place(pin.getLatLng()); });
+  map.on("click", function (event) { setSource("map"); pin.setLatLng(event.latlng); place(event.latlng); });
   if (lat.value && lng.value) { place(pin.getLatLng()); }
   if (navigator.geolocation) {
     navigator.geolocation.getCurrentPosition(function (p) {
       var here = L.latLng(p.coords.latitude, p.coords.longitude);  // browsers give WGS-84
-      pin.setLatLng(here); map.setView(here, 17); place(here);
+      pin.setLatLng(here); map.setView(here, 17); place(here); setSource("device");
     }, function () { status.textContent = labels.noGeolocation; }, { enableHighAccuracy: true, timeout: 10000 });
   }
 
@@ -71,7 +74,7 @@
   }
   function draftFromForm() {
     var fields = {};
-    ["category", "urgency", "description", "address", "lat", "lng", "feedback"].forEach(function (name) {
+    ["category", "urgency", "description", "address", "lat", "lng", "feedback", "position_source"].forEach(function (name) {
       fields[name] = form.elements[name].value;
     });
     fields.self_handled = selfHandled.checked;

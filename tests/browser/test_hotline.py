@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from govportal.crypto import blind_index
 from grids.models import Building
 from hotline.models import Call
 from incidents.models import Ticket
@@ -47,6 +48,6 @@ def test_operator_links_a_repeat_call_to_the_suggested_duplicate(live_server, pa
     page.click("#call-form button[type=submit]")
 
     expect(page.locator(".message.success")).to_contain_text(existing.number)
-    call = Call.objects.get(caller_phone="13812341234")
+    call = Call.objects.get(caller_phone_hash=blind_index("13812341234"))
     assert (call.outcome, call.ticket_id, call.operator_id) == (Call.Outcome.LINKED, existing.pk, operator.pk)
     assert Ticket.objects.count() == 1  # linked, not a new order

@@ -56,3 +56,13 @@ def test_dispatch_takes_a_unit_and_accept_takes_nothing(schema):
     assert request_fields(schema, paths["/api/v1/tickets/{ticket_id}/dispatch/"]["post"]) == {"unit", "reason"}
     assert request_fields(schema, paths["/api/v1/tickets/{ticket_id}/accept/"]["post"]) is None
     assert "reason_code" not in request_fields(schema, paths["/api/v1/tickets/{ticket_id}/handle/"]["post"])
+
+
+def test_no_operation_takes_a_phone_number_in_its_query_string(schema):
+    """Query strings land in access logs: the intake hints take the caller's number in a POST body."""
+    hints = schema["paths"]["/api/v1/hotline/hints/"]
+    assert set(hints) == {"post"} and "phone" in request_fields(schema, hints["post"])
+    in_queries = [(path, parameter["name"]) for path, operations in schema["paths"].items()
+                  for operation in operations.values() for parameter in operation.get("parameters", [])
+                  if parameter["in"] == "query" and "phone" in parameter["name"]]
+    assert in_queries == []

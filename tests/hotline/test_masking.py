@@ -67,7 +67,7 @@ def test_a_user_outside_the_scope_does_not_see_the_call(client, dispatched, acto
 def test_the_api_masks_and_reveals_with_a_log(client, dispatched, operator, actors):
     call = dispatched()
     client.login(username=operator.username, password=TEST_PASSWORD)
-    hints = client.get(reverse("api:hotline-hints"), {"phone": "13812341234"}).json()
+    hints = client.post(reverse("api:hotline-hints"), {"phone": "13812341234"}, content_type="application/json").json()
     assert hints["earlier_calls"][0]["caller_phone"] == "138****1234"
     response = client.post(reverse("api:hotline-call-reveal", args=[call.pk]))
     assert response.json() == {"caller_phone": "13812341234"}

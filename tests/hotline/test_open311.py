@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.utils import timezone
 
+from govportal.crypto import decrypt
 from hotline.demo import DEMO_OPEN311_KEY, demo_hotline_create
 from hotline.models import Call, Open311Key, Open311Request
 from incidents.models import Ticket
@@ -106,8 +107,12 @@ def test_post_makes_a_citizen_order_routed_by_place(post, fmt):
     else:
         root = xml(response)
         assert root.tag == "service_requests" and root.find("request/service_request_id").text == ticket.number
-    assert (ticket.source, ticket.category.code, ticket.address, ticket.reporter_phone) == (
+    assert (ticket.source, ticket.category.code, ticket.address, decrypt(ticket.reporter_phone_encrypted)) == (
         "citizen", "0201", "西街道1号", "13812345678")
+    assert (ticket.reporter_phone_masked, created.email_masked, created.first_name_masked,
+            created.last_name_masked) == ("138****5678", "*@example.com", "*", "*")
+    assert [decrypt(created.email_encrypted), decrypt(created.first_name_encrypted),
+            decrypt(created.last_name_encrypted)] == ["a@example.com", "三", "张"]
     assert ticket.area_code.startswith("441901001") and ticket.routing_request.routed_at is None
     ticket = ticket_route(ticket_id=ticket.pk)
     assert ticket.handling_unit is not None  # the chain took it like any other

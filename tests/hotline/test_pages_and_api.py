@@ -6,10 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import HandlingUnit, User
+from govportal.crypto import sealed
+from govportal.masking import mask_phone
 from grids.models import Building
 from hotline import forms, services
 from hotline.api import ADDRESS_SUGGESTIONS
@@ -35,9 +38,9 @@ def operator_client(client, operator):
 
 def test_hints_suggest_a_category_and_show_the_duplicate(operator_client, dispatched):
     existing = dispatched(code="0201", content="路灯不亮")
-    hints = operator_client.get(reverse("api:hotline-hints"), {
+    hints = operator_client.post(reverse("api:hotline-hints"), {
         "phone": "13812341234", "content": "门口路灯不亮好几天了", "lat": WEST_POINT.y, "lng": WEST_POINT.x,
-    }).json()
+    }, content_type="application/json").json()
     assert hints["categories"][0]["code"] == "0201" and "路灯" in hints["categories"][0]["keywords"]
     assert [t["number"] for t in hints["duplicates"]] == [existing.ticket.number]
     assert hints["duplicates"][0]["distance_m"] == 0
@@ -46,13 +49,28 @@ def test_hints_suggest_a_category_and_show_the_duplicate(operator_client, dispat
 
 def test_hints_are_for_the_intake_roles_only(client, actors, catalogue):
     client.login(username=actors.street_coordinator.username, password=TEST_PASSWORD)
-    assert client.get(reverse("api:hotline-hints"), {"content": "路灯"}).status_code == 403
+    assert client.post(reverse("api:hotline-hints"), {"content": "路灯"}, content_type="application/json"
+                       ).status_code == 403
 
 
 def test_hints_reject_bad_input(operator_client, catalogue):
-    response = operator_client.get(reverse("api:hotline-hints"), {"phone": "12ab", "lat": "north"})
+    response = operator_client.post(reverse("api:hotline-hints"), {"phone": "12ab", "lat": "north"},
+                                    content_type="application/json")
     assert response.status_code == 400
     assert set(response.json()["extra"]["fields"]) == {"phone", "lat"}
+
+
+def test_hints_take_no_number_in_the_url_and_need_the_csrf_token(operator, dispatched):
+    """The caller's number would land in access logs with a GET; a POST from the page carries its token."""
+    dispatched()
+    url = reverse("api:hotline-hints")
+    client = Client(enforce_csrf_checks=True)
+    client.login(username=operator.username, password=TEST_PASSWORD)
+    assert client.get(url, {"phone": "13812341234"}).status_code == 405
+    assert client.post(url, {"phone": "13812341234"}, content_type="application/json").status_code == 403
+    token = client.get(reverse("hotline-intake")).context["csrf_token"]
+    answer = client.post(url, {"phone": "13812341234"}, content_type="application/json", HTTP_X_CSRFTOKEN=str(token))
+    assert answer.status_code == 200 and answer.json()["earlier_calls"][0]["caller_phone"] == "138****1234"
 
 
 def test_address_search_answers_the_first_matches_and_refuses_too_little_text(operator, tree, actors, api):
@@ -74,7 +92,8 @@ def test_address_search_answers_the_first_matches_and_refuses_too_little_text(op
 def test_the_calls_page_shows_every_call_a_page_at_a_time(operator_client, operator):
     started = timezone.now()
     calls = Call.objects.bulk_create([
-        Call(caller_phone="13812341234", request_type="enquiry", content="咨询", operator=operator,
+        Call(**sealed("caller_phone", "13812341234", mask=mask_phone), request_type="enquiry", content="咨询",
+             operator=operator,
              started_at=started, ended_at=started, outcome=Call.Outcome.ANSWERED)
         for _ in range(CALLS_PER_PAGE + 3)
     ])

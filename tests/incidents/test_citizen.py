@@ -3,8 +3,10 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.utils import timezone
 
+from govportal.crypto import blind_index, decrypt
 from incidents import services
 from incidents.models import RewardEntry, Ticket
 
@@ -22,7 +24,8 @@ def test_a_citizen_reports_without_logging_in(catalogue, actors, client, sms_cod
     page = client.post("/report/", {**citizen_form(code=sms_code("13812341234")), "photos": [jpeg()]})
     ticket = Ticket.objects.get()
     assert page.status_code == 200 and ticket.number in page.content.decode()
-    assert (ticket.source, ticket.reporter, ticket.reporter_phone) == ("citizen", None, "13812341234")
+    assert (ticket.source, ticket.reporter, decrypt(ticket.reporter_phone_encrypted)) == ("citizen", None, "13812341234")
+    assert ticket.reporter_phone_masked == "138****1234"
 
 
 def test_bad_phone_is_a_form_error(tree, catalogue, client):
@@ -40,6 +43,9 @@ def test_reports_are_rate_limited_per_phone(tree, catalogue, client, settings, s
             client.post("/report/", citizen_form(phone=phone, code=sms_code(phone, address)), REMOTE_ADDR=address)
             clock.shift(timedelta(minutes=1))  # a phone gets one code a minute
     assert Ticket.objects.count() == 2
+    # Counted under the number's keyed hash: the clear number is no cache key.
+    assert cache.get(f"ratelimit:citizen-phone:{blind_index(phone)}") == 3
+    assert cache.get(f"ratelimit:citizen-phone:{phone}") is None
 
 
 def test_behind_the_proxy_reports_are_limited_per_client_address_whatever_is_forged(tree, catalogue, client,
@@ -56,7 +62,8 @@ def test_a_valid_report_earns_points_once(catalogue, actors, client, sms_code):
     ticket = services.ticket_route(ticket_id=Ticket.objects.get().pk)
     services.ticket_accept(ticket_id=ticket.pk, actor=actors.community_staff)
     entry = RewardEntry.objects.get()
-    assert (entry.phone, entry.points, entry.ticket_id) == ("13812341234", 10, ticket.pk)
+    assert (decrypt(entry.phone_encrypted), entry.points, entry.ticket_id) == ("13812341234", 10, ticket.pk)
+    assert (entry.phone_masked, entry.phone_hash) == ("138****1234", blind_index("13812341234"))
 
 
 def test_a_rejected_report_earns_nothing(catalogue, actors, client, sms_code):

@@ -9,6 +9,7 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
+from govportal.crypto import decrypt
 from incidents import verification
 from incidents.models import PhoneCode, Ticket
 from incidents.tasks import prune_phone_codes
@@ -54,7 +55,7 @@ def test_a_report_needs_the_right_code_for_its_phone(tree, catalogue, client, sm
     assert report(client, phone=OTHER_PHONE, code=code) == str(verification.CODE_MISSING)
     assert not Ticket.objects.exists()
     assert report(client, code=code) is None
-    assert Ticket.objects.get().reporter_phone == PHONE
+    assert decrypt(Ticket.objects.get().reporter_phone_encrypted) == PHONE
 
 
 def test_a_code_lasts_five_minutes(tree, catalogue, client, sms_code, clock):

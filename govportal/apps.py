@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class GovportalConfig(AppConfig):
+    name = "govportal"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system check)
