@@ -49,8 +49,8 @@ def satisfaction_rate(*, satisfied, basically_satisfied, rated, factor):
 def dashboard_area(*, user, code=None):
     """Return the area whose dashboard `user` asks for: `code`, else their own area (a superuser: the first city).
 
-    PermissionDenied for a role without dashboards or an area outside the user's scope;
-    Area.DoesNotExist for an unknown code.
+    PermissionDenied for a role without dashboards; Area.DoesNotExist for an unknown code or an
+    area outside the user's scope (the same 404 for both).
     """
     if not (user.is_superuser or user.role in VIEWER_ROLES):
         raise PermissionDenied(NOT_A_VIEWER)

@@ -71,7 +71,7 @@ def test_detail_shows_the_ticket_its_deadline_its_holders_actions_and_the_timeli
         client.force_login(onlooker)
         assert actions(page(client.get(f"/tickets/{ticket.pk}/"))) == [], onlooker.role
     client.force_login(actors.outsider)
-    assert client.get(f"/tickets/{ticket.pk}/").status_code == 403
+    assert client.get(f"/tickets/{ticket.pk}/").status_code == 404
 
 
 @time_machine.travel(MONDAY_10, tick=False)
