@@ -295,7 +295,7 @@ class TicketEvent(AppendOnly, models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("actor"))
     unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, null=True, blank=True, related_name="+",
-                             verbose_name=_("handling unit after"))
+                             verbose_name=_("handling unit after"), db_index=False)  # ticketevent_unit_ticket_idx
     reason_code = models.CharField(_("reason code"), max_length=24, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
@@ -304,6 +304,11 @@ class TicketEvent(AppendOnly, models.Model):
         verbose_name = _("work-order event")
         verbose_name_plural = _("work-order events")
         ordering = ["created_at", "id"]
+        indexes = [
+            # What a unit holds or has held (incidents.selectors.held_by_unit): the unit's tickets
+            # read from the index alone. It leads with the unit, so it also serves the foreign key.
+            models.Index(fields=["unit", "ticket"], name="ticketevent_unit_ticket_idx"),
+        ]
 
     def __str__(self):
         return f"{self.ticket_id} {self.action} {self.from_status}→{self.to_status}"
