@@ -14,8 +14,9 @@ class TimeLimitInline(admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "parent", "first_level", "default_department", "is_dispute", "is_active"]
-    list_filter = ["first_level", "default_department", "is_dispute", "is_active"]
+    list_display = ["code", "name", "parent", "first_level", "default_department", "is_dispute", "is_public",
+                    "is_active"]
+    list_filter = ["first_level", "default_department", "is_dispute", "is_public", "is_active"]
     search_fields = ["code", "name"]
     inlines = [TimeLimitInline]
 

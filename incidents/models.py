@@ -50,6 +50,13 @@ class Category(models.Model):
         default=list, blank=True,
     )
     is_dispute = models.BooleanField(_("dispute (goes to mediation)"), default=False)
+    # Open311 publishes citizens' requests of public categories only: city appearance and public
+    # facilities, not matters about people (security, fire, rentals, disputes, ...).
+    is_public = models.BooleanField(
+        _("published on Open311"), default=True,
+        help_text=_("Citizens' requests of this category are listed on the public Open311 interface "
+                    "(location blurred to the grid, numbers in the text masked)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
