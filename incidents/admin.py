@@ -70,7 +70,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Ticket)
 class TicketAdmin(ReadOnlyAdmin, LeafletGeoAdmin):
     list_display = ["number", "category", "status", "handling_unit", "due_at", "overdue_count", "created_at"]
-    list_filter = ["status", "source", "urgency", "category__parent"]
+    list_filter = ["status", "source", "urgency", "category__parent", "outside_own_grids"]
     search_fields = ["number", "description", "address", "area_code"]
     list_select_related = ["category", "handling_unit"]
     date_hierarchy = "created_at"

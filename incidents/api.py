@@ -74,6 +74,7 @@ class TicketOutputSerializer(serializers.Serializer):
     due_kind = serializers.CharField()
     overdue_count = serializers.IntegerField()
     self_handled = serializers.BooleanField()
+    outside_own_grids = serializers.BooleanField(help_text="reported by a grid worker outside the grids they serve")
     feedback = serializers.CharField()
     satisfaction = serializers.CharField()
     photos = serializers.SerializerMethodField()

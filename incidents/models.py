@@ -222,6 +222,11 @@ class Ticket(models.Model):
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                 related_name="handled_tickets", verbose_name=_("handler"), db_index=False)
     self_handled = models.BooleanField(_("handled on the spot"), default=False)
+    # A grid worker may report anywhere (a matter seen on the way); the dispatcher sees the mark.
+    outside_own_grids = models.BooleanField(
+        _("reported outside the reporter's grids"), default=False,
+        help_text=_("Set at intake when a grid worker reports a place outside the grids they serve."),
+    )
 
     # Time limits copied from the catalogue at creation: catalogue edits never move running clocks.
     sign_minutes = models.PositiveIntegerField()
