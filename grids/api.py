@@ -58,7 +58,7 @@ class LocateApi(APIView):
 
 
 class AreaGeoJsonSerializer(GeoFeatureModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # a city has none
 
     class Meta:
         model = Area
@@ -71,6 +71,16 @@ class AreaPagination(GeoJsonPagination):
     page_size = 1000
     page_size_query_param = "page_size"
     max_page_size = 5000
+
+    def get_paginated_response_schema(self, schema):
+        """Return the schema of a page as it is answered: the FeatureCollection (`schema`, the list's
+        component, whose `features` are the areas) with the page's count and links beside them.
+
+        rest_framework_gis's own puts the whole collection under `features`, and still requires `results`.
+        """
+        links = super().get_paginated_response_schema(schema)["properties"]
+        page = {"count": links["count"], "next": links["next"], "previous": links["previous"]}
+        return {"allOf": [schema, {"type": "object", "required": list(page), "properties": page}]}
 
 
 class AreaListApi(ListAPIView):

@@ -32,7 +32,7 @@ SOURCE_NOT_ALLOWED = _("Your role may not report from this source.")
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # majors have none
 
     class Meta:
         model = Category

@@ -97,7 +97,8 @@ def test_area_detail_shows_staff_and_refuses_outsiders(tree, actors, api):
     assert refused.json() == unknown.json()
 
 
-def test_openapi_schema_and_swagger_ui_are_served(db, client):
+def test_openapi_schema_and_swagger_ui_are_served(db, client, actors):
+    client.force_login(actors.street_coordinator)  # for logged-in staff only (tests/govportal/test_openapi.py)
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     assert b"/api/v1/locate" in schema.content
