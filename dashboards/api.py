@@ -181,7 +181,7 @@ class DashboardMapApi(APIView):
         areas = selectors.map_areas(area=area, period=period)
         return Response({
             "areas": DashboardMapAreaSerializer(areas, many=True).data,
-            "clusters": selectors.open_ticket_clusters(area=area),
+            "clusters": selectors.open_ticket_clusters(user=request.user, area=area),
             "key_places": selectors.key_places(area=area),
             "risk_sources": selectors.key_places(area=area, risk_sources=True),
         })

@@ -128,13 +128,16 @@ def test_a_hotline_operator_sees_the_hotlines_orders_only(report, dispatched, op
     assert not ticket_is_visible(user=operator, ticket=grid_report)
 
 
-def test_a_role_not_listed_sees_no_work_order(report, actors, client):
+def test_a_role_not_listed_sees_no_work_order(report, tree, actors, client, api):
     ticket = report()
     centre = actors.street_coordinator.unit.superior
     administrator = UserFactory(role=User.Role.ADMIN, unit=centre, is_staff=True)  # not a superuser
     assert ticket_list(user=administrator).count() == 0
     client.force_login(administrator)
     assert client.get(reverse("ticket-detail", args=[ticket.pk])).status_code == 404
+    grid_map = reverse("api:dashboard-map", args=[tree.grids[0].code])  # one marker per ticket in a grid
+    assert api(administrator).get(grid_map).json()["clusters"] == []
+    assert [c["ticket_id"] for c in api(actors.leader).get(grid_map).json()["clusters"]] == [ticket.pk]
     assert set(ticket_list(user=actors.admin)) == {ticket}  # the superuser (break-glass) sees everything
 
 
