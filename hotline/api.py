@@ -14,7 +14,6 @@ from govportal.api import action_urls
 from govportal.masking import mask_phone
 from govportal.periods import RequiredPeriodInput
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
-from grids.models import Area
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, area_get, grid_locate
 from incidents.api import TicketOutputSerializer, ticket_or_not_found
 from incidents.models import Category, Ticket, Urgency
