@@ -1,13 +1,21 @@
 """The one access helper (分级授权): a user sees what lies inside their unit's area, nothing else.
 
 Every page and API scopes its querysets through `restrict_to_scope` and checks single objects
-with `ensure_in_scope`; no view writes its own area filter.
+with `ensure_in_scope` or `visible_one`; no view writes its own area filter.
+
+What lies outside a user's scope does not exist for them: the single-object checks raise the
+model's DoesNotExist, which pages and APIs answer with the same 404 as for a missing row. A 403
+would tell that the row exists, and sequential numbers (tickets, cases, calls) would then reveal
+what happens elsewhere. A 403 is kept for a role refused on something it may see.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from grids.models import Area
+
+# The refusal of a workflow move on an object outside the actor's scope (govportal.workflow):
+# services called directly, past the pages' and APIs' 404.
 OUTSIDE_SCOPE = _("This lies outside the area you are responsible for.")
 
 
@@ -42,20 +50,18 @@ def is_in_scope(user, area_code):
 
 
 def ensure_in_scope(user, area_code):
-    """Raise PermissionDenied unless the area with `area_code` lies inside `user`'s scope."""
+    """Raise Area.DoesNotExist unless the area with `area_code` lies inside `user`'s scope (404, never 403)."""
     if not is_in_scope(user, area_code):
-        raise PermissionDenied(OUTSIDE_SCOPE)
+        raise Area.DoesNotExist
 
 
 def visible_one(visible, pk):
     """Return row `pk` of the queryset `visible` (what a user may see).
 
-    PermissionDenied if the row exists but lies outside what they may see, the model's
-    DoesNotExist if there is no such row: the one rule for a single object, every app's getter.
+    The model's DoesNotExist if there is no such row among them, whether it exists elsewhere or
+    not at all: the one rule for a single object, every app's getter.
     """
     found = visible.filter(pk=pk).first()
     if found is None:
-        if visible.model.objects.filter(pk=pk).exists():
-            raise PermissionDenied(OUTSIDE_SCOPE)
         raise visible.model.DoesNotExist
     return found

@@ -25,7 +25,7 @@ def period_from(params, input_class=PeriodInput):
 
 
 def area_from(request, code):
-    """Return the area of the URL within the caller's scope: 403 outside it, 404 unknown."""
+    """Return the area of the URL within the caller's scope: 404 outside it as for an unknown code."""
     try:
         return selectors.dashboard_area(user=request.user, code=code)
     except Area.DoesNotExist:
@@ -86,7 +86,7 @@ class DashboardChildrenApi(APIView):
         overdue_open_now = serializers.IntegerField()
 
     @extend_schema(parameters=[PeriodInput],
-                   responses={200: ChildAreaOutputSerializer(many=True), 400: None, 403: None})
+                   responses={200: ChildAreaOutputSerializer(many=True), 400: None, 403: None, 404: None})
     def get(self, request, code):
         area, period = area_from(request, code), period_from(request.query_params)
         rows = selectors.children_figures(area=area, period=period)
@@ -103,7 +103,7 @@ class DashboardTrendApi(APIView):
         overdue = serializers.IntegerField()
 
     @extend_schema(parameters=[PeriodInput],
-                   responses={200: TrendDayOutputSerializer(many=True), 400: None, 403: None})
+                   responses={200: TrendDayOutputSerializer(many=True), 400: None, 403: None, 404: None})
     def get(self, request, code):
         area, period = area_from(request, code), period_from(request.query_params)
         rows = selectors.daily_trend(area=area, period=period)
@@ -119,7 +119,7 @@ class DashboardCategoriesApi(APIView):
         reported = serializers.IntegerField()
 
     @extend_schema(parameters=[PeriodInput],
-                   responses={200: CategoryMixOutputSerializer(many=True), 400: None, 403: None})
+                   responses={200: CategoryMixOutputSerializer(many=True), 400: None, 403: None, 404: None})
     def get(self, request, code):
         area, period = area_from(request, code), period_from(request.query_params)
         rows = selectors.category_mix(area=area, period=period)
@@ -136,7 +136,7 @@ class DashboardTopGridsApi(APIView):
         overdue = serializers.IntegerField()
 
     @extend_schema(parameters=[PeriodInput],
-                   responses={200: TopGridOutputSerializer(many=True), 400: None, 403: None})
+                   responses={200: TopGridOutputSerializer(many=True), 400: None, 403: None, 404: None})
     def get(self, request, code):
         area, period = area_from(request, code), period_from(request.query_params)
         rows = selectors.top_grids(area=area, period=period)
@@ -174,13 +174,14 @@ class DashboardMapApi(APIView):
         key_places = serializers.ListField(child=serializers.DictField())
         risk_sources = serializers.ListField(child=serializers.DictField())
 
-    @extend_schema(parameters=[PeriodInput], responses={200: MapLayersOutputSerializer, 400: None, 403: None})
+    @extend_schema(parameters=[PeriodInput],
+                   responses={200: MapLayersOutputSerializer, 400: None, 403: None, 404: None})
     def get(self, request, code):
         area, period = area_from(request, code), period_from(request.query_params)
         areas = selectors.map_areas(area=area, period=period)
         return Response({
             "areas": DashboardMapAreaSerializer(areas, many=True).data,
-            "clusters": selectors.open_ticket_clusters(area=area),
+            "clusters": selectors.open_ticket_clusters(user=request.user, area=area),
             "key_places": selectors.key_places(area=area),
             "risk_sources": selectors.key_places(area=area, risk_sources=True),
         })
@@ -207,7 +208,7 @@ class AssessmentRankingApi(APIView):
         streets = serializers.ListField(child=serializers.DictField())
         departments = serializers.ListField(child=serializers.DictField())
 
-    @extend_schema(parameters=[MonthInput], responses={200: RankingOutputSerializer, 400: None, 403: None})
+    @extend_schema(parameters=[MonthInput], responses={200: RankingOutputSerializer, 400: None, 403: None, 404: None})
     def get(self, request, code):
         area, period = area_from(request, code), period_from(request.query_params, MonthInput)
         scheme = AssessmentScheme.current()

@@ -14,6 +14,7 @@ from govportal.periods import Period
 from grids.models import Area, KeyPlace
 from hotline.selectors import basically_factor, three_rates_for_area
 from incidents.models import Category, Ticket
+from incidents.selectors import ticket_list
 from mediation.selectors import success_rate_for_area
 
 from .models import (
@@ -49,8 +50,8 @@ def satisfaction_rate(*, satisfied, basically_satisfied, rated, factor):
 def dashboard_area(*, user, code=None):
     """Return the area whose dashboard `user` asks for: `code`, else their own area (a superuser: the first city).
 
-    PermissionDenied for a role without dashboards or an area outside the user's scope;
-    Area.DoesNotExist for an unknown code.
+    PermissionDenied for a role without dashboards; Area.DoesNotExist for an unknown code or an
+    area outside the user's scope (the same 404 for both).
     """
     if not (user.is_superuser or user.role in VIEWER_ROLES):
         raise PermissionDenied(NOT_A_VIEWER)
@@ -279,11 +280,12 @@ def map_areas(*, area, period):
     return areas
 
 
-def open_ticket_clusters(*, area):
+def open_ticket_clusters(*, user, area):
     """Return the open tickets of `area` clustered: per child area from the rollup, or one by one in a grid.
 
     Above grid level a cluster is a child area's open-ticket count placed inside it, read from
-    the status rollup (never a scan of tickets); inside one grid the open tickets themselves.
+    the status rollup (never a scan of tickets); inside one grid the open tickets themselves,
+    those `user` may see (incidents.selectors.ticket_list).
     """
     if area.level != Area.Level.GRID:
         counts = {
@@ -298,7 +300,8 @@ def open_ticket_clusters(*, area):
             for child in area.children.annotate(point=PointOnSurface("geom")).order_by("code")
             if counts.get(child.scope_prefix, {}).get("tickets")
         ]
-    tickets = Ticket.objects.filter(area_code=area.code, status__in=Ticket.OPEN_STATUSES).order_by("-created_at")
+    tickets = ticket_list(user=user).filter(area_code=area.code, status__in=Ticket.OPEN_STATUSES)
+    tickets = tickets.order_by("-created_at")
     return [
         {"code": ticket.number, "name": ticket.category.name, "count": 1, "overdue": int(ticket.overdue_count > 0),
          "lng": ticket.location.x, "lat": ticket.location.y, "ticket_id": ticket.pk}

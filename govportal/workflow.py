@@ -123,32 +123,41 @@ class Workflow:
             raise self.input_error(message, field)
 
     def allowed_actions(self, subject, user):
-        """Return the names of the actions `user` may take on `subject` now (for pages and the API)."""
+        """Return the names of the actions `user` may take on `subject` now (for pages and the API).
+
+        Whether `user` sees `subject` does not depend on the action: it is asked once (it may
+        take a query), then each action's roles and party.
+        """
+        if not (user.is_superuser or self.is_visible(subject, user)):
+            return []
         return [name for name, transition in self.transitions.items()
                 if transition.party != SYSTEM and subject.status in transition.sources
-                and self.may(subject, user, transition)]
+                and self._refusal(subject, user, transition, seen=True) is None]
 
     def may(self, subject, user, transition):
         """Return whether `user` may take `transition` on `subject` (its state aside)."""
-        try:
-            self.check_actor(subject, user, transition)
-        except PermissionDenied:
-            return False
-        return True
+        return self._refusal(subject, user, transition) is None
 
     def check_actor(self, subject, user, transition):
         """Raise PermissionDenied unless the person `user` may take `transition` on `subject`."""
-        if transition.party == SYSTEM:
-            raise PermissionDenied(ROLE_NOT_ALLOWED)
-        if user.is_superuser:
-            return
-        if not self.is_visible(subject, user):
-            raise PermissionDenied(OUTSIDE_SCOPE)
-        if transition.roles and user.role not in transition.roles:
-            raise PermissionDenied(ROLE_NOT_ALLOWED)
-        refusal = self.party_refusal(subject, user, transition.party)
+        refusal = self._refusal(subject, user, transition)
         if refusal is not None:
             raise PermissionDenied(refusal)
+
+    def _refusal(self, subject, user, transition, *, seen=False):
+        """Return why the person `user` may not take `transition` on `subject`, or None if they may.
+
+        `seen`: the caller knows already that `user` sees `subject`.
+        """
+        if transition.party == SYSTEM:
+            return ROLE_NOT_ALLOWED
+        if user.is_superuser:
+            return None
+        if not (seen or self.is_visible(subject, user)):
+            return OUTSIDE_SCOPE
+        if transition.roles and user.role not in transition.roles:
+            return ROLE_NOT_ALLOWED
+        return self.party_refusal(subject, user, transition.party)
 
     def apply(self, pk, action, *, actor, reason_code="", reason="", change=None, after=None):
         """Move the object `pk` through `action` and return it.

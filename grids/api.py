@@ -12,8 +12,6 @@ from rest_framework_gis.filters import InBBoxFilter
 from rest_framework_gis.pagination import GeoJsonPagination
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from accounts.access import ensure_in_scope
-
 from .coords import SUPPORTED_CRS, WGS84, wgs84_point
 from .filters import AreaFilter
 from .models import Area, GridMember
@@ -60,7 +58,7 @@ class LocateApi(APIView):
 
 
 class AreaGeoJsonSerializer(GeoFeatureModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # a city has none
 
     class Meta:
         model = Area
@@ -73,6 +71,16 @@ class AreaPagination(GeoJsonPagination):
     page_size = 1000
     page_size_query_param = "page_size"
     max_page_size = 5000
+
+    def get_paginated_response_schema(self, schema):
+        """Return the schema of a page as it is answered: the FeatureCollection (`schema`, the list's
+        component, whose `features` are the areas) with the page's count and links beside them.
+
+        rest_framework_gis's own puts the whole collection under `features`, and still requires `results`.
+        """
+        links = super().get_paginated_response_schema(schema)["properties"]
+        page = {"count": links["count"], "next": links["next"], "previous": links["previous"]}
+        return {"allOf": [schema, {"type": "object", "required": list(page), "properties": page}]}
 
 
 class AreaListApi(ListAPIView):
@@ -112,11 +120,10 @@ class AreaDetailApi(APIView):
             many=True,
         )
 
-    @extend_schema(responses={200: AreaDetailOutputSerializer, 403: None, 404: None})
+    @extend_schema(responses={200: AreaDetailOutputSerializer, 404: None})
     def get(self, request, code):
-        ensure_in_scope(request.user, code)
         area = area_get(user=request.user, code=code)
-        if area is None:
+        if area is None:  # unknown, or outside the caller's scope: the same answer
             raise NotFound(AREA_NOT_FOUND)
         data = {
             "code": area.code,

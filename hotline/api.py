@@ -10,12 +10,10 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import ensure_in_scope
 from govportal.api import action_urls
 from govportal.periods import RequiredPeriodInput
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
-from grids.models import Area
-from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
+from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, area_get, grid_locate
 from incidents.api import TicketOutputSerializer, ticket_or_not_found
 from incidents.models import Category, Ticket, Urgency
 from incidents.selectors import ticket_list
@@ -227,8 +225,8 @@ class CallRevealApi(APIView):
 
     @extend_schema(request=None, responses={200: RevealOutput, 403: None, 404: None})
     def post(self, request, call_id):
-        call = Call.objects.filter(pk=call_id).first()
-        if call is None:
+        call = selectors.call_list(user=request.user).filter(pk=call_id).first()
+        if call is None:  # unknown, or a call of a work order the user does not see
             raise NotFound(_("No such call."))
         return Response({"caller_phone": services.phone_reveal(call=call, user=request.user)})
 
@@ -282,13 +280,12 @@ class UnitRatesOutput(RatesOutput):
 class AreaRatesApi(APIView):
     """The three rates (三率) of the work orders in an area for a period (fractions 0–1, domain.md §4)."""
 
-    @extend_schema(parameters=[RequiredPeriodInput], responses={200: RatesOutput, 400: None, 403: None, 404: None})
+    @extend_schema(parameters=[RequiredPeriodInput], responses={200: RatesOutput, 400: None, 404: None})
     def get(self, request, code):
         data = RequiredPeriodInput(data=request.query_params)
         data.is_valid(raise_exception=True)
-        if not Area.objects.filter(code=code).exists():
+        if area_get(user=request.user, code=code) is None:  # unknown, or outside the caller's scope
             raise NotFound(_("No such area."))
-        ensure_in_scope(request.user, code)
         rates = selectors.three_rates_for_area(area_code=code, period=data.validated_data["period"])
         return Response(RatesOutput(rates).data)
 

@@ -4,7 +4,13 @@ Services are the active minor categories of the catalogue; service requests are 
 (service_request_id = the ticket's number). Reading is public, as the specification intends;
 POSTing needs an `api_key` (hotline.models.Open311Key, managed in the admin), at most
 OPEN311_POSTS_PER_KEY_PER_HOUR times an hour, and makes a citizen work order routed by its
-location like any other. Confidential hotline orders are never listed.
+location like any other.
+
+What is read publicly leaks nothing about people (PIPL, domain.md §7): only citizens' own reports
+in categories marked public are listed (never hotline, grid-worker, sensor or leader orders, nor
+security, fire, rental or dispute matters); the place is the grid's centroid and the grid and
+street names, never the exact address or point; ID, bank-card and phone numbers in the
+description and the status notes are masked (govportal.masking.mask_numbers).
 
 Errors answer the specification's body — JSON `[{"code": 400, "description": "…"}]`, XML
 `<errors><error><code>400</code><description>…</description></error></errors>` — with HTTP 400
@@ -16,9 +22,11 @@ from datetime import timedelta
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
+from django.contrib.gis.db.models.functions import Centroid
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +36,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from govportal.errors import DomainInputError
+from govportal.masking import mask_numbers
 from grids.selectors import PointOutsideGrids, grid_locate
 from incidents.models import Category, Ticket, Urgency
 from incidents.ratelimit import rate_limit_hit
@@ -166,30 +175,37 @@ def _check_jurisdiction(params):
 
 
 def _public_tickets():
-    """Work orders the public may read: all but those of confidential hotline calls."""
+    """Work orders the public may read: citizens' reports in public categories, none of a
+    confidential call (a call linked to one), each with its grid's centroid and names."""
     confidential = Call.objects.filter(confidential=True, ticket__isnull=False).values("ticket_id")
-    return Ticket.objects.exclude(pk__in=confidential).select_related("category", "handling_unit")
+    return (
+        Ticket.objects.filter(source=Ticket.Source.CITIZEN, category__is_public=True, grid__isnull=False)
+        .exclude(pk__in=confidential)
+        .select_related("category", "handling_unit")
+        .annotate(grid_centroid=Centroid("grid__geom"), grid_name=F("grid__name"), street_name=F("street__name"))
+    )
 
 
 def _request(ticket):
+    """The public view of a work order: blurred to its grid, numbers in its text masked."""
     closed = ticket.status not in Ticket.OPEN_STATUSES
     return {
         "service_request_id": ticket.number,
         "status": "closed" if closed else "open",
-        "status_notes": ticket.feedback if closed else "",
+        "status_notes": mask_numbers(ticket.feedback) if closed else "",
         "service_name": ticket.category.name,
         "service_code": ticket.category.code,
-        "description": ticket.description,
+        "description": mask_numbers(ticket.description),
         "agency_responsible": ticket.handling_unit.name if ticket.handling_unit_id else "",
         "service_notice": "",
         "requested_datetime": ticket.created_at.isoformat(),
         "updated_datetime": ticket.updated_at.isoformat(),
         "expected_datetime": ticket.due_at.isoformat() if ticket.due_at and not closed else "",
-        "address": ticket.address,
+        "address": " ".join(filter(None, (ticket.street_name, ticket.grid_name))),
         "address_id": "",
         "zipcode": "",
-        "lat": ticket.location.y,
-        "long": ticket.location.x,
+        "lat": round(ticket.grid_centroid.y, 6),
+        "long": round(ticket.grid_centroid.x, 6),
         "media_url": "",
     }
 

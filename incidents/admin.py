@@ -17,8 +17,9 @@ class TimeLimitInline(admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "parent", "first_level", "default_department", "is_dispute", "is_active"]
-    list_filter = ["first_level", "default_department", "is_dispute", "is_active"]
+    list_display = ["code", "name", "parent", "first_level", "default_department", "is_dispute", "is_public",
+                    "is_active"]
+    list_filter = ["first_level", "default_department", "is_dispute", "is_public", "is_active"]
     search_fields = ["code", "name"]
     inlines = [TimeLimitInline]
 
@@ -72,7 +73,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Ticket)
 class TicketAdmin(ReadOnlyAdmin, LeafletGeoAdmin):
     list_display = ["number", "category", "status", "handling_unit", "due_at", "overdue_count", "created_at"]
-    list_filter = ["status", "source", "urgency", "category__parent"]
+    list_filter = ["status", "source", "urgency", "category__parent", "outside_own_grids"]
     search_fields = ["number", "description", "address", "area_code"]
     list_select_related = ["category", "handling_unit"]
     date_hierarchy = "created_at"

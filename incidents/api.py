@@ -32,7 +32,7 @@ SOURCE_NOT_ALLOWED = _("Your role may not report from this source.")
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # majors have none
 
     class Meta:
         model = Category
@@ -74,6 +74,7 @@ class TicketOutputSerializer(serializers.Serializer):
     due_kind = serializers.CharField()
     overdue_count = serializers.IntegerField()
     self_handled = serializers.BooleanField()
+    outside_own_grids = serializers.BooleanField(help_text="reported by a grid worker outside the grids they serve")
     feedback = serializers.CharField()
     satisfaction = serializers.CharField()
     photos = serializers.SerializerMethodField()

@@ -68,16 +68,43 @@ CATALOGUE = [
     ]),
 ]
 
+# The major categories whose citizens' requests Open311 publishes: the city's appearance and its
+# public facilities. The others are about people, premises or businesses (public security, fire
+# hazards, work safety, rentals and migrants, disputes, food and market checks, welfare), so
+# publishing them would expose who reported whom; an administrator may open a category later.
+PUBLIC_MAJORS = ("01", "02", "03", "09")
+
+
+def is_public_code(code):
+    """Return whether the category with `code` (major or minor) is published by default."""
+    return code[:2] in PUBLIC_MAJORS
+
+
+def catalogue_publish(category_model):
+    """Mark every category public or not by its major category (PUBLIC_MAJORS); return how many are public."""
+    categories = list(category_model.objects.all())
+    for category in categories:
+        category.is_public = is_public_code(category.code)
+    category_model.objects.bulk_update(categories, ["is_public"])
+    return sum(category.is_public for category in categories)
+
 
 def catalogue_load(category_model):
     """Create the catalogue's categories that do not exist yet (by code); return how many."""
+    # Migration 0002 loads the catalogue into the model as it was then, before the Open311 flag
+    # (0013 sets the flag on what 0002 loaded).
+    has_flag = any(field.name == "is_public" for field in category_model._meta.get_fields())
+
+    def published(code):
+        return {"is_public": is_public_code(code)} if has_flag else {}
+
     created = 0
     for code, name, minors in CATALOGUE:
-        major, made = category_model.objects.get_or_create(code=code, defaults={"name": name})
+        major, made = category_model.objects.get_or_create(code=code, defaults={"name": name, **published(code)})
         created += made
         for minor_code, minor_name, level, department, urgencies, dispute in minors:
             created += category_model.objects.get_or_create(code=minor_code, defaults={
                 "name": minor_name, "parent": major, "first_level": level, "default_department": department,
-                "urgencies": [str(u) for u in urgencies], "is_dispute": dispute,
+                "urgencies": [str(u) for u in urgencies], "is_dispute": dispute, **published(minor_code),
             })[1]
     return created

@@ -51,6 +51,13 @@ class Category(models.Model):
         default=list, blank=True,
     )
     is_dispute = models.BooleanField(_("dispute (goes to mediation)"), default=False)
+    # Open311 publishes citizens' requests of public categories only: city appearance and public
+    # facilities, not matters about people (security, fire, rentals, disputes, ...).
+    is_public = models.BooleanField(
+        _("published on Open311"), default=True,
+        help_text=_("Citizens' requests of this category are listed on the public Open311 interface "
+                    "(location blurred to the grid, numbers in the text masked)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -219,6 +226,11 @@ class Ticket(models.Model):
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                 related_name="handled_tickets", verbose_name=_("handler"), db_index=False)
     self_handled = models.BooleanField(_("handled on the spot"), default=False)
+    # A grid worker may report anywhere (a matter seen on the way); the dispatcher sees the mark.
+    outside_own_grids = models.BooleanField(
+        _("reported outside the reporter's grids"), default=False,
+        help_text=_("Set at intake when a grid worker reports a place outside the grids they serve."),
+    )
 
     # Time limits copied from the catalogue at creation: catalogue edits never move running clocks.
     sign_minutes = models.PositiveIntegerField()
@@ -299,7 +311,7 @@ class TicketEvent(AppendOnly, models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("actor"))
     unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, null=True, blank=True, related_name="+",
-                             verbose_name=_("handling unit after"))
+                             verbose_name=_("handling unit after"), db_index=False)  # ticketevent_unit_ticket_idx
     reason_code = models.CharField(_("reason code"), max_length=24, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
@@ -308,6 +320,11 @@ class TicketEvent(AppendOnly, models.Model):
         verbose_name = _("work-order event")
         verbose_name_plural = _("work-order events")
         ordering = ["created_at", "id"]
+        indexes = [
+            # What a unit holds or has held (incidents.selectors.held_by_unit): the unit's tickets
+            # read from the index alone. It leads with the unit, so it also serves the foreign key.
+            models.Index(fields=["unit", "ticket"], name="ticketevent_unit_ticket_idx"),
+        ]
 
     def __str__(self):
         return f"{self.ticket_id} {self.action} {self.from_status}→{self.to_status}"

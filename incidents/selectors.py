@@ -1,37 +1,88 @@
 """Reads of work orders, always within the reader's scope."""
 
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.apps import apps
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 
 from accounts.access import is_in_scope, scope_q, visible_one
 from accounts.models import HandlingUnit, User
 
-from .models import Category, Ticket
+from .models import Category, Ticket, TicketEvent
 
 
-# Who sees a ticket, in its two forms (a filter and a test of one row); keep them together.
+# Who sees a ticket, by role (least privilege within a district, domain.md §6):
+#  - grid workers, community staff, street coordinators and leaders: their unit's area, what their
+#    unit holds now, and their own reports;
+#  - department handlers: what their unit holds or has held (held_by_unit);
+#  - mediators: the work orders referred to their organisation as cases (now or before);
+#  - hotline operators: the hotline's orders in their area;
+#  - a superuser (break-glass only): everything; any other role, the three administrators
+#    included: nothing.
+AREA_ROLES = (User.Role.GRID_WORKER, User.Role.COMMUNITY_STAFF, User.Role.STREET_COORDINATOR, User.Role.LEADER)
+
+
+def held_by_unit(unit_id):
+    """Return a filter of the tickets the unit `unit_id` holds or has held.
+
+    Every move writes an event naming the unit that holds the ticket after it (routing, dispatch,
+    the whistle, the escalation sweep), so "held" is an EXISTS over the events, served by the
+    index ticketevent_unit_ticket_idx. Co-handling (协办: a second unit working on the same order)
+    does not exist yet; when it does, its units hold the ticket too and join this filter here.
+    """
+    return Exists(TicketEvent.objects.filter(ticket_id=OuterRef("pk"), unit_id=unit_id))
+
+
+def _referred_to(organisation_id):
+    """Return a filter of the tickets referred to mediation as cases the organisation holds or has held.
+
+    Each case event names the organisation holding the case after it (mediation.models.CaseEvent).
+    The model is looked up by name: mediation depends on incidents, not the other way round.
+    """
+    case_events = apps.get_model("mediation", "CaseEvent").objects
+    return Exists(case_events.filter(case__ticket_id=OuterRef("pk"), organisation_id=organisation_id))
+
+
 def ticket_list(*, user):
-    """Return the tickets `user` may see: in their area, held by their unit, or reported by them."""
+    """Return the tickets `user` may see (the rules above)."""
     if not user.is_authenticated or not user.is_active:
         return Ticket.objects.none()
-    if user.is_superuser:  # scope_q's empty Q() would drop out of the OR below, leaving their own reports
+    if user.is_superuser:
         return Ticket.objects.all()
-    visible = scope_q(user, code_field="area_code") | Q(reporter=user)
-    if user.unit_id:
-        visible |= Q(handling_unit_id=user.unit_id)
-    return Ticket.objects.filter(visible)
+    if user.role in AREA_ROLES:
+        return Ticket.objects.filter(
+            scope_q(user, code_field="area_code") | Q(handling_unit_id=user.unit_id) | Q(reporter=user))
+    if user.role == User.Role.DEPARTMENT_HANDLER:
+        return Ticket.objects.filter(held_by_unit(user.unit_id))
+    if user.role == User.Role.MEDIATOR:
+        return Ticket.objects.filter(_referred_to(user.unit_id))
+    if user.role == User.Role.HOTLINE_OPERATOR:
+        return Ticket.objects.filter(scope_q(user, code_field="area_code"), source=Ticket.Source.HOTLINE)
+    return Ticket.objects.none()
 
 
 def ticket_is_visible(*, user, ticket):
-    """Return whether `ticket` is among ticket_list(user=user), without a query."""
-    return (
-        is_in_scope(user, ticket.area_code)
-        or ticket.reporter_id == user.id
-        or (user.unit_id is not None and ticket.handling_unit_id == user.unit_id)
-    )
+    """Return whether `ticket` is among ticket_list(user=user).
+
+    The area rules need no query; "held" and "referred" ask the database for this one row with
+    the same filters as ticket_list, so the two forms cannot drift apart.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if user.role in AREA_ROLES:
+        return (is_in_scope(user, ticket.area_code) or ticket.handling_unit_id == user.unit_id
+                or ticket.reporter_id == user.id)
+    if user.role == User.Role.DEPARTMENT_HANDLER:
+        return Ticket.objects.filter(held_by_unit(user.unit_id), pk=ticket.pk).exists()
+    if user.role == User.Role.MEDIATOR:
+        return Ticket.objects.filter(_referred_to(user.unit_id), pk=ticket.pk).exists()
+    if user.role == User.Role.HOTLINE_OPERATOR:
+        return ticket.source == Ticket.Source.HOTLINE and is_in_scope(user, ticket.area_code)
+    return False
 
 
 def ticket_get(*, user, ticket_id):
-    """Return the ticket if `user` may see it; PermissionDenied if it exists outside their scope."""
+    """Return the ticket if `user` may see it; Ticket.DoesNotExist otherwise, whether it exists or not."""
     return visible_one(ticket_list(user=user).select_related(
         "category", "handling_unit", "dispatcher_unit", "grid", "community", "street", "reporter"), ticket_id)
 

@@ -12,11 +12,11 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import HandlingUnit
+from accounts.models import HandlingUnit, User
 from govportal import crypto
 from govportal.masking import mask_phone
 from govportal.workflow import WorkflowInputError, numbers_reserve
-from grids.models import Area
+from grids.models import Area, GridMember
 from grids.selectors import Location, PointOutsideGrids, grid_locate
 
 from .models import (
@@ -86,6 +86,19 @@ def ticket_urgency(category, urgency=None):
     return urgency
 
 
+def _grids_served_by(reporter):
+    """Return the ids of the grids `reporter` serves as a grid worker (their active GridMember rows),
+    or None when the reporter is not a grid worker, whose reports are never marked."""
+    if reporter is None or getattr(reporter, "role", None) != User.Role.GRID_WORKER:
+        return None
+    return set(GridMember.objects.filter(user=reporter, is_active=True).values_list("grid_id", flat=True))
+
+
+def _outside(own_grids, grid):
+    """Return whether a report in `grid` lies outside `own_grids` (what _grids_served_by answers)."""
+    return own_grids is not None and grid.pk not in own_grids
+
+
 def _next_numbers(day, count):
     """Return `count` consecutive work-order numbers of `day` (SJ202611230001 …)."""
     return numbers_reserve(TicketNumberCounter, prefix="SJ", day=day, count=count)
@@ -107,6 +120,9 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
     refuses the second insert (no lookup first: retries are rare). The RoutingRequest row
     is the durable record that routing is still owed: if the broker loses the message, the
     `resend_pending_routing` sweep sends it again.
+
+    A grid worker may report a place outside the grids they serve (a matter seen on the way):
+    it is accepted and routed like any other, and marked `outside_own_grids` for the dispatcher.
     """
     urgency = ticket_urgency(category, urgency)
     if self_handled and not feedback.strip():
@@ -120,6 +136,7 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
             raise WorkflowInputError(str(exc), "location") from exc
     limit = limit or category.time_limit(urgency)
     keep_gps = photo_gps_needed(reporter=reporter, position_source=position_source)
+    outside_own_grids = _outside(_grids_served_by(reporter), place.grid)
     stored = photos_store(photos, keep_gps=keep_gps)  # before the transaction, deleted if it fails (incidents.photos)
     try:
         with photos_kept_if_committed(stored), transaction.atomic():
@@ -130,7 +147,7 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
                 district=place.at(Area.Level.DISTRICT), area_code=place.grid.code,
                 **crypto.sealed("reporter_phone", reporter_phone, mask=mask_phone),
                 idempotency_key=idempotency_key or None,
-                self_handled=self_handled, feedback=feedback,
+                self_handled=self_handled, feedback=feedback, outside_own_grids=outside_own_grids,
                 sign_minutes=limit.sign_minutes, handle_minutes=limit.handle_minutes,
                 verify_minutes=limit.verify_minutes, clock_time=limit.clock_time,
                 extension_max_minutes=limit.extension_max_minutes,
@@ -187,7 +204,7 @@ def _tickets_insert(source, reporter, drafts, urgencies, keys):
     existing = Ticket.objects.select_related("grid").in_bulk(keys, field_name="idempotency_key") if keys else {}
     new = [(draft, urgency) for draft, urgency in zip(drafts, urgencies) if draft.idempotency_key not in existing]
     numbers = _next_numbers(timezone.localdate(), len(new))
-    limits, tickets = {}, []
+    limits, tickets, own_grids = {}, [], _grids_served_by(reporter)
     for number, (draft, urgency) in zip(numbers, new):
         if (draft.category.pk, urgency) not in limits:
             limits[draft.category.pk, urgency] = draft.category.time_limit(urgency)
@@ -197,7 +214,8 @@ def _tickets_insert(source, reporter, drafts, urgencies, keys):
             address=draft.address, location=draft.location, reporter=reporter, grid=draft.place.grid,
             community=draft.place.at(Area.Level.COMMUNITY), street=draft.place.at(Area.Level.STREET),
             district=draft.place.at(Area.Level.DISTRICT), area_code=draft.place.grid.code,
-            idempotency_key=draft.idempotency_key, sign_minutes=limit.sign_minutes,
+            idempotency_key=draft.idempotency_key, outside_own_grids=_outside(own_grids, draft.place.grid),
+            sign_minutes=limit.sign_minutes,
             handle_minutes=limit.handle_minutes, verify_minutes=limit.verify_minutes, clock_time=limit.clock_time,
             extension_max_minutes=limit.extension_max_minutes,
         ))

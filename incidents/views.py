@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
@@ -111,6 +111,8 @@ def dispatch_board(request):
     status = filters.form.cleaned_data.get("status") or None
     counts = dict(ticket_list(user=request.user).values_list("status").annotate(n=Count("id")).order_by())
     open_tickets = ticket_list(user=request.user).filter(status__in=Ticket.OPEN_STATUSES)
+    totals = open_tickets.aggregate(overdue=Count("id", filter=Q(overdue_count__gt=0)),
+                                    outside_own_grids=Count("id", filter=Q(outside_own_grids=True)))
     shown = list(tickets.select_related("district")[:300])
     targets = {}  # district → its dispatch choices, read once rather than once per row
     for ticket in shown:
@@ -127,7 +129,8 @@ def dispatch_board(request):
         "tickets": shown,
         "counts": [(value, label, counts.get(value, 0)) for value, label in Ticket.Status.choices],
         "status": status, "overdue": request.GET.get("overdue", ""),
-        "overdue_total": open_tickets.filter(overdue_count__gt=0).count(),
+        "outside_own_grids": request.GET.get("outside_own_grids", ""),
+        "overdue_total": totals["overdue"], "outside_own_grids_total": totals["outside_own_grids"],
         "map_points": [
             {"id": t.pk, "number": t.number, "lat": t.location.y, "lng": t.location.x, "status": t.status,
              "overdue": t.overdue_count > 0, "category": t.category.name}

@@ -9,11 +9,12 @@ from rest_framework.generics import ListCreateAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import ensure_in_scope, scope_area
+from accounts.access import scope_area
 from govportal.api import NewestFirstPagination, action_urls, found_or_not_found
 from govportal.periods import RequiredMonthInput, RequiredPeriodInput
 from govportal.workflow import ROLE_NOT_ALLOWED
 from grids.models import Area
+from grids.selectors import area_get
 from incidents.models import Ticket
 
 from . import services
@@ -329,22 +330,19 @@ class MediatorListApi(APIView):
 
 
 class AreaInput(serializers.Serializer):
-    area = serializers.CharField(max_length=15, required=False)
-
-    def validate_area(self, code):
-        area = Area.objects.filter(code=code).first()
-        if area is None:
-            raise serializers.ValidationError(_("No such area."))
-        return area
+    area = serializers.CharField(max_length=15, required=False, help_text="an area code; yours by default")
 
 
 def _area(request, data):
-    """Return the requested area (within the caller's scope) or the caller's own area."""
+    """Return the requested area (404 if unknown or outside the caller's scope) or the caller's own area."""
     if not (request.user.is_superuser or request.user.role in FIGURES_ROLES):
         raise PermissionDenied(ROLE_NOT_ALLOWED)
-    area = data.get("area") or scope_area(request.user) or Area.objects.filter(level=Area.Level.CITY).first()
-    ensure_in_scope(request.user, area.code)
-    return area
+    if "area" in data:
+        area = area_get(user=request.user, code=data["area"])
+        if area is None:
+            raise NotFound(_("No such area."))
+        return area
+    return scope_area(request.user) or Area.objects.filter(level=Area.Level.CITY).first()
 
 
 class StatisticsApi(APIView):
@@ -354,7 +352,7 @@ class StatisticsApi(APIView):
         pass
 
     @extend_schema(parameters=[StatisticsInput],
-                   responses={200: OpenApiResponse(description="figures"), 400: None, 403: None})
+                   responses={200: OpenApiResponse(description="figures"), 400: None, 403: None, 404: None})
     def get(self, request):
         data = self.StatisticsInput(data=request.query_params)
         data.is_valid(raise_exception=True)
@@ -372,7 +370,8 @@ class MonthlyReportApi(APIView):
         pass
 
     @extend_schema(parameters=[MonthInput],
-                   responses={(200, XLSX): OpenApiResponse(description="workbook"), 400: None, 403: None})
+                   responses={(200, XLSX): OpenApiResponse(description="workbook"), 400: None, 403: None,
+                              404: None})
     def get(self, request):
         data = self.MonthInput(data=request.query_params)
         data.is_valid(raise_exception=True)

@@ -9,7 +9,7 @@ from incidents.models import Ticket
 from incidents.selectors import ticket_list
 from incidents.workflow import TRANSITIONS as TICKET_TRANSITIONS
 
-from .models import Agreement, DisputeType, MediationCase, MediationOrganisation, Mediator
+from .models import Agreement, DisputeType, MediationCase, MediationOrganisation, Mediator, Party
 
 # Leaders and administrators oversee the cases of their area (分级授权); mediators see their cases.
 OVERSEERS = (User.Role.LEADER, User.Role.ADMIN)
@@ -54,9 +54,14 @@ def case_is_visible(*, user, case):
 
 
 def case_get(*, user, case_id):
-    """Return the case if `user` may see it; PermissionDenied if it exists but is not theirs."""
+    """Return the case if `user` may see it; MediationCase.DoesNotExist otherwise, whether it exists or not."""
     return visible_one(case_list(user=user).select_related(
         "organisation__unit__area", "ticket", "agreement", "registered_by"), case_id)
+
+
+def party_get(*, user, party_id):
+    """Return the party if `user` may see its case; Party.DoesNotExist otherwise."""
+    return visible_one(Party.objects.filter(case__in=case_list(user=user)).select_related("case"), party_id)
 
 
 def case_board(*, user):

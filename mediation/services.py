@@ -27,7 +27,7 @@ from .models import (
     CONFIRMATION_WINDOW, Agreement, CaseEvent, CaseNumberCounter, DisputeType, FollowUpVisit, MediationCase, MediationSession, Party,
     PartyReveal,
 )
-from .selectors import REFERRERS, organisation_for_place, superior_organisation
+from .selectors import REFERRERS, organisation_for_place, party_get, superior_organisation
 from .workflow import CASES, REGISTRATION, MediationInputError, works_on_case
 
 UNKNOWN_REASON = _("Unknown reason code.")
@@ -136,8 +136,12 @@ def party_add(*, case_id, actor, **party):
 
 
 def party_reveal(*, party_id, actor, field):
-    """Return a party's full ID or phone number and log who saw it; only the case's mediators may."""
-    party = Party.objects.select_related("case").get(pk=party_id)
+    """Return a party's full ID or phone number and log who saw it; only the case's mediators may.
+
+    Party.DoesNotExist unless `actor` sees the party's case (404); PermissionDenied if they see it
+    but do not work on it (403).
+    """
+    party = party_get(user=actor, party_id=party_id)
     if field not in PartyReveal.Field.values:
         raise MediationInputError(UNKNOWN_FIELD, "field")
     if not works_on_case(party.case, actor):
@@ -189,7 +193,7 @@ def case_refer_from_ticket(*, ticket_id, actor):
     The work order follows the case: its clock stops now (suspended), and when the case ends it
     goes back to its unit (refused) or is handled with the outcome as feedback (agreement or failure).
     """
-    ticket = ticket_get(user=actor, ticket_id=ticket_id)  # PermissionDenied outside the actor's scope
+    ticket = ticket_get(user=actor, ticket_id=ticket_id)  # Ticket.DoesNotExist unless the actor sees it
     if actor.role not in REFERRERS and not actor.is_superuser:
         raise PermissionDenied(ROLE_NOT_ALLOWED)
     if not ticket.category.is_dispute:

@@ -22,7 +22,7 @@ from .filters import CaseFilter
 from .forms import ACTION_FORMS, ACTION_LABELS, CaseRegisterForm, PartyForm, RevealForm
 from .models import Agreement, MediationCase, Party, PartyReveal
 from .reports import monthly_report_response
-from .selectors import FIGURES_ROLES, case_board, case_get, case_statistics, referable_tickets
+from .selectors import FIGURES_ROLES, case_board, case_get, case_statistics, party_get, referable_tickets
 from .workflow import CASES, works_on_case
 
 
@@ -112,8 +112,8 @@ def party_reveal(request, party_id):
     Rendered directly (never put in a flash message, which may travel in a cookie).
     """
     form = RevealForm(request.POST)
-    party = Party.objects.filter(pk=party_id).first()
-    if party is None or not form.is_valid():
+    party = found_or_404(party_get, user=request.user, party_id=party_id)  # 404 unless its case is seen
+    if not form.is_valid():
         raise Http404
     field = PartyReveal.Field(form.cleaned_data["field"])
     value = services.party_reveal(party_id=party.pk, actor=request.user, field=field)

@@ -258,6 +258,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Municipal grid-governance platform (市域社会治理 · 网格化服务管理).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its Swagger UI describe the staff API: for logged-in accounts only (README, "API").
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

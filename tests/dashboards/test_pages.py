@@ -50,11 +50,11 @@ def test_the_leaders_dashboard_is_their_street_with_links_to_its_areas(leader, t
     assert reverse("dashboard-export", args=[tree.west_street.code, "children"]) in html
 
 
-def test_other_areas_pages_are_refused(leader, tree):
+def test_other_areas_pages_are_not_found(leader, tree):
     for name in ("dashboard", "dashboard-map", "dashboard-screen", "assessment"):
-        assert leader.get(reverse(name, args=[tree.east_street.code])).status_code == 403
-    assert leader.get(reverse("dashboard-export", args=[tree.east_street.code, "children"])).status_code == 403
-    assert leader.get(reverse("assessment-report", args=[tree.east_street.code])).status_code == 403
+        assert leader.get(reverse(name, args=[tree.east_street.code])).status_code == 404
+    assert leader.get(reverse("dashboard-export", args=[tree.east_street.code, "children"])).status_code == 404
+    assert leader.get(reverse("assessment-report", args=[tree.east_street.code])).status_code == 404
 
 
 def test_every_table_exports_to_excel(leader, tree, reported, now):

@@ -1,3 +1,4 @@
+import jsonschema_rs
 import pytest
 from django.core.management import call_command
 
@@ -26,8 +27,12 @@ def test_openapi_schema_generates_without_warnings(db, tmp_path):
 def schema(django_db_setup, django_db_blocker):
     from rest_framework.test import APIClient
 
+    from accounts.models import User
+
     with django_db_blocker.unblock():
-        return APIClient().get("/api/schema/", {"format": "json"}).json()
+        client = APIClient()
+        client.force_authenticate(User(pk=1, username="reader", is_superuser=True))  # staff only (README)
+        return client.get("/api/schema/", {"format": "json"}).json()
 
 
 def request_fields(schema, operation):
@@ -66,3 +71,43 @@ def test_no_operation_takes_a_phone_number_in_its_query_string(schema):
                   for operation in operations.values() for parameter in operation.get("parameters", [])
                   if parameter["in"] == "query" and "phone" in parameter["name"]]
     assert in_queries == []
+def test_the_schema_and_its_ui_are_for_logged_in_staff_only(db, client, actors):
+    anonymous = client.get("/api/schema/")
+    assert anonymous.status_code == 401 and b"/api/v1/" not in anonymous.content
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 302 and docs["Location"].startswith("/login/")
+    client.force_login(actors.grid_worker)
+    assert client.get("/api/schema/").status_code == 200
+    assert b"swagger-ui" in client.get("/api/docs/").content
+
+
+def json_schema(schema, name):
+    """Return the component `name` of the OpenAPI document as a JSON Schema validator (`nullable` as null)."""
+    def convert(node):
+        if isinstance(node, list):
+            return [convert(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        node = {key: convert(value) for key, value in node.items()}
+        if node.pop("nullable", False):
+            return {"anyOf": [node, {"type": "null"}]}
+        return node
+
+    return jsonschema_rs.validator_for(
+        {"$ref": f"#/components/schemas/{name}", "components": convert(schema["components"])})
+
+
+def test_the_schema_describes_the_areas_and_the_catalogue_as_answered(schema, actors, catalogue, api):
+    paths = schema["paths"]
+    page = paths["/api/v1/areas/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    categories = paths["/api/v1/categories/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    client = api(actors.street_coordinator)
+    areas = client.get("/api/v1/areas/").json()
+    assert areas["type"] == "FeatureCollection" and areas["features"] and "results" not in areas
+    for answer, described in ((areas, page), (client.get("/api/v1/categories/").json(), categories)):
+        validator = json_schema(schema, (described.get("$ref") or described["items"]["$ref"]).rsplit("/", 1)[1])
+        for item in answer if isinstance(answer, list) else [answer]:
+            assert validator.is_valid(item), [str(error) for error in validator.iter_errors(item)][:3]
+    city = api(actors.admin).get("/api/v1/areas/", {"level": "city"}).json()
+    assert city["features"][0]["properties"]["parent"] is None
+    assert json_schema(schema, page["$ref"].rsplit("/", 1)[1]).is_valid(city)

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from govportal.crypto import decrypt
+from hotline import services
 from hotline.demo import DEMO_OPEN311_KEY, demo_hotline_create
 from hotline.models import Call, Open311Key, Open311Request
 from incidents.models import Ticket
@@ -227,13 +228,23 @@ def test_request_search_errors(client, db, params, description):
     assert (root.find("error/code").text, root.find("error/description").text) == ("400", description)
 
 
-def test_confidential_hotline_orders_are_never_published(client, dispatched):
+def test_hotline_orders_are_never_published_nor_a_citizens_report_a_confidential_call_was_linked_to(
+        client, dispatched, post, operator, call_fields):
     secret = dispatched(confidential=True)
-    public = dispatched()
-    numbers = {row["service_request_id"] for row in client.get("/open311/v2/requests.json").json()}
-    assert public.ticket.number in numbers and secret.ticket.number not in numbers
-    assert client.get(f"/open311/v2/requests/{secret.ticket.number}.json").status_code == 404
-    assert Call.objects.filter(confidential=True).count() == 1
+    hotline = dispatched()  # not confidential, but the hotline's: its callers did not publish it
+    post()
+    citizen = Ticket.objects.get(source=Ticket.Source.CITIZEN)
+
+    def numbers():
+        return {row["service_request_id"] for row in client.get("/open311/v2/requests.json").json()}
+
+    assert numbers() == {citizen.number}
+    for hidden in (secret.ticket, hotline.ticket):
+        assert client.get(f"/open311/v2/requests/{hidden.number}.json").status_code == 404
+    # A confidential call linked to it (the pages offer operators only the hotline's orders; set-up only).
+    services.call_link(operator=operator, ticket=citizen, **call_fields(confidential=True))
+    assert numbers() == set()
+    assert Call.objects.filter(confidential=True).count() == 2
 
 
 def test_unsupported_methods_and_formats(client, catalogue):

@@ -216,7 +216,7 @@ def test_the_panel_offers_the_steps_each_may_take(client, dispatched, actors, op
     ticket_accept(ticket_id=call.ticket_id, actor=actors.community_staff)
     assert offered(page(client.get(url))) == ["reply"]
     client.login(username=actors.outsider.username, password=TEST_PASSWORD)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
     assert page(client.get(reverse("hotline-follow-up"))).select("tr[data-ticket]") == []
 
 

@@ -91,7 +91,8 @@ def test_the_rates_api_checks_the_period_and_the_scope(client, callbacks, actors
     assert body["valid_callbacks"] == 4 and body["composite"] == pytest.approx(0.615)
     bad = client.get(url, {"start": today, "end": today - timedelta(days=1)})
     assert bad.status_code == 400 and "end" in bad.json()["extra"]["fields"]
-    other = reverse("api:hotline-area-rates", args=[tree.east_street.code])
-    assert client.get(other, {"start": today, "end": today}).status_code == 403
+    other, unknown = (reverse("api:hotline-area-rates", args=[code]) for code in (tree.east_street.code, "441901999"))
+    outside, missing = (client.get(path, {"start": today, "end": today}) for path in (other, unknown))
+    assert outside.status_code == missing.status_code == 404 and outside.json() == missing.json()
     ranking = client.get(reverse("api:hotline-unit-ranking"), {"start": today - timedelta(days=1), "end": today})
     assert [row["unit_name"] for row in ranking.json()] == ["西社区居委会"]

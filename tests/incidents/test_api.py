@@ -66,9 +66,10 @@ def test_bad_input_answers_400_with_field_messages_and_stores_nothing(catalogue,
     assert Ticket.objects.count() == 0
 
 
-def test_actions_answer_200_403_409_and_400(report, actors, api):
+def test_actions_answer_200_403_404_409_and_400(report, actors, api):
     ticket = report()
-    assert api(actors.outsider).post(f"/api/v1/tickets/{ticket.pk}/accept/").status_code == 403
+    assert api(actors.outsider).post(f"/api/v1/tickets/{ticket.pk}/accept/").status_code == 404  # not theirs to see
+    assert api(actors.grid_worker).post(f"/api/v1/tickets/{ticket.pk}/accept/").status_code == 403  # seen, not theirs
     assert api(actors.community_staff).post(f"/api/v1/tickets/{ticket.pk}/sign/").status_code == 409
     bad = api(actors.community_staff).post(f"/api/v1/tickets/{ticket.pk}/reject/", {"reason_code": "x"})
     assert bad.status_code == 400 and "reason_code" in bad.json()["extra"]["fields"]
@@ -99,8 +100,9 @@ def test_list_is_scoped_and_filtered(report, actors, api):
     ids = [t["id"] for t in api(actors.street_coordinator).get("/api/v1/tickets/").json()["results"]]
     assert ids == [mine.pk]
     assert api(actors.street_coordinator).get("/api/v1/tickets/", {"status": "closed"}).json()["results"] == []
-    assert api(actors.outsider).get(f"/api/v1/tickets/{mine.pk}/").status_code == 403
-    assert api(actors.outsider).get("/api/v1/tickets/999999/").status_code == 404
+    outside, missing = (api(actors.outsider).get(f"/api/v1/tickets/{pk}/") for pk in (mine.pk, 999999))
+    assert outside.status_code == missing.status_code == 404  # outside the scope as if there were none
+    assert outside.json() == missing.json()
 
 
 def test_an_admin_lists_and_reads_every_ticket(report, actors, api):

@@ -74,7 +74,7 @@ def test_photos_are_served_only_to_those_who_may_see_the_ticket(catalogue, actor
     mine = client.get(url)
     assert mine.status_code == 200 and mine["Content-Type"] == "image/jpeg"
     client.force_login(actors.outsider)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
 
 
 # --- Files are stored before the transaction and kept only with their rows (incidents.photos) ---

@@ -69,9 +69,13 @@ def test_each_role_is_allowed_or_refused_as_the_table_says(ticket, actors, actio
 
 def test_the_department_holds_after_dispatch(ticket, actors):
     from accounts.models import HandlingUnit
+    from incidents.models import TicketEvent
 
-    Ticket.objects.filter(pk=ticket.pk).update(
-        handling_unit=HandlingUnit.objects.get(department="urban_management"))
+    department = HandlingUnit.objects.get(department="urban_management")
+    Ticket.objects.filter(pk=ticket.pk).update(handling_unit=department)
+    # Test set-up only; every move records its holder, which is how a department sees what it holds.
+    TicketEvent.objects.create(ticket=ticket, action="dispatch", from_status=ticket.status, to_status=ticket.status,
+                               unit=department)
     ticket.refresh_from_db()
     assert roles_allowed(ticket, actors, "return") == {"department_handler"}
     assert roles_allowed(ticket, actors, "sign") == {"department_handler"}

@@ -49,7 +49,7 @@ def test_bad_input_is_400_with_field_messages(mediation, api):
         assert body["extra"]["fields"] == {"phone": [str(BAD_PHONE)]}
 
 
-def test_actions_answer_200_409_403(make_case, mediation, api):
+def test_actions_answer_200_409_404(make_case, mediation, api):
     case = make_case()
     client = api(mediation.committee_mediator)
     assert client.post(f"{URL}{case.pk}/accept/").json()["status"] == "accepted"
@@ -62,7 +62,7 @@ def test_actions_answer_200_409_403(make_case, mediation, api):
     assert response.json()["agreement"]["obligations"] == "赔偿3000元"
     assert client.post(f"{URL}{case.pk}/follow-up/", {"performance": "pending", "visited_on": "2026-01-01"},
                        format="json").status_code == 400
-    assert api(mediation.outsider).post(f"{URL}{case.pk}/follow-up/").status_code == 403
+    assert api(mediation.outsider).post(f"{URL}{case.pk}/follow-up/").status_code == 404  # not theirs to see
     assert client.post(f"{URL}{case.pk}/levitate/").status_code == 404
     timeline = client.get(f"{URL}{case.pk}/timeline/").json()
     assert [e["action"] for e in timeline] == ["register", "accept", "assign", "conclude_agreement"]
@@ -70,7 +70,8 @@ def test_actions_answer_200_409_403(make_case, mediation, api):
 
 def test_outsider_cannot_see_a_case(make_case, mediation, actors, api):
     case = make_case()
-    assert api(mediation.outsider).get(f"{URL}{case.pk}/").status_code == 403
+    outside, missing = (api(mediation.outsider).get(f"{URL}{pk}/") for pk in (case.pk, case.pk + 1000))
+    assert outside.status_code == missing.status_code == 404 and outside.json() == missing.json()
     assert api(actors.outsider).get(URL).json()["results"] == []
     assert [c["number"] for c in api(actors.leader).get(URL).json()["results"]] == [case.number]
 
@@ -149,7 +150,9 @@ def test_statistics_and_report_within_scope(make_case, mediation, actors, api):
     client = api(actors.leader)
     body = client.get("/api/v1/mediation/statistics/", around_today).json()
     assert (body["area"], body["concluded"], body["success_rate"]) == ("441901001", 1, 1.0)
-    assert client.get("/api/v1/mediation/statistics/", around_today | {"area": "441901002"}).status_code == 403
+    outside, unknown = (client.get("/api/v1/mediation/statistics/", around_today | {"area": code})
+                        for code in ("441901002", "441901999"))
+    assert outside.status_code == unknown.status_code == 404 and outside.json() == unknown.json()
     assert client.get("/api/v1/mediation/statistics/", {"start": "2001-01-01", "end": "2000-01-01"}).status_code == 400
     assert api(actors.grid_worker).get("/api/v1/mediation/statistics/", around_today).status_code == 403
     assert client.get("/api/v1/mediation/reports/monthly/", {"month": "November"}).status_code == 400

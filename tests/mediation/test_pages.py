@@ -105,10 +105,10 @@ def test_case_list_reads_each_case_with_its_organisation(client, make_case, medi
     assert len(three_cases) == len(one_case)
 
 
-def test_outsider_gets_403(client, make_case, mediation):
+def test_outsider_gets_404(client, make_case, mediation):
     case = make_case()
     client.force_login(mediation.outsider)
-    assert client.get(f"/mediation/{case.pk}/").status_code == 403
+    assert client.get(f"/mediation/{case.pk}/").status_code == 404
     assert case.number not in client.get("/mediation/").content.decode()
 
 
