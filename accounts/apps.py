@@ -8,3 +8,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import lockout  # noqa: F401  (connects the log-in failure counters)
+        from . import sessions  # noqa: F401  (registers log-in sessions, ends the oldest)

@@ -1,8 +1,12 @@
 """Staff accounts, their roles and the handling units (承办单位) they belong to."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -91,6 +95,7 @@ class User(AbstractUser):
         verbose_name=_("handling unit"),
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    password_changed_at = models.DateTimeField(_("password changed"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -103,3 +108,34 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        # set_password() leaves the raw password in _password until the save; a hash upgrade at
+        # log-in clears it first, so only a real change restarts the password's age.
+        changed = {"password_changed_at"} if self._password is not None else set()
+        if changed:
+            self.password_changed_at = timezone.now()
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *changed}
+        super().save(*args, **kwargs)
+
+    @property
+    def password_is_expired(self):
+        """Return whether the password is older than PASSWORD_MAX_AGE_DAYS (等保: periodic change)."""
+        return timezone.now() - self.password_changed_at > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+
+
+class UserSession(models.Model):
+    """A session someone logged in with: how the oldest are found when MAX_SESSIONS_PER_USER is reached."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="login_sessions", verbose_name=_("user"))
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("logged in at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("log-in session")
+        verbose_name_plural = _("log-in sessions")
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.AccountPolicyMiddleware",  # session lifetime, password age
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -90,11 +91,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "accounts.validators.GuessablePatternValidator"},
 ]
+# A password older than this must be changed before anything else (等保: periodic change).
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=1)
 AUTHENTICATION_BACKENDS = ["accounts.lockout.LockoutModelBackend"]
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=60)
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # the cookie age becomes an idle timeout
+# However active, a session ends this long after its log-in.
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 8 * 3600, minimum=60)
+# A new log-in ends the account's oldest sessions beyond this many.
+MAX_SESSIONS_PER_USER = env_int("MAX_SESSIONS_PER_USER", 1, minimum=1)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
