@@ -15,15 +15,18 @@ SESSION_ENDED = _("Your session has ended %(hours)g hours after you logged in. P
 
 # Views open to anyone logged in, whatever they still owe.
 OPEN_VIEWS = {"login", "logout", "set_language", "admin:logout"}
+SECOND_FACTOR_VIEWS = {"otp-verify", "otp-enrol"}
 
 
 class AccountPolicyMiddleware:
     """Before any view, in this order:
 
     1. a session older than SESSION_ABSOLUTE_SECONDS since its log-in ends, however active;
-    2. a password older than PASSWORD_MAX_AGE_DAYS is changed before anything else.
+    2. an administrator (三员, superuser) who has not confirmed this log-in with a TOTP code is sent to
+       do so — before anything else, the change of an expired password included;
+    3. a password older than PASSWORD_MAX_AGE_DAYS is changed before anything else.
 
-    Runs after MessageMiddleware.
+    Runs after OTPMiddleware (request.user.is_verified) and MessageMiddleware.
     """
 
     def __init__(self, get_response):
@@ -43,6 +46,10 @@ class AccountPolicyMiddleware:
         view = request.resolver_match.view_name
         if view in OPEN_VIEWS:
             return None
+        if user.is_administrator and not user.is_verified():
+            if view in SECOND_FACTOR_VIEWS:
+                return None
+            return redirect(f"{reverse('otp-verify')}?{urlencode({'next': request.get_full_path()})}")
         if view != "password_change" and user.password_is_expired:
             return redirect(f"{reverse('password_change')}?{urlencode({'next': request.get_full_path()})}")
         return None

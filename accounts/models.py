@@ -73,7 +73,7 @@ class HandlingUnit(models.Model):
 
 
 class User(AbstractUser):
-    """A staff account. Everyone but a superuser belongs to a handling unit."""
+    """A staff account. Everyone but a superuser and the three administrators belongs to a handling unit."""
 
     class Role(models.TextChoices):
         GRID_WORKER = "grid_worker", _("Grid worker")
@@ -83,7 +83,13 @@ class User(AbstractUser):
         HOTLINE_OPERATOR = "hotline_operator", _("12345 hotline operator")
         MEDIATOR = "mediator", _("Mediator")
         LEADER = "leader", _("Leader")
-        ADMIN = "admin", _("System administrator")
+        ADMIN = "admin", _("Superuser (break-glass)")
+        # 三员 (等保 level 3): three administrators, none able to do another's work, none seeing case files.
+        SYSTEM_ADMIN = "sysadmin", _("System administrator")
+        SECURITY_ADMIN = "secadmin", _("Security administrator")
+        AUDIT_ADMIN = "auditor", _("Audit administrator")
+
+    ADMINISTRATOR_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
@@ -100,9 +106,18 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [("assign_groups", _("Can assign groups and permissions to users"))]
         constraints = [
+            # The administrators' roles are User.ADMINISTRATOR_ROLES (Meta cannot see Role).
             models.CheckConstraint(
-                condition=Q(unit__isnull=False) | Q(is_superuser=True), name="user_staff_belongs_to_unit"
+                condition=Q(unit__isnull=False) | Q(is_superuser=True) | Q(role__in=["sysadmin", "secadmin", "auditor"]),
+                name="user_staff_belongs_to_unit",
+            ),
+            # A unit would show them its work orders (accounts.access): 三员 never read case files.
+            models.CheckConstraint(
+                condition=Q(unit__isnull=True) | ~Q(role__in=["sysadmin", "secadmin", "auditor"]),
+                name="user_administrator_has_no_unit",
+                violation_error_message=_("The system, security and audit administrators belong to no unit."),
             ),
         ]
 
@@ -110,6 +125,8 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     def save(self, *args, **kwargs):
+        # The admin site is for the three administrators and a break-glass superuser only.
+        self.is_staff = self.is_administrator
         update_fields = kwargs.get("update_fields")
         # set_password() leaves the raw password in _password until the save; a hash upgrade at
         # log-in clears it first, so only a real change restarts the password's age.
@@ -117,8 +134,15 @@ class User(AbstractUser):
         if changed:
             self.password_changed_at = timezone.now()
         if update_fields is not None:
+            if {"role", "is_superuser"} & set(update_fields):
+                changed.add("is_staff")
             kwargs["update_fields"] = {*update_fields, *changed}
         super().save(*args, **kwargs)
+
+    @property
+    def is_administrator(self):
+        """Return whether the account administers the platform (one of 三员, or a superuser): it needs a second factor."""
+        return self.is_superuser or self.role in self.ADMINISTRATOR_ROLES
 
     @property
     def password_is_expired(self):

@@ -10,4 +10,6 @@ urlpatterns = [
     ), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("otp/verify/", views.otp_verify, name="otp-verify"),
+    path("otp/enrol/", views.otp_enrol, name="otp-enrol"),
 ]

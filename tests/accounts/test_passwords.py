@@ -13,7 +13,7 @@ from django.test import Client
 from accounts.forms import PASSWORD_UNCHANGED
 from accounts.models import User
 from accounts.validators import SEQUENCE
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, UserFactory, log_in_verified
 from tests.pages import page, zh
 
 pytestmark = pytest.mark.dated
@@ -90,6 +90,16 @@ def test_every_way_of_setting_a_password_restarts_its_age(worker, monkeypatch):
         worker.save(update_fields=["password"])
         worker.refresh_from_db()
         assert worker.password_changed_at == SET + timedelta(days=10)
+    with time_machine.travel(SET + timedelta(days=20), tick=False):  # a reset in the admin
+        worker.check_password(NEW_PASSWORD)  # a log-in (no change, nor a hash upgrade here)
+        sysadmin = UserFactory(role=User.Role.SYSTEM_ADMIN)
+        client = Client()
+        log_in_verified(client, sysadmin)
+        response = client.post(f"/admin/accounts/user/{worker.pk}/password/",
+                               {"password1": "Kp4!vnZe-w", "password2": "Kp4!vnZe-w"})
+        assert response.status_code == 302
+        worker.refresh_from_db()
+        assert worker.password_changed_at == SET + timedelta(days=20)
     with time_machine.travel(SET + timedelta(days=30), tick=False):  # createsuperuser (break-glass)
         monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Rz8#hwTq-m")
         call_command("createsuperuser", interactive=False, username="breakglass", email="", verbosity=0)
