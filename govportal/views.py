@@ -14,7 +14,7 @@ def home(request):
     """The start page of each role: their area's figures and what they work on."""
     user = request.user
     if user.role in User.ADMINISTRATOR_ROLES:
-        return render(request, "govportal/home_administrator.html")
+        return render(request, "govportal/home.html", {"administrator": True})  # no area, no case files
     area = scope_area(user)
     context = {"scope": area, "statistics": getattr(area, "statistics", None) if area else None}
     if user.role == User.Role.GRID_WORKER:
