@@ -1,7 +1,8 @@
 """The one access helper (分级授权): a user sees what lies inside their unit's area, nothing else.
 
 Every page and API scopes its querysets through `restrict_to_scope` and checks single objects
-with `ensure_in_scope` or `visible_one`; no view writes its own area filter.
+with `ensure_in_scope` or `visible_one`; no view writes its own area filter. The three administrators
+(三员) see no area at all: they run the platform in the admin site and never read case files.
 
 What lies outside a user's scope does not exist for them: the single-object checks raise the
 model's DoesNotExist, which pages and APIs answer with the same 404 as for a missing row. A 403
@@ -14,21 +15,33 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.models import Area
 
+from .models import User
+
 # The refusal of a workflow move on an object outside the actor's scope (govportal.workflow):
 # services called directly, past the pages' and APIs' 404.
 OUTSIDE_SCOPE = _("This lies outside the area you are responsible for.")
 
 
+def sees_areas(user):
+    """Return whether `user` may see any area: an active account, not one of the three administrators."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or (user.role not in User.ADMINISTRATOR_ROLES and user.unit_id is not None)
+
+
 def scope_area(user):
-    """Return the area `user` may see, or None when they may see everything (a superuser)."""
-    if user.is_superuser:
+    """Return the area `user` may see, or None when they may see everything (a superuser).
+
+    None too for the three administrators, who see nothing: `scope_q` and `is_in_scope` refuse them.
+    """
+    if not sees_areas(user) or user.is_superuser:
         return None
     return user.unit.area
 
 
 def scope_q(user, *, code_field="code"):
     """Return a Q selecting rows whose area code (at `code_field`) lies in `user`'s scope."""
-    if not user.is_authenticated or not user.is_active:
+    if not sees_areas(user):
         return Q(pk__in=[])
     area = scope_area(user)
     if area is None:
@@ -43,7 +56,7 @@ def restrict_to_scope(queryset, user, *, code_field="code"):
 
 def is_in_scope(user, area_code):
     """Return whether the area with `area_code` lies inside `user`'s scope."""
-    if not user.is_authenticated or not user.is_active:
+    if not sees_areas(user):
         return False
     area = scope_area(user)
     return area is None or area.encloses_code(area_code)

@@ -1,11 +1,20 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from knox.models import AuthToken
 
 from .models import HandlingUnit, User
 from .tokens import tokens_revoke
+from .roles import ADMINISTRATOR_GROUPS, user_groups_assign
+
+PROFILE_FIELDS = ("username", "password", "first_name", "last_name", "email", "phone", "role", "unit", "is_active")
+GROUP_FIELDS = ("groups", "user_permissions")
+# Roles only a superuser hands out: the three administrators' and the break-glass superuser's.
+RESERVED_ROLES = (*User.ADMINISTRATOR_ROLES, User.Role.ADMIN)
 
 
 @admin.register(HandlingUnit)
@@ -19,13 +28,61 @@ class HandlingUnitAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Accounts, split as 三员 asks: the system administrator keeps the profile (names, role, unit, password),
+    the security administrator the groups and permissions. The administrators' own accounts, their
+    roles and superusers are a superuser's (break-glass) only."""
+
     list_display = ["username", "last_name", "role", "unit", "is_active"]
     list_filter = ["role", "is_active", "is_superuser"]
     search_fields = ["username", "first_name", "last_name", "phone"]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("Role and unit"), {"fields": ("role", "unit", "phone")}),)
     add_fieldsets = DjangoUserAdmin.add_fieldsets + ((_("Role and unit"), {"fields": ("role", "unit")}),)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        superuser = ("is_superuser",) if request.user.is_superuser else ()
+        return (
+            (None, {"fields": ("username", "password")}),
+            (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone")}),
+            (_("Role and unit"), {"fields": ("role", "unit", "is_active", "is_staff", *superuser)}),
+            (_("Permissions"), {"fields": GROUP_FIELDS}),
+            (_("Important dates"), {"fields": ("last_login", "date_joined", "password_changed_at")}),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["is_staff", "last_login", "date_joined", "password_changed_at"]  # is_staff follows the role
+        if obj is not None and not request.user.has_perm("accounts.change_user"):
+            readonly += PROFILE_FIELDS
+        if not request.user.has_perm("accounts.assign_groups"):
+            readonly += GROUP_FIELDS
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_administrator and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj) or request.user.has_perm("accounts.assign_groups")
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            kwargs["choices"] = [(value, label) for value, label in db_field.choices if value not in RESERVED_ROLES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":  # the administrators' groups follow their role (accounts.roles)
+            kwargs["queryset"] = Group.objects.exclude(name__in=ADMINISTRATOR_GROUPS)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user_groups_assign(user=form.instance)  # the form's groups replaced them all
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.has_perm("accounts.change_user"):
+            raise PermissionDenied  # the security administrator's change right covers groups only
+        return super().user_change_password(request, id, form_url)
+
     actions = ["revoke_tokens"]
 
     @admin.action(permissions=["change"], description=_("Revoke the API tokens of the selected users"))
@@ -58,3 +115,18 @@ class AuthTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """Groups and their permissions (the security administrator). The three administrators' groups are
+    shown read-only: what they grant is accounts.roles' table, applied again by every migrate."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.name in ADMINISTRATOR_GROUPS)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.name in ADMINISTRATOR_GROUPS)

@@ -1,8 +1,12 @@
 """Staff accounts, their roles and the handling units (承办单位) they belong to."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -69,7 +73,7 @@ class HandlingUnit(models.Model):
 
 
 class User(AbstractUser):
-    """A staff account. Everyone but a superuser belongs to a handling unit."""
+    """A staff account. Everyone but a superuser and the three administrators belongs to a handling unit."""
 
     class Role(models.TextChoices):
         GRID_WORKER = "grid_worker", _("Grid worker")
@@ -79,7 +83,13 @@ class User(AbstractUser):
         HOTLINE_OPERATOR = "hotline_operator", _("12345 hotline operator")
         MEDIATOR = "mediator", _("Mediator")
         LEADER = "leader", _("Leader")
-        ADMIN = "admin", _("System administrator")
+        ADMIN = "admin", _("Superuser (break-glass)")
+        # 三员 (等保 level 3): three administrators, none able to do another's work, none seeing case files.
+        SYSTEM_ADMIN = "sysadmin", _("System administrator")
+        SECURITY_ADMIN = "secadmin", _("Security administrator")
+        AUDIT_ADMIN = "auditor", _("Audit administrator")
+
+    ADMINISTRATOR_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
@@ -91,15 +101,65 @@ class User(AbstractUser):
         verbose_name=_("handling unit"),
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    password_changed_at = models.DateTimeField(_("password changed"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [("assign_groups", _("Can assign groups and permissions to users"))]
         constraints = [
+            # The administrators' roles are User.ADMINISTRATOR_ROLES (Meta cannot see Role).
             models.CheckConstraint(
-                condition=Q(unit__isnull=False) | Q(is_superuser=True), name="user_staff_belongs_to_unit"
+                condition=Q(unit__isnull=False) | Q(is_superuser=True) | Q(role__in=["sysadmin", "secadmin", "auditor"]),
+                name="user_staff_belongs_to_unit",
+            ),
+            # A unit would show them its work orders (accounts.access): 三员 never read case files.
+            models.CheckConstraint(
+                condition=Q(unit__isnull=True) | ~Q(role__in=["sysadmin", "secadmin", "auditor"]),
+                name="user_administrator_has_no_unit",
+                violation_error_message=_("The system, security and audit administrators belong to no unit."),
             ),
         ]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        # The admin site is for the three administrators and a break-glass superuser only.
+        self.is_staff = self.is_administrator
+        update_fields = kwargs.get("update_fields")
+        # set_password() leaves the raw password in _password until the save; a hash upgrade at
+        # log-in clears it first, so only a real change restarts the password's age.
+        changed = {"password_changed_at"} if self._password is not None else set()
+        if changed:
+            self.password_changed_at = timezone.now()
+        if update_fields is not None:
+            if {"role", "is_superuser"} & set(update_fields):
+                changed.add("is_staff")
+            kwargs["update_fields"] = {*update_fields, *changed}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_administrator(self):
+        """Return whether the account administers the platform (one of 三员, or a superuser): it needs a second factor."""
+        return self.is_superuser or self.role in self.ADMINISTRATOR_ROLES
+
+    @property
+    def password_is_expired(self):
+        """Return whether the password is older than PASSWORD_MAX_AGE_DAYS (等保: periodic change)."""
+        return timezone.now() - self.password_changed_at > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+
+
+class UserSession(models.Model):
+    """A session someone logged in with: how the oldest are found when MAX_SESSIONS_PER_USER is reached."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="login_sessions", verbose_name=_("user"))
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("logged in at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("log-in session")
+        verbose_name_plural = _("log-in sessions")
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

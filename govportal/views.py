@@ -14,6 +14,8 @@ from grids.selectors import area_list, grid_member_list
 def home(request):
     """The start page of each role: their area's figures and what they work on."""
     user = request.user
+    if user.role in User.ADMINISTRATOR_ROLES:
+        return render(request, "govportal/home.html", {"administrator": True})  # no area, no case files
     area = scope_area(user)
     context = {"scope": area, "statistics": getattr(area, "statistics", None) if area else None}
     if user.role == User.Role.GRID_WORKER:

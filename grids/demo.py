@@ -32,7 +32,7 @@ STREETS_PER_DISTRICT = 16
 
 DEMO_PASSWORD = "Demo-2026!"
 DEMO_USERNAMES = (
-    "demo_admin", "demo_leader", "demo_coordinator", "demo_handler",
+    "demo_sysadmin", "demo_secadmin", "demo_auditor", "demo_leader", "demo_coordinator", "demo_handler",
     "demo_community", "demo_gridworker", "demo_operator", "demo_mediator",
 )
 
@@ -360,14 +360,19 @@ def _create_base_data(nodes, layout):
 
 
 def _create_demo_accounts(root, units):
-    """One account per role in the first street (demo only: they share DEMO_PASSWORD)."""
+    """One account per role in the first street, the three administrators without a unit (demo only: they
+    share DEMO_PASSWORD)."""
     district = root.children[0]
     street = district.children[0]
     community = street.children[0]
     grid = community.children[0]
     password = make_password(DEMO_PASSWORD)
+    # 三员, without a unit and without a superuser; each enrols a TOTP device at their first log-in.
+    for username, role, label in (("demo_sysadmin", User.Role.SYSTEM_ADMIN, "陈志远"),
+                                  ("demo_secadmin", User.Role.SECURITY_ADMIN, "吴建华"),
+                                  ("demo_auditor", User.Role.AUDIT_ADMIN, "郑秀英")):
+        User(username=username, role=role, password=password, last_name=label).save()  # joins the role's group
     accounts = [
-        ("demo_admin", User.Role.ADMIN, None, "陈志远"),
         ("demo_leader", User.Role.LEADER, units[f"SO{street.code}"], "周建国"),
         ("demo_coordinator", User.Role.STREET_COORDINATOR, units[f"SO{street.code}"], "李明"),
         ("demo_handler", User.Role.DEPARTMENT_HANDLER, units[f"DP{district.code}URB"], "黄伟"),
@@ -377,8 +382,7 @@ def _create_demo_accounts(root, units):
         ("demo_mediator", User.Role.MEDIATOR, units[f"SO{street.code}"], "赵敏"),
     ]
     created = User.objects.bulk_create([
-        User(username=username, role=role, unit=unit, password=password, last_name=label,
-             is_staff=role == User.Role.ADMIN, is_superuser=role == User.Role.ADMIN)
+        User(username=username, role=role, unit=unit, password=password, last_name=label)
         for username, role, unit, label in accounts
     ])
     worker = next(user for user in created if user.username == "demo_gridworker")

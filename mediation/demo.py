@@ -3,6 +3,7 @@ district, an industry committee, a personal-brand studio, an expert pool and a h
 
 from datetime import timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -80,7 +81,11 @@ def demo_mediation_create():
 
 def _demo_cases(user, mediator, committee):
     """A handful of cases at the street centre in every state, and one flagged up from a committee."""
-    admin = User.objects.filter(is_superuser=True).order_by("pk").first() or user
+    # The first committee's mediator (an account without a password) registers the high-risk case.
+    committee_mediator = User.objects.create(
+        username=f"md{committee.unit.code}", role=User.Role.MEDIATOR, unit=committee.unit,
+        password=make_password(None), last_name=f"{committee.name[:-8]}调解员",
+    )
     today = timezone.localdate()
     register = services.case_register
 
@@ -127,10 +132,10 @@ def _demo_cases(user, mediator, committee):
     services.case_fail(case_id=failed.pk, actor=user, guidance=MediationCase.Guidance.LITIGATION,
                        reason="双方对违约金数额分歧过大，已告知可向人民法院起诉。")
 
-    flagged = register(actor=admin, organisation=committee, source="grid", dispute_type=DisputeType.VILLAGE_AFFAIRS,
+    flagged = register(actor=committee_mediator, organisation=committee, source="grid", dispute_type=DisputeType.VILLAGE_AFFAIRS,
                        facts="村民小组分红分配引发二十余户村民聚集争执。",
                        parties=_parties(("林耀祖", "441900196512123315", "13300133001"),
                                         ("某村民小组", "", ""), "organisation"))
-    services.case_accept(case_id=flagged.pk, actor=admin)
-    services.case_flag_risk(case_id=flagged.pk, actor=admin, note="涉及二十余户，有群体性事件苗头。")
+    services.case_accept(case_id=flagged.pk, actor=committee_mediator)
+    services.case_flag_risk(case_id=flagged.pk, actor=committee_mediator, note="涉及二十余户，有群体性事件苗头。")
     return [registered, accepted, mediating, agreed, failed, flagged]

@@ -46,10 +46,12 @@ cat <<MSG
   Admin:                   http://127.0.0.1:$PORT/admin/
 
   Demo logins (demo only), password Demo-2026! for all:
-    demo_admin        system admin             demo_leader       leader (read-only)
+    demo_sysadmin     system administrator     demo_secadmin     security administrator
+    demo_auditor      audit administrator      demo_leader       leader (read-only)
     demo_coordinator  street coordinator       demo_handler      department handler
     demo_community    community staff          demo_gridworker   grid worker
     demo_operator     12345 hotline operator   demo_mediator     mediator
+  The three administrators set up an authenticator app (TOTP) at their first log-in.
 
   Logs: $LOCAL/log/   Press Ctrl-C to stop.
 

@@ -10,7 +10,7 @@ from incidents.notifications import DELIVERY
 from incidents.routing import ROUTER
 from incidents.worktime import calendar_sync_from_package
 
-from .factories import build_actors, build_tree
+from .factories import build_actors, build_tree, log_in_verified
 
 DATED = "dated"
 
@@ -94,3 +94,10 @@ def api():
         return client
 
     return make
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's client logged in as a superuser, past the administrators' second factor."""
+    log_in_verified(client, admin_user)
+    return client

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import factory
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import HandlingUnit, User
 from grids.models import Area, GridMember
@@ -55,6 +57,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(user, create, extracted, **kwargs):
         if create:
             user.save(update_fields=["password"])
+
+
+def log_in_verified(client, user):
+    """Log `user` in on the test `client` past the second factor, as an administrator is after the TOTP step."""
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test"})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 class TicketFactory(factory.django.DjangoModelFactory):

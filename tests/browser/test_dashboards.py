@@ -8,6 +8,8 @@ import pytest
 import time_machine
 from django.contrib.gis.geos import Point
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from incidents.catalogue import catalogue_load
 from incidents.models import Category, Ticket
@@ -61,10 +63,16 @@ def watch_errors(page):
 
 
 def log_in(page, live_server, user):
+    if user.is_administrator:  # with an enrolled device: the second step asks for its code
+        device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "phone"})
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", TEST_PASSWORD)
     page.click("button[type=submit]")
+    if user.is_administrator:
+        page.wait_for_url(f"{live_server.url}/otp/verify/**")
+        page.fill("#id_code", str(TOTP(device.bin_key).token()).zfill(6))
+        page.click("main button[type=submit]")  # not the header's log-out button
     page.wait_for_url(f"{live_server.url}/")
 
 

@@ -18,6 +18,7 @@ from incidents.services import (
 )
 from incidents.sweeps import overdue_escalate
 
+from ..factories import log_in_verified
 from .conftest import START
 
 pytestmark = pytest.mark.dated
@@ -46,7 +47,7 @@ def test_schemes_are_kept_as_a_record(actors):
 
 
 def test_admin_adds_weights_and_cannot_edit_old_ones(client, actors):
-    client.force_login(actors.admin)
+    log_in_verified(client, actors.admin)
     old = AssessmentScheme.current()
     response = client.post(reverse("admin:dashboards_assessmentscheme_add"), {
         "on_time_weight": "60", "overdue_weight": "10", "return_weight": "10", "satisfaction_weight": "20",

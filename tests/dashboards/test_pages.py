@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from dashboards.tables import TABLES
 from govportal.periods import END_BEFORE_START
 
+from ..factories import log_in_verified
 from .conftest import START
 
 pytestmark = pytest.mark.dated
@@ -70,7 +71,7 @@ def test_every_table_exports_to_excel(leader, tree, reported, now):
 
 
 def test_monthly_assessment_report(client, actors, tree, reported, now):
-    client.force_login(actors.admin)
+    log_in_verified(client, actors.admin)
     response = client.get(reverse("assessment-report", args=[tree.city.code]), {"month": "2026-11"})
     assert response.status_code == 200
     assert 'filename="assessment-441900-2026-11.xlsx"' in response["Content-Disposition"]

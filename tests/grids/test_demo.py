@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.gis.db.models import Union
 from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import HandlingUnit, User
 from grids.demo import DEMO_PASSWORD, DEMO_USERNAMES, hilbert_cell, split_evenly
@@ -56,7 +57,13 @@ def test_demo_accounts_log_in_and_sit_in_the_first_street(demo_city):
         assert user is not None, username
     for username in ("demo_coordinator", "demo_community", "demo_gridworker", "demo_leader", "demo_mediator"):
         assert User.objects.get(username=username).unit.area.code.startswith(first_street.code)
-    assert User.objects.get(username="demo_admin").is_superuser
+    assert not User.objects.filter(is_superuser=True).exists()  # no everyday superuser
+    for username, role in (("demo_sysadmin", User.Role.SYSTEM_ADMIN), ("demo_secadmin", User.Role.SECURITY_ADMIN),
+                           ("demo_auditor", User.Role.AUDIT_ADMIN)):
+        administrator = User.objects.get(username=username)
+        assert (administrator.role, administrator.is_staff, administrator.unit) == (role, True, None)
+        assert list(administrator.groups.values_list("name", flat=True)) == [role]
+        assert not TOTPDevice.objects.filter(user=administrator).exists()  # enrolled at the first log-in
 
 
 def test_seed_is_idempotent(demo_city, capsys):

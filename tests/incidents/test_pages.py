@@ -9,6 +9,7 @@ from accounts.models import HandlingUnit
 from grids.selectors import POINT_OUTSIDE_GRIDS
 from incidents import services
 from incidents.models import Ticket
+from tests.factories import log_in_verified
 from tests.pages import page, zh
 
 from .photos import jpeg
@@ -146,7 +147,7 @@ def test_notifications_list_the_units_tickets_unread_until_marked_read(report, a
 
 def test_admin_shows_work_orders_read_only_and_edits_the_catalogue(report, actors, client):
     ticket = report()
-    client.force_login(actors.admin)
+    log_in_verified(client, actors.admin)
     change = client.get(f"/admin/incidents/ticket/{ticket.pk}/change/")
     assert change.status_code == 200 and ticket.number in change.content.decode()
     assert client.post(f"/admin/incidents/ticket/{ticket.pk}/change/", {"status": "closed"}).status_code == 403

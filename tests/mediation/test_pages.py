@@ -9,6 +9,7 @@ from incidents import services as ticket_services
 from mediation.models import DisputeType, MediationCase, MediationOrganisation, Mediator, Party, PartyReveal
 from mediation import services
 from mediation.services import BAD_ID_NUMBER
+from tests.factories import log_in_verified
 from tests.pages import page, zh
 
 from .conftest import at
@@ -151,7 +152,7 @@ def test_reveals_are_read_only_in_the_admin(client, make_case, mediation, actors
     party = make_case().parties.get(role="applicant")
     services.party_reveal(party_id=party.pk, actor=mediation.committee_mediator, field="phone")
     reveal = PartyReveal.objects.get()
-    client.force_login(actors.admin)
+    log_in_verified(client, actors.admin)
     assert client.get("/admin/mediation/partyreveal/").status_code == 200
     assert client.get(f"/admin/mediation/partyreveal/{reveal.pk}/change/").status_code == 200
     assert client.get("/admin/mediation/partyreveal/add/").status_code == 403

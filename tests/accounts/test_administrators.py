@@ -1,0 +1,153 @@
+"""三员: the system, security and audit administrators, each able to do their own work and nothing else."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import IntegrityError, transaction
+from django.test import Client
+
+from accounts.models import User
+from accounts.roles import ADMINISTRATOR_PERMISSIONS, administrator_groups_sync
+from incidents.models import Category
+from tests.factories import UserFactory, log_in_verified
+from tests.incidents.conftest import report  # noqa: F401  (a routed ticket)
+from tests.mediation.conftest import make_case, mediation  # noqa: F401  (a mediation case)
+
+
+@dataclass
+class Administrators:
+    sysadmin: User
+    secadmin: User
+    auditor: User
+
+    def each(self):
+        return (self.sysadmin, self.secadmin, self.auditor)
+
+
+@pytest.fixture
+def administrators(db):
+    return Administrators(
+        sysadmin=UserFactory(role=User.Role.SYSTEM_ADMIN, last_name="系统管理员"),
+        secadmin=UserFactory(role=User.Role.SECURITY_ADMIN, last_name="安全管理员"),
+        auditor=UserFactory(role=User.Role.AUDIT_ADMIN, last_name="审计管理员"),
+    )
+
+
+def client_of(user):
+    client = Client()
+    log_in_verified(client, user)
+    return client
+
+
+def user_change(user, **changes):
+    """Return the admin's change form of `user` as posted data, with `changes`."""
+    data = {"username": user.username, "first_name": user.first_name, "last_name": user.last_name,
+            "email": user.email, "phone": user.phone, "role": user.role, "unit": user.unit_id or "",
+            "is_active": "on", "groups": [group.pk for group in user.groups.all()]}
+    return {key: value for key, value in (data | changes).items() if value is not None}
+
+
+def test_each_administrator_is_staff_in_their_roles_group_only(administrators, actors):
+    for administrator in administrators.each():
+        assert administrator.is_staff and administrator.unit is None
+        assert list(administrator.groups.values_list("name", flat=True)) == [administrator.role]
+    actors.leader.is_staff = True
+    actors.leader.save()
+    actors.leader.refresh_from_db()
+    assert not actors.leader.is_staff  # the admin site is for the three (and a superuser) only
+
+
+def test_a_new_role_moves_the_account_to_that_roles_group(administrators):
+    administrators.sysadmin.role = User.Role.AUDIT_ADMIN
+    administrators.sysadmin.save()
+    assert list(administrators.sysadmin.groups.values_list("name", flat=True)) == ["auditor"]
+
+
+def test_the_permissions_are_the_table_and_a_sync_restores_them(administrators):
+    sysadmin_group = Group.objects.get(name="sysadmin")
+    sysadmin_group.permissions.add(Permission.objects.get(codename="change_group"))
+    administrator_groups_sync()
+    granted = {f"{p.content_type.app_label}.{p.codename}" for p in sysadmin_group.permissions.all()}
+    assert granted == set(ADMINISTRATOR_PERMISSIONS[User.Role.SYSTEM_ADMIN])
+
+
+def test_the_sysadmin_cannot_touch_groups_permissions_or_the_audit_trail(administrators, actors):
+    sysadmin = User.objects.get(pk=administrators.sysadmin.pk)
+    assert sysadmin.has_perm("accounts.change_user") and sysadmin.has_perm("incidents.change_category")
+    assert not sysadmin.has_perm("auth.change_group") and not sysadmin.has_perm("accounts.assign_groups")
+    assert not sysadmin.has_perm("audit.view_auditevent")
+    client = client_of(sysadmin)
+    assert client.get("/admin/auth/group/").status_code == 403
+    assert client.post("/admin/auth/group/add/", {"name": "mine"}).status_code == 403
+    helpers = Group.objects.create(name="helpers")
+    worker = actors.grid_worker
+    page = client.get(f"/admin/accounts/user/{worker.pk}/change/").content.decode()
+    assert 'name="unit"' in page and 'name="groups"' not in page
+    assert 'value="secadmin"' not in page  # no administrator's role to hand out
+    response = client.post(f"/admin/accounts/user/{worker.pk}/change/",
+                           user_change(worker, unit=actors.street_coordinator.unit_id, groups=[helpers.pk]))
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert worker.unit == actors.street_coordinator.unit and not worker.groups.exists()
+    # The other administrators' accounts are a superuser's: no new password for the security administrator.
+    secadmin = administrators.secadmin
+    assert client.post(f"/admin/accounts/user/{secadmin.pk}/change/", user_change(secadmin)).status_code == 403
+    assert client.get(f"/admin/accounts/user/{secadmin.pk}/password/").status_code == 403
+
+
+def test_the_secadmin_assigns_groups_but_cannot_edit_units_or_the_catalogue(administrators, actors, catalogue):
+    client = client_of(administrators.secadmin)
+    helpers = Group.objects.create(name="helpers")
+    worker = actors.grid_worker
+    response = client.post(f"/admin/accounts/user/{worker.pk}/change/",
+                           user_change(worker, unit=actors.street_coordinator.unit_id, role="leader",
+                                       groups=[helpers.pk]))
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert list(worker.groups.all()) == [helpers]
+    assert (worker.unit, worker.role) == (actors.community_staff.unit, User.Role.GRID_WORKER)  # unchanged
+    assert client.get(f"/admin/accounts/user/{worker.pk}/password/").status_code == 403
+    assert client.get("/admin/accounts/handlingunit/").status_code == 403
+    category = Category.objects.get(code="0102")
+    assert client.get(f"/admin/incidents/category/{category.pk}/change/").status_code == 403
+    assert client.post("/admin/auth/group/add/", {"name": "inspectors"}).status_code == 302
+    sysadmin_group = Group.objects.get(name="sysadmin")  # the administrators' groups are the table's
+    assert client.post(f"/admin/auth/group/{sysadmin_group.pk}/change/", {"name": "x"}).status_code == 403
+
+
+def test_the_auditor_can_change_nothing(administrators, actors, catalogue):
+    auditor = User.objects.get(pk=administrators.auditor.pk)
+    assert auditor.get_all_permissions() <= {"audit.view_auditevent"}
+    client = client_of(auditor)
+    assert client.get("/admin/").status_code == 200
+    for url in ("/admin/accounts/user/", "/admin/auth/group/", "/admin/incidents/category/",
+                "/admin/accounts/handlingunit/", "/admin/otp_totp/totpdevice/"):
+        assert client.get(url).status_code == 403, url
+    assert client.post("/admin/auth/group/add/", {"name": "mine"}).status_code == 403
+    assert client.post(f"/admin/accounts/user/{actors.leader.pk}/change/", user_change(actors.leader)).status_code == 403
+
+
+def test_an_administrator_belongs_to_no_unit(administrators, actors):
+    administrators.auditor.unit = actors.community_staff.unit  # its work orders would show
+    with pytest.raises(IntegrityError), transaction.atomic():
+        administrators.auditor.save()
+
+
+def test_no_administrator_sees_a_ticket_or_a_case(administrators, report, make_case):  # noqa: F811
+    ticket, case = report(), make_case()
+    for administrator in administrators.each():
+        client = client_of(administrator)
+        assert client.get("/").status_code == 200
+        for url in (f"/tickets/{ticket.pk}/", f"/api/v1/tickets/{ticket.pk}/", f"/mediation/{case.pk}/",
+                    f"/api/v1/mediation/cases/{case.pk}/", f"/admin/incidents/ticket/{ticket.pk}/change/",
+                    f"/admin/mediation/mediationcase/{case.pk}/change/", "/admin/incidents/ticket/",
+                    "/admin/hotline/call/"):
+            assert client.get(url).status_code in (403, 404), (administrator.role, url)
+        for url in ("/api/v1/tickets/", "/api/v1/mediation/cases/"):
+            response = client.get(url)
+            assert response.status_code == 403 or response.json()["results"] == [], (administrator.role, url)
+        for url in ("/tickets/board/", "/mediation/", "/hotline/calls/"):
+            response = client.get(url)
+            assert response.status_code == 403 or ticket.number not in response.content.decode(), url
+            assert response.status_code == 403 or case.number not in response.content.decode(), url
