@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import PersonalDataAdminMixin
+
 from .models import HandlingUnit, User
 
 
@@ -15,7 +17,7 @@ class HandlingUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
     list_display = ["username", "last_name", "role", "unit", "is_active"]
     list_filter = ["role", "is_active", "is_superuser"]
     search_fields = ["username", "first_name", "last_name", "phone"]

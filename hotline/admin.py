@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import PersonalDataAdminMixin
 from govportal.masking import mask_phone
 from incidents.admin import ReadOnlyAdmin
 
@@ -61,7 +62,7 @@ class Open311KeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Call)
-class CallAdmin(ReadOnlyAdmin):
+class CallAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     list_display = ["started_at", "masked_phone", "request_type", "outcome", "ticket", "operator"]
     list_filter = ["request_type", "outcome", "confidential"]
     list_select_related = ["ticket", "operator"]
@@ -93,6 +94,6 @@ class PhoneRevealAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Open311Request)
-class Open311RequestAdmin(ReadOnlyAdmin):
+class Open311RequestAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     list_display = ["ticket", "api_key", "created_at"]
     list_select_related = ["ticket", "api_key"]

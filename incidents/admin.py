@@ -4,6 +4,8 @@ because every change to them goes through the workflow services (pages and API).
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
+from audit.admin import PersonalDataAdminMixin
+
 from .models import Category, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketPhoto, TimeLimit, WorkingDay
 
 
@@ -83,6 +85,6 @@ class RoutingRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RewardEntry)
-class RewardEntryAdmin(ReadOnlyAdmin):
+class RewardEntryAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     list_display = ["phone", "points", "ticket", "created_at"]
     search_fields = ["phone", "ticket__number"]

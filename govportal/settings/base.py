@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "mediation",
     "django.contrib.postgres",  # trigram lookups of the hotline's knowledge search
     "hotline",
+    "audit",
     "govportal",  # the home page and manage.py seed_demo, which span the apps
 ]
 
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -95,6 +97,12 @@ LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=60)
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # the cookie age becomes an idle timeout
 SESSION_COOKIE_HTTPONLY = True
+# The security audit trail (audit): records are kept at least this many days. The Cybersecurity
+# Law asks for six months; 184 days is the floor, also enforced by the database (audit 0002).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184, minimum=184)
+# Privileges the audit migration revokes on the audit table from the application's database role
+# when that role is not a superuser (a superuser's cannot be revoked; the trigger guards then).
+AUDIT_REVOKED_PRIVILEGES = ("UPDATE", "DELETE", "TRUNCATE")
 CSRF_COOKIE_HTTPONLY = False
 
 # --- Internationalisation: Chinese by default, English available ---
