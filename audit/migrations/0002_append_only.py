@@ -56,6 +56,7 @@ BEGIN
     RETURN removed;
 END
 $$;
+REVOKE ALL ON FUNCTION audit_prune(bigint, integer) FROM PUBLIC;  -- its owner alone, and who it grants
 """
 
 REVERSE_SQL = """

@@ -102,3 +102,9 @@ def test_a_retention_under_184_days_or_unreadable_stops_start_up(raw, refusal):
 
 def test_a_longer_retention_is_accepted():
     assert _settings_with("400").stdout.strip() == "400"
+
+
+def test_only_the_functions_owner_and_whom_it_grants_may_prune(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT has_function_privilege('public', 'audit_prune(bigint, integer)', 'EXECUTE')")
+        assert cursor.fetchone()[0] is False
