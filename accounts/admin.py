@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from knox.models import AuthToken
 
+from audit.admin import PersonalDataAdminMixin
+
 from .models import HandlingUnit, User
 from .tokens import tokens_revoke
 from .roles import ADMINISTRATOR_GROUPS, user_groups_assign
@@ -27,7 +29,7 @@ class HandlingUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
     """Accounts, split as 三员 asks: the system administrator keeps the profile (names, role, unit, password),
     the security administrator the groups and permissions. The administrators' own accounts, their
     roles and superusers are a superuser's (break-glass) only."""

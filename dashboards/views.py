@@ -6,12 +6,13 @@ Views only validate, call selectors and render; figures come from dashboards.sel
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.exports import XLSX, download_response
 from govportal.periods import MonthForm, Period, PeriodForm
 from grids.models import Area
 
@@ -19,7 +20,6 @@ from . import selectors
 from .models import AssessmentScheme
 from .tables import TABLES, workbook
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TREND_DAYS = 30
 CODE_PLACEHOLDER = "000000"  # in URL patterns handed to scripts, which put an area's code there
 # The tables of the dashboard page that can be downloaded, and the selector of each.
@@ -36,12 +36,6 @@ def _area(request, code):
         return selectors.dashboard_area(user=request.user, code=code)
     except Area.DoesNotExist:
         raise Http404 from None
-
-
-def _xlsx(content, filename):
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _labels():
@@ -94,7 +88,8 @@ def dashboard_export(request, code, table):
     period = form.cleaned_data["period"]
     rows = EXPORTABLE[table](area=area, period=period)
     heading = f"{area.name} ({area.code}) {TABLES[table][0]} {period.start} – {period.end}"
-    return _xlsx(workbook([(table, rows)], heading=heading), f"{area.code}-{table}-{period.start}-{period.end}.xlsx")
+    return download_response(request, workbook([(table, rows)], heading=heading), content_type=XLSX,
+                             filename=f"{area.code}-{table}-{period.start}-{period.end}.xlsx")
 
 
 @login_required
@@ -144,7 +139,8 @@ def assessment_report(request, code):
         ("streets", selectors.street_ranking(area=area, period=period, scheme=scheme)),
         ("departments", selectors.department_ranking(area=area, period=period, scheme=scheme)),
     ], heading=heading)
-    return _xlsx(content, f"assessment-{area.code}-{period.start:%Y-%m}.xlsx")
+    return download_response(request, content, content_type=XLSX,
+                             filename=f"assessment-{area.code}-{period.start:%Y-%m}.xlsx")
 
 
 @login_required

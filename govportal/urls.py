@@ -54,4 +54,5 @@ urlpatterns = [
     path("", include("hotline.urls")),
     path("open311/", include((hotline_urls.open311_patterns, "open311"), namespace="open311")),
     path("", include("dashboards.urls")),
+    path("", include("audit.urls")),
 ]

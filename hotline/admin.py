@@ -6,6 +6,7 @@ import secrets
 from django import forms
 from django.contrib import admin
 
+from audit.admin import PersonalDataAdminMixin
 from incidents.admin import ReadOnlyAdmin
 
 from .models import (
@@ -59,7 +60,7 @@ class Open311KeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Call)
-class CallAdmin(ReadOnlyAdmin):
+class CallAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     list_display = ["started_at", "caller_phone_masked", "request_type", "outcome", "ticket", "operator"]
     list_filter = ["request_type", "outcome", "confidential"]
     list_select_related = ["ticket", "operator"]
@@ -86,6 +87,6 @@ class PhoneRevealAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Open311Request)
-class Open311RequestAdmin(ReadOnlyAdmin):
+class Open311RequestAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     list_display = ["ticket", "api_key", "created_at"]
     list_select_related = ["ticket", "api_key"]

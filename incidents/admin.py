@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
+from audit.admin import PersonalDataAdminMixin
 from govportal.crypto import blind_index
 
 from .models import Category, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketPhoto, TimeLimit, WorkingDay
@@ -87,7 +88,7 @@ class RoutingRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RewardEntry)
-class RewardEntryAdmin(ReadOnlyAdmin):
+class RewardEntryAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
     list_display = ["phone_masked", "points", "ticket", "created_at"]
     search_fields = ["ticket__number"]
     search_help_text = _("A work order's number or a whole phone number.")

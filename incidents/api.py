@@ -310,6 +310,7 @@ ACTION_INPUTS = {
     "reject": ReasonCodeInput, "dispatch": DispatchInput, "return": ReasonCodeInput, "escalate": ReasonInput,
     "request_extension": ExtensionInput, "deny_extension": ReasonInput, "suspend": ReasonInput,
     "handle": HandleInput, "verify_fail": ReasonInput, "rate": RateInput, "reopen": ReasonInput,
+    "void": ReasonInput,
 }
 
 

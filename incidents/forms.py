@@ -140,7 +140,7 @@ ACTION_FORMS = {
     "return": ReturnForm, "escalate": ReasonForm, "request_extension": ExtensionForm,
     "approve_extension": None, "deny_extension": ReasonForm, "suspend": ReasonForm, "resume": None,
     "handle": HandleForm, "verify": None, "verify_fail": ReasonForm, "close": None, "rate": RateForm,
-    "reopen": ReasonForm,
+    "reopen": ReasonForm, "void": ReasonForm,
 }
 
 

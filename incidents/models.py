@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HandlingUnit
@@ -14,6 +14,7 @@ from .office_hours import working_day_minutes
 
 EVENT_IS_IMMUTABLE = _("Work-order events are never changed.")
 EVENT_IS_PERMANENT = _("Work-order events are never deleted.")
+TICKET_IS_PERMANENT = _("Work orders are never deleted; a work order made by mistake is voided.")
 
 
 class Urgency(models.TextChoices):
@@ -142,8 +143,35 @@ class WorkingDay(models.Model):
         return f"{self.date} {'✓' if self.is_working_day else '✗'} {self.note}"
 
 
-class Ticket(models.Model):
+class PermanentQuerySet(models.QuerySet):
+    """Rows of a Permanent model: a bulk delete is refused like a single one."""
+
+    def delete(self):
+        raise ProtectedError(str(self.model.NEVER_DELETED), self)
+
+
+class Permanent(models.Model):
+    """A model whose rows are never deleted through the ORM, one by one or in bulk (the record of a
+    case must survive: work orders and mediation cases are voided or closed instead).
+
+    `NEVER_DELETED` is the message of the refusal, a ProtectedError like a protected relation's.
+    """
+
+    NEVER_DELETED = _("These records are never deleted.")
+
+    objects = PermanentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedError(str(self.NEVER_DELETED), {self})
+
+
+class Ticket(Permanent):
     """One work order, whatever its source, through its whole closed loop."""
+
+    NEVER_DELETED = TICKET_IS_PERMANENT
 
     class Source(models.TextChoices):
         GRID_WORKER = "grid_worker", _("Grid worker report")
@@ -165,6 +193,7 @@ class Ticket(models.Model):
         VERIFIED = "verified", _("Verified")
         CLOSED = "closed", _("Closed")
         RATED = "rated", _("Rated")
+        VOIDED = "voided", _("Voided")
 
     class DueKind(models.TextChoices):
         ACCEPT = "accept", _("Accept")
@@ -304,7 +333,7 @@ class TicketEvent(AppendOnly, models.Model):
     Rows are written once, in the transaction of the change they record, and never altered.
     """
 
-    ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="events", verbose_name=_("work order"))
+    ticket = models.ForeignKey(Ticket, models.PROTECT, related_name="events", verbose_name=_("work order"))
     action = models.CharField(_("action"), max_length=24)
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12)
@@ -346,7 +375,7 @@ class TicketPhoto(models.Model):
         REPORT = "report", _("Reported scene")
         FEEDBACK = "feedback", _("Result of handling")
 
-    ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="photos", verbose_name=_("work order"))
+    ticket = models.ForeignKey(Ticket, models.PROTECT, related_name="photos", verbose_name=_("work order"))
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
     image = models.ImageField(_("image"), upload_to=_photo_path)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=_photo_path)

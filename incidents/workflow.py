@@ -55,6 +55,9 @@ TRANSITIONS = {
     "close": Transition((S.VERIFIED,), S.CLOSED, "verifier", VERIFIERS),
     "rate": Transition((S.CLOSED,), S.RATED, "verifier", VERIFIERS),
     "reopen": Transition((S.CLOSED, S.RATED), S.DISPATCHED, "verifier", VERIFIERS),
+    # Work orders are never deleted (Ticket.delete refuses): one made by mistake or twice is voided
+    # (作废) by its dispatching street, with a reason, whatever open state it is in.
+    "void": Transition(tuple(Ticket.OPEN_STATUSES), S.VOIDED, "dispatcher", DISPATCHERS),
     # The escalation sweep (sweeps.overdue_escalate), set-based: a missed accept, sign-for,
     # handling or review deadline moves the ticket to the holder's superior unit; any other
     # missed deadline, or a holder without a superior, is only recorded as overdue.

@@ -4,6 +4,7 @@ masked numbers only."""
 
 from django.contrib import admin
 
+from audit.admin import PersonalDataAdminMixin
 from incidents.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
@@ -52,7 +53,7 @@ class CaseEventInline(ReadOnlyInline):
 
 
 @admin.register(MediationCase)
-class MediationCaseAdmin(ReadOnlyAdmin):
+class MediationCaseAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):  # its parties
     list_display = ["number", "status", "dispute_type", "organisation", "high_risk", "overdue_count", "created_at"]
     list_filter = ["status", "dispute_type", "source", "high_risk", "organisation__kind"]
     search_fields = ["number"]

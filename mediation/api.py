@@ -267,7 +267,7 @@ class AgreementPdfApi(APIView):
         case = _get(request.user, case_id)
         if not Agreement.objects.filter(case=case, kind=Agreement.Kind.WRITTEN).exists():
             raise NotFound(NO_WRITTEN_AGREEMENT)
-        return agreement_pdf_response(case)
+        return agreement_pdf_response(request, case)
 
 
 class PartyRevealApi(APIView):
@@ -375,4 +375,4 @@ class MonthlyReportApi(APIView):
     def get(self, request):
         data = self.MonthInput(data=request.query_params)
         data.is_valid(raise_exception=True)
-        return monthly_report_response(_area(request, data.validated_data), data.validated_data["period"])
+        return monthly_report_response(request, _area(request, data.validated_data), data.validated_data["period"])

@@ -10,13 +10,14 @@ from io import BytesIO
 
 from xml.sax.saxutils import escape
 
-from django.http import HttpResponse
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+from audit.exports import PDF, download_response
 
 # WenQuanYi Zen Hei from Debian's fonts-wqy-zenhei (scripts/lib.sh installs it); embedded in the
 # PDF, so the document prints the same anywhere.
@@ -91,8 +92,7 @@ def agreement_pdf(case):
     return buffer.getvalue()
 
 
-def agreement_pdf_response(case):
+def agreement_pdf_response(request, case):
     """Return the HTTP answer carrying `case`'s agreement as a PDF to open in the browser."""
-    response = HttpResponse(agreement_pdf(case), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{case.number}.pdf"'
-    return response
+    return download_response(request, agreement_pdf(case), content_type=PDF, filename=f"{case.number}.pdf",
+                             inline=True)

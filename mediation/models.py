@@ -12,12 +12,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from incidents.models import AppendOnly
+from incidents.models import AppendOnly, Permanent
 
 EVENT_IS_IMMUTABLE = _("Mediation case events are never changed.")
 EVENT_IS_PERMANENT = _("Mediation case events are never deleted.")
 REVEAL_IS_IMMUTABLE = _("Reveals of a party's number are never changed.")
 REVEAL_IS_PERMANENT = _("Reveals of a party's number are never deleted.")
+CASE_IS_PERMANENT = _("Mediation cases are never deleted.")
 # Judicial confirmation must be applied for jointly within 30 days of the agreement taking effect
 # (People's Mediation Law art. 33).
 CONFIRMATION_WINDOW = timedelta(days=30)
@@ -110,8 +111,10 @@ class Mediator(models.Model):
         return self.name
 
 
-class MediationCase(models.Model):
+class MediationCase(Permanent):
     """One dispute from registration to its outcome, agreement and follow-up."""
+
+    NEVER_DELETED = CASE_IS_PERMANENT
 
     class Source(models.TextChoices):
         GRID = "grid", _("Grid discovery")
@@ -203,7 +206,7 @@ class CaseEvent(AppendOnly, models.Model):
 
     CHANGED, DELETED = EVENT_IS_IMMUTABLE, EVENT_IS_PERMANENT
 
-    case = models.ForeignKey(MediationCase, models.CASCADE, related_name="events", verbose_name=_("case"))
+    case = models.ForeignKey(MediationCase, models.PROTECT, related_name="events", verbose_name=_("case"))
     action = models.CharField(_("action"), max_length=24)
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12)
@@ -239,7 +242,7 @@ class Party(models.Model):
         PERSON = "person", _("Person")
         ORGANISATION = "organisation", _("Organisation")
 
-    case = models.ForeignKey(MediationCase, models.CASCADE, related_name="parties", verbose_name=_("case"))
+    case = models.ForeignKey(MediationCase, models.PROTECT, related_name="parties", verbose_name=_("case"))
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PERSON)
     name = models.CharField(_("name"), max_length=100)
@@ -285,7 +288,7 @@ class PartyReveal(AppendOnly, models.Model):
 class MediationSession(models.Model):
     """One mediation session (调解记录): when, where, who attended and what was said."""
 
-    case = models.ForeignKey(MediationCase, models.CASCADE, related_name="sessions", verbose_name=_("case"))
+    case = models.ForeignKey(MediationCase, models.PROTECT, related_name="sessions", verbose_name=_("case"))
     held_at = models.DateTimeField(_("held at"))
     place = models.CharField(_("place"), max_length=200)
     attendees = models.TextField(_("attendees"))
@@ -318,7 +321,7 @@ class Agreement(models.Model):
         PERFORMED = "performed", _("Fully performed")
         NOT_PERFORMED = "not_performed", _("Not performed")
 
-    case = models.OneToOneField(MediationCase, models.CASCADE, related_name="agreement", verbose_name=_("case"))
+    case = models.OneToOneField(MediationCase, models.PROTECT, related_name="agreement", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     responsibilities = models.TextField(_("each party's responsibility"), blank=True)
     obligations = models.TextField(_("agreed obligations"))
@@ -349,7 +352,7 @@ class Agreement(models.Model):
 class FollowUpVisit(models.Model):
     """A follow-up visit (回访): is the agreement being performed?"""
 
-    case = models.ForeignKey(MediationCase, models.CASCADE, related_name="follow_ups", verbose_name=_("case"))
+    case = models.ForeignKey(MediationCase, models.PROTECT, related_name="follow_ups", verbose_name=_("case"))
     visited_on = models.DateField(_("visited on"))
     performance = models.CharField(_("performance"), max_length=14, choices=Agreement.Performance.choices)
     note = models.TextField(_("note"), blank=True)

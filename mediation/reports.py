@@ -2,14 +2,13 @@
 
 from io import BytesIO
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .selectors import case_statistics
+from audit.exports import XLSX, download_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .selectors import case_statistics
 
 
 def _percent(rate):
@@ -50,8 +49,7 @@ def monthly_report_xlsx(*, area, month):
     return buffer.getvalue()
 
 
-def monthly_report_response(area, month):
+def monthly_report_response(request, area, month):
     """Return the HTTP answer carrying the monthly report of `area` for the Period `month` as an Excel download."""
-    response = HttpResponse(monthly_report_xlsx(area=area, month=month), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="mediation-{area.code}-{month.start:%Y-%m}.xlsx"'
-    return response
+    return download_response(request, monthly_report_xlsx(area=area, month=month), content_type=XLSX,
+                             filename=f"mediation-{area.code}-{month.start:%Y-%m}.xlsx")

@@ -101,7 +101,7 @@ def agreement_pdf(request, case_id):
     case = _case_or_404(request.user, case_id)
     if not Agreement.objects.filter(case=case, kind=Agreement.Kind.WRITTEN).exists():
         raise Http404
-    return agreement_pdf_response(case)
+    return agreement_pdf_response(request, case)
 
 
 @login_required
@@ -166,5 +166,5 @@ def monthly_report(request):
     area, form = _figures_area(request.user), MonthForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text())
-    return monthly_report_response(area, form.cleaned_data["period"])
+    return monthly_report_response(request, area, form.cleaned_data["period"])
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "mediation",
     "django.contrib.postgres",  # trigram lookups of the hotline's knowledge search
     "hotline",
+    "audit",
     "govportal",  # the home page and manage.py seed_demo, which span the apps
 ]
 
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.AccountPolicyMiddleware",  # session lifetime, administrators' second factor, password age
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -130,6 +132,12 @@ MAX_SESSIONS_PER_USER = env_int("MAX_SESSIONS_PER_USER", 1, minimum=1)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "govportal")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_COOKIE_HTTPONLY = True
+# The security audit trail (audit): records are kept at least this many days. The Cybersecurity
+# Law asks for six months; 184 days is the floor, also enforced by the database (audit 0002).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184, minimum=184)
+# Privileges the audit migration revokes on the audit table from the application's database role
+# when that role is not a superuser (a superuser's cannot be revoked; the trigger guards then).
+AUDIT_REVOKED_PRIVILEGES = ("UPDATE", "DELETE", "TRUNCATE")
 CSRF_COOKIE_HTTPONLY = False
 
 # --- Internationalisation: Chinese by default, English available ---

@@ -55,7 +55,7 @@ EXPECTED_WHEN_COMMUNITY_HOLDS = {
     "suspend": {"street_coordinator"}, "resume": {"street_coordinator"}, "handle": {"community_staff"},
     "verify": {"grid_worker", "community_staff"}, "verify_fail": {"grid_worker", "community_staff"},
     "close": {"grid_worker", "community_staff"}, "rate": {"grid_worker", "community_staff"},
-    "reopen": {"grid_worker", "community_staff"},
+    "reopen": {"grid_worker", "community_staff"}, "void": {"street_coordinator"},
     # The hotline's steps (its operator is not among these actors; tests/hotline covers them).
     "supervise": {"leader"}, "reply": {"community_staff"}, "callback": set(), "callback_unreached": set(),
     "rehandle": set(),

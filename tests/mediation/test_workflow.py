@@ -7,19 +7,21 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import ProtectedError
+from django.db.models import PROTECT, ProtectedError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.access import OUTSIDE_SCOPE
 from mediation import services
 from mediation.models import (
-    REVEAL_IS_IMMUTABLE, REVEAL_IS_PERMANENT, Agreement, CaseEvent, MediationCase, Party, PartyReveal,
+    CASE_IS_PERMANENT, REVEAL_IS_IMMUTABLE, REVEAL_IS_PERMANENT, Agreement, CaseEvent, FollowUpVisit, MediationCase,
+    MediationSession, Party, PartyReveal,
 )
 from mediation.selectors import case_get, case_list, superior_organisation
 from govportal.workflow import REASON_REQUIRED, ROLE_NOT_ALLOWED
 from govportal.workflow import TransitionNotAllowed as CaseTransitionNotAllowed
 from mediation.workflow import CASES, NOT_YOUR_ORGANISATION, TRANSITIONS
+from tests.factories import log_in_verified
 
 from .conftest import APPLICANT, RESPONDENT
 
@@ -368,3 +370,16 @@ def test_reveals_are_never_changed_nor_deleted_and_keep_their_party(make_case, m
     with pytest.raises(ProtectedError):
         case.delete()
     assert PartyReveal.objects.get().party == party
+
+
+def test_a_case_is_never_deleted_one_by_one_in_bulk_or_in_the_admin(make_case, actors, client):
+    case = make_case(S.AGREED)
+    for delete in (case.delete, MediationCase.objects.filter(pk=case.pk).delete):
+        with pytest.raises(ProtectedError) as refused:
+            delete()
+        assert refused.value.args[0] == str(CASE_IS_PERMANENT)
+    log_in_verified(client, actors.admin)  # the admin site asks administrators for their second factor
+    assert client.get(f"/admin/mediation/mediationcase/{case.pk}/delete/").status_code == 403
+    assert MediationCase.objects.filter(pk=case.pk).exists() and case.parties.count() == 2
+    for model in (CaseEvent, Party, MediationSession, Agreement, FollowUpVisit):
+        assert model._meta.get_field("case").remote_field.on_delete is PROTECT, model

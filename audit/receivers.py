@@ -1,0 +1,215 @@
+"""What the audit trail hears by itself: log-ins, tokens, lockouts, privilege changes, admin
+changes and reveals, through the signals of Django, django-rest-knox, django-axes and our models.
+
+Exports and the admin's views of personal data are recorded where they happen (audit.exports,
+audit.admin). A receiver that needs the acting user or the client address reads the request at
+hand (audit.middleware): model signals carry no request.
+"""
+
+import json
+
+from django.apps import apps
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from hotline.models import PhoneReveal
+from mediation.models import PartyReveal
+
+from .middleware import current_request
+from .models import AuditEvent
+from .services import audit_record
+
+User = get_user_model()
+A, R = AuditEvent.Action, AuditEvent.Result
+# The fields of an account that grant or withdraw power: a change to any of them is audited.
+PRIVILEGE_FIELDS = ("role", "unit_id", "is_staff", "is_superuser", "is_active")
+ADMIN_ACTIONS = {ADDITION: A.ADMIN_ADD, CHANGE: A.ADMIN_CHANGE, DELETION: A.ADMIN_DELETE}
+
+
+def _acting_user():
+    """Return the authenticated user of the request at hand, or None."""
+    user = getattr(current_request(), "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def _path(request):
+    return {"path": request.path} if request is not None else {}
+
+
+# --- log-ins -----------------------------------------------------------------------------------
+
+@receiver(user_logged_in)
+def login_succeeded(sender, request, user, **kwargs):
+    audit_record(action=A.LOGIN, result=R.SUCCESS, actor=user, target=user.get_username(), details=_path(request),
+                 request=request)
+
+
+@receiver(user_login_failed)
+def login_failed(sender, credentials, request=None, **kwargs):
+    # `credentials` come cleansed (the password masked); only the name tried is kept.
+    username = credentials.get(User.USERNAME_FIELD) or credentials.get("username") or ""
+    audit_record(action=A.LOGIN, result=R.FAILURE, target=str(username)[:150], details=_path(request),
+                 request=request)
+
+
+@receiver(user_logged_out)
+def logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(action=A.LOGOUT, result=R.SUCCESS, actor=user, target=user.get_username(), request=request)
+
+
+def locked_out(sender, request=None, username="", ip_address="", **kwargs):
+    """django-axes locked an account name (for an address) after repeated failures."""
+    audit_record(action=A.LOCKOUT, result=R.FAILURE, target=str(username or "")[:150],
+                 details={"locked_address": ip_address or "", **_path(request)}, request=request)
+
+
+# --- API tokens (django-rest-knox) -------------------------------------------------------------
+
+def _token_details(token):
+    # The digest's start names the token (the digest is a hash: nothing of the token itself).
+    return {"token": token.digest[:16], "expiry": token.expiry}
+
+
+def token_saved(sender, instance, created, **kwargs):
+    if created:
+        audit_record(action=A.TOKEN_ISSUE, result=R.SUCCESS, actor=instance.user,
+                     target=instance.user.get_username(), details=_token_details(instance))
+
+
+def token_deleted(sender, instance, **kwargs):
+    """A token ends: logged out, revoked (password change, lockout, deactivation) or found expired."""
+    expired = instance.expiry is not None and instance.expiry <= timezone.now()
+    audit_record(action=A.TOKEN_REVOKE, result=R.SUCCESS, actor=_acting_user(),
+                 target=instance.user.get_username(), details={**_token_details(instance), "expired": expired})
+
+
+def connect_optional():
+    """Connect the receivers of the token and lockout apps, when they are installed."""
+    if apps.is_installed("knox"):
+        from knox.models import get_token_model
+
+        token_model = get_token_model()
+        post_save.connect(token_saved, sender=token_model, dispatch_uid="audit.token_saved")
+        post_delete.connect(token_deleted, sender=token_model, dispatch_uid="audit.token_deleted")
+    if apps.is_installed("axes"):
+        from axes.signals import user_locked_out
+
+        user_locked_out.connect(locked_out, dispatch_uid="audit.locked_out")
+
+
+# --- passwords, roles and permissions ----------------------------------------------------------
+
+@receiver(pre_save, sender=User)
+def account_changes_noted(sender, instance, update_fields=None, raw=False, **kwargs):
+    """Compare the account with its stored row; post_save records what changed once it is written."""
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    watched = [field for field in ("password", *PRIVILEGE_FIELDS)
+               if update_fields is None or field.removesuffix("_id") in update_fields or field in update_fields]
+    if not watched:
+        return  # e.g. the last log-in time
+    stored = sender._base_manager.filter(pk=instance.pk).values(*watched).first()
+    if stored is None:
+        return
+    changes = {field: [stored[field], getattr(instance, field)] for field in watched
+               if stored[field] != getattr(instance, field)}
+    password = changes.pop("password", None)
+    # A hash upgrade on log-in (check_password's setter) is no change: it saves the password alone,
+    # without the raw password set_password keeps until the save.
+    upgraded = update_fields is not None and set(update_fields) == {"password"} and instance._password is None
+    instance._audit_changes = (password is not None and not upgraded, changes)
+
+
+@receiver(post_save, sender=User)
+def account_changes_recorded(sender, instance, created, **kwargs):
+    password_changed, changes = instance.__dict__.pop("_audit_changes", (False, {}))
+    actor = _acting_user()
+    if password_changed:
+        audit_record(action=A.PASSWORD_CHANGE, result=R.SUCCESS, actor=actor, target=instance.get_username(),
+                     details={"by_self": actor is not None and actor.pk == instance.pk})
+    if changes:
+        audit_record(action=A.ROLE_CHANGE, result=R.SUCCESS, actor=actor, target=instance.get_username(),
+                     details={field.removesuffix("_id"): change for field, change in changes.items()})
+
+
+def _names(model, pks):
+    if model is Group:
+        return sorted(Group.objects.filter(pk__in=pks).values_list("name", flat=True))
+    if model is Permission:
+        return sorted(f"{app}.{codename}" for app, codename in Permission.objects.filter(pk__in=pks)
+                      .values_list("content_type__app_label", "codename"))
+    return sorted(model._base_manager.filter(pk__in=pks).values_list(model.USERNAME_FIELD, flat=True))
+
+
+def _target(instance):
+    return f"group:{instance.name}" if isinstance(instance, Group) else instance.get_username()
+
+
+# The many-to-many tables of power: which action a change to each is, and what its rows name.
+POWER_TABLES = {User.groups.through: A.GROUP_CHANGE, User.user_permissions.through: A.PERMISSION_CHANGE,
+                Group.permissions.through: A.PERMISSION_CHANGE}
+
+
+def membership_changed(sender, instance, action, model, pk_set, **kwargs):
+    """Someone joined or left a group, or a user or group gained or lost a permission."""
+    if action == "pre_clear":
+        pk_set = _related_pks(sender, instance, model)
+    elif action not in ("post_add", "post_remove"):
+        return
+    if not pk_set:
+        return
+    key = "users" if model is User else "groups" if model is Group else "permissions"
+    audit_record(action=POWER_TABLES[sender], result=R.SUCCESS, actor=_acting_user(), target=_target(instance),
+                 details={"operation": action.partition("_")[2], key: _names(model, pk_set)})
+
+
+def _related_pks(through, instance, model):
+    """Return the pks of `model` rows that `instance` is linked to in `through` (what a clear removes)."""
+    source = next(f for f in through._meta.fields if f.is_relation and isinstance(instance, f.related_model))
+    target = next(f for f in through._meta.fields if f.is_relation and f.related_model is model and f is not source)
+    return set(through.objects.filter(**{source.name: instance.pk}).values_list(target.attname, flat=True))
+
+
+for _through in POWER_TABLES:
+    m2m_changed.connect(membership_changed, sender=_through, dispatch_uid=f"audit.{_through._meta.db_table}")
+
+
+# --- the admin ----------------------------------------------------------------------------------
+
+@receiver(post_save, sender=LogEntry)
+def admin_logged(sender, instance, created, **kwargs):
+    """Every addition, change and deletion made in the admin (its own log, one entry per object)."""
+    if not created:
+        return
+    content_type = instance.content_type
+    model = f"{content_type.app_label}.{content_type.model}" if content_type else "?"
+    try:
+        change = json.loads(instance.change_message or "[]")
+    except ValueError:
+        change = instance.change_message
+    audit_record(action=ADMIN_ACTIONS.get(instance.action_flag, A.ADMIN_CHANGE), result=R.SUCCESS,
+                 actor=instance.user, target=f"{model}:{instance.object_id} {instance.object_repr}",
+                 details={"change": change})
+
+
+# --- reveals of personal numbers ---------------------------------------------------------------
+
+@receiver(post_save, sender=PartyReveal)
+def party_number_revealed(sender, instance, created, **kwargs):
+    if created:
+        audit_record(action=A.REVEAL, result=R.SUCCESS, actor=instance.actor,
+                     target=f"mediation.party:{instance.party_id}",
+                     details={"field": instance.field, "case": instance.party.case_id})
+
+
+@receiver(post_save, sender=PhoneReveal)
+def caller_phone_revealed(sender, instance, created, **kwargs):
+    if created:
+        audit_record(action=A.REVEAL, result=R.SUCCESS, actor=instance.user,
+                     target=f"hotline.call:{instance.call_id}", details={"field": "phone"})
