@@ -470,7 +470,12 @@ class Notification(models.Model):
                              related_name="notifications")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, null=True, blank=True,
                              related_name="notifications")
-    ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="notifications")
+    # One work order, or a digest of several: the escalation sweep tells each unit once per batch
+    # about the work orders it moved ("12 work orders overdue"), not once per work order. A digest
+    # keeps their ids in an array (work orders are never deleted, so the ids never dangle): the
+    # per-ticket rows and their key checks were an eighth of the sweep (docs/benchmarks.md).
+    ticket = models.ForeignKey(Ticket, models.CASCADE, null=True, blank=True, related_name="notifications")
+    digest_ticket_ids = ArrayField(models.BigIntegerField(), null=True, blank=True, editable=False)
     kind = models.CharField(max_length=24)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True, help_text=_("When e-mail and SMS copies went out."))
@@ -496,4 +501,13 @@ class Notification(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(unit__isnull=False) | Q(user__isnull=False),
                                    name="notification_has_recipient"),
+            models.CheckConstraint(
+                condition=Q(ticket__isnull=False, digest_ticket_ids__isnull=True)
+                | Q(ticket__isnull=True, digest_ticket_ids__len__gt=0),
+                name="notification_one_ticket_or_digest",
+            ),
         ]
+
+    @property
+    def ticket_count(self):
+        return len(self.digest_ticket_ids) if self.digest_ticket_ids else 1

@@ -33,11 +33,13 @@ from django.db.models import BigIntegerField, F, Func, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from govportal.wakeups import WakeUp
 
 from .models import Notification
+from .selectors import digest_tickets_attach
 from .sms import sms_gateway
 
 logger = logging.getLogger(__name__)
@@ -87,7 +89,14 @@ def notifications_wake_up():
 
 
 def notification_text(notification):
-    """Return the one-line text of a notification."""
+    """Return the one-line text of a notification (a digest names how many work orders, not which)."""
+    if notification.ticket_id is None:  # a digest, its work orders attached (selectors.digest_tickets_attach)
+        numbers = ", ".join(number for _pk, number in notification.digest_tickets)
+        more = " …" if notification.ticket_count > len(notification.digest_tickets) else ""
+        return ngettext("%(count)d work order: %(action)s — %(numbers)s",
+                        "%(count)d work orders: %(action)s — %(numbers)s", notification.ticket_count) % {
+            "count": notification.ticket_count, "action": notification.kind, "numbers": numbers + more,
+        }
     ticket = notification.ticket
     return _("Work order %(number)s: %(action)s — %(category)s, %(address)s") % {
         "number": ticket.number, "action": notification.kind, "category": ticket.category.name,
@@ -110,9 +119,9 @@ def notifications_deliver_pending(*, limit=500, now=None):
     if not ids:
         return 0
     by_unit = defaultdict(list)
-    for notification in Notification.objects.filter(pk__in=ids).select_related("ticket__category").order_by(
-        "created_at"
-    ):
+    for notification in digest_tickets_attach(list(
+        Notification.objects.filter(pk__in=ids).select_related("ticket__category").order_by("created_at")
+    )):
         by_unit[notification.unit_id].append(notification)
     staff = list(User.objects.filter(is_active=True, unit_id__in=by_unit).order_by("pk"))
     gateway, mailer, failed = sms_gateway(), get_connection(), set()

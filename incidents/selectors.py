@@ -6,7 +6,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, 
 from accounts.access import is_in_scope, scope_q, visible_one
 from accounts.models import HandlingUnit, User
 
-from .models import Category, Ticket, TicketEvent
+from .models import Category, Notification, Ticket, TicketEvent
 
 
 # Who sees a ticket, by role (least privilege within a district, domain.md §6):
@@ -18,6 +18,9 @@ from .models import Category, Ticket, TicketEvent
 #  - a superuser (break-glass only): everything; any other role, the three administrators
 #    included: nothing.
 AREA_ROLES = (User.Role.GRID_WORKER, User.Role.COMMUNITY_STAFF, User.Role.STREET_COORDINATOR, User.Role.LEADER)
+
+
+DIGEST_SHOWN = 20  # work orders of a digest notice listed by number; the rest are counted
 
 
 def held_by_unit(unit_id):
@@ -122,3 +125,19 @@ def dispatch_targets(*, district):
     return HandlingUnit.objects.filter(
         kind=HandlingUnit.Kind.DEPARTMENT, is_active=True, area_id__in=[district.pk, district.parent_id]
     ).order_by("area__code", "name")
+
+
+def unit_notifications(*, unit_id, limit=100):
+    """The unit's newest notifications, digests with their work orders attached (digest_tickets_attach)."""
+    return digest_tickets_attach(list(Notification.objects.filter(unit_id=unit_id).select_related("ticket")[:limit]))
+
+
+def digest_tickets_attach(notifications):
+    """Give each notification `digest_tickets`: the first DIGEST_SHOWN work orders of a digest as
+    (id, number) pairs (empty for a single work order's notice), read in one query for them all."""
+    shown = {item.pk: (item.digest_ticket_ids or [])[:DIGEST_SHOWN] for item in notifications}
+    numbers = dict(Ticket.objects.filter(pk__in=[pk for ids in shown.values() for pk in ids])
+                   .values_list("pk", "number"))
+    for item in notifications:
+        item.digest_tickets = [(pk, numbers[pk]) for pk in shown[item.pk] if pk in numbers]
+    return notifications

@@ -43,10 +43,13 @@ _EVENTS_SQL = """
       FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[])
            AS v(id, action, from_status, to_status, unit, reason_code)
 """
+# One digest notice per unit and kind per batch, not one per work order (Notification).
 _NOTIFY_SQL = """
-    INSERT INTO incidents_notification (unit_id, ticket_id, kind, created_at)
-    SELECT unit, id, kind, %s FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS v(unit, id, kind)
+    INSERT INTO incidents_notification (unit_id, digest_ticket_ids, kind, created_at)
+    SELECT unit, array_agg(id ORDER BY id), kind, %s
+      FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS v(unit, id, kind)
      WHERE unit IS NOT NULL
+     GROUP BY unit, kind
 """
 
 
@@ -56,7 +59,8 @@ def overdue_escalate(*, now=None, batch_size=5000):
     Each batch claims rows with SELECT … FOR UPDATE SKIP LOCKED and clears or moves their deadline
     in the same transaction, so two sweepers running at once never handle a ticket twice and a
     ticket is handled once per missed deadline. Escalated tickets get a new handling deadline
-    from `now`; the deadlines are computed once per distinct time limit, not per ticket.
+    from `now`; the deadlines are computed once per distinct time limit, not per ticket. Each unit
+    concerned gets one digest notice per batch and kind, listing its work orders.
     """
     now = now or timezone.now()
     escalable = set(ESCALATION.sources)

@@ -22,9 +22,11 @@ from govportal.pages import action_form, action_take, form_errors_flash, found_o
 from . import services, verification
 from .filters import TicketFilter
 from .forms import ACTION_FORMS, CitizenReportForm, NotificationReadForm, PhoneCodeForm, ReportForm
-from .models import Notification, Ticket
+from .models import Ticket
 from .ratelimit import rate_limit_hit
-from .selectors import dispatch_targets, ticket_board, ticket_get, ticket_list, ticket_verification_queue
+from .selectors import (
+    dispatch_targets, ticket_board, ticket_get, ticket_list, ticket_verification_queue, unit_notifications,
+)
 from .workflow import TICKETS
 from .worktime import minutes_left
 
@@ -191,8 +193,8 @@ def ticket_photo(request, ticket_id, photo_id, thumbnail=False):
 @login_required
 def notifications(request):
     """My unit's notifications, newest first, unread ones marked; reading the page changes nothing."""
-    items = Notification.objects.filter(unit_id=request.user.unit_id).select_related("ticket")[:100]
-    return render(request, "incidents/notifications.html", {"items": items if request.user.unit_id else []})
+    items = unit_notifications(unit_id=request.user.unit_id) if request.user.unit_id else []
+    return render(request, "incidents/notifications.html", {"items": items})
 
 
 @login_required

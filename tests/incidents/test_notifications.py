@@ -54,17 +54,21 @@ def test_the_actor_is_not_notified_of_their_own_action(report, actors):
     assert (actors.community_staff.unit_id, "escalate") not in kinds
 
 
-def test_escalation_sweep_notices_are_delivered_by_the_pending_sweep(report, actors):
+def test_escalation_sweep_tells_each_unit_once_per_batch_and_delivers_by_the_pending_sweep(report, actors):
     actors.street_coordinator.email = "street@example.org"
     actors.street_coordinator.save()
-    ticket = report()
-    Notification.objects.update(delivered_at=timezone.now())  # the routing notice is out already
-    # A minute past the ticket's own deadline, whatever holidays lie between now and then.
-    overdue_escalate(now=ticket.due_at + timedelta(minutes=1))
-    assert Notification.objects.filter(ticket=ticket, delivered_at__isnull=True).count() == 2
+    first, second = report(), report()
+    Notification.objects.update(delivered_at=timezone.now())  # the routing notices are out already
+    # A minute past the later deadline, whatever holidays lie between now and then.
+    overdue_escalate(now=max(first.due_at, second.due_at) + timedelta(minutes=1))
+    both = sorted([first.pk, second.pk])
+    digests = Notification.objects.filter(delivered_at__isnull=True)
+    assert sorted(digests.values_list("unit", "kind", "digest_ticket_ids")) == sorted([
+        (actors.community_staff.unit_id, "overdue", both), (actors.street_coordinator.unit_id, "escalated", both)])
     assert notifications_deliver_pending() == 2
     assert [m.to for m in mail.outbox] == [["street@example.org"]]
-    assert ticket.number in mail.outbox[0].body
+    body = mail.outbox[0].body
+    assert body.startswith("2 ") and first.number in body and second.number in body
     assert notifications_deliver_pending() == 0
 
 

@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from accounts.models import HandlingUnit
 from grids.selectors import POINT_OUTSIDE_GRIDS
 from incidents import services
 from incidents.models import Ticket
+from incidents.sweeps import overdue_escalate
 from tests.factories import log_in_verified
 from tests.pages import page, zh
 
@@ -144,6 +146,19 @@ def test_notifications_list_the_units_tickets_unread_until_marked_read(report, a
     assert page(client.get("/notifications/")).one("ul.notifications li").attrs["class"] == ""
     client.force_login(actors.street_coordinator)  # another unit's
     assert page(client.get("/notifications/")).texts("ul.notifications li") == [zh("Nothing here.")]
+
+
+@time_machine.travel(MONDAY_10, tick=False)
+def test_notifications_show_a_sweep_digest_with_its_work_orders(report, actors, client):
+    first, second = report(), report()
+    client.force_login(actors.community_staff)
+    client.post("/notifications/read/")  # the routing notices
+    overdue_escalate(now=max(first.due_at, second.due_at) + timedelta(minutes=1))
+    digest = page(client.get("/notifications/")).one("ul.notifications li.unread")
+    numbers = sorted([first.number, second.number])
+    assert re.search(rf" {zh('Overdue')} 2 \S+ {', '.join(numbers)} {zh('Mark as read')}$", digest.text), digest.text
+    assert sorted(a.text for a in digest.select("span.digest a")) == numbers
+    assert {a.attrs["href"] for a in digest.select("span.digest a")} == {f"/tickets/{first.pk}/", f"/tickets/{second.pk}/"}
 
 
 def test_admin_shows_work_orders_read_only_and_edits_the_catalogue(report, actors, client):

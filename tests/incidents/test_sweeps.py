@@ -27,8 +27,9 @@ def test_missed_accept_deadline_moves_the_ticket_up_once(report, actors):
     assert ticket.due_kind == "handle" and ticket.due_at > later
     event = ticket.events.last()
     assert (event.action, event.actor, event.reason_code) == ("overdue_escalate", None, "accept")
-    units = set(Notification.objects.filter(ticket=ticket).values_list("unit", "kind"))
-    assert {(actors.community_staff.unit_id, "overdue"), (actors.street_coordinator.unit_id, "escalated")} <= units
+    digests = Notification.objects.filter(digest_ticket_ids=[ticket.pk])  # one digest per unit and kind
+    assert set(digests.values_list("unit", "kind")) == {
+        (actors.community_staff.unit_id, "overdue"), (actors.street_coordinator.unit_id, "escalated")}
     assert overdue_escalate(now=later) == {"escalated": 0, "marked_overdue": 0}
 
 
