@@ -7,7 +7,7 @@ from govportal.pages import ActionForm
 from grids.coords import wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
 
-from .models import Category, Ticket, Urgency
+from .models import Category, Notification, Ticket, Urgency
 from .selectors import dispatch_targets
 from .services import MAX_IDEMPOTENCY_KEY, REJECT_REASONS, RETURN_REASONS, PositionSource
 
@@ -145,4 +145,5 @@ ACTION_FORMS = {
 
 
 class NotificationReadForm(forms.Form):
-    notification = forms.IntegerField(required=False)  # empty: all of the unit's unread notifications
+    feed = forms.ChoiceField(choices=Notification.Feed.choices)
+    notification = forms.IntegerField(required=False)  # empty: all of the feed's unread notifications

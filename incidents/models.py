@@ -469,6 +469,10 @@ class TicketNumberCounter(models.Model):
 class Notification(models.Model):
     """An in-app message to a handling unit (everyone in it sees it) or to one user."""
 
+    class Feed(models.TextChoices):
+        MINE = "mine", _("For me")  # addressed to the user: they must act
+        UNIT = "unit", _("My unit")  # addressed to the user's unit
+
     unit = models.ForeignKey("accounts.HandlingUnit", models.CASCADE, null=True, blank=True,
                              related_name="notifications")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, null=True, blank=True,

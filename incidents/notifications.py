@@ -6,8 +6,8 @@ anything, so a slow or failing channel never holds locks nor undoes what went ou
 1. Claim: one conditional UPDATE … FOR UPDATE SKIP LOCKED sets `claimed_until` on a batch of
    notices that are neither delivered nor held by another run, and commits. Two runs (a wake-up
    and the minute sweep) never take the same notice while the claim lasts.
-2. Send, channel by channel (SMS, then e-mail): each person of a notice's unit gets one message
-   per run covering their notices. After each message the notices record the person in that
+2. Send, channel by channel (SMS, then e-mail): each person addressed, in person or through
+   their unit, gets one message per run covering their notices. After each message the notices record the person in that
    channel's `*_sent_to` list, committed at once, so a retry never repeats a copy recorded there.
 3. A notice with every copy out is marked delivered. One with a failed send keeps its claim for
    RETRY_AFTER; then a later run (the minute sweep) sends only the copies still missing.
@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, F, Func, Value
+from django.db.models import BigIntegerField, F, Func, Q, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,7 +53,7 @@ RETRY_AFTER = timedelta(minutes=1)  # after a failed send; the minute sweep then
 _CLAIM_SQL = """
     UPDATE incidents_notification SET claimed_until = %s
      WHERE id IN (SELECT id FROM incidents_notification
-                   WHERE delivered_at IS NULL AND unit_id IS NOT NULL
+                   WHERE delivered_at IS NULL
                      AND (claimed_until IS NULL OR claimed_until <= %s)
                    ORDER BY created_at
                    LIMIT %s
@@ -118,12 +118,16 @@ def notifications_deliver_pending(*, limit=500, now=None):
     ids = notifications_claim(limit=limit, now=now)
     if not ids:
         return 0
-    by_unit = defaultdict(list)
+    by_unit, by_user = defaultdict(list), defaultdict(list)
     for notification in digest_tickets_attach(list(
         Notification.objects.filter(pk__in=ids).select_related("ticket__category").order_by("created_at")
     )):
-        by_unit[notification.unit_id].append(notification)
-    staff = list(User.objects.filter(is_active=True, unit_id__in=by_unit).order_by("pk"))
+        if notification.user_id is not None:
+            by_user[notification.user_id].append(notification)
+        else:
+            by_unit[notification.unit_id].append(notification)
+    staff = list(User.objects.filter(Q(unit_id__in=by_unit) | Q(pk__in=by_user), is_active=True).order_by("pk"))
+    notices_of = {user.pk: by_unit.get(user.unit_id, []) + by_user.get(user.pk, []) for user in staff}
     gateway, mailer, failed = sms_gateway(), get_connection(), set()
 
     def send_email(user, subject, body):
@@ -131,8 +135,8 @@ def notifications_deliver_pending(*, limit=500, now=None):
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], connection=mailer).send()
 
     try:
-        failed |= _copies_send(SMS, by_unit, staff, lambda user, subject, body: gateway.send(user.phone, subject))
-        failed |= _copies_send(EMAIL, by_unit, staff, send_email)
+        failed |= _copies_send(SMS, notices_of, staff, lambda user, subject, body: gateway.send(user.phone, subject))
+        failed |= _copies_send(EMAIL, notices_of, staff, send_email)
     finally:
         mailer.close()
     delivered = [pk for pk in ids if pk not in failed]
@@ -142,14 +146,14 @@ def notifications_deliver_pending(*, limit=500, now=None):
     return len(delivered)
 
 
-def _copies_send(channel, by_unit, staff, send):
-    """Send each person one message of their notices still missing on `channel`, recording each
-    message as it goes; return the ids of the notices whose message failed."""
+def _copies_send(channel, notices_of, staff, send):
+    """Send each person one message of their notices (their unit's and their own) still missing on
+    `channel`, recording each message as it goes; return the ids of the notices whose message failed."""
     failed = set()
     for user in staff:
         if not getattr(user, channel.address):
             continue
-        missing = [n for n in by_unit[user.unit_id] if user.pk not in (getattr(n, channel.record) or ())]
+        missing = [n for n in notices_of[user.pk] if user.pk not in (getattr(n, channel.record) or ())]
         if not missing:
             continue
         texts = [notification_text(n) for n in missing]

@@ -127,9 +127,21 @@ def dispatch_targets(*, district):
     ).order_by("area__code", "name")
 
 
-def unit_notifications(*, unit_id, limit=100):
-    """The unit's newest notifications, digests with their work orders attached (digest_tickets_attach)."""
-    return digest_tickets_attach(list(Notification.objects.filter(unit_id=unit_id).select_related("ticket")[:limit]))
+def notices_feed(*, user, feed, limit=100):
+    """The newest notifications of one of the user's feeds (Notification.Feed), with what a line
+    about each needs: the work order's category, and a digest's work orders (digest_tickets_attach)."""
+    if feed == Notification.Feed.MINE:
+        notices = Notification.objects.filter(user=user)
+    elif user.unit_id:
+        notices = Notification.objects.filter(unit_id=user.unit_id)
+    else:
+        return []
+    return digest_tickets_attach(list(notices.select_related("ticket__category")[:limit]))
+
+
+def notices_unread_count(user):
+    """How many notifications addressed to the user in person are unread (the menu's badge)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 def digest_tickets_attach(notifications):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -486,9 +487,11 @@ ACTION_SERVICES = {
 }
 
 
-def notifications_mark_read(*, unit_id, notification_id=None):
-    """Mark the unit's unread notifications read (only `notification_id` if given); return how many."""
-    unread = Notification.objects.filter(unit_id=unit_id, read_at__isnull=True)
+def notifications_mark_read(*, user, feed, notification_id=None):
+    """Mark the unread notifications of one of the user's feeds read ("mine": addressed to them,
+    "unit": to their unit), only `notification_id` if given; return how many."""
+    addressed = Q(user=user) if feed == Notification.Feed.MINE else Q(unit_id=user.unit_id, unit_id__isnull=False)
+    unread = Notification.objects.filter(addressed, read_at__isnull=True)
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=timezone.now())

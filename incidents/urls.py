@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .models import Notification
 
 urlpatterns = [
     path("tickets/new/", views.ticket_report, name="ticket-report"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/photos/<int:photo_id>/thumbnail/", views.ticket_photo, {"thumbnail": True},
          name="ticket-photo-thumbnail"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/unit/", views.notifications, {"feed": Notification.Feed.UNIT}, name="notifications-unit"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("report/", views.citizen_report, name="citizen-report"),
     path("report/code/", views.citizen_report_code, name="citizen-report-code"),

@@ -22,10 +22,10 @@ from govportal.pages import action_form, action_take, form_errors_flash, found_o
 from . import services, verification
 from .filters import TicketFilter
 from .forms import ACTION_FORMS, CitizenReportForm, NotificationReadForm, PhoneCodeForm, ReportForm
-from .models import Ticket
+from .models import Notification, Ticket
 from .ratelimit import rate_limit_hit
 from .selectors import (
-    dispatch_targets, ticket_board, ticket_get, ticket_list, ticket_verification_queue, unit_notifications,
+    dispatch_targets, notices_feed, ticket_board, ticket_get, ticket_list, ticket_verification_queue,
 )
 from .workflow import TICKETS
 from .worktime import minutes_left
@@ -191,21 +191,25 @@ def ticket_photo(request, ticket_id, photo_id, thumbnail=False):
 
 
 @login_required
-def notifications(request):
-    """My unit's notifications, newest first, unread ones marked; reading the page changes nothing."""
-    items = unit_notifications(unit_id=request.user.unit_id) if request.user.unit_id else []
-    return render(request, "incidents/notifications.html", {"items": items})
+def notifications(request, feed=Notification.Feed.MINE):
+    """The notifications addressed to me (or, as `feed`, to my unit), newest first, unread ones
+    marked; reading the page changes nothing."""
+    return render(request, "incidents/notifications.html", {
+        "items": notices_feed(user=request.user, feed=feed), "feed": feed, "feeds": Notification.Feed,
+    })
 
 
 @login_required
 @require_POST
 def notifications_read(request):
-    """Mark my unit's notifications read, all of them or the one posted, then show the list again."""
+    """Mark a feed's notifications read, all of them or the one posted, then show the feed again."""
     form = NotificationReadForm(request.POST)
-    if form.is_valid() and request.user.unit_id:
-        services.notifications_mark_read(unit_id=request.user.unit_id,
-                                         notification_id=form.cleaned_data["notification"])
-    return redirect("notifications")
+    if not form.is_valid():
+        form_errors_flash(request, form)
+        return redirect("notifications")
+    feed = form.cleaned_data["feed"]
+    services.notifications_mark_read(user=request.user, feed=feed, notification_id=form.cleaned_data["notification"])
+    return redirect("notifications-unit" if feed == Notification.Feed.UNIT else "notifications")
 
 
 def citizen_report(request):

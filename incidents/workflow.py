@@ -103,16 +103,41 @@ class TicketWorkflow(Workflow):
 
     def apply(self, pk, action, *, actor, notify=(), **kwargs):
         """As Workflow.apply; `notify` lists the handling units to tell (or computes them from the
-        changed ticket). The actor's own unit is not told; delivery runs after commit."""
+        changed ticket), and the people who must act next are told in person (people_to_tell).
+        The actor and the actor's own unit are not told; delivery runs after commit."""
         def tell(ticket):
             recipients = notify(ticket) if callable(notify) else notify
             units = {unit_id for unit_id in recipients if unit_id} - {getattr(actor, "unit_id", None)}
-            if units:
-                Notification.objects.bulk_create(
-                    [Notification(unit_id=unit_id, ticket=ticket, kind=action) for unit_id in units])
+            people = people_to_tell(ticket, action) - {getattr(actor, "pk", None)}
+            notices = [Notification(unit_id=unit_id, ticket=ticket, kind=action) for unit_id in units]
+            notices += [Notification(user_id=user_id, ticket=ticket, kind=action) for user_id in people]
+            if notices:
+                Notification.objects.bulk_create(notices)
                 transaction.on_commit(notifications_wake_up)
 
         return super().apply(pk, action, actor=actor, after=tell, **kwargs)
+
+
+# The states in which the reporter's side acts next (verify, close, rate, reopen): the sources of
+# the table's verifier moves.
+AWAITING_VERIFIER = frozenset(state for move in TRANSITIONS.values() if move.party == "verifier"
+                              for state in move.sources)
+# Moves by someone else that change the work of the person handling the work order.
+HANDLER_TOLD = frozenset({"verify_fail", "reopen", "approve_extension", "deny_extension", "supervise", "void"})
+
+
+def people_to_tell(ticket, action):
+    """Return the ids of the people a move concerns in person: the reporter, when the work order
+    now waits for them to verify or rate it (if they are one who may), and its handler, when the
+    move changes their work."""
+    people = set()
+    if ticket.status in AWAITING_VERIFIER and ticket.reporter_id and User.objects.filter(
+        pk=ticket.reporter_id, role__in=VERIFIERS, is_active=True,
+    ).exists():
+        people.add(ticket.reporter_id)
+    if action in HANDLER_TOLD and ticket.handler_id:
+        people.add(ticket.handler_id)
+    return people
 
 
 TICKETS = TicketWorkflow()

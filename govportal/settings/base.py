@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "govportal.context_processors.map_tiles",
+                "incidents.context_processors.unread_notices",
             ],
         },
     },

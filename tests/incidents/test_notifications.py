@@ -191,10 +191,12 @@ def test_delivered_notices_past_their_retention_are_deleted_in_batches(report, a
     assert notifications_prune(now=now, batch_size=2) == 3
     assert set(Notification.objects.values_list("pk", flat=True)) == {old_undelivered.pk, recent.pk}
     assert notifications_prune(now=now) == 0
+
+
 def test_reading_the_notifications_page_leaves_them_unread(report, actors, client):
     report()
     client.force_login(actors.community_staff)
-    page = client.get("/notifications/").content.decode()
+    page = client.get("/notifications/unit/").content.decode()
     assert "SJ" in page and "全部标为已读" in page
     assert Notification.objects.filter(unit=actors.community_staff.unit, read_at__isnull=True).exists()
     assert not Notification.objects.filter(read_at__isnull=False).exists()
@@ -213,10 +215,29 @@ def test_a_post_marks_one_notice_or_all_of_the_units_notices_read(report, actors
     assert client.post("/notifications/read/").status_code == 403  # no CSRF token
     token = client.get("/notifications/").cookies["csrftoken"].value
 
-    response = client.post("/notifications/read/", {"notification": mine[0].pk, "csrfmiddlewaretoken": token})
-    assert response.status_code == 302 and response["Location"] == "/notifications/"
+    response = client.post("/notifications/read/", {"feed": "unit", "notification": mine[0].pk,
+                                                    "csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and response["Location"] == "/notifications/unit/"
     assert [n.pk for n in Notification.objects.filter(read_at__isnull=False)] == [mine[0].pk]
-    client.post("/notifications/read/", {"notification": theirs.pk, "csrfmiddlewaretoken": token})
-    client.post("/notifications/read/", {"csrfmiddlewaretoken": token})
+    client.post("/notifications/read/", {"feed": "unit", "notification": theirs.pk, "csrfmiddlewaretoken": token})
+    client.post("/notifications/read/", {"feed": "mine", "csrfmiddlewaretoken": token})  # none in person
+    assert [n.pk for n in Notification.objects.filter(read_at__isnull=False)] == [mine[0].pk]
+    client.post("/notifications/read/", {"feed": "unit", "csrfmiddlewaretoken": token})
     assert set(Notification.objects.filter(read_at__isnull=False).values_list("pk", flat=True)) == {
         n.pk for n in mine}  # another unit's notice stays unread
+    response = client.post("/notifications/read/", {"feed": "everyone", "csrfmiddlewaretoken": token}, follow=True)
+    assert response.redirect_chain[-1][0] == "/notifications/"  # an unknown feed changes nothing, says why
+    assert any("everyone" in str(message) for message in response.context["messages"])
+
+
+def test_a_notice_in_person_reaches_that_person_only_by_email(report, actors):
+    actors.grid_worker.email, actors.community_staff.email = "grid@example.org", "community@example.org"
+    actors.grid_worker.save()
+    actors.community_staff.save()
+    ticket = report()
+    services.ticket_accept(ticket_id=ticket.pk, actor=actors.community_staff)
+    Notification.objects.update(delivered_at=timezone.now())  # the routing notice is out already
+    services.ticket_handle(ticket_id=ticket.pk, actor=actors.community_staff, feedback="已清理")
+    assert notifications_deliver_pending() == 1
+    assert [m.to for m in mail.outbox] == [["grid@example.org"]]
+    assert ticket.number in mail.outbox[0].subject

@@ -9,7 +9,7 @@ import time_machine
 from accounts.models import HandlingUnit
 from grids.selectors import POINT_OUTSIDE_GRIDS
 from incidents import services
-from incidents.models import Ticket
+from incidents.models import Notification, Ticket
 from incidents.sweeps import overdue_escalate
 from tests.factories import log_in_verified
 from tests.pages import page, zh
@@ -135,26 +135,66 @@ def test_my_reports_and_the_verification_queue_list_the_right_tickets(report, ac
 
 
 @time_machine.travel(MONDAY_10, tick=False)
-def test_notifications_list_the_units_tickets_unread_until_marked_read(report, actors, client):
+def test_unit_feed_lists_the_units_notices_one_line_each_unread_until_marked_read(report, actors, client):
     ticket = report()
     client.force_login(actors.community_staff)
-    first = page(client.get("/notifications/")).one("ul.notifications li")
-    assert first.text == f"11-02 10:00 {ticket.number} {zh('Routed')} {zh('Mark as read')}"
+    assert page(client.get("/notifications/")).texts("ul.notifications li") == [zh("Nothing here.")]  # none in person
+    first = page(client.get("/notifications/unit/")).one("ul.notifications li")
+    assert first.text == (f"11-02 10:00 {ticket.number} {zh('Routed')} {ticket.category.name} · {ticket.area_code} "
+                          f"{zh('Mark as read')}")
     assert first.attrs["class"] == "unread" and first.one("a").attrs["href"] == f"/tickets/{ticket.pk}/"
-    assert page(client.get("/notifications/")).one("ul.notifications li").attrs["class"] == "unread"  # reading marks nothing
-    client.post("/notifications/read/")
-    assert page(client.get("/notifications/")).one("ul.notifications li").attrs["class"] == ""
+    assert page(client.get("/notifications/unit/")).one("ul.notifications li").attrs["class"] == "unread"  # reading marks nothing
+    client.post("/notifications/read/", {"feed": "unit"})
+    assert page(client.get("/notifications/unit/")).one("ul.notifications li").attrs["class"] == ""
     client.force_login(actors.street_coordinator)  # another unit's
+    assert page(client.get("/notifications/unit/")).texts("ul.notifications li") == [zh("Nothing here.")]
+
+
+@time_machine.travel(MONDAY_10, tick=False)
+def test_the_reporter_is_told_in_person_when_their_report_waits_for_their_check(report, actors, client):
+    ticket = report()
+    client.force_login(actors.grid_worker)
+    menu = page(client.get("/")).one("nav a[href='/notifications/']")
+    assert menu.text == zh("Notifications")  # nothing unread: no count
+    services.ticket_accept(ticket_id=ticket.pk, actor=actors.community_staff)
+    services.ticket_handle(ticket_id=ticket.pk, actor=actors.community_staff, feedback="已清理")
+    assert page(client.get("/")).one("nav a[href='/notifications/'] span.badge").text == "1"
+    line = page(client.get("/notifications/")).one("ul.notifications li.unread")
+    assert line.text.startswith(f"11-02 10:00 {ticket.number} {zh('Report handled')} {ticket.category.name} · ")
+    client.post("/notifications/read/", {"feed": "mine", "notification": line.one("input[name=notification]").attrs["value"]})
+    assert page(client.get("/")).select("nav a[href='/notifications/'] span.badge") == []
+    client.force_login(actors.community_staff)  # the actor's unit hears nothing in person
     assert page(client.get("/notifications/")).texts("ul.notifications li") == [zh("Nothing here.")]
+
+
+def test_a_reporter_who_handles_it_is_not_told_and_only_verifiers_are(report, actors):
+    own = report(reporter=actors.community_staff)
+    services.ticket_accept(ticket_id=own.pk, actor=actors.community_staff)
+    services.ticket_handle(ticket_id=own.pk, actor=actors.community_staff, feedback="已清理")
+    assert not Notification.objects.filter(user__isnull=False).exists()  # the actor themselves
+    by_coordinator = report(reporter=actors.street_coordinator)  # not one who verifies
+    services.ticket_accept(ticket_id=by_coordinator.pk, actor=actors.community_staff)
+    services.ticket_handle(ticket_id=by_coordinator.pk, actor=actors.community_staff, feedback="已清理")
+    assert not Notification.objects.filter(user__isnull=False).exists()
+
+
+def test_the_handler_is_told_in_person_when_the_check_fails(report, actors):
+    ticket = report()
+    services.ticket_accept(ticket_id=ticket.pk, actor=actors.community_staff)
+    services.ticket_handle(ticket_id=ticket.pk, actor=actors.community_staff, feedback="已清理")
+    Ticket.objects.filter(pk=ticket.pk).update(handler=actors.community_staff)
+    services.ticket_verify_fail(ticket_id=ticket.pk, actor=actors.grid_worker, reason="仍有杂物")
+    assert set(Notification.objects.filter(ticket=ticket, user__isnull=False).values_list("user", "kind")) == {
+        (actors.grid_worker.pk, "handle"), (actors.community_staff.pk, "verify_fail")}
 
 
 @time_machine.travel(MONDAY_10, tick=False)
 def test_notifications_show_a_sweep_digest_with_its_work_orders(report, actors, client):
     first, second = report(), report()
     client.force_login(actors.community_staff)
-    client.post("/notifications/read/")  # the routing notices
+    client.post("/notifications/read/", {"feed": "unit"})  # the routing notices
     overdue_escalate(now=max(first.due_at, second.due_at) + timedelta(minutes=1))
-    digest = page(client.get("/notifications/")).one("ul.notifications li.unread")
+    digest = page(client.get("/notifications/unit/")).one("ul.notifications li.unread")
     numbers = sorted([first.number, second.number])
     assert re.search(rf" {zh('Overdue')} 2 \S+ {', '.join(numbers)} {zh('Mark as read')}$", digest.text), digest.text
     assert sorted(a.text for a in digest.select("span.digest a")) == numbers
