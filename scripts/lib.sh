@@ -111,21 +111,22 @@ ensure_app_role() {
   password=$(local_secret pg_app_password random_password)
   if [ "$(pg_superuser -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$PG_APP_ROLE'")" != 1 ]; then
     say "creating the database role $PG_APP_ROLE (not a superuser)"
-    pg_superuser -d postgres <<< "CREATE ROLE $PG_APP_ROLE LOGIN CREATEDB PASSWORD '$password'"
     # PostGIS may only be created by a superuser: in template1, the test databases and the
-    # benchmarks' database, which the role creates, have it (and pg_trgm) from the start. Once
-    # only: a session on template1 makes a concurrent CREATE DATABASE fail.
+    # benchmarks' database, which the role creates, have it (and pg_trgm) from the start. Once, and
+    # before the role, whose existence marks it done: a session on template1 makes a concurrent
+    # CREATE DATABASE fail.
     pg_superuser -d template1 -c "CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS pg_trgm"
+    pg_superuser -d postgres <<< "CREATE ROLE $PG_APP_ROLE LOGIN CREATEDB PASSWORD '$password'"
   elif [ "$new_password" = 1 ]; then
     pg_superuser -d postgres <<< "ALTER ROLE $PG_APP_ROLE PASSWORD '$password'"
   fi
 }
 
-# ensure_app_database: the application's database, owned by its role, with PostGIS and pg_trgm.
+# ensure_app_database: the application's database, owned by its role with its public schema, with
+# PostGIS and pg_trgm (template1's already).
 ensure_app_database() {
-  if [ "$(pg_superuser -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$PG_APP_DATABASE'")" != 1 ]; then
-    pg_superuser -d postgres -c "CREATE DATABASE $PG_APP_DATABASE OWNER $PG_APP_ROLE"
-  fi
+  [ "$(pg_superuser -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$PG_APP_DATABASE'")" = 1 ] && return 0
+  pg_superuser -d postgres -c "CREATE DATABASE $PG_APP_DATABASE OWNER $PG_APP_ROLE"
   pg_superuser -d "$PG_APP_DATABASE" -c "ALTER SCHEMA public OWNER TO $PG_APP_ROLE;
     CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS pg_trgm"
 }
