@@ -3,6 +3,7 @@
 import os
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -94,6 +95,28 @@ def env_redis_url(name="REDIS_URL"):
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"{name} must be a redis:// URL, got {url!r}.")
     return url
+
+
+def env_url(name, default=_UNSET):
+    """Return the variable as an http(s) URL with a host; a Leaflet template ({s}, {z}, …) is accepted."""
+    url = env_str(name, default)
+    if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname):
+        raise ImproperlyConfigured(f"{name} must be an http:// or https:// URL, got {url!r}.")
+    return url
+
+
+def url_source(url):
+    """Return the Content-Security-Policy source that admits `url`: its scheme and host (with the port).
+
+    A Leaflet subdomain placeholder in the first label (https://t{s}.example.cn/…) becomes the
+    wildcard the policy allows there (https://*.example.cn).
+    """
+    parts = urlsplit(url)
+    first_label, _, rest = parts.netloc.partition(".")
+    host = f"*.{rest}" if "{" in first_label and rest else parts.netloc
+    if "{" in host:
+        raise ImproperlyConfigured(f"{url!r}: only the first label of the host may hold a placeholder such as {{s}}.")
+    return f"{parts.scheme}://{host}"
 
 
 def env_periods(name, default):

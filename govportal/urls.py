@@ -11,6 +11,9 @@ from incidents import api as incidents_api
 
 from . import views
 
+# Swagger UI with the CSP nonce on its inline script and style.
+swagger_ui = SpectacularSwaggerView.as_view(url_name="schema", template_name="govportal/swagger_ui.html")
+
 api_v1 = [
     path("auth/token/", accounts_api.TokenCreateApi.as_view(), name="token"),
     path("auth/logout/", accounts_api.TokenLogoutApi.as_view(), name="logout"),
@@ -43,7 +46,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="schema")), name="swagger-ui"),
+    path("api/docs/", login_required(swagger_ui), name="swagger-ui"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),

@@ -5,10 +5,13 @@ from pathlib import Path
 
 from celery.schedules import crontab
 from cryptography.fernet import Fernet
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from govportal.env import env_bool, env_database, env_duration, env_int, env_list, env_periods, env_redis_url, env_str
+from govportal.env import (
+    env_bool, env_database, env_duration, env_int, env_list, env_periods, env_redis_url, env_str, env_url, url_source,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -37,6 +40,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "csp",  # Content-Security-Policy header and its nonces
     "accounts",
     "grids",
     "incidents",
@@ -51,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",  # pages, not static files (whitenoise answers those above)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -294,7 +299,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Maps: no external tiles by default (no internet); a tile URL may be configured ---
-MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_URL = env_url("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (23.02, 113.75),
@@ -303,6 +308,26 @@ LEAFLET_CONFIG = {
     "MAX_ZOOM": 19,
     "TILES": [(_("Base map"), MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION})] if MAP_TILE_URL else [],
     "RESET_VIEW": False,
+}
+
+# --- Content-Security-Policy (django-csp): scripts from this site or carrying the response's nonce,
+# nothing inline otherwise (no event-handler attributes, no eval) ---
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # Style sheets and <style> elements from this site or with the nonce (the Swagger UI page);
+        # style attributes anywhere: ECharts writes its tooltips as HTML with them.
+        "style-src": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        # data: for the favicon and Swagger UI's icons, blob: for photos shown from the device; the
+        # base map's tiles when MAP_TILE_URL is set.
+        "img-src": [SELF, "data:", "blob:", *([url_source(MAP_TILE_URL)] if MAP_TILE_URL else [])],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
 }
 
 LOGGING = {

@@ -81,6 +81,14 @@ def assert_charts_drawn(page):
         page.wait_for_function(f"({INKED_PIXELS})('{selector}') > 500")
 
 
+def assert_tooltip_styled(page, selector):
+    """Hovering a chart shows ECharts' tooltip, its series markers coloured by their style attributes
+    (admitted by the Content-Security-Policy's style-src-attr)."""
+    page.hover(f"{selector} canvas", position={"x": 300, "y": 150})
+    marker = page.wait_for_selector(f"{selector} span[style*=background-color]")
+    assert marker.evaluate("(span) => getComputedStyle(span).backgroundColor") != "rgba(0, 0, 0, 0)"
+
+
 def test_dashboard_draws_its_charts(browser, live_server, city, tree, tmp_path):
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     errors = watch_errors(page)
@@ -88,6 +96,7 @@ def test_dashboard_draws_its_charts(browser, live_server, city, tree, tmp_path):
     page.goto(f"{live_server.url}/dashboard/{tree.city.code}/")
     assert page.inner_text("[data-figure=month-reported]") == "5"
     assert_charts_drawn(page)
+    assert_tooltip_styled(page, "#chart-trend")
     page.screenshot(path=tmp_path / "dashboard.png", full_page=True)
     page.click(f"table[data-table=children] a:text('{tree.district.name}')")
     page.wait_for_url(f"{live_server.url}/dashboard/{tree.district.code}/")
@@ -101,7 +110,7 @@ def test_big_screen_fills_a_wall_and_refreshes_from_the_api(browser, live_server
     errors = watch_errors(page)
     log_in(page, live_server, city.leader)
     page.goto(f"{live_server.url}/dashboard/screen/")
-    page.wait_for_function("document.getElementById('updated').textContent !== '—'")
+    page.wait_for_function("() => document.getElementById('updated').textContent !== '—'")
     assert page.inner_text("[data-figure=open_now]") == "3"  # the west street's open tickets
     assert_charts_drawn(page)
     size = page.evaluate("[document.body.scrollWidth, document.body.scrollHeight]")

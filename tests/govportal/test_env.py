@@ -3,7 +3,9 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from govportal.env import env_bool, env_database, env_duration, env_int, env_list, env_periods, env_redis_url, env_str
+from govportal.env import (
+    env_bool, env_database, env_duration, env_int, env_list, env_periods, env_redis_url, env_str, env_url, url_source,
+)
 
 
 def test_required_variable_missing_is_an_error(monkeypatch):
@@ -22,12 +24,18 @@ def test_booleans(monkeypatch, raw, expected):
 @pytest.mark.parametrize(
     ("reader", "raw"),
     [(env_bool, "maybe"), (env_int, "ten"), (env_database, "mysql://x/y"), (env_redis_url, "localhost:6379"),
+     (env_url, "tiles.example.cn/{z}/{x}/{y}.png"), (env_url, "ftp://tiles.example.cn/"), (env_url, "https:///{z}"),
      *((env_duration, raw) for raw in ("10 hours", "1.5h", "-10m", "h", "never", "10h30m"))],
 )
 def test_bad_values_stop_start_up(monkeypatch, reader, raw):
     monkeypatch.setenv("GOVPORTAL_TEST_VAR", raw)
     with pytest.raises(ImproperlyConfigured, match="GOVPORTAL_TEST_VAR"):
         reader("GOVPORTAL_TEST_VAR")
+
+
+def test_a_placeholder_in_a_tile_host_only_as_its_first_label():
+    with pytest.raises(ImproperlyConfigured, match="first label"):
+        url_source("https://tiles.{s}.example.cn/{z}/{x}/{y}.png")
 
 
 def test_int_minimum_and_list(monkeypatch):
