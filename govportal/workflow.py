@@ -15,6 +15,7 @@ checks every state change they write against it (tests/incidents/test_workflow_s
 tests/mediation/test_sweeps.py).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -41,6 +42,15 @@ class WorkflowInputError(DomainInputError):
 
 
 @dataclass(frozen=True)
+class Guard:
+    """A condition on the object, beyond its state, for a move to be offered and allowed
+    (an extension is decided only once one is asked for); `refusal` is the 409 message."""
+
+    holds: Callable[[object], bool]
+    refusal: str
+
+
+@dataclass(frozen=True)
 class Transition:
     """One row of a transition table.
 
@@ -49,6 +59,7 @@ class Transition:
     only the system makes; `system=True` lets the system make a person's move too (a referral
     suspends a work order). `also_to` lists the other states a system move may end in, which the
     data decides (routing sends a report to a community, a department or straight to checking).
+    `guard`, if any, must hold as well as the state for the move to be offered or made.
     """
 
     sources: tuple
@@ -57,10 +68,15 @@ class Transition:
     roles: tuple = ()
     system: bool = False
     also_to: tuple = ()
+    guard: Guard | None = None
 
     @property
     def system_may(self):
         return self.party == SYSTEM or self.system
+
+    def open_to(self, subject):
+        """Return whether `subject`'s state (and the guard, if any) lets this move be made now."""
+        return subject.status in self.sources and (self.guard is None or self.guard.holds(subject))
 
     def allows(self, from_status, to_status):
         """Return whether a move from `from_status` to `to_status` is one this transition makes."""
@@ -131,7 +147,7 @@ class Workflow:
         if not (user.is_superuser or self.is_visible(subject, user)):
             return []
         return [name for name, transition in self.transitions.items()
-                if transition.party != SYSTEM and subject.status in transition.sources
+                if transition.party != SYSTEM and transition.open_to(subject)
                 and self._refusal(subject, user, transition, seen=True) is None]
 
     def may(self, subject, user, transition):
@@ -180,6 +196,8 @@ class Workflow:
             if from_status not in transition.sources:
                 raise TransitionNotAllowed(self.not_allowed % {
                     "action": action, "status": subject.get_status_display()})
+            if not transition.open_to(subject):
+                raise TransitionNotAllowed(transition.guard.refusal)
             if person:
                 self.check_actor(subject, actor, transition)
             self._move(subject, transition)

@@ -31,7 +31,6 @@ from .worktime import deadline, minutes_left, working_day_minutes
 
 NO_SUPERIOR = _("This unit has no superior to escalate to.")
 NOT_A_DEPARTMENT = _("Work orders are dispatched to functional departments.")
-NO_EXTENSION_REQUESTED = _("No extension has been requested.")
 EXTENSION_TOO_LONG = _("This work order may be extended by at most %(days)s days.")
 URGENCY_NOT_ALLOWED = _("This category does not allow the urgency %(urgency)s.")
 NOT_A_MINOR_CATEGORY = _("Choose a minor category.")
@@ -354,8 +353,6 @@ def ticket_request_extension(*, ticket_id, actor, minutes, reason):
 def ticket_approve_extension(*, ticket_id, actor):
     """The street grants the requested time: the running deadline moves by that much."""
     def change(t):
-        if not t.extension_requested_minutes:
-            raise WorkflowInputError(NO_EXTENSION_REQUESTED)
         t.due_at = deadline(t.due_at or timezone.now(), t.extension_requested_minutes, clock_time=t.clock_time)
         t.due_kind = t.due_kind or Ticket.DueKind.HANDLE
         t.extension_requested_minutes = None
@@ -369,8 +366,6 @@ def ticket_deny_extension(*, ticket_id, actor, reason):
     TICKETS.require_reason(reason)
 
     def change(t):
-        if not t.extension_requested_minutes:
-            raise WorkflowInputError(NO_EXTENSION_REQUESTED)
         t.extension_requested_minutes = None
 
     return TICKETS.apply(ticket_id, "deny_extension", actor=actor, reason=reason, change=change,

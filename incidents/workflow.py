@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import is_in_scope
 from accounts.models import User
-from govportal.workflow import PREVIOUS, SYSTEM, System, Transition, Workflow
+from govportal.workflow import PREVIOUS, SYSTEM, Guard, System, Transition, Workflow
 
 from .models import Notification, Ticket, TicketEvent
 from .notifications import notifications_wake_up
@@ -21,11 +21,15 @@ S = Ticket.Status
 NOT_YOUR_UNIT = _("Only the unit that holds this work order may do this.")
 NOT_THE_DISPATCHER = _("Only the dispatching street may do this.")
 NOT_A_VERIFIER = _("Only the reporter or the community staff may verify or rate this work order.")
+NO_EXTENSION_REQUESTED = _("No extension has been requested.")
 
 HANDLERS = (User.Role.COMMUNITY_STAFF, User.Role.STREET_COORDINATOR, User.Role.DEPARTMENT_HANDLER)
 DISPATCHERS = (User.Role.STREET_COORDINATOR,)
 VERIFIERS = (User.Role.GRID_WORKER, User.Role.COMMUNITY_STAFF)
 WORKING = (S.ACCEPTED, S.SIGNED, S.IN_PROGRESS)
+
+# An extension is decided only once the unit has asked for one.
+EXTENSION_ASKED = Guard(lambda ticket: ticket.extension_requested_minutes is not None, NO_EXTENSION_REQUESTED)
 
 # The system's actors on work orders, named.
 ROUTER = System("routing")
@@ -43,8 +47,8 @@ TRANSITIONS = {
     "return": Transition((S.DISPATCHED, S.SIGNED), S.RETURNED, "unit", (User.Role.DEPARTMENT_HANDLER,)),
     "escalate": Transition((S.REPORTED, *WORKING), S.ACCEPTED, "unit", HANDLERS),
     "request_extension": Transition(WORKING, None, "unit", HANDLERS),
-    "approve_extension": Transition(WORKING, None, "dispatcher", DISPATCHERS),
-    "deny_extension": Transition(WORKING, None, "dispatcher", DISPATCHERS),
+    "approve_extension": Transition(WORKING, None, "dispatcher", DISPATCHERS, guard=EXTENSION_ASKED),
+    "deny_extension": Transition(WORKING, None, "dispatcher", DISPATCHERS, guard=EXTENSION_ASKED),
     # A referral to people's mediation suspends the order and the case's end resumes or handles
     # it (mediation.services): the system may make these three moves too.
     "suspend": Transition(WORKING, S.SUSPENDED, "dispatcher", DISPATCHERS, system=True),

@@ -27,7 +27,8 @@ def test_action_is_refused_from_every_state_outside_its_sources(ticket, actors, 
 @pytest.mark.parametrize("action", PERSON_ACTIONS)
 def test_action_passes_the_state_check_from_each_of_its_sources(ticket, actors, action):
     for status in TRANSITIONS[action].sources:
-        Ticket.objects.filter(pk=ticket.pk).update(status=status, status_before_suspension="accepted")
+        Ticket.objects.filter(pk=ticket.pk).update(  # test set-up only; guards met (an extension asked)
+            status=status, status_before_suspension="accepted", extension_requested_minutes=60)
         moved = TICKETS.apply(ticket.pk, action, actor=actors.admin)
         target = TRANSITIONS[action].target
         expected = {None: status, "previous": "accepted"}.get(target, target)
@@ -99,3 +100,15 @@ def test_the_row_test_of_visibility_agrees_with_the_filter(report, actors):
         user = getattr(actors, role)
         listed = set(ticket_list(user=user).values_list("pk", flat=True))
         assert {t.pk for t in tickets if ticket_is_visible(user=user, ticket=t)} == listed, role
+
+
+@pytest.mark.parametrize("action", [name for name, t in TRANSITIONS.items() if t.guard is not None])
+def test_a_guarded_action_is_neither_offered_nor_allowed_until_its_guard_holds(ticket, actors, action):
+    dispatcher = actors.street_coordinator
+    ticket = TICKETS.apply(ticket.pk, "accept", actor=actors.community_staff)  # a state the action leaves from
+    assert TRANSITIONS[action].guard.holds(ticket) is False and action not in TICKETS.allowed_actions(ticket, dispatcher)
+    with pytest.raises(TransitionNotAllowed, match=str(TRANSITIONS[action].guard.refusal)):
+        TICKETS.apply(ticket.pk, action, actor=dispatcher)
+    Ticket.objects.filter(pk=ticket.pk).update(extension_requested_minutes=60)  # the unit asks (test set-up)
+    ticket.refresh_from_db()
+    assert action in TICKETS.allowed_actions(ticket, dispatcher)
