@@ -44,7 +44,8 @@ def action_take(request, *, service, form_class, subject, id_kwarg, prefix=None)
     if form is not None and not form.is_valid():
         return False, form
     try:
-        service(**{id_kwarg: subject.pk}, actor=request.user, **(form.cleaned_data if form is not None else {}))
+        moved = service(**{id_kwarg: subject.pk}, actor=request.user,
+                        **(form.cleaned_data if form is not None else {}))
     except DomainInputError as error:
         if form is not None:
             form.add_error(error.field if error.field in form.fields else None, str(error))
@@ -54,8 +55,18 @@ def action_take(request, *, service, form_class, subject, id_kwarg, prefix=None)
     except (DomainConflict, PermissionDenied) as error:
         messages.error(request, str(error))
         return False, form
-    messages.success(request, _("Done."))
+    messages.success(request, done_message(moved if moved is not None else subject))
     return True, form
+
+
+def done_message(subject):
+    """The confirmation of a move: which object, where it stands now and, if it has one, who holds it."""
+    status = subject.get_status_display() if hasattr(subject, "get_status_display") else ""
+    holder = getattr(subject, "handling_unit", None)
+    if holder is not None:
+        return _("%(subject)s: %(status)s, now with %(unit)s.") % {"subject": subject, "status": status,
+                                                                   "unit": holder}
+    return _("%(subject)s: %(status)s.") % {"subject": subject, "status": status}
 
 
 def form_errors_flash(request, form):

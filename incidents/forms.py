@@ -116,7 +116,19 @@ class DispatchForm(ReasonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.subject is not None and self.subject.district_id:
-            self.fields["unit"].queryset = dispatch_targets(district=self.subject.district)
+            self.fields["unit"].queryset = targets = dispatch_targets(district=self.subject.district)
+            self.fields["unit"].initial = default_department_in(targets, self.subject)
+
+
+def default_department_in(targets, ticket):
+    """Return the code of the department the ticket's category names as its default, the
+    district's own before the city's, or None."""
+    wanted = ticket.category.default_department
+    if not wanted:
+        return None
+    district_first = sorted((unit for unit in targets if unit.department == wanted),
+                            key=lambda unit: unit.area_id != ticket.district_id)
+    return district_first[0].code if district_first else None
 
 
 class ExtensionForm(ReasonForm):

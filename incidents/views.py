@@ -21,7 +21,9 @@ from govportal.pages import action_form, action_take, form_errors_flash, found_o
 
 from . import services, verification
 from .filters import TicketFilter
-from .forms import ACTION_FORMS, CitizenReportForm, NotificationReadForm, PhoneCodeForm, ReportForm
+from .forms import (
+    ACTION_FORMS, CitizenReportForm, NotificationReadForm, PhoneCodeForm, ReportForm, default_department_in,
+)
 from .models import Notification, Ticket
 from .ratelimit import rate_limit_hit
 from .selectors import (
@@ -115,18 +117,19 @@ def dispatch_board(request):
     open_tickets = ticket_list(user=request.user).filter(status__in=Ticket.OPEN_STATUSES)
     totals = open_tickets.aggregate(overdue=Count("id", filter=Q(overdue_count__gt=0)),
                                     outside_own_grids=Count("id", filter=Q(outside_own_grids=True)))
-    shown = list(tickets.select_related("district")[:300])
-    targets = {}  # district → its dispatch choices, read once rather than once per row
+    shown = list(tickets.select_related("district", "category")[:300])
+    targets = {}  # district → the departments it may dispatch to, read once rather than once per row
     for ticket in shown:
         actions = TICKETS.allowed_actions(ticket, request.user)
         ticket.quick_actions = [name for name in actions if name in BOARD_ONE_CLICK]
         ticket.dispatch_form = None
         if "dispatch" in actions and ticket.district_id:
             if ticket.district_id not in targets:
-                targets[ticket.district_id] = [("", "---------")] + [
-                    (unit.code, unit.name) for unit in dispatch_targets(district=ticket.district)]
-            ticket.dispatch_form = ACTION_FORMS["dispatch"](prefix=f"t{ticket.pk}")
-            ticket.dispatch_form.fields["unit"].choices = targets[ticket.district_id]
+                targets[ticket.district_id] = list(dispatch_targets(district=ticket.district))
+            units = targets[ticket.district_id]
+            ticket.dispatch_form = ACTION_FORMS["dispatch"](
+                prefix=f"t{ticket.pk}", initial={"unit": default_department_in(units, ticket)})
+            ticket.dispatch_form.fields["unit"].choices = [("", "---------")] + [(u.code, u.name) for u in units]
     return render(request, "incidents/board.html", {
         "tickets": shown,
         "counts": [(value, label, counts.get(value, 0)) for value, label in Ticket.Status.choices],

@@ -290,10 +290,11 @@ def test_street_dispatches_and_department_signs_for(city, live_server, browser, 
     expect(page.locator("#board-map path.ticket-marker")).to_have_count(1)
     dispatch = row.locator("form[action$='/act/dispatch/']")
     expect(dispatch.locator("button[type=submit]")).to_have_text(zh("Dispatch"))
-    dispatch.locator("select").select_option(label=department.name)
+    expect(dispatch.locator("select")).to_have_value(department.code)  # the category's default department
     with page.expect_navigation():
         dispatch.locator("button[type=submit]").click()
-    expect(page.locator(".message.success")).to_have_text(zh("Done."))
+    expect(page.locator(".message.success")).to_have_text(zh("%(subject)s: %(status)s, now with %(unit)s.") % {
+        "subject": ticket.number, "status": zh_label(Ticket.Status.DISPATCHED), "unit": department.name})
     page.reload()
     row = page.locator(f"tr[data-ticket='{ticket.number}']")
     expect(row.locator("td").nth(2)).to_have_text(zh_label(Ticket.Status.DISPATCHED))
@@ -318,7 +319,7 @@ def test_street_dispatches_and_department_signs_for(city, live_server, browser, 
         expect(sign).to_have_text(zh("Sign for"))
         with handler.expect_navigation():
             sign.click()
-        expect(handler.locator(".message.success")).to_have_text(zh("Done."))
+        expect(handler.locator(".message.success")).to_contain_text(ticket.number)
         ticket.refresh_from_db()
         assert ticket.status == Ticket.Status.SIGNED
         assert ticket.handler == city.department_handler

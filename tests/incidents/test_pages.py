@@ -84,7 +84,8 @@ def test_an_action_taken_on_the_page_shows_in_the_state_the_actions_and_the_time
     ticket = report()
     client.force_login(actors.community_staff)
     shown = page(client.post(f"/tickets/{ticket.pk}/act/accept/", follow=True))
-    assert shown.one(".message.success").text == zh("Done.")
+    assert shown.one(".message.success").text == zh("%(subject)s: %(status)s, now with %(unit)s.") % {
+        "subject": ticket.number, "status": zh(Ticket.Status.ACCEPTED), "unit": "西社区居委会"}
     assert shown.one("h1").text == f"{ticket.number} {zh(Ticket.Status.ACCEPTED)}"
     assert actions(shown) == ["escalate", "request_extension", "handle"]
     assert shown.texts("ol.timeline li")[2:] == [
@@ -211,15 +212,27 @@ def test_admin_shows_work_orders_read_only_and_edits_the_catalogue(report, actor
     assert client.get("/admin/incidents/workingday/").status_code == 200
 
 
-def test_board_offers_one_click_extension_approval(report, actors, client):
+def test_board_offers_one_click_extension_approval_only_once_one_is_asked(report, actors, client):
     client.force_login(actors.street_coordinator)
     ticket2 = report()
     services.ticket_accept(ticket_id=ticket2.pk, actor=actors.community_staff)
+    assert "/act/approve_extension/" not in client.get("/tickets/board/").content.decode()  # nothing asked
     services.ticket_request_extension(ticket_id=ticket2.pk, actor=actors.community_staff, minutes=60, reason="等待材料")
     board = client.get("/tickets/board/").content.decode()
     assert f'action="/tickets/{ticket2.pk}/act/approve_extension/"' in board
     client.post(f"/tickets/{ticket2.pk}/act/approve_extension/", {"next": "/tickets/board/"})
     assert Ticket.objects.get(pk=ticket2.pk).extension_requested_minutes is None
+
+
+def test_dispatch_offers_the_categorys_default_department_first(report, actors, client):
+    ticket = report("0103")  # 违法建设: the street holds it first; its default department is urban management
+    services.ticket_accept(ticket_id=ticket.pk, actor=actors.street_coordinator)
+    assert ticket.category.default_department == "urban_management"
+    client.force_login(actors.street_coordinator)
+    shown = page(client.get(f"/tickets/{ticket.pk}/"))
+    selected = shown.one("form[data-action=dispatch] select option[selected]")
+    department = HandlingUnit.objects.get(code=selected.attrs["value"])
+    assert (department.department, department.area_id) == ("urban_management", ticket.district_id)
 
 
 def test_board_queries_do_not_grow_with_the_number_of_rows(report, actors, client):
