@@ -191,7 +191,7 @@ class AssessmentRankingApi(APIView):
     """考核: streets and departments inside the area ranked by the weighted score of a month."""
 
     class RankingRowSerializer(serializers.Serializer):
-        rank = serializers.IntegerField()
+        rank = serializers.IntegerField(allow_null=True, help_text="None: nothing to measure (ranked last).")
         code = serializers.CharField()
         name = serializers.CharField()
         score = serializers.FloatField(allow_null=True)

@@ -198,16 +198,22 @@ def children_figures(*, area, period):
 
 
 def _scored(row, scheme, workload):
+    """Score a unit's row, or leave its score None when it has nothing to measure: nothing closed
+    and no deadline missed (work merely received is neither merit nor fault yet)."""
     row["overdue_rate"] = rate(row["overdue"], workload)
-    row["score"] = scheme.score(on_time_rate=row["on_time_rate"], overdue_rate=row["overdue_rate"],
-                                return_rate=row["return_rate"], satisfaction_rate=row["satisfaction_rate"])
+    measured = row["on_time_rate"] is not None or row["overdue"]
+    row["score"] = scheme.score(
+        on_time_rate=row["on_time_rate"], overdue_rate=row["overdue_rate"], return_rate=row["return_rate"],
+        satisfaction_rate=row["satisfaction_rate"],
+    ) if measured else None
     return row
 
 
 def _ranked(rows):
+    """Order rows by score, best first, and number them; units without a score come last, unranked."""
     rows.sort(key=lambda row: (row["score"] is None, -(row["score"] or 0), row["code"]))
     for position, row in enumerate(rows, start=1):
-        row["rank"] = position
+        row["rank"] = position if row["score"] is not None else None
     return rows
 
 

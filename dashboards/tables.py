@@ -1,5 +1,6 @@
 """The dashboard tables: their columns, shown on the pages and exported to Excel from one definition."""
 
+import unicodedata
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -63,10 +64,17 @@ def workbook(sheets, *, heading):
             sheet.append([row.get(column.key) for column in columns])
         for index, column in enumerate(columns, start=1):
             letter = get_column_letter(index)
-            sheet.column_dimensions[letter].width = max(10, len(str(column.label)) * 2 + 2)
+            widest = max([display_width(column.label), *(display_width(row.get(column.key)) for row in rows)])
+            sheet.column_dimensions[letter].width = max(8, widest + 2)
             if column.is_rate:
                 for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):
                     cell.number_format = "0.0%"
     output = BytesIO()
     book.save(output)
     return output.getvalue()
+
+
+def display_width(value):
+    """Return how many character cells `value` takes in a spreadsheet: Chinese characters take two."""
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)

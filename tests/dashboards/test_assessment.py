@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 import time_machine
@@ -94,7 +95,32 @@ def test_streets_and_departments_are_ranked(tree, month_of_work):
     assert east["overdue"] == 2 and east["return_rate"] == 1.0 and east["score"] == 0.0
     departments = {row["name"]: row for row in department_ranking(area=tree.city, period=period)}
     assert (departments["测试区水务局"]["received"], departments["测试区水务局"]["returned"]) == (1, 1)
-    assert departments["测试区城管局"]["score"] is None and departments["测试区城管局"]["rank"] == 2
+    assert departments["测试区城管局"]["score"] is None and departments["测试区城管局"]["rank"] is None
+
+
+def test_a_street_with_work_received_but_nothing_to_measure_is_unranked_after_the_measured(tree, report, staff, actors):
+    with time_machine.travel(START, tick=False):
+        good = report(tree.grids[0])  # west: closed on time
+        for step in (ticket_accept, ticket_handle, ticket_verify, ticket_close):
+            actor = staff[good.handling_unit_id] if step in (ticket_accept, ticket_handle) else actors.community_staff
+            step(ticket_id=good.pk, actor=actor, **({"feedback": "已清理"} if step is ticket_handle else {}))
+        report(tree.grids[3])  # east: received, still within its deadline
+    streets = street_ranking(area=tree.city, period=Period.month_of(START.date()))
+    assert [(row["code"], row["rank"], row["score"]) for row in streets] == [
+        (tree.west_street.code, 1, 100.0), (tree.east_street.code, None, None)]
+    assert streets[1]["reported"] == 1  # received, but neither closed nor late: no score, not 100
+
+
+def test_excel_columns_are_as_wide_as_their_longest_value():
+    from openpyxl import load_workbook
+
+    from dashboards.tables import workbook
+
+    long_name = "某某市某某区生态环境保护综合行政执法局"  # 19 characters, 38 cells wide
+    rows = [{"rank": 1, "name": long_name, "area": "某区", "score": 90.0, "overdue": 0}]
+    sheet = load_workbook(BytesIO(workbook([("departments", rows)], heading="考核"))).active
+    assert sheet["B2"].value and sheet.column_dimensions["B"].width >= 38
+    assert sheet.column_dimensions["A"].width < 12  # a rank stays narrow
 
 
 def test_a_street_sees_no_ranking_of_other_streets(tree, month_of_work):
