@@ -91,6 +91,14 @@ class CitizenReportForm(PlacedForm):
     photos = MultipleFileField(label=_("Photos"))
 
 
+class ProgressForm(forms.Form):
+    """进度查询: a citizen follows their report with its number and the phone they gave."""
+
+    number = forms.RegexField(regex=r"^SJ\d{12,16}$", max_length=20, label=_("Report number"),
+                              error_messages={"invalid": _("Enter the number you were given, like SJ202612010001.")})
+    phone = phone_field()
+
+
 class PhoneCodeForm(forms.Form):
     """The phone a citizen asks an SMS verification code for."""
 

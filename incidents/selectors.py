@@ -1,10 +1,12 @@
 """Reads of work orders, always within the reader's scope."""
 
 from django.apps import apps
+from django.utils.crypto import constant_time_compare
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 
 from accounts.access import is_in_scope, scope_q, visible_one
 from accounts.models import HandlingUnit, User
+from govportal import crypto
 
 from .models import Category, Notification, Ticket, TicketEvent
 
@@ -153,3 +155,21 @@ def digest_tickets_attach(notifications):
     for item in notifications:
         item.digest_tickets = [(pk, numbers[pk]) for pk in shown[item.pk] if pk in numbers]
     return notifications
+
+
+# The steps a citizen sees of their report (进度查询): what happened, never who nor why.
+PUBLIC_STEPS = ("report", "route", "accept", "dispatch", "sign", "start", "escalate", "overdue_escalate", "handle",
+                "verify", "verify_fail", "close", "rate", "reopen", "void")
+
+
+def citizen_report_progress(*, number, phone):
+    """Return the citizen report `number` if `phone` is the one it was made with, else None (the same
+    answer for an unknown number and a wrong phone: the page reveals nothing of other reports)."""
+    ticket = (Ticket.objects.filter(number=number, source=Ticket.Source.CITIZEN)
+              .select_related("category", "handling_unit").first())
+    if ticket is None or not ticket.reporter_phone_encrypted:
+        return None
+    if not constant_time_compare(crypto.decrypt(ticket.reporter_phone_encrypted), phone):
+        return None
+    ticket.public_steps = list(ticket.events.filter(action__in=PUBLIC_STEPS).only("action", "created_at"))
+    return ticket

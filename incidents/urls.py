@@ -19,4 +19,5 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("report/", views.citizen_report, name="citizen-report"),
     path("report/code/", views.citizen_report_code, name="citizen-report-code"),
+    path("report/progress/", views.citizen_progress, name="citizen-progress"),
 ]

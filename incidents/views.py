@@ -16,18 +16,20 @@ from django.views.decorators.http import require_POST
 from govportal.clientip import client_ip
 from govportal.crypto import blind_index
 from govportal.errors import DomainInputError
-from govportal.masking import mask_phone
+from govportal.masking import mask_numbers, mask_phone
 from govportal.pages import action_form, action_take, form_errors_flash, found_or_404
 
 from . import services, verification
 from .filters import TicketFilter
 from .forms import (
-    ACTION_FORMS, CitizenReportForm, NotificationReadForm, PhoneCodeForm, ReportForm, default_department_in,
+    ACTION_FORMS, CitizenReportForm, NotificationReadForm, PhoneCodeForm, ProgressForm, ReportForm,
+    default_department_in,
 )
 from .models import Notification, Ticket
 from .ratelimit import rate_limit_hit
 from .selectors import (
-    dispatch_targets, notices_feed, ticket_board, ticket_get, ticket_list, ticket_verification_queue,
+    citizen_report_progress, dispatch_targets, notices_feed, ticket_board, ticket_get, ticket_list,
+    ticket_verification_queue,
 )
 from .workflow import TICKETS
 from .worktime import minutes_left
@@ -247,6 +249,30 @@ def _citizen_report_take(request, form, key):
     except DomainInputError as error:
         form.add_error(error.field if error.field in form.fields else None, str(error))
         return None
+
+
+NO_SUCH_REPORT = gettext_lazy("No citizen report has this number and phone.")
+TOO_MANY_LOOKUPS = gettext_lazy("Too many lookups in an hour from this network or for this number; try again later.")
+
+
+def citizen_progress(request):
+    """进度查询: a citizen follows their report by its number and their phone (sent by POST: no
+    number lands in a log); answers the same for an unknown number and a wrong phone."""
+    form = ProgressForm(request.POST or None, initial={"number": request.GET.get("number", "")})
+    ticket = None
+    if request.method == "POST" and form.is_valid():
+        number, limit = form.cleaned_data["number"], settings.PROGRESS_LOOKUPS_PER_HOUR
+        if rate_limit_hit(f"progress-ip:{client_ip(request)}", limit=limit) or rate_limit_hit(
+                f"progress-number:{number}", limit=limit):
+            form.add_error(None, TOO_MANY_LOOKUPS)
+        else:
+            ticket = citizen_report_progress(number=number, phone=form.cleaned_data["phone"])
+            if ticket is None:
+                form.add_error(None, NO_SUCH_REPORT)
+            else:
+                ticket.public_feedback = mask_numbers(ticket.feedback)
+    return render(request, "incidents/citizen_progress.html", {"form": form, "ticket": ticket},
+                  status=400 if form.errors else 200)
 
 
 @require_POST
