@@ -106,6 +106,7 @@ class Workflow:
     pause_field: the field remembering the state before a pause (for PREVIOUS), if any; a move into
         one of `paused_states` fills it.
     not_allowed: the 409 message, with %(action)s and %(status)s.
+    action_labels: each action's name as people read it (the 409 message names the action so).
     input_error: the DomainInputError subclass this workflow's rules raise (HTTP 400).
     """
 
@@ -115,6 +116,7 @@ class Workflow:
     pause_field = None
     paused_states = ()
     not_allowed = _("“%(action)s” is not allowed while the state is %(status)s.")
+    action_labels = {}
     input_error = WorkflowInputError
 
     # --- the hooks a workflow declares ---
@@ -195,7 +197,7 @@ class Workflow:
             from_status = subject.status
             if from_status not in transition.sources:
                 raise TransitionNotAllowed(self.not_allowed % {
-                    "action": action, "status": subject.get_status_display()})
+                    "action": self.action_labels.get(action, action), "status": subject.get_status_display()})
             if not transition.open_to(subject):
                 raise TransitionNotAllowed(transition.guard.refusal)
             if person:

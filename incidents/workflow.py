@@ -8,6 +8,7 @@ for single moves; the router and the sweeps read their states and actions from t
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.access import is_in_scope
 from accounts.models import User
@@ -80,10 +81,26 @@ TRANSITIONS = {
 }
 
 
+# Every move and notice kind, by name, as pages, timelines and messages call it (one home: the
+# template `incidents/_action_label.html` and the engine's refusals read it).
+ACTION_LABELS = {
+    "report": _("Report"), "route": _("Routed"), "accept": _("Accept"), "reject": _("Reject"),
+    "dispatch": _("Dispatch"), "sign": _("Sign for"), "start": _("Start work"), "return": _("Return to the street"),
+    "escalate": _("Blow the whistle (escalate)"), "request_extension": _("Request an extension"),
+    "approve_extension": _("Approve the extension"), "deny_extension": _("Deny the extension"),
+    "suspend": _("Suspend"), "resume": _("Resume"), "handle": _("Report handled"), "verify": _("Verified on site"),
+    "verify_fail": _("Not solved"), "close": pgettext_lazy("work order", "Close"), "rate": _("Rate"),
+    "reopen": _("Reopen"), "void": _("Void"), "overdue_escalate": _("Overdue: escalated"), "overdue": _("Overdue"),
+    "supervise": _("Supervised"), "reply": _("Reply to the citizen"), "callback": _("Callback"),
+    "callback_unreached": _("Callback: caller not reached"), "rehandle": _("Second handling"),
+    "escalated": _("Escalated to your unit"),  # the notice to the unit a sweep escalated to
+}
+
+
 class TicketWorkflow(Workflow):
     """Work orders on the shared engine; a move may also notify handling units after commit."""
 
-    model, event_model, transitions = Ticket, TicketEvent, TRANSITIONS
+    model, event_model, transitions, action_labels = Ticket, TicketEvent, TRANSITIONS, ACTION_LABELS
     pause_field, paused_states = "status_before_suspension", (S.SUSPENDED,)
     not_allowed = _("“%(action)s” is not allowed while the work order is %(status)s.")
 

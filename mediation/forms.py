@@ -8,16 +8,6 @@ from govportal.pages import ActionForm
 from .models import Agreement, DisputeType, MediationCase, Mediator, Party, PartyReveal
 from .selectors import mediator_list
 
-# Every action, by name, as the pages and the timeline call it.
-ACTION_LABELS = {
-    "register": _("Register"), "add_party": _("Add a party"), "accept": _("Accept"), "refuse": _("Refuse"),
-    "assign": _("Assign mediators"), "record_session": _("Record a session"), "extend": _("Extend the time limit"),
-    "escalate": _("Escalate to the superior organisation"), "flag_risk": _("Flag as high risk"),
-    "conclude_agreement": _("Record the agreement"), "fail": _("Mediation failed"),
-    "sign_agreement": _("Parties signed the agreement"), "apply_confirmation": _("Applied for judicial confirmation"),
-    "decide_confirmation": _("Court decision on confirmation"), "follow_up": _("Follow-up visit"),
-    "overdue_escalate": _("Overdue: escalated"), "overdue": _("Overdue"),
-}
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 

@@ -19,11 +19,11 @@ from incidents.models import Ticket
 from . import services
 from .documents import agreement_pdf_response
 from .filters import CaseFilter
-from .forms import ACTION_FORMS, ACTION_LABELS, CaseRegisterForm, PartyForm, RevealForm
+from .forms import ACTION_FORMS, CaseRegisterForm, PartyForm, RevealForm
 from .models import Agreement, MediationCase, Party, PartyReveal
 from .reports import monthly_report_response
 from .selectors import FIGURES_ROLES, case_board, case_get, case_statistics, party_get, referable_tickets
-from .workflow import CASES, works_on_case
+from .workflow import ACTION_LABELS, CASES, works_on_case
 
 
 def _case_or_404(user, case_id):

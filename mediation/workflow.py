@@ -57,10 +57,22 @@ TRANSITIONS = {
 CASE_WORK = Transition(tuple(S.values), None, "case", MEDIATORS)
 
 
+# Every action, by name, as the pages, the timeline and the engine's refusals call it.
+ACTION_LABELS = {
+    "register": _("Register"), "add_party": _("Add a party"), "accept": _("Accept"), "refuse": _("Refuse"),
+    "assign": _("Assign mediators"), "record_session": _("Record a session"), "extend": _("Extend the time limit"),
+    "escalate": _("Escalate to the superior organisation"), "flag_risk": _("Flag as high risk"),
+    "conclude_agreement": _("Record the agreement"), "fail": _("Mediation failed"),
+    "sign_agreement": _("Parties signed the agreement"), "apply_confirmation": _("Applied for judicial confirmation"),
+    "decide_confirmation": _("Court decision on confirmation"), "follow_up": _("Follow-up visit"),
+    "overdue_escalate": _("Overdue: escalated"), "overdue": _("Overdue"),
+}
+
+
 class CaseWorkflow(Workflow):
     """Mediation cases on the shared engine."""
 
-    model, event_model, transitions = MediationCase, CaseEvent, TRANSITIONS
+    model, event_model, transitions, action_labels = MediationCase, CaseEvent, TRANSITIONS, ACTION_LABELS
     not_allowed = _("“%(action)s” is not allowed while the case is %(status)s.")
     input_error = MediationInputError
 

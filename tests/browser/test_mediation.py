@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from mediation.forms import ACTION_LABELS
+from mediation.workflow import ACTION_LABELS
 from mediation.models import MediationCase, PartyReveal
 from tests.factories import TEST_PASSWORD
 from tests.mediation.conftest import make_case, mediation  # noqa: F401  (fixtures)

@@ -207,6 +207,8 @@ def test_admin_shows_work_orders_read_only_and_edits_the_catalogue(report, actor
     log_in_verified(client, actors.admin)
     change = client.get(f"/admin/incidents/ticket/{ticket.pk}/change/")
     assert change.status_code == 200 and ticket.number in change.content.decode()
+    close = page(change).one("a.closelink")  # the view-only page's way back: the admin's own word, not 结案
+    assert close.text == "关闭"
     assert client.post(f"/admin/incidents/ticket/{ticket.pk}/change/", {"status": "closed"}).status_code == 403
     assert client.get("/admin/incidents/category/").status_code == 200
     assert client.get("/admin/incidents/workingday/").status_code == 200

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from incidents.models import Ticket
 from govportal.workflow import SYSTEM, TransitionNotAllowed
@@ -112,3 +113,24 @@ def test_a_guarded_action_is_neither_offered_nor_allowed_until_its_guard_holds(t
     Ticket.objects.filter(pk=ticket.pk).update(extension_requested_minutes=60)  # the unit asks (test set-up)
     ticket.refresh_from_db()
     assert action in TICKETS.allowed_actions(ticket, dispatcher)
+
+
+def test_every_move_has_a_label_in_chinese():
+    from incidents.workflow import ACTION_LABELS
+    from mediation.workflow import ACTION_LABELS as CASE_LABELS, TRANSITIONS as CASE_TRANSITIONS
+    from tests.pages import zh
+
+    assert set(TRANSITIONS) <= set(ACTION_LABELS) and set(CASE_TRANSITIONS) <= set(CASE_LABELS)
+    for label in [*ACTION_LABELS.values(), *CASE_LABELS.values()]:
+        zh(label)  # fails on a label the Chinese catalogue lacks
+
+
+def test_a_refused_move_is_named_as_people_read_it(ticket, actors):
+    from incidents.workflow import ACTION_LABELS
+    from tests.pages import zh
+
+    with pytest.raises(TransitionNotAllowed) as refused:
+        TICKETS.apply(ticket.pk, "close", actor=actors.grid_worker)
+    with translation.override("zh-hans"):
+        message = str(refused.value)
+    assert zh(ACTION_LABELS["close"]) in message and "close" not in message
