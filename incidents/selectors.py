@@ -122,6 +122,13 @@ def category_list():
     return Category.objects.filter(is_active=True).select_related("parent").order_by("code")
 
 
+def category_urgencies():
+    """Return {category code: the urgencies it allows} for the minor categories that limit them
+    (a category not listed allows every urgency): the report form offers only those."""
+    return dict(Category.objects.filter(is_active=True, parent__isnull=False).exclude(urgencies=[])
+                .values_list("code", "urgencies"))
+
+
 def dispatch_targets(*, district):
     """Return the departments a street may dispatch a ticket of `district` to: the district's and the city's."""
     return HandlingUnit.objects.filter(

@@ -33,6 +33,7 @@ NO_SUPERIOR = _("This unit has no superior to escalate to.")
 NOT_A_DEPARTMENT = _("Work orders are dispatched to functional departments.")
 EXTENSION_TOO_LONG = _("This work order may be extended by at most %(days)s days.")
 URGENCY_NOT_ALLOWED = _("This category does not allow the urgency %(urgency)s.")
+UNKNOWN_URGENCY = _("Unknown urgency.")
 NOT_A_MINOR_CATEGORY = _("Choose a minor category.")
 FEEDBACK_REQUIRED = _("Describe what was done.")
 PHOTO_EVIDENCE_REQUIRED = _("A matter handled on the spot needs a photo as evidence.")
@@ -78,11 +79,13 @@ def ticket_urgency(category, urgency=None):
     """Return the urgency a new ticket of `category` gets (the given one, checked, or its default)."""
     if not category.is_minor:
         raise WorkflowInputError(NOT_A_MINOR_CATEGORY, "category")
+    if urgency and urgency not in Urgency.values:
+        raise WorkflowInputError(UNKNOWN_URGENCY, "urgency")
     if not urgency:
         urgency = Urgency.ORDINARY if Urgency.ORDINARY in category.urgencies or not category.urgencies \
             else category.urgencies[0]
     if category.urgencies and urgency not in category.urgencies:
-        raise WorkflowInputError(URGENCY_NOT_ALLOWED % {"urgency": urgency}, "urgency")
+        raise WorkflowInputError(URGENCY_NOT_ALLOWED % {"urgency": Urgency(urgency).label}, "urgency")
     return urgency
 
 

@@ -28,7 +28,7 @@ from .forms import (
 from .models import Notification, Ticket
 from .ratelimit import rate_limit_hit
 from .selectors import (
-    citizen_report_progress, dispatch_targets, notices_feed, ticket_board, ticket_get, ticket_list,
+    category_urgencies, citizen_report_progress, dispatch_targets, notices_feed, ticket_board, ticket_get, ticket_list,
     ticket_verification_queue,
 )
 from .workflow import TICKETS
@@ -78,7 +78,9 @@ def ticket_report(request):
         else:
             messages.success(request, _("Reported as %(number)s.") % {"number": ticket.number})
             return redirect("ticket-detail", ticket_id=ticket.pk)
-    return render(request, "incidents/report.html", {"form": form, "report_labels": REPORT_LABELS})
+    return render(request, "incidents/report.html", {
+        "form": form, "report_labels": REPORT_LABELS, "category_urgencies": category_urgencies(),
+    })
 
 
 @login_required
