@@ -31,6 +31,7 @@ def test_case_list_shows_each_case_with_its_type_state_and_organisation(client, 
         mediating.number: [mediating.number, zh(DisputeType.LABOUR), zh(S.MEDIATING), "西社区人民调解委员会"],
     }
     assert rows[mediating.number].one("a").attrs["href"] == f"/mediation/{mediating.pk}/"
+    assert page(client.get("/mediation/")).select("table.cases thead th")[0].text == "案件编号"  # a case, not a work order
     only_mediating = page(client.get("/mediation/", {"status": "mediating"}))
     assert [row.attrs["data-case"] for row in only_mediating.select("table.cases tbody tr")] == [mediating.number]
 
