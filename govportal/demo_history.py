@@ -1,4 +1,5 @@
-"""The demo city's past: about 90 days of work orders and 12345 calls, so every page has something true to show.
+"""The demo city's past: about 90 days of work orders, 12345 calls and mediation cases, so every page has
+something true to show.
 
 Deterministic: the generator draws from a Random seeded with a constant and lays every day out
 from the Beijing date of `now`, so the same city and the same moment give the same history (the
@@ -7,25 +8,26 @@ through the transition table (incidents.workflow.TRANSITIONS) from its report to
 at `now`: routed, accepted or dispatched, signed for, handled, verified, closed and rated, with
 returns, suspensions, voids and rejections on the way, and every missed deadline handled as the
 escalation sweep does (moved to the superior unit, or recorded overdue). Nothing is written
-until the whole plan exists; then one INSERT per table (unnest arrays, timestamps as planned),
-and the dashboards' rollups are rebuilt from the tickets and their events.
+until the whole plan exists; then one INSERT per table (govportal.bulk, timestamps as planned),
+and the dashboards' rollups are rebuilt from the tickets and their events. The mediation cases
+of the same days come from mediation.demo.
 
 The history covers the demo street (where the demo accounts work) and a bounded number of other
 streets, so its size does not grow with the city's (the 20,000-grid benchmark city included).
 """
 
-import json
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import HandlingUnit, User
 from dashboards.services import rollups_rebuild
 from govportal import crypto
+from govportal.bulk import rows_insert
 from govportal.masking import mask_name, mask_phone
 from govportal.workflow import numbers_reserve
 from grids.demo import CITY_CODE
@@ -34,6 +36,7 @@ from hotline.models import Call, Callback, Reply, RequestType
 from hotline.services import hotline_time_limit
 from incidents.models import Category, ChainLevel, RoutingRequest, Ticket, TicketEvent, TicketNumberCounter, Urgency
 from incidents.worktime import WorkingCalendar, add_working_minutes, working_minutes_between
+from mediation.demo import demo_mediation_history_create
 
 S = Ticket.Status
 HISTORY_DAYS = 90
@@ -164,6 +167,7 @@ def demo_history_create(*, days=HISTORY_DAYS, now=None):
         plan = history_plan(city, now=now, days=days)
         _write(plan, now)
         rollups_rebuild()
+        demo_mediation_history_create(days=days, now=now)
     return sum(planned.row is not None for planned in plan)
 
 
@@ -631,37 +635,3 @@ def _write(plan, now):
     rows_insert(Call, calls)
     rows_insert(Reply, replies)
     rows_insert(Callback, callbacks)
-
-
-def rows_insert(model, rows):
-    """Insert `rows` (dicts of field attnames) into `model`'s table in one statement; return their ids.
-
-    Unlike bulk_create, the timestamps are kept as given (auto_now_add would stamp them now). The
-    rows travel as one JSON document (json_to_recordset), which is much cheaper to build than one
-    parameter array per column. Without the primary key in the rows, the ids are drawn from the
-    table's sequence first, so they follow the order of `rows`.
-    """
-    if not rows:
-        return []
-    meta = model._meta
-    fields = [meta.get_field(name) for name in rows[0]]
-    with connection.cursor() as cursor:
-        if meta.pk not in fields:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [meta.db_table, meta.pk.column, len(rows)])
-            rows = [{meta.pk.attname: pk, **row} for (pk,), row in zip(cursor.fetchall(), rows)]
-            fields = [meta.pk, *fields]
-        types = [f.db_type(connection) for f in fields]
-        record = ", ".join(f"{f.attname} {'text' if t.startswith('geometry') else t}" for f, t in zip(fields, types))
-        values = ", ".join(f"{f.attname}::{t}" if t.startswith("geometry") else f.attname for f, t in zip(fields, types))
-        cursor.execute(
-            f"INSERT INTO {meta.db_table} ({', '.join(f.column for f in fields)}) "
-            f"SELECT {values} FROM json_to_recordset(%s::json) AS r({record})",
-            [json.dumps(rows, default=_json_value, ensure_ascii=False)],
-        )
-    return [row[meta.pk.attname] for row in rows]
-
-
-def _json_value(value):
-    """Timestamps as ISO 8601 with their offset; decimals as text (exact)."""
-    return value.isoformat() if isinstance(value, datetime) else str(value)

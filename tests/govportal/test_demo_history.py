@@ -17,6 +17,8 @@ from hotline.models import Call
 from hotline.selectors import three_rates_for_area
 from incidents.models import Ticket, TicketEvent
 from incidents.workflow import TRANSITIONS
+from mediation.models import CaseEvent, MediationCase
+from mediation.workflow import TRANSITIONS as CASE_TRANSITIONS
 from tests.dashboards.raw import raw_figures, rollup_figures
 
 pytestmark = pytest.mark.dated
@@ -33,25 +35,32 @@ def seeded(db, catalogue):
     return User.objects.select_related("unit__area").get(username="demo_leader").unit.area
 
 
-def _timelines():
-    events = {}
-    for event in TicketEvent.objects.order_by("created_at", "id").values("ticket_id", "action", "from_status",
-                                                                          "to_status"):
-        events.setdefault(event["ticket_id"], []).append(event)
-    return events
+def _assert_timelines_follow(table, events, owner, first_action, statuses):
+    """Each timeline starts with `first_action`, and every later event is a move `table` allows from
+    the state the one before left, ending in the state the row holds."""
+    timelines = {}
+    for event in events.order_by("created_at", "id").values(owner, "action", "from_status", "to_status"):
+        timelines.setdefault(event[owner], []).append(event)
+    assert timelines.keys() == statuses.keys()
+    for pk, (first, *moves) in timelines.items():
+        assert (first["action"], first["from_status"]) == (first_action, ""), pk
+        previous = first["to_status"]
+        for event in moves:
+            assert event["from_status"] == previous, (pk, event)
+            assert table[event["action"]].allows(event["from_status"], event["to_status"]), (pk, event)
+            previous = event["to_status"]
+        assert previous == statuses[pk]
 
 
 def test_every_event_is_a_move_the_table_allows_and_timelines_are_unbroken(seeded):
-    statuses = dict(Ticket.objects.values_list("pk", "status"))
-    for ticket_id, events in _timelines().items():
-        report, *moves = events
-        assert (report["action"], report["from_status"], report["to_status"]) == ("report", "", "reported")
-        previous = report["to_status"]
-        for event in moves:
-            assert event["from_status"] == previous, (ticket_id, event)
-            assert TRANSITIONS[event["action"]].allows(event["from_status"], event["to_status"]), (ticket_id, event)
-            previous = event["to_status"]
-        assert previous == statuses[ticket_id]
+    _assert_timelines_follow(TRANSITIONS, TicketEvent.objects, "ticket_id", "report",
+                             dict(Ticket.objects.values_list("pk", "status")))
+
+
+def test_mediation_cases_follow_their_table_in_every_state(seeded):
+    _assert_timelines_follow(CASE_TRANSITIONS, CaseEvent.objects, "case_id", "register",
+                             dict(MediationCase.objects.values_list("pk", "status")))
+    assert set(MediationCase.objects.values_list("status", flat=True)) == set(MediationCase.Status.values)
 
 
 def test_every_state_and_source_is_present_with_overdue_and_rated_orders(seeded):
@@ -94,6 +103,7 @@ def test_dashboards_and_hotline_rates_show_this_month_and_the_history(seeded):
     summary = area_summary(area=seeded, today=today)
     assert summary["month"]["reported"] > 0 and summary["month"]["closed"] > 0
     assert summary["month"]["satisfaction_rate"] is not None and summary["open_now"] > 0
+    assert summary["mediation"]["concluded"] > 0 and summary["hotline"]["valid_callbacks"] > 0
     history = flow_totals(prefix=seeded.scope_prefix, period=Period(today - timedelta(days=DAYS), today))
     assert history["reported"] > summary["month"]["reported"]
     assert history["overdue"] > 0 and history["dispatched"] > 0 and history["returned"] > 0
