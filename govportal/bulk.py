@@ -25,8 +25,9 @@ def rows_insert(model, rows):
             rows = [{meta.pk.attname: pk, **row} for (pk,), row in zip(cursor.fetchall(), rows)]
             fields = [meta.pk, *fields]
         types = [f.db_type(connection) for f in fields]
-        record = ", ".join(f"{f.attname} {'text' if t.startswith('geometry') else t}" for f, t in zip(fields, types))
-        values = ", ".join(f"{f.attname}::{t}" if t.startswith("geometry") else f.attname for f, t in zip(fields, types))
+        geometry = [t.startswith("geometry") for t in types]
+        record = ", ".join(f"{f.attname} {'text' if g else t}" for f, t, g in zip(fields, types, geometry))
+        values = ", ".join(f"{f.attname}::{t}" if g else f.attname for f, t, g in zip(fields, types, geometry))
         cursor.execute(
             f"INSERT INTO {meta.db_table} ({', '.join(f.column for f in fields)}) "
             f"SELECT {values} FROM json_to_recordset(%s::json) AS r({record})",

@@ -34,8 +34,10 @@ from grids.demo import CITY_CODE
 from grids.models import Area, Building
 from hotline.models import Call, Callback, Reply, RequestType
 from hotline.services import hotline_time_limit
-from incidents.models import Category, ChainLevel, RoutingRequest, Ticket, TicketEvent, TicketNumberCounter, Urgency
+from incidents.models import (Category, ChainLevel, RoutingRequest, Ticket, TicketEvent, TicketNumberCounter,
+                              Urgency)
 from incidents.worktime import WorkingCalendar, add_working_minutes, working_minutes_between
+from incidents.sweeps import ESCALATING_DUE_KINDS, ESCALATION
 from mediation.demo import demo_mediation_history_create
 
 S = Ticket.Status
@@ -84,7 +86,6 @@ class City:
         demo_street = leader.unit.area
         streets = [demo_street, *Area.objects.filter(level=Area.Level.STREET).exclude(pk=demo_street.pk)
                    .order_by("code")[:OTHER_STREETS]]
-        self.streets = streets
         prefixes = [street.code for street in streets]
         grids = Area.objects.filter(level=Area.Level.GRID).filter(
             code__regex=r"^(" + "|".join(prefixes) + ")").order_by("code")
@@ -93,13 +94,16 @@ class City:
         self.buildings = {}
         for building in Building.objects.filter(grid__in=self.grids).order_by("code"):
             self.buildings.setdefault(building.grid_id, []).append(building)
-        area_codes = {*(grid.code[:12] for grid in self.grids), *prefixes, *(code[:6] for code in prefixes), CITY_CODE}
-        self.units = {unit.code: unit for unit in HandlingUnit.objects.filter(area__code__in=area_codes, is_active=True)}
+        area_codes = {*(grid.code[:12] for grid in self.grids), *prefixes, *(code[:6] for code in prefixes),
+                      CITY_CODE}
+        units = HandlingUnit.objects.filter(area__code__in=area_codes, is_active=True).order_by("code")
+        self.units = {unit.code: unit for unit in units}
         self.units_by_id = {unit.pk: unit for unit in self.units.values()}
         usernames = {f"gw{g.code}" for g in self.grids} | {f"cs{g.code[:12]}" for g in self.grids} | {
             f"sc{code}" for code in prefixes}
         self.users = {user.username: user for user in User.objects.filter(username__in=usernames)}
-        self.handlers = _department_handlers([u for u in self.units.values() if u.kind == HandlingUnit.Kind.DEPARTMENT])
+        self.handlers = _department_handlers(
+            [unit for unit in self.units.values() if unit.kind == HandlingUnit.Kind.DEPARTMENT])
         self.categories = list(Category.objects.filter(parent__isnull=False, is_active=True, is_dispute=False)
                                .order_by("code"))
         self._limits = {}
@@ -208,8 +212,9 @@ def _showcase(city, rng, calendar, now, covered):
     for attempt in range(SHOWCASE_TRIES):
         if covered >= set(S.values):
             break
-        walker = _Walker(city, rng, calendar, now, steps=rng.randrange(1, 10))
-        planned = walker.walk(now - timedelta(minutes=rng.randrange(60, 120)), key=f"{KEY_PREFIX}{day:%Y%m%d}-s{attempt:03d}")
+        walker = _Walker(city, rng, calendar, now, brisk_steps=rng.randrange(1, 10))
+        planned = walker.walk(now - timedelta(minutes=rng.randrange(60, 120)),
+                              key=f"{KEY_PREFIX}{day:%Y%m%d}-s{attempt:03d}")
         if planned.row["status"] not in covered:
             covered.add(planned.row["status"])
             extra.append(planned)
@@ -243,12 +248,16 @@ def _weighted(rng, pairs):
     return rng.choices(values, weights)[0]
 
 
+class _DeadlineMissed(Exception):
+    """The step drawn came after the running deadline: the sweep's move was made instead."""
+
+
 class _Walker:
     """Walks one work order through the transition table until `now`, recording its events."""
 
-    def __init__(self, city, rng, calendar, now, steps=None):
+    def __init__(self, city, rng, calendar, now, brisk_steps=None):
         self.city, self.rng, self.calendar, self.now = city, rng, calendar, now
-        self.steps = steps  # brisk: this many steps of a few minutes each, then rest
+        self.brisk_steps = brisk_steps  # if given: this many steps of a few minutes each, then rest
 
     # -- the clock --
 
@@ -290,27 +299,26 @@ class _Walker:
         """Apply the escalation sweep at the missed deadline (incidents.sweeps.overdue_escalate)."""
         at, kind, unit = self.t["due_at"], self.t["due_kind"], self.unit
         self.t["overdue_count"] += 1
-        escalates = unit.superior_id and kind != Ticket.DueKind.VERIFY and self.t["status"] in (
-            S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURNED)
-        if escalates:
+        if unit.superior_id and kind in ESCALATING_DUE_KINDS and self.t["status"] in ESCALATION.sources:
             self.hold(self.city.units_by_id[unit.superior_id])
             self.set_due(at, self.t["handle_minutes"], Ticket.DueKind.HANDLE)
-            self.move(at, "overdue_escalate", S.ACCEPTED, reason_code=kind)
+            self.move(at, "overdue_escalate", ESCALATION.target, reason_code=kind)
         else:
             self.clear_due()
             self.move(at, "overdue", reason_code=kind)
 
-    def hold(self, unit, handler=None):
+    def hold(self, unit):
+        """Give the order to `unit`, nobody in it signed yet."""
         self.unit = unit
-        self.t["handling_unit_id"], self.t["handler_id"] = unit.pk, handler.pk if handler else None
+        self.t["handling_unit_id"], self.t["handler_id"] = unit.pk, None
 
     def step(self, share):
-        """Return when the next step happens, or None when it lies after `now`; a missed deadline on
-        the way is applied first (then None: the caller looks again from the new state)."""
-        if self.steps is not None:
-            if not self.steps:
+        """Return when the next step happens, `share` of the time left into the stage, or None when
+        it lies after `now`. Raise _DeadlineMissed when the deadline passes first (its move made)."""
+        if self.brisk_steps is not None:
+            if not self.brisk_steps:
                 return None
-            self.steps -= 1
+            self.brisk_steps -= 1
             at = self.at + timedelta(minutes=self.rng.uniform(2, 8))
         else:
             at = self.later(self.at, share)
@@ -318,9 +326,8 @@ class _Walker:
             if self.t["due_at"] > self.now:
                 return None
             self.deadline_missed()
-            self.at = self.t["updated_at"]
-            self.late = True
-            return "again"
+            self.at, self.late = self.t["updated_at"], True
+            raise _DeadlineMissed
         if at > self.now:
             return None
         self.at = at
@@ -375,16 +382,16 @@ class _Walker:
             pass
         return self.p
 
-    def call(self, created, *, phone, limit, outcome=Call.Outcome.NEW_TICKET):
+    def call(self, created, *, phone, limit):
+        """Return the call that made this hotline order (hotline.services.call_dispatch)."""
         started = created - timedelta(minutes=self.rng.randrange(3, 9))
         return {
             "operator_id": self.city.operator.pk, **crypto.sealed("caller_phone", phone, mask=mask_phone, indexed=True),
             **crypto.sealed("caller_name", "", mask=mask_name), "request_type": RequestType.COMPLAINT,
             "content": self.t["description"], "address": self.t["address"], "location": self.t["location"],
             "area_code": self.t["area_code"], "category_id": self.t["category_id"], "urgency": self.t["urgency"],
-            "confidential": False, "started_at": started, "ended_at": created, "outcome": outcome,
-            "article_id": None, "answer": "",
-            "reply_due_at": self.due(created, limit.handle_minutes) if outcome == Call.Outcome.NEW_TICKET else None,
+            "confidential": False, "started_at": started, "ended_at": created, "outcome": Call.Outcome.NEW_TICKET,
+            "article_id": None, "answer": "", "reply_due_at": self.due(created, limit.handle_minutes),
         }
 
     def route(self, unit, street_office):
@@ -416,12 +423,15 @@ class _Walker:
             S.SUSPENDED: self.from_suspended, S.HANDLED: self.from_handled, S.VERIFIED: self.from_verified,
             S.CLOSED: self.from_closed,
         }[status]
-        return handler()
+        try:
+            return handler()
+        except _DeadlineMissed:
+            return True
 
     def from_reported(self):
         at = self.step(self.on_time(0.06))
-        if at in (None, "again"):
-            return at == "again"
+        if at is None:
+            return False
         actor = self.city.staff_of(self.unit)
         if self.rng.random() < 0.04:
             self.clear_due()
@@ -436,8 +446,8 @@ class _Walker:
         needs_department = self.unit.kind == HandlingUnit.Kind.COMMAND_CENTRE or (
             self.category.first_level != ChainLevel.COMMUNITY and self.rng.random() < 0.5)
         at = self.step(self.rng.uniform(0.05, 0.3) if needs_department else self.on_time(0 if self.late else 0.1))
-        if at in (None, "again"):
-            return at == "again"
+        if at is None:
+            return False
         if needs_department:
             return self.dispatch(at)
         if self.rng.random() < 0.02 and not self.late:
@@ -456,8 +466,8 @@ class _Walker:
 
     def from_dispatched(self):
         at = self.step(self.on_time(0 if self.late else 0.08))
-        if at in (None, "again"):
-            return at == "again"
+        if at is None:
+            return False
         actor = self.city.staff_of(self.unit)
         if self.rng.random() < 0.06 and not self.late:
             self.returned_from = self.unit.pk
@@ -472,22 +482,22 @@ class _Walker:
 
     def from_returned(self):
         at = self.step(self.rng.uniform(0.1, 0.6))
-        if at in (None, "again"):
-            return at == "again"
+        if at is None:
+            return False
         self.late = True  # one return is enough: the second department keeps its deadlines
         return self.dispatch(at, exclude=self.returned_from)
 
     def from_signed(self):
         at = self.step(0.05)
-        if at in (None, "again"):
-            return at == "again"
+        if at is None:
+            return False
         self.move(at, "start", S.IN_PROGRESS, actor=self.city.staff_of(self.unit))
         return True
 
     def from_in_progress(self):
         at = self.step(self.on_time(0 if self.late else 0.1))
-        if at in (None, "again"):
-            return at == "again"
+        if at is None:
+            return False
         if self.rng.random() < 0.02 and not self.late:
             return self.suspend(at)
         return self.handle(at)
@@ -495,8 +505,12 @@ class _Walker:
     def suspend(self, at):
         """The street parks the order for people's mediation; it resumes some days later."""
         due = self.t["due_at"]
-        self.t["paused_minutes_left"] = None if due is None else (
-            max(0, round((due - at).total_seconds() / 60)) if self.t["clock_time"] else working_minutes_between(at, due))
+        if due is None:
+            self.t["paused_minutes_left"] = None
+        elif self.t["clock_time"]:
+            self.t["paused_minutes_left"] = max(0, round((due - at).total_seconds() / 60))
+        else:
+            self.t["paused_minutes_left"] = working_minutes_between(at, due)
         self.t["status_before_suspension"] = self.t["status"]
         self.clear_due()
         self.move(at, "suspend", S.SUSPENDED, actor=self.dispatcher, reason="转人民调解，调解期间暂停计时。")
@@ -541,8 +555,8 @@ class _Walker:
 
     def from_handled(self):
         at = self.step(self.on_time(0.04))
-        if at in (None, "again"):
-            return at == "again"
+        if at is None:
+            return False
         if self.rng.random() < 0.06 and not self.late and not self.t["self_handled"]:
             self.late = True
             self.set_due(at, self.t["handle_minutes"], Ticket.DueKind.HANDLE)
@@ -595,8 +609,8 @@ class _Walker:
 
     def void(self):
         at = self.step(0.2)
-        if at in (None, "again"):
-            return at == "again"
+        if at is None:
+            return False
         self.clear_due()
         self.t["closed_at"] = at
         self.t["paused_minutes_left"] = self.t["extension_requested_minutes"] = None

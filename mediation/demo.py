@@ -151,6 +151,10 @@ def _demo_cases(user, mediator, committee):
 # --- history: about three months of cases at the demo mediator's centre (govportal.demo_history) ---
 
 HISTORY_SEED = "govportal demo mediation history v1"
+# Sources that bring no work order with them (a referred order would have to be suspended too).
+WALK_IN_SOURCES = (MediationCase.Source.POLICE, MediationCase.Source.COURT, MediationCase.Source.WALK_IN,
+                   MediationCase.Source.ONLINE)
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # GB 11643 check digit
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗梁"
 GIVEN_NAMES = ["建国", "丽华", "志强", "秀英", "海涛", "美玲", "国华", "晓明", "桂芳", "伟"]
 HISTORY_DISPUTES = [
@@ -168,8 +172,9 @@ def _person(rng):
     """Return (name, a checksummed ID number, a mobile number) of a made-up person."""
     born = date(1955, 1, 1) + timedelta(days=rng.randrange(365 * 45))
     body = f"441900{born:%Y%m%d}{rng.randrange(1000):03d}"
-    total = sum(int(digit) * weight for digit, weight in zip(body, (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)))
-    return rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES), body + "10X98765432"[total % 11], f"13{rng.randrange(10**9):09d}"
+    total = sum(int(digit) * weight for digit, weight in zip(body, ID_WEIGHTS))
+    name = rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES)
+    return name, body + "10X98765432"[total % 11], f"13{rng.randrange(10 ** 9):09d}"
 
 
 def demo_mediation_history_create(*, days, now):
@@ -206,15 +211,15 @@ def _case_walk(rng, mediator, day, now):
     if registered > now:
         return None
     dispute_type, facts, amount = rng.choice(HISTORY_DISPUTES)
-    row = {"number": None, "source": rng.choice(MediationCase.Source.values[2:]), "status": "",
+    row = {"number": None, "source": rng.choice(WALK_IN_SOURCES), "status": "",
            "organisation_id": mediator.organisation_id, "registered_by_id": mediator.user_id, "ticket_id": None,
            "dispute_type": dispute_type, "amount_involved": amount, "facts": facts, "points_in_dispute": "",
            "high_risk": False, "risk_note": "", "refusal_reason": "", "guidance": "", "outcome_note": "",
            "due_at": None, "overdue_count": 0, "created_at": registered, "updated_at": registered,
            "accepted_at": None, "concluded_at": None}
     case = {"row": row, "events": [], "agreement": [], "mediators": [],
-            "parties": [{"role": role, "kind": Party.Kind.PERSON, "name": name, "address": "", "refuses_mediation": False,
-                         **crypto.sealed("id_number", id_number, mask=mask_id_number),
+            "parties": [{"role": role, "kind": Party.Kind.PERSON, "name": name, "address": "",
+                         "refuses_mediation": False, **crypto.sealed("id_number", id_number, mask=mask_id_number),
                          **crypto.sealed("phone", phone, mask=mask_phone)}
                         for role, (name, id_number, phone) in ((Party.Role.APPLICANT, _person(rng)),
                                                                (Party.Role.RESPONDENT, _person(rng)))]}
@@ -227,7 +232,7 @@ def _case_walk(rng, mediator, day, now):
         return at
 
     at = move(registered, "register", MediationCase.Status.REGISTERED, reason_code=row["source"])
-    steps = [timedelta(days=rng.uniform(0.2, 2)), timedelta(days=rng.uniform(0.2, 2)), timedelta(days=rng.uniform(3, 20))]
+    steps = [timedelta(days=rng.uniform(low, high)) for low, high in ((0.2, 2), (0.2, 2), (3, 20))]
     refused = rng.random() < 0.08
     agreed = rng.random() < 0.75
     if at + steps[0] > now:
