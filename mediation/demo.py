@@ -1,17 +1,24 @@
 """Demo mediation data for the demo city (seed_demo): organisations on the three levels of the first
 district, an industry committee, a personal-brand studio, an expert pool and a handful of cases."""
 
-from datetime import timedelta
+import random
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import HandlingUnit, User
+from govportal import crypto
+from govportal.bulk import rows_insert
+from govportal.masking import mask_id_number, mask_phone
+from govportal.workflow import numbers_reserve
 from grids.models import Area
 
 from . import services
-from .models import Agreement, DisputeType, MediationCase, MediationOrganisation, Mediator
+from .models import (Agreement, CaseEvent, CaseNumberCounter, DisputeType, MediationCase, MediationOrganisation,
+                     Mediator, Party)
+from .services import case_time_limit_due
 
 K = MediationOrganisation.Kind
 Q = Mediator.Qualification
@@ -139,3 +146,123 @@ def _demo_cases(user, mediator, committee):
     services.case_accept(case_id=flagged.pk, actor=committee_mediator)
     services.case_flag_risk(case_id=flagged.pk, actor=committee_mediator, note="涉及二十余户，有群体性事件苗头。")
     return [registered, accepted, mediating, agreed, failed, flagged]
+
+
+# --- history: about three months of cases at the demo mediator's centre (govportal.demo_history) ---
+
+HISTORY_SEED = "govportal demo mediation history v1"
+# Sources that bring no work order with them (a referred order would have to be suspended too).
+WALK_IN_SOURCES = (MediationCase.Source.POLICE, MediationCase.Source.COURT, MediationCase.Source.WALK_IN,
+                   MediationCase.Source.ONLINE)
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # GB 11643 check digit
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗梁"
+GIVEN_NAMES = ["建国", "丽华", "志强", "秀英", "海涛", "美玲", "国华", "晓明", "桂芳", "伟"]
+HISTORY_DISPUTES = [
+    (DisputeType.NEIGHBOURS, "楼上住户深夜噪音扰民，双方多次争吵。", None),
+    (DisputeType.HOUSING, "卫生间渗水导致楼下墙面霉变，维修费用分担有争议。", 3000),
+    (DisputeType.LABOUR, "工厂拖欠员工一个月工资，双方对数额有分歧。", 8600),
+    (DisputeType.PROPERTY_MANAGEMENT, "业主以服务质量差为由拒交物业费。", 2400),
+    (DisputeType.DAMAGES, "电动车与行人碰撞，就医疗费赔偿协商不成。", 5200),
+    (DisputeType.CONTRACT, "装修工期延误，业主要求减免尾款。", 12000),
+    (DisputeType.MARRIAGE_FAMILY, "兄弟姐妹就老人赡养费用分担发生争执。", None),
+]
+
+
+def _person(rng):
+    """Return (name, a checksummed ID number, a mobile number) of a made-up person."""
+    born = date(1955, 1, 1) + timedelta(days=rng.randrange(365 * 45))
+    body = f"441900{born:%Y%m%d}{rng.randrange(1000):03d}"
+    total = sum(int(digit) * weight for digit, weight in zip(body, ID_WEIGHTS))
+    name = rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES)
+    return name, body + "10X98765432"[total % 11], f"13{rng.randrange(10 ** 9):09d}"
+
+
+def demo_mediation_history_create(*, days, now):
+    """Write `days` days of cases at the demo mediator's centre, set-based; return how many.
+
+    One case a day, walked by the table (workflow.TRANSITIONS): registered, then accepted (the
+    organisation's clock starts), mediated by the demo mediator, and ended by a signed agreement
+    or a failure with guidance; a few are refused. Each step lies within the case's time limit,
+    so the overdue sweep has nothing to say about them; those whose next step lies after `now`
+    stay open. Callers make it idempotent (govportal.demo_history runs it once).
+    """
+    mediator = Mediator.objects.filter(user__username="demo_mediator").select_related("user").first()
+    if mediator is None:
+        return 0
+    rng = random.Random(HISTORY_SEED)
+    first = timezone.localtime(now).date() - timedelta(days=days)
+    cases = [case for offset in range(days + 1)
+             if (case := _case_walk(rng, mediator, first + timedelta(days=offset), now)) is not None]
+    for day in sorted({timezone.localdate(case["row"]["created_at"]) for case in cases}):
+        today = [case for case in cases if timezone.localdate(case["row"]["created_at"]) == day]
+        for case, number in zip(today, numbers_reserve(CaseNumberCounter, prefix="TJ", day=day, count=len(today))):
+            case["row"]["number"] = number
+    ids = rows_insert(MediationCase, [case["row"] for case in cases])
+    for name, model in (("events", CaseEvent), ("parties", Party), ("agreement", Agreement),
+                        ("mediators", MediationCase.mediators.through)):
+        key = "mediationcase_id" if name == "mediators" else "case_id"
+        rows_insert(model, [{key: case_id, **row} for case, case_id in zip(cases, ids) for row in case[name]])
+    return len(cases)
+
+
+def _case_walk(rng, mediator, day, now):
+    """Return one case of `day` as rows, walked until it ends or its next step lies after `now`."""
+    registered = timezone.make_aware(datetime.combine(day, time(9 + rng.randrange(8), rng.randrange(60))))
+    if registered > now:
+        return None
+    dispute_type, facts, amount = rng.choice(HISTORY_DISPUTES)
+    row = {"number": None, "source": rng.choice(WALK_IN_SOURCES), "status": "",
+           "organisation_id": mediator.organisation_id, "registered_by_id": mediator.user_id, "ticket_id": None,
+           "dispute_type": dispute_type, "amount_involved": amount, "facts": facts, "points_in_dispute": "",
+           "high_risk": False, "risk_note": "", "refusal_reason": "", "guidance": "", "outcome_note": "",
+           "due_at": None, "overdue_count": 0, "created_at": registered, "updated_at": registered,
+           "accepted_at": None, "concluded_at": None}
+    case = {"row": row, "events": [], "agreement": [], "mediators": [],
+            "parties": [{"role": role, "kind": Party.Kind.PERSON, "name": name, "address": "",
+                         "refuses_mediation": False, **crypto.sealed("id_number", id_number, mask=mask_id_number),
+                         **crypto.sealed("phone", phone, mask=mask_phone)}
+                        for role, (name, id_number, phone) in ((Party.Role.APPLICANT, _person(rng)),
+                                                               (Party.Role.RESPONDENT, _person(rng)))]}
+
+    def move(at, action, to_status=None, reason_code="", reason=""):
+        from_status, row["status"], row["updated_at"] = row["status"], to_status or row["status"], at
+        case["events"].append({"action": action, "from_status": from_status, "to_status": row["status"],
+                               "actor_id": mediator.user_id, "organisation_id": row["organisation_id"],
+                               "reason_code": reason_code, "reason": reason, "created_at": at})
+        return at
+
+    at = move(registered, "register", MediationCase.Status.REGISTERED, reason_code=row["source"])
+    steps = [timedelta(days=rng.uniform(low, high)) for low, high in ((0.2, 2), (0.2, 2), (3, 20))]
+    refused = rng.random() < 0.08
+    agreed = rng.random() < 0.75
+    if at + steps[0] > now:
+        return case
+    at += steps[0]
+    if refused:
+        row["refusal_reason"], row["concluded_at"] = MediationCase.RefusalReason.COURT, at
+        move(at, "refuse", MediationCase.Status.REFUSED, reason_code=row["refusal_reason"], reason="已向人民法院起诉。")
+        return case
+    row["accepted_at"], row["due_at"] = at, case_time_limit_due(at)
+    move(at, "accept", MediationCase.Status.ACCEPTED)
+    if at + steps[1] > now:
+        return case
+    at += steps[1]
+    case["mediators"].append({"mediator_id": mediator.pk})
+    move(at, "assign", MediationCase.Status.MEDIATING, reason=mediator.name)
+    if at + steps[2] > now or at + steps[2] > row["due_at"]:
+        return case
+    at += steps[2]
+    row["concluded_at"], row["due_at"] = at, None
+    if not agreed:
+        row["guidance"], row["outcome_note"] = MediationCase.Guidance.LITIGATION, "双方分歧较大，已告知可向人民法院起诉。"
+        move(at, "fail", MediationCase.Status.FAILED, reason_code=row["guidance"], reason=row["outcome_note"])
+        return case
+    signed = timezone.localdate(at)
+    case["agreement"].append({"kind": Agreement.Kind.WRITTEN, "responsibilities": "", "obligations": "双方按调解协议履行各自义务。",
+                              "performance_manner": "一次性银行转账。", "performance_deadline": signed + timedelta(days=15),
+                              "effective_on": signed, "confirmation": "", "confirmation_court": "",
+                              "confirmation_number": "", "performance": Agreement.Performance.PENDING,
+                              "created_at": at})
+    move(at, "conclude_agreement", MediationCase.Status.AGREED, reason_code=Agreement.Kind.WRITTEN)
+    move(at + timedelta(minutes=30), "sign_agreement")
+    return case

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def demo_city(transactional_db, catalogue):
-    call_command("seed_demo", grids=40)
+    call_command("seed_demo", grids=40, history_days=0)
 
 
 def test_map_shows_the_demo_grids_with_chinese_text(demo_city, live_server, log_in, tmp_path):

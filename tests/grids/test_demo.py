@@ -16,7 +16,7 @@ CODE_PATTERN = {"city": r"^441900$", "district": r"^4419\d\d$", "street": r"^\d{
 
 @pytest.fixture
 def demo_city(db):
-    call_command("seed_demo", grids=90)
+    call_command("seed_demo", grids=90, history_days=0)
     return Area.objects.get(level="city")
 
 
@@ -68,7 +68,7 @@ def test_demo_accounts_log_in_and_sit_in_the_first_street(demo_city):
 
 def test_seed_is_idempotent(demo_city, capsys):
     counts = (Area.objects.count(), User.objects.count(), GridMember.objects.count())
-    call_command("seed_demo", grids=90)
+    call_command("seed_demo", grids=90, history_days=0)
     assert "already loaded" in capsys.readouterr().out
     assert (Area.objects.count(), User.objects.count(), GridMember.objects.count()) == counts
 

@@ -200,8 +200,8 @@ def test_statistics_downloads_and_who_may_read_them(client, make_case, actors):
 
 
 def test_demo_data_is_created_once(db):
-    call_command("seed_demo", grids=20)
-    call_command("seed_demo", grids=20)
+    call_command("seed_demo", grids=20, history_days=0)
+    call_command("seed_demo", grids=20, history_days=0)
     mediator = User.objects.get(username="demo_mediator")
     centre = mediator.unit.mediation_organisation
     assert centre.kind == MediationOrganisation.Kind.STREET_CENTRE

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from govportal.demo_history import HISTORY_DAYS, demo_history_create
 from grids.demo import DEMO_PASSWORD, DEMO_USERNAMES, demo_city_create, demo_city_exists
 from hotline.demo import demo_hotline_create
 from mediation.demo import demo_mediation_create
@@ -10,16 +11,21 @@ from mediation.demo import demo_mediation_create
 class Command(BaseCommand):
     help = (
         "Load a deterministic synthetic city at real coordinates in Dongguan: districts, streets, "
-        "communities and grids, handling units, grid workers, base data and one demo account per role. "
+        "communities and grids, handling units, grid workers, base data and one demo account per role, "
+        f"and about {HISTORY_DAYS} days of history (work orders, 12345 calls). "
         "Does nothing when the demo city is already loaded."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--grids", type=int, default=600, help="number of grids (default 600)")
+        parser.add_argument("--history-days", type=int, default=HISTORY_DAYS,
+                            help=f"days of work-order and call history to load once (default {HISTORY_DAYS}; 0: none)")
 
-    def handle(self, *args, grids, **options):
+    def handle(self, *args, grids, history_days, **options):
         if grids < 1:
             raise CommandError("--grids must be at least 1.")
+        if history_days < 0:
+            raise CommandError("--history-days must not be negative.")
         existing = demo_city_exists()
         if existing is not None:
             note = "" if existing == grids else f" (asked for {grids}; use a fresh database to change the size)"
@@ -33,4 +39,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Loaded the demo mediation organisations and cases."))
         if demo_hotline_create():
             self.stdout.write("Loaded the hotline's demo data (knowledge base, calls, Open311 key demo-open311-key).")
+        tickets = demo_history_create(days=history_days) if history_days else 0
+        if tickets:
+            self.stdout.write(self.style.SUCCESS(f"Loaded {history_days} days of history: {tickets} work orders."))
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}, demo only): {', '.join(DEMO_USERNAMES)}")
