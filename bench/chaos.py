@@ -381,8 +381,7 @@ class Submission:
     key: str
     body: dict
     sent_at: float = field(default_factory=time.time)
-    accepted_at: float | None = None
-    ids: set = field(default_factory=set)
+    ids: set = field(default_factory=set)  # every ticket id answered for the key: more than one is a duplicate
 
 
 class Client:
@@ -401,11 +400,10 @@ class Client:
         """Send until a ticket comes back; record every id answered for the key."""
         while time.time() - submission.sent_at < RETRY_FOR:
             answer = request("POST", "/api/v1/tickets/", body=submission.body,
-                          headers={**self.headers, "Idempotency-Key": submission.key})
+                             headers={**self.headers, "Idempotency-Key": submission.key})
             self.log.add("client", answer)
             if answer.status in (200, 201):
                 submission.ids.add(answer.json()["id"])
-                submission.accepted_at = submission.accepted_at or answer.at
                 return
             if 400 <= answer.status < 500:
                 return  # refused: never accepted, so it counts as lost
@@ -422,7 +420,6 @@ class Client:
             if answer.status in (200, 201):
                 for submission, result in zip(submissions, answer.json()["tickets"]):
                     submission.ids.add(result["id"])
-                    submission.accepted_at = answer.at
                 return
             if 400 <= answer.status < 500:
                 raise RuntimeError(f"batch refused ({answer.status}): {answer.body[:300]!r}")
@@ -486,10 +483,10 @@ class Phase:
 
 
 class Chaos:
-    """The run: the stack, the clients, the prober, and one method per phase."""
+    """The run: the stack, the client, and one method per fault."""
 
-    def __init__(self, stack, client, log):
-        self.stack, self.client, self.log = stack, client, log
+    def __init__(self, stack, client):
+        self.stack, self.client = stack, client
         self.phases = []
 
     def phase(self, slug, title, *, outage=True):
@@ -651,7 +648,7 @@ class Chaos:
             last = query("SELECT extract(epoch FROM max(created_at)) FROM incidents_ticketevent WHERE ticket_id = "
                          "ANY(%s) AND action IN ('overdue', 'overdue_escalate')", [phase.overdue])[0][0]
             phase.notes.append(f"escalation sweeps sent: first beat ×{sent[0]}, second beat ×{sent[1]}; "
-                               f"{len(runs)} ran, {overlapping(runs)} pairs of them at the same time; "
+                               f"{len(runs)} ran, overlapping pairs of them: {overlapping(runs)}; "
                                f"the last overdue ticket handled {float(last or 'nan') - phase.overdue_at:.1f} s after "
                                "the deadlines moved")
 
@@ -828,7 +825,7 @@ def run_faults(stack, log, faults):
         token, session = sign_in()
         prober = Prober(log, token, session)
         prober.start()
-        chaos = Chaos(stack, Client(token, log, demo_points(random.Random(20261201)), random.Random(1)), log)
+        chaos = Chaos(stack, Client(token, log, demo_points(random.Random(20261201)), random.Random(1)))
         for fault in faults:
             getattr(chaos, FAULTS[fault])()
         broken = False
