@@ -1,4 +1,4 @@
-.PHONY: run test bench clean
+.PHONY: run test bench chaos clean
 .DEFAULT_GOAL := run
 
 ## run: install what is missing, start PostgreSQL+PostGIS, Redis, web, Celery worker and beat
@@ -12,6 +12,11 @@ test:
 ## bench: the benchmarks in bench/ (not part of `make test`)
 bench:
 	@bash scripts/bench.sh
+
+## chaos: faults (Redis, PostgreSQL, worker, beat, retries) against a stack of its own; one table (docs/resilience.md)
+## (FAULTS=kill-routing,pg-fast runs some of them)
+chaos:
+	@bash scripts/chaos.sh $(if $(FAULTS),--faults $(FAULTS))
 
 ## clean: remove the virtualenv, the npm libraries and the project-local database and logs
 clean:

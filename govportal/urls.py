@@ -59,3 +59,6 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("audit.urls")),
 ]
+
+# A database outage answers 503 with Retry-After, not 500 (govportal.handlers).
+handler500 = "govportal.handlers.server_error"

@@ -1,14 +1,29 @@
 """Celery tasks of the work-order loop: thin, idempotent, each calling one service."""
 
 from celery import shared_task
+from celery.signals import worker_ready
 
 from . import notifications, photos, routing, sweeps, verification
 
 
-@shared_task(acks_late=True)
+# A pool process that dies mid-run (SIGKILL, out of memory) gives its message back at once for
+# another to run: safe, as routing claims rows with SKIP LOCKED and a batch is at most 200 tickets.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def route_pending_tickets():
     """Route every pending ticket, in batches; does nothing when none is pending."""
     return routing.tickets_route_pending()
+
+
+@worker_ready.connect
+def route_pending_at_worker_start(**kwargs):
+    """Route what is pending as soon as a worker starts.
+
+    A worker that died mid-run (SIGKILL, out of memory, a lost host, a broker outage it did not
+    survive) had its transaction rolled back and its message left unacknowledged in Redis until
+    the visibility timeout (an hour): without this, its tickets waited for the next report or the
+    resend sweep, one to two minutes.
+    """
+    routing.routing_wake_up(force=True)
 
 
 @shared_task

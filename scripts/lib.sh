@@ -4,7 +4,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-LOCAL="$ROOT/.local"
+# GOVPORTAL_LOCAL: another folder for the local servers, keys and logs (make chaos keeps its own stack apart).
+LOCAL=${GOVPORTAL_LOCAL:-$ROOT/.local}
 VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
 PG_BIN=/usr/lib/postgresql/15/bin
@@ -249,8 +250,9 @@ ensure_postgres() {
   export DATABASE_URL="postgis://$PG_APP_ROLE:$(cat "$LOCAL/pg_app_password")@127.0.0.1:$PG_PORT/$PG_APP_DATABASE"
 }
 
+# stop_postgres [MODE]: pg_ctl's shutdown mode, fast by default (immediate: a crash, recovered at the next start).
 stop_postgres() {
-  pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
+  pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -m "${1:-fast}" stop >/dev/null 2>&1 || true
 }
 
 # redis_cli ARGS...: redis-cli on the local Redis, authenticated by its password in .local/ (through

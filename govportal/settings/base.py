@@ -236,7 +236,10 @@ CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000, minimum=0)
 # A broker outage must not hold a request for long: publishing gives up after ~1 s and the
 # durable RoutingRequest row gets the message re-sent later (incidents.sweeps).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# visibility_timeout: a message a dead worker took comes back after this long (Redis transport).
+# Recovery does not wait for it (incidents.tasks.route_pending_at_worker_start, the resend sweep);
+# shorter, it would hand a countdown wake-up or a long sweep still held by a live worker to a second one.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "grids.tasks.*": {"queue": "celery"},
