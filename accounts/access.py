@@ -23,10 +23,12 @@ OUTSIDE_SCOPE = _("This lies outside the area you are responsible for.")
 
 
 def sees_areas(user):
-    """Return whether `user` may see any area: an active account, not one of the three administrators."""
+    """Return whether `user` may see any area, and so take part in the case work: an active account with
+    a business role in a unit, or a superuser. Never one of the three administrators, nor an account
+    still waiting for its role."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return user.is_superuser or (user.role not in User.ADMINISTRATOR_ROLES and user.unit_id is not None)
+    return user.is_superuser or (user.role in User.BUSINESS_ROLES and user.unit_id is not None)
 
 
 def scope_area(user):

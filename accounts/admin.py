@@ -13,10 +13,11 @@ from .models import HandlingUnit, User
 from .tokens import tokens_revoke
 from .roles import ADMINISTRATOR_GROUPS, user_groups_assign
 
-PROFILE_FIELDS = ("username", "password", "first_name", "last_name", "email", "phone", "role", "unit", "is_active")
+# What each administrator edits of an account (三员): the system administrator the account itself,
+# the security administrator the power it holds (its role, groups and permissions).
+PROFILE_FIELDS = ("username", "password", "first_name", "last_name", "email", "phone", "unit", "is_active")
+ROLE_FIELDS = ("role",)
 GROUP_FIELDS = ("groups", "user_permissions")
-# Roles only a superuser hands out: the three administrators' and the break-glass superuser's.
-RESERVED_ROLES = (*User.ADMINISTRATOR_ROLES, User.Role.ADMIN)
 
 
 @admin.register(HandlingUnit)
@@ -30,15 +31,17 @@ class HandlingUnitAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
-    """Accounts, split as 三员 asks: the system administrator keeps the profile (names, role, unit, password),
-    the security administrator the groups and permissions. The administrators' own accounts, their
-    roles and superusers are a superuser's (break-glass) only."""
+    """Accounts, split as 三员 asks: the system administrator creates them and keeps their profile (names,
+    unit, password, active or not); the security administrator gives them their role (business roles
+    only), groups and permissions. A new account has no role, and sees nothing, until then. The
+    administrators' own accounts, their roles and superusers are a superuser's (break-glass) only."""
 
     list_display = ["username", "last_name", "role", "unit", "is_active"]
     list_filter = ["role", "is_active", "is_superuser"]
     search_fields = ["username", "first_name", "last_name", "phone"]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
+    # The role shows read-only to all but its givers (get_readonly_fields): a new account starts without.
     add_fieldsets = DjangoUserAdmin.add_fieldsets + ((_("Role and unit"), {"fields": ("role", "unit")}),)
 
     def get_fieldsets(self, request, obj=None):
@@ -57,6 +60,8 @@ class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
         readonly = ["is_staff", "last_login", "date_joined", "password_changed_at"]  # is_staff follows the role
         if obj is not None and not request.user.has_perm("accounts.change_user"):
             readonly += PROFILE_FIELDS
+        if not request.user.has_perm("accounts.assign_roles"):
+            readonly += ROLE_FIELDS
         if not request.user.has_perm("accounts.assign_groups"):
             readonly += GROUP_FIELDS
         return readonly
@@ -64,12 +69,19 @@ class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_administrator and not request.user.is_superuser:
             return False
-        return super().has_change_permission(request, obj) or request.user.has_perm("accounts.assign_groups")
+        return super().has_change_permission(request, obj) or any(
+            request.user.has_perm(f"accounts.{codename}") for codename in ("assign_roles", "assign_groups"))
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "role" and not request.user.is_superuser:
-            kwargs["choices"] = [(value, label) for value, label in db_field.choices if value not in RESERVED_ROLES]
+            kwargs["choices"] = [(value, label) for value, label in db_field.get_choices()
+                                 if value not in User.ADMINISTRATOR_ROLES]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit" and not request.user.is_superuser:
+            kwargs["required"] = True  # only the administrators' accounts (a superuser's) have none
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":  # the administrators' groups follow their role (accounts.roles)
@@ -82,7 +94,7 @@ class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
 
     def user_change_password(self, request, id, form_url=""):
         if not request.user.has_perm("accounts.change_user"):
-            raise PermissionDenied  # the security administrator's change right covers groups only
+            raise PermissionDenied  # the security administrator's change right covers the account's power only
         return super().user_change_password(request, id, form_url)
 
     actions = ["revoke_tokens"]

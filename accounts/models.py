@@ -83,15 +83,19 @@ class User(AbstractUser):
         HOTLINE_OPERATOR = "hotline_operator", _("12345 hotline operator")
         MEDIATOR = "mediator", _("Mediator")
         LEADER = "leader", _("Leader")
-        ADMIN = "admin", _("Superuser (break-glass)")
         # 三员 (等保 level 3): three administrators, none able to do another's work, none seeing case files.
         SYSTEM_ADMIN = "sysadmin", _("System administrator")
         SECURITY_ADMIN = "secadmin", _("Security administrator")
         AUDIT_ADMIN = "auditor", _("Audit administrator")
 
     ADMINISTRATOR_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+    # The roles of the case work, each seeing its unit's area (accounts.access).
+    BUSINESS_ROLES = (Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_COORDINATOR, Role.DEPARTMENT_HANDLER,
+                      Role.HOTLINE_OPERATOR, Role.MEDIATOR, Role.LEADER)
 
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # Blank until the security administrator gives one (三员: the system administrator creates the
+    # account, the security administrator grants its power); a superuser has none either.
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     unit = models.ForeignKey(
         HandlingUnit,
         models.PROTECT,
@@ -106,7 +110,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        permissions = [("assign_groups", _("Can assign groups and permissions to users"))]
+        permissions = [
+            ("assign_groups", _("Can assign groups and permissions to users")),
+            ("assign_roles", _("Can give users their role")),
+        ]
         constraints = [
             # The administrators' roles are User.ADMINISTRATOR_ROLES (Meta cannot see Role).
             models.CheckConstraint(

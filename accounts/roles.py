@@ -20,7 +20,8 @@ from .models import User
 EDIT = ("add", "change", "delete", "view")
 
 ADMINISTRATOR_PERMISSIONS = {
-    # Users, units, areas, the catalogue, time limits, the calendar, assessment schemes, configuration.
+    # Users (their accounts, not their power), units, areas, the catalogue, time limits, the calendar,
+    # assessment schemes, configuration.
     User.Role.SYSTEM_ADMIN: (
         *(f"accounts.{verb}_user" for verb in ("add", "change", "view")),  # deactivated, never deleted
         *(f"{model}.{verb}_{name}" for model, names in (
@@ -32,11 +33,12 @@ ADMINISTRATOR_PERMISSIONS = {
             ("dashboards", ("assessmentscheme",)),
         ) for name in names for verb in EDIT),
     ),
-    # Groups and their permissions, log-in lockouts, tokens and second-factor devices, API keys.
+    # The accounts' roles, groups and permissions, log-in lockouts, tokens and second-factor devices, API keys.
     User.Role.SECURITY_ADMIN: (
         *(f"auth.{verb}_group" for verb in EDIT),
         "auth.view_permission",
         "accounts.view_user",
+        "accounts.assign_roles",
         "accounts.assign_groups",
         "otp_totp.view_totpdevice", "otp_totp.delete_totpdevice",
         "knox.view_authtoken", "knox.delete_authtoken",

@@ -22,8 +22,8 @@ from .models import (
     UnitDailyFlow, UnitDailyFlowLive,
 )
 
-VIEWER_ROLES = (User.Role.LEADER, User.Role.ADMIN, User.Role.STREET_COORDINATOR, User.Role.COMMUNITY_STAFF)
-NOT_A_VIEWER = _("Dashboards are for leaders, coordinators and administrators.")
+VIEWER_ROLES = (User.Role.LEADER, User.Role.STREET_COORDINATOR, User.Role.COMMUNITY_STAFF)
+NOT_A_VIEWER = _("Dashboards are for leaders, street coordinators and community staff.")
 NO_AREA = _("No area is loaded yet.")
 TOP_PLACES = 10
 # Risk sources (风险源) on the map: key places of these kinds or rated high risk.

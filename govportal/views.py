@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from accounts.access import scope_area
+from accounts.access import scope_area, sees_areas
 from accounts.models import User
 from grids.models import Area
 from grids.selectors import area_list, grid_member_list
@@ -16,6 +16,8 @@ def home(request):
     user = request.user
     if user.role in User.ADMINISTRATOR_ROLES:
         return render(request, "govportal/home.html", {"administrator": True})  # no area, no case files
+    if not sees_areas(user):  # an account still waiting for the security administrator to give its role
+        return render(request, "govportal/home.html", {"without_role": True})
     area = scope_area(user)
     context = {"scope": area, "statistics": getattr(area, "statistics", None) if area else None}
     if user.role == User.Role.GRID_WORKER:

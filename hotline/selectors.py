@@ -27,7 +27,7 @@ from .models import Call, Callback, CategoryKeyword, KnowledgeArticle, RateWeigh
 # The roles that take calls: they record calls and may reveal a caller's number (PIPL: phone
 # numbers are sensitive, domain.md §7), each reveal logged (PhoneReveal). Pages show every
 # number masked, to them too; everyone else can never reveal one.
-INTAKE_ROLES = (User.Role.HOTLINE_OPERATOR, User.Role.ADMIN)
+INTAKE_ROLES = (User.Role.HOTLINE_OPERATOR,)
 
 DUPLICATE_RADIUS_M = 200
 DUPLICATE_WINDOW_DAYS = 7  # at most models.PLACE_RETENTION_DAYS

@@ -127,7 +127,9 @@ def notifications_deliver_pending(*, limit=500, now=None):
         else:
             by_unit[notification.unit_id].append(notification)
     staff = list(User.objects.filter(Q(unit_id__in=by_unit) | Q(pk__in=by_user), is_active=True).order_by("pk"))
-    notices_of = {user.pk: by_unit.get(user.unit_id, []) + by_user.get(user.pk, []) for user in staff}
+    # A unit's notices go to its staff of the case work, not to an account still waiting for its role.
+    notices_of = {user.pk: (by_unit.get(user.unit_id, []) if user.role in User.BUSINESS_ROLES else [])
+                  + by_user.get(user.pk, []) for user in staff}
     gateway, mailer, failed = sms_gateway(), get_connection(), set()
 
     def send_email(user, subject, body):

@@ -4,7 +4,7 @@ from django.apps import apps
 from django.utils.crypto import constant_time_compare
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 
-from accounts.access import is_in_scope, scope_q, visible_one
+from accounts.access import is_in_scope, scope_q, sees_areas, visible_one
 from accounts.models import HandlingUnit, User
 from govportal import crypto
 
@@ -141,7 +141,7 @@ def notices_feed(*, user, feed, limit=100):
     about each needs: the work order's category, and a digest's work orders (digest_tickets_attach)."""
     if feed == Notification.Feed.MINE:
         notices = Notification.objects.filter(user=user)
-    elif user.unit_id:
+    elif user.unit_id and sees_areas(user):  # not an account still waiting for its role
         notices = Notification.objects.filter(unit_id=user.unit_id)
     else:
         return []

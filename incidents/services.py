@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import sees_areas
 from accounts.models import HandlingUnit, User
 from govportal import crypto
 from govportal.masking import mask_phone
@@ -488,7 +489,12 @@ ACTION_SERVICES = {
 def notifications_mark_read(*, user, feed, notification_id=None):
     """Mark the unread notifications of one of the user's feeds read ("mine": addressed to them,
     "unit": to their unit), only `notification_id` if given; return how many."""
-    addressed = Q(user=user) if feed == Notification.Feed.MINE else Q(unit_id=user.unit_id, unit_id__isnull=False)
+    if feed == Notification.Feed.MINE:
+        addressed = Q(user=user)
+    elif sees_areas(user):  # not an account still waiting for its role
+        addressed = Q(unit_id=user.unit_id, unit_id__isnull=False)
+    else:
+        return 0
     unread = Notification.objects.filter(addressed, read_at__isnull=True)
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)

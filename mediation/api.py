@@ -9,7 +9,7 @@ from rest_framework.generics import ListCreateAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import scope_area
+from accounts.access import scope_area, sees_areas
 from govportal.api import NewestFirstPagination, action_urls, found_or_not_found
 from govportal.periods import RequiredMonthInput, RequiredPeriodInput
 from govportal.workflow import ROLE_NOT_ALLOWED
@@ -321,7 +321,7 @@ class MediatorListApi(APIView):
 
     @extend_schema(responses=MediatorOutputSerializer(many=True))
     def get(self, request):
-        organisation = getattr(request.user.unit, "mediation_organisation", None) if request.user.unit_id else None
+        organisation = getattr(request.user.unit, "mediation_organisation", None) if sees_areas(request.user) else None
         if organisation is None and not request.user.is_superuser:
             mediators = Mediator.objects.none()
         else:

@@ -11,10 +11,10 @@ from incidents.workflow import TRANSITIONS as TICKET_TRANSITIONS
 
 from .models import Agreement, DisputeType, MediationCase, MediationOrganisation, Mediator, Party
 
-# Leaders and administrators oversee the cases of their area (分级授权); mediators see their cases.
-OVERSEERS = (User.Role.LEADER, User.Role.ADMIN)
+# Leaders oversee the cases of their area (分级授权); mediators see their cases.
+OVERSEERS = (User.Role.LEADER,)
 # Who reads the statistics and monthly reports (of their area).
-FIGURES_ROLES = (User.Role.MEDIATOR, User.Role.LEADER, User.Role.ADMIN)
+FIGURES_ROLES = (User.Role.MEDIATOR, User.Role.LEADER)
 ORGANISATION_CODE = "organisation__unit__area__code"
 # Work-order roles that may refer a dispute to mediation from a ticket they can see.
 REFERRERS = (User.Role.COMMUNITY_STAFF, User.Role.STREET_COORDINATOR, User.Role.DEPARTMENT_HANDLER,
@@ -26,7 +26,7 @@ REFERABLE_STATUSES = TICKET_TRANSITIONS["suspend"].sources
 # Who sees a case, in its two forms (a filter and a test of one row); keep them together.
 def case_list(*, user):
     """Return the cases `user` may see: a mediator those of their organisation or assigned to
-    them (escalated-in cases are their organisation's), a leader or admin those in their area."""
+    them (escalated-in cases are their organisation's), a leader those in their area."""
     if not user.is_authenticated or not user.is_active:
         return MediationCase.objects.none()
     if user.is_superuser:

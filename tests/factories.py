@@ -164,5 +164,5 @@ def build_actors(tree):
         department_handler=UserFactory(role=User.Role.DEPARTMENT_HANDLER, unit=department),
         leader=UserFactory(role=User.Role.LEADER, unit=street_office),
         outsider=UserFactory(role=User.Role.STREET_COORDINATOR, unit=other_office),
-        admin=UserFactory(role=User.Role.ADMIN, is_superuser=True, is_staff=True),
+        admin=UserFactory(is_superuser=True),  # break-glass: no role, every power
     )

@@ -1,18 +1,25 @@
-"""三员: the system, security and audit administrators, each able to do their own work and nothing else."""
+"""三员: the system, security and audit administrators, each able to do their own work and nothing else,
+in the admin and through the API."""
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.test import Client
 
+from accounts.access import sees_areas
 from accounts.models import User
 from accounts.roles import ADMINISTRATOR_PERMISSIONS, administrator_groups_sync
+from audit.models import AuditEvent
 from incidents.models import Category
 from tests.factories import UserFactory, log_in_verified
 from tests.incidents.conftest import report  # noqa: F401  (a routed ticket)
 from tests.mediation.conftest import make_case, mediation  # noqa: F401  (a mediation case)
+
+NEW_PASSWORD = "Kp4!vnZe-w"
 
 
 @dataclass
@@ -72,60 +79,100 @@ def test_the_permissions_are_the_table_and_a_sync_restores_them(administrators):
     assert granted == set(ADMINISTRATOR_PERMISSIONS[User.Role.SYSTEM_ADMIN])
 
 
-def test_the_sysadmin_cannot_touch_groups_permissions_or_the_audit_trail(administrators, actors):
+def test_the_sysadmin_cannot_touch_roles_groups_permissions_or_the_audit_trail(administrators, actors):
     sysadmin = User.objects.get(pk=administrators.sysadmin.pk)
     assert sysadmin.has_perm("accounts.change_user") and sysadmin.has_perm("incidents.change_category")
     assert not sysadmin.has_perm("auth.change_group") and not sysadmin.has_perm("accounts.assign_groups")
-    assert not sysadmin.has_perm("audit.view_auditevent")
+    assert not sysadmin.has_perm("accounts.assign_roles") and not sysadmin.has_perm("audit.view_auditevent")
     client = client_of(sysadmin)
     assert client.get("/admin/auth/group/").status_code == 403
     assert client.post("/admin/auth/group/add/", {"name": "mine"}).status_code == 403
     helpers = Group.objects.create(name="helpers")
     worker = actors.grid_worker
     page = client.get(f"/admin/accounts/user/{worker.pk}/change/").content.decode()
-    assert 'name="unit"' in page and 'name="groups"' not in page
-    assert 'value="secadmin"' not in page  # no administrator's role to hand out
-    response = client.post(f"/admin/accounts/user/{worker.pk}/change/",
-                           user_change(worker, unit=actors.street_coordinator.unit_id, groups=[helpers.pk]))
-    assert response.status_code == 302
-    worker.refresh_from_db()
-    assert worker.unit == actors.street_coordinator.unit and not worker.groups.exists()
-    # The other administrators' accounts are a superuser's: no new password for the security administrator.
-    secadmin = administrators.secadmin
-    assert client.post(f"/admin/accounts/user/{secadmin.pk}/change/", user_change(secadmin)).status_code == 403
-    assert client.get(f"/admin/accounts/user/{secadmin.pk}/password/").status_code == 403
-
-
-def test_the_secadmin_assigns_groups_but_cannot_edit_units_or_the_catalogue(administrators, actors, catalogue):
-    client = client_of(administrators.secadmin)
-    helpers = Group.objects.create(name="helpers")
-    worker = actors.grid_worker
+    assert 'name="unit"' in page and 'name="groups"' not in page and 'name="role"' not in page
     response = client.post(f"/admin/accounts/user/{worker.pk}/change/",
                            user_change(worker, unit=actors.street_coordinator.unit_id, role="leader",
                                        groups=[helpers.pk]))
     assert response.status_code == 302
     worker.refresh_from_db()
-    assert list(worker.groups.all()) == [helpers]
-    assert (worker.unit, worker.role) == (actors.community_staff.unit, User.Role.GRID_WORKER)  # unchanged
+    assert worker.unit == actors.street_coordinator.unit  # the account is the system administrator's
+    assert worker.role == User.Role.GRID_WORKER and not worker.groups.exists()  # its power is not
+    # The other administrators' accounts are a superuser's: no new password for the security administrator.
+    secadmin = administrators.secadmin
+    assert client.post(f"/admin/accounts/user/{secadmin.pk}/change/", user_change(secadmin)).status_code == 403
+    assert client.get(f"/admin/accounts/user/{secadmin.pk}/password/").status_code == 403
+    for url in ("/audit/", "/audit/export.csv"):
+        assert client.get(url).status_code == 404
+
+
+def test_the_sysadmin_creates_an_account_without_power_until_the_secadmin_gives_its_role(administrators, actors):
+    client = client_of(administrators.sysadmin)
+    form = client.get("/admin/accounts/user/add/").content.decode()
+    assert 'name="unit"' in form and 'name="role"' not in form
+    account = {"username": "newcomer", "usable_password": "true", "password1": NEW_PASSWORD,
+               "password2": NEW_PASSWORD}
+    assert client.post("/admin/accounts/user/add/", account).status_code == 200  # a unit is needed
+    response = client.post("/admin/accounts/user/add/", account | {"unit": actors.leader.unit_id, "role": "leader"})
+    assert response.status_code == 302
+    newcomer = User.objects.get(username="newcomer")
+    assert (newcomer.role, newcomer.unit, newcomer.groups.count()) == ("", actors.leader.unit, 0)
+    assert not sees_areas(newcomer)
+    newcomer_client = Client()
+    newcomer_client.force_login(newcomer)
+    assert newcomer_client.get("/api/v1/areas/").json()["features"] == []
+    security = client_of(administrators.secadmin)
+    response = security.post(f"/admin/accounts/user/{newcomer.pk}/change/", user_change(newcomer, role="leader"))
+    assert response.status_code == 302
+    newcomer.refresh_from_db()
+    assert newcomer.role == User.Role.LEADER and sees_areas(newcomer)
+    assert newcomer_client.get("/api/v1/areas/").json()["features"] != []
+
+
+def test_the_secadmin_gives_roles_and_groups_but_cannot_create_or_edit_accounts(administrators, actors, catalogue):
+    client = client_of(administrators.secadmin)
+    helpers = Group.objects.create(name="helpers")
+    worker = actors.grid_worker
+    response = client.post(f"/admin/accounts/user/{worker.pk}/change/",
+                           user_change(worker, unit=actors.street_coordinator.unit_id, role="leader",
+                                       last_name="改名", is_active=None, groups=[helpers.pk]))
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert (worker.role, list(worker.groups.all())) == (User.Role.LEADER, [helpers])
+    assert (worker.unit, worker.last_name, worker.is_active) == (actors.community_staff.unit, "王网格", True)
+    response = client.post(f"/admin/accounts/user/{worker.pk}/change/", user_change(worker, role="auditor"))
+    assert response.status_code == 200  # not a choice: the administrators' roles are a superuser's
+    worker.refresh_from_db()
+    assert worker.role == User.Role.LEADER
+    assert client.get("/admin/accounts/user/add/").status_code == 403
+    assert client.post("/admin/accounts/user/add/", {"username": "mine", "usable_password": "true",
+                                                     "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
+                                                     "unit": actors.leader.unit_id}).status_code == 403
+    assert not User.objects.filter(username="mine").exists()
     assert client.get(f"/admin/accounts/user/{worker.pk}/password/").status_code == 403
     assert client.get("/admin/accounts/handlingunit/").status_code == 403
+    assert client.get("/admin/accounts/handlingunit/add/").status_code == 403
     category = Category.objects.get(code="0102")
     assert client.get(f"/admin/incidents/category/{category.pk}/change/").status_code == 403
     assert client.post("/admin/auth/group/add/", {"name": "inspectors"}).status_code == 302
     sysadmin_group = Group.objects.get(name="sysadmin")  # the administrators' groups are the table's
     assert client.post(f"/admin/auth/group/{sysadmin_group.pk}/change/", {"name": "x"}).status_code == 403
+    for url in ("/audit/", "/audit/export.csv"):
+        assert client.get(url).status_code == 404
 
 
-def test_the_auditor_can_change_nothing(administrators, actors, catalogue):
+def test_the_auditor_reads_the_trail_and_can_change_nothing(administrators, actors, catalogue):
     auditor = User.objects.get(pk=administrators.auditor.pk)
     assert auditor.get_all_permissions() <= {"audit.view_auditevent"}
     client = client_of(auditor)
     assert client.get("/admin/").status_code == 200
-    for url in ("/admin/accounts/user/", "/admin/auth/group/", "/admin/incidents/category/",
-                "/admin/accounts/handlingunit/", "/admin/otp_totp/totpdevice/"):
+    for url in ("/admin/accounts/user/", "/admin/accounts/user/add/", "/admin/auth/group/",
+                "/admin/incidents/category/", "/admin/accounts/handlingunit/", "/admin/otp_totp/totpdevice/",
+                "/admin/axes/accessattempt/", "/admin/knox/authtoken/"):
         assert client.get(url).status_code == 403, url
     assert client.post("/admin/auth/group/add/", {"name": "mine"}).status_code == 403
     assert client.post(f"/admin/accounts/user/{actors.leader.pk}/change/", user_change(actors.leader)).status_code == 403
+    assert client.get("/audit/").status_code == 200 and client.get("/audit/export.csv").status_code == 200
 
 
 def test_an_administrator_belongs_to_no_unit(administrators, actors):
@@ -151,3 +198,19 @@ def test_no_administrator_sees_a_ticket_or_a_case(administrators, report, make_c
             response = client.get(url)
             assert response.status_code == 403 or ticket.number not in response.content.decode(), url
             assert response.status_code == 403 or case.number not in response.content.decode(), url
+
+
+def test_the_legacy_admin_role_retires_into_no_role_or_a_leader(actors):
+    """accounts/0008: a superuser of the old role keeps its flag and no role; an everyday account of it
+    becomes a read-only leader; each change is in the audit trail."""
+    retire = importlib.import_module("accounts.migrations.0008_retire_admin_role").admin_role_retire
+    breakglass = UserFactory(role="admin", is_superuser=True)
+    everyday = UserFactory(role="admin", unit=actors.leader.unit)
+    retire(django_apps, schema_editor=None)
+    breakglass.refresh_from_db()
+    everyday.refresh_from_db()
+    assert (breakglass.role, breakglass.is_superuser, everyday.role) == ("", True, User.Role.LEADER)
+    assert not User.objects.filter(role="admin").exists()
+    changes = AuditEvent.objects.filter(action=AuditEvent.Action.ROLE_CHANGE).order_by("id")
+    assert [(event.target, event.details["role"]) for event in changes] == [
+        (breakglass.username, ["admin", ""]), (everyday.username, ["admin", "leader"])]

@@ -6,11 +6,13 @@ their area. Outside that, every page and API answers 404, as for a work order th
 """
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from accounts.models import HandlingUnit, User
 from incidents import services
-from incidents.models import Ticket, TicketPhoto
+from incidents.models import Notification, Ticket, TicketPhoto
+from incidents.notifications import notifications_deliver_pending
 from incidents.photos import photos_attach, photos_store
 from incidents.selectors import ticket_is_visible, ticket_list
 from mediation import services as mediation_services
@@ -128,15 +130,24 @@ def test_a_hotline_operator_sees_the_hotlines_orders_only(report, dispatched, op
     assert not ticket_is_visible(user=operator, ticket=grid_report)
 
 
-def test_a_role_not_listed_sees_no_work_order(report, tree, actors, client, api):
+def test_an_account_without_a_role_sees_no_work_order(report, tree, actors, client, api):
     ticket = report()
-    centre = actors.street_coordinator.unit.superior
-    administrator = UserFactory(role=User.Role.ADMIN, unit=centre, is_staff=True)  # not a superuser
-    assert ticket_list(user=administrator).count() == 0
-    client.force_login(administrator)
+    committee = actors.community_staff.unit  # holds the ticket, and was notified of it
+    assert Notification.objects.filter(unit=committee, ticket=ticket).exists()
+    waiting = UserFactory(role="", unit=committee, email="waiting@example.com")  # no role given yet
+    actors.community_staff.email = "staff@example.com"
+    actors.community_staff.save()
+    notifications_deliver_pending()
+    assert [message.to for message in mail.outbox] == [["staff@example.com"]]  # told by e-mail, unlike them
+    assert ticket_list(user=waiting).count() == 0
+    client.force_login(waiting)
     assert client.get(reverse("ticket-detail", args=[ticket.pk])).status_code == 404
+    assert ticket.number not in client.get(reverse("notifications-unit")).content.decode()
+    client.post(reverse("notifications-read"), {"feed": Notification.Feed.UNIT})  # "mark all read"
+    assert Notification.objects.filter(unit=committee, read_at__isnull=True).exists()  # the colleagues' stay unread
+    assert ticket.number not in client.get(reverse("ticket-inbox")).content.decode()
     grid_map = reverse("api:dashboard-map", args=[tree.grids[0].code])  # one marker per ticket in a grid
-    assert api(administrator).get(grid_map).json()["clusters"] == []
+    assert api(waiting).get(grid_map).status_code in (403, 404)
     assert [c["ticket_id"] for c in api(actors.leader).get(grid_map).json()["clusters"]] == [ticket.pk]
     assert set(ticket_list(user=actors.admin)) == {ticket}  # the superuser (break-glass) sees everything
 
@@ -153,7 +164,7 @@ def test_the_row_test_agrees_with_the_filter_for_every_role(bulk_tickets, noise_
     people = [*(getattr(actors, role) for role in ("grid_worker", "community_staff", "street_coordinator",
                                                    "department_handler", "leader", "outsider", "admin")),
               ecology, operator, mediation.committee_mediator, mediation.centre_mediator, mediation.outsider,
-              UserFactory(role=User.Role.ADMIN, unit=actors.street_coordinator.unit)]
+              UserFactory(role="", unit=actors.street_coordinator.unit)]
     tickets = list(Ticket.objects.all())
     for user in people:
         listed = set(ticket_list(user=user).values_list("pk", flat=True))
