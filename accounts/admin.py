@@ -10,7 +10,7 @@ from knox.models import AuthToken
 from audit.admin import PersonalDataAdminMixin
 
 from .models import HandlingUnit, User
-from .tokens import tokens_revoke
+from .tokens import Revocation, tokens_revoke
 from .roles import ADMINISTRATOR_GROUPS, user_groups_assign
 
 # What each administrator edits of an account (三员): the system administrator the account itself,
@@ -101,7 +101,7 @@ class UserAdmin(PersonalDataAdminMixin, DjangoUserAdmin):
 
     @admin.action(permissions=["change"], description=_("Revoke the API tokens of the selected users"))
     def revoke_tokens(self, request, queryset):
-        count = sum(tokens_revoke(user=user) for user in queryset)
+        count = sum(tokens_revoke(user=user, reason=Revocation.REVOKED) for user in queryset)
         self.message_user(request, ngettext("%(count)d API token revoked.", "%(count)d API tokens revoked.",
                                             count) % {"count": count})
 

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.utils import extend_schema
 from knox import views as knox_views
 from rest_framework import exceptions, serializers
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .logins import login_refusal
-from .tokens import token_create
+from .tokens import Revocation, TokenAuthentication, revocation, token_create
 
 INVALID_CREDENTIALS = _("Unable to log in with the username and password given.")
 
@@ -25,6 +26,7 @@ class TokenCreateApi(APIView):
 
     Failed attempts count like the log-in page's: too many for a username from one address, or
     from one address over all usernames, and further attempts answer 429 until the lock ends.
+    Administrators get no token (403): their work is in the admin site, behind their second factor.
     """
 
     authentication_classes = []
@@ -38,7 +40,8 @@ class TokenCreateApi(APIView):
         token = serializers.CharField()
         expiry = serializers.DateTimeField()
 
-    @extend_schema(request=TokenInputSerializer, responses={200: TokenOutputSerializer, 400: None, 429: None})
+    @extend_schema(request=TokenInputSerializer,
+                   responses={200: TokenOutputSerializer, 400: None, 403: None, 429: None})
     def post(self, request):
         data = self.TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -57,14 +60,26 @@ class TokenCreateApi(APIView):
 class TokenLogoutApi(knox_views.LogoutView):
     """Revoke the API token this request is authenticated with."""
 
+    authentication_classes = [TokenAuthentication]  # ours, not knox's own
+
     @extend_schema(request=None, responses={204: None, 401: None})
     def post(self, request, format=None):
-        return super().post(request, format)
+        with revocation(Revocation.LOGOUT):
+            return super().post(request, format)
 
 
 class TokenLogoutAllApi(knox_views.LogoutAllView):
     """Revoke every API token of the caller's account (all devices)."""
 
+    authentication_classes = [TokenAuthentication]
+
     @extend_schema(request=None, responses={204: None, 401: None})
     def post(self, request, format=None):
-        return super().post(request, format)
+        with revocation(Revocation.LOGOUT_ALL):
+            return super().post(request, format)
+
+
+class TokenScheme(KnoxTokenScheme):
+    """The OpenAPI security scheme of accounts.tokens.TokenAuthentication: knox's, which names knox's class only."""
+
+    target_class = "accounts.tokens.TokenAuthentication"

@@ -17,6 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 from django.utils import timezone
 
+from accounts.tokens import Revocation, revocation_reason
 from hotline.models import PhoneReveal
 from mediation.models import PartyReveal
 
@@ -83,10 +84,12 @@ def token_saved(sender, instance, created, **kwargs):
 
 
 def token_deleted(sender, instance, **kwargs):
-    """A token ends: logged out, revoked (password change, lockout, deactivation) or found expired."""
+    """A token ends: logged out, revoked (password change, lockout, deactivation, …) or found expired."""
     expired = instance.expiry is not None and instance.expiry <= timezone.now()
+    reason = revocation_reason() or (Revocation.EXPIRED if expired else "")
     audit_record(action=A.TOKEN_REVOKE, result=R.SUCCESS, actor=_acting_user(),
-                 target=instance.user.get_username(), details={**_token_details(instance), "expired": expired})
+                 target=instance.user.get_username(),
+                 details={**_token_details(instance), "expired": expired, "reason": reason})
 
 
 def connect_optional():

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -40,6 +41,7 @@ FEEDBACK_REQUIRED = _("Describe what was done.")
 PHOTO_EVIDENCE_REQUIRED = _("A matter handled on the spot needs a photo as evidence.")
 MAX_IDEMPOTENCY_KEY = 48  # a client's key; stored as "<user id>:<key>" in a 64-character column
 IDEMPOTENCY_KEY_REPEATED = _("Each work order of a batch needs its own idempotency key.")
+NOT_A_REPORTER = _("Work orders are reported by the staff of the case work; administrators run the platform.")
 
 REJECT_REASONS = {
     "invalid": _("Invalid report"),
@@ -108,6 +110,13 @@ def _next_numbers(day, count):
     return numbers_reserve(TicketNumberCounter, prefix="SJ", day=day, count=count)
 
 
+def reporter_check(reporter):
+    """Raise PermissionDenied unless `reporter` may report work orders: someone of the case work (who sees
+    areas), or None for a citizen or a machine source. Never one of the three administrators (三员)."""
+    if reporter is not None and not sees_areas(reporter):
+        raise PermissionDenied(NOT_A_REPORTER)
+
+
 def ticket_create(*, source, category, description, location, urgency=None, address="", reporter=None,
                   reporter_phone="", idempotency_key=None, self_handled=False, feedback="", photos=(), place=None,
                   limit=None, position_source=PositionSource.DEVICE):
@@ -128,6 +137,7 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
     A grid worker may report a place outside the grids they serve (a matter seen on the way):
     it is accepted and routed like any other, and marked `outside_own_grids` for the dispatcher.
     """
+    reporter_check(reporter)
     urgency = ticket_urgency(category, urgency)
     if self_handled and not feedback.strip():
         raise WorkflowInputError(FEEDBACK_REQUIRED, "feedback")
@@ -191,6 +201,7 @@ def ticket_create_batch(*, source, reporter, drafts):
     invalid draft raises before anything is written. A draft whose idempotency key is used
     already (by an earlier batch or single report) returns that ticket, like ticket_create.
     """
+    reporter_check(reporter)
     urgencies = [ticket_urgency(draft.category, draft.urgency) for draft in drafts]
     keys = [draft.idempotency_key for draft in drafts if draft.idempotency_key]
     if len(keys) != len(set(keys)):

@@ -60,6 +60,7 @@ def ticket_or_404(user, ticket_id):
 @login_required
 def ticket_report(request):
     """A grid worker's report form (phone first); the page's script also queues it offline."""
+    services.reporter_check(request.user)
     form = ReportForm(request.POST or None, request.FILES or None,
                       initial={"idempotency_key": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():

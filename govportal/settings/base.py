@@ -278,7 +278,7 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous API call answers 401 with WWW-Authenticate, not 403.
-        "knox.auth.TokenAuthentication",
+        "accounts.tokens.TokenAuthentication",  # knox's, refusing administrators' tokens and auditing refusals
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -9,15 +9,18 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.test import Client
+from rest_framework.test import APIClient
 
 from accounts.access import sees_areas
 from accounts.models import User
 from accounts.roles import ADMINISTRATOR_PERMISSIONS, administrator_groups_sync
+from accounts.tokens import ADMINISTRATORS_GET_NO_TOKEN
 from audit.models import AuditEvent
-from incidents.models import Category
-from tests.factories import UserFactory, log_in_verified
+from incidents.models import Category, Ticket
+from incidents.services import NOT_A_REPORTER
+from tests.factories import TEST_PASSWORD, UserFactory, log_in_verified
 from tests.incidents.conftest import report  # noqa: F401  (a routed ticket)
-from tests.mediation.conftest import make_case, mediation  # noqa: F401  (a mediation case)
+from tests.mediation.conftest import APPLICANT, make_case, mediation  # noqa: F401  (a mediation case)
 
 NEW_PASSWORD = "Kp4!vnZe-w"
 
@@ -173,6 +176,32 @@ def test_the_auditor_reads_the_trail_and_can_change_nothing(administrators, acto
     assert client.post("/admin/auth/group/add/", {"name": "mine"}).status_code == 403
     assert client.post(f"/admin/accounts/user/{actors.leader.pk}/change/", user_change(actors.leader)).status_code == 403
     assert client.get("/audit/").status_code == 200 and client.get("/audit/export.csv").status_code == 200
+
+
+def test_no_administrator_gets_an_api_token(administrators, actors):
+    for administrator in (*administrators.each(), actors.admin):  # a break-glass superuser neither
+        response = APIClient().post("/api/v1/auth/token/", {"username": administrator.username,
+                                                            "password": TEST_PASSWORD})
+        assert response.status_code == 403, administrator
+        assert response.json()["message"] == str(ADMINISTRATORS_GET_NO_TOKEN)
+    wrong = APIClient().post("/api/v1/auth/token/", {"username": administrators.auditor.username, "password": "x"})
+    assert wrong.status_code == 400  # a wrong password says no more than for anyone else
+
+
+def test_no_administrator_works_cases_through_the_api(administrators, actors, catalogue, mediation):  # noqa: F811
+    ticket = {"category": "0102", "description": "楼道堆放杂物", "lat": 23.005, "lng": 113.705}
+    case = {"source": "walk_in", "dispute_type": "neighbours", "facts": "楼上漏水", "parties": [APPLICANT]}
+    for administrator in administrators.each():
+        client = client_of(administrator)  # a session past the second factor: the API answers it too
+        for url, body in (("/api/v1/tickets/", ticket), ("/api/v1/tickets/batch/", {"tickets": [ticket]}),
+                          ("/api/v1/mediation/cases/", case), ("/api/v1/hotline/calls/", {})):
+            response = client.post(url, body, content_type="application/json")
+            assert response.status_code == 403, (administrator.role, url, response.content)
+        response = client.post("/api/v1/tickets/", ticket, content_type="application/json")
+        assert response.json()["message"] == str(NOT_A_REPORTER)
+        assert client.get("/tickets/new/").status_code == 403
+        assert client.get("/api/v1/areas/").json()["features"] == []
+    assert not Ticket.objects.exists()
 
 
 def test_an_administrator_belongs_to_no_unit(administrators, actors):
