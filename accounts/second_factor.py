@@ -4,7 +4,8 @@ an authenticator app, with django-otp's devices, throttling and one-use codes.
 An administrator without a confirmed device enrols on their first log-in: a fresh secret is made
 for each visit of the enrolment page (so a secret is shown once and a page left open proves
 nothing) and the device is confirmed by a first code. A lost phone: the security administrator
-deletes the device in the admin, and the next log-in enrols again.
+deletes the device in the admin, and the next log-in enrols again. Every code entered, right or
+refused, and every enrolment goes into the audit trail (a removal too: audit.receivers).
 """
 
 from base64 import b32encode
@@ -14,8 +15,12 @@ from django import forms
 from django.db import transaction
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.models import AuditEvent
+from audit.services import audit_record
 
 WRONG_CODE = _("That code is not right. Enter the 6 digits your authenticator app shows now.")
 TOO_MANY_TRIES = _("Too many wrong codes: wait a moment, then enter the newest code.")
@@ -35,9 +40,32 @@ def totp_enrolment_start(*, user):
 
 
 def totp_enrolment_confirm(*, device):
-    """Mark the pending `device` confirmed (its first code was right) and return it as stored."""
+    """Mark the pending `device` confirmed (its first code was right), record it, and return it as stored."""
     TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+    audit_record(action=AuditEvent.Action.DEVICE_ENROL, result=AuditEvent.Result.SUCCESS, actor=device.user,
+                 target=device.user.get_username(), details={"device": device.name})
     return TOTPDevice.objects.get(pk=device.pk)
+
+
+def second_factor_accept(*, request, device, stage):
+    """Confirm this session's log-in with `device`, whose code was right, and record it.
+
+    `stage` is "verify" (a log-in) or "enrol" (the first code of a new device).
+    """
+    otp_login(request, device)
+    _second_factor_record(request, device, AuditEvent.Result.SUCCESS, stage=stage)
+
+
+def second_factor_refuse(*, request, device, stage, form):
+    """Record a refused code: wrong, throttled or malformed, as the TotpCodeForm's error codes say."""
+    reasons = sorted({error.code or "invalid" for errors in form.errors.as_data().values() for error in errors})
+    _second_factor_record(request, device, AuditEvent.Result.FAILURE, stage=stage, reasons=reasons)
+
+
+def _second_factor_record(request, device, result, **details):
+    audit_record(action=AuditEvent.Action.SECOND_FACTOR, result=result, actor=request.user,
+                 target=request.user.get_username(), details={"path": request.path, "device": device.name, **details},
+                 request=request)
 
 
 def totp_qr_svg(device):

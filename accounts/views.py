@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
-from django_otp import login as otp_login
 
 from .forms import NewPasswordChangeForm
 from .second_factor import (
-    TotpCodeForm, totp_device_get, totp_enrolment_confirm, totp_enrolment_start, totp_qr_svg, totp_secret_display,
+    TotpCodeForm, second_factor_accept, second_factor_refuse, totp_device_get, totp_enrolment_confirm,
+    totp_enrolment_start, totp_qr_svg, totp_secret_display,
 )
 from .sessions import session_register
 
@@ -67,9 +67,11 @@ def otp_verify(request):
     if device is None:
         return redirect(_with_next("otp-enrol", request))
     form = TotpCodeForm(request.POST or None, device=device)
-    if request.method == "POST" and form.is_valid():
-        otp_login(request, device)
-        return redirect(next_url(request))
+    if request.method == "POST":
+        if form.is_valid():
+            second_factor_accept(request=request, device=device, stage="verify")
+            return redirect(next_url(request))
+        second_factor_refuse(request=request, device=device, stage="verify", form=form)
     return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url(request)})
 
 
@@ -85,8 +87,9 @@ def otp_enrol(request):
             return redirect(_with_next("otp-enrol", request))
         form = TotpCodeForm(request.POST, device=device)
         if form.is_valid():
-            otp_login(request, totp_enrolment_confirm(device=device))
+            second_factor_accept(request=request, device=totp_enrolment_confirm(device=device), stage="enrol")
             return redirect(next_url(request))
+        second_factor_refuse(request=request, device=device, stage="enrol", form=form)
     else:
         device = totp_enrolment_start(user=user)
         form = TotpCodeForm(device=device)

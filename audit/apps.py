@@ -8,6 +8,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("Security audit")
 
     def ready(self):
-        from . import receivers
+        from . import checks, receivers  # noqa: F401  (checks: registers audit.E001)
 
         receivers.connect_optional()  # the token and lockout apps' signals, when those apps are installed

@@ -22,23 +22,31 @@ GENESIS = "0" * 64  # the "previous hash" of the first row ever written
 
 
 class AuditEvent(AppendOnly, models.Model):
-    """One security-relevant event: a log-in, a token, a lockout, a privilege change, an export, a reveal."""
+    """One security-relevant event: a log-in, a token, a lockout, a privilege change, an export, a reveal.
+
+    tests/audit/test_coverage.py holds every kind to its who, when, address, what and result.
+    """
 
     CHANGED, DELETED = RECORD_IS_IMMUTABLE, RECORD_IS_PERMANENT
 
     class Action(models.TextChoices):
         LOGIN = "login", _("Log-in")
+        SECOND_FACTOR = "second_factor", _("Second factor")
+        DEVICE_ENROL = "device_enrol", _("Second-factor device enrolled")
+        DEVICE_REMOVE = "device_remove", _("Second-factor device removed")
         LOGOUT = "logout", _("Log-out")
         LOCKOUT = "lockout", _("Account locked")
         TOKEN_ISSUE = "token_issue", _("API token issued")
         TOKEN_REVOKE = "token_revoke", _("API token revoked")
         PASSWORD_CHANGE = "password_change", _("Password changed")
+        ACCOUNT_CREATE = "account_create", _("Account created")
         ROLE_CHANGE = "role_change", _("Role, unit or account status changed")
         GROUP_CHANGE = "group_change", _("Group membership changed")
         PERMISSION_CHANGE = "permission_change", _("Permissions changed")
         ADMIN_ADD = "admin_add", _("Added in the admin")
         ADMIN_CHANGE = "admin_change", _("Changed in the admin")
         ADMIN_DELETE = "admin_delete", _("Deleted in the admin")
+        ADMIN_REFUSED = "admin_refused", _("Refused in the admin")
         PERSONAL_DATA_VIEW = "personal_data_view", _("Personal data viewed in the admin")
         REVEAL = "reveal", _("Personal number revealed")
         EXPORT = "export", _("Export")

@@ -1,9 +1,12 @@
-"""What the audit trail hears by itself: log-ins, tokens, lockouts, privilege changes, admin
-changes and reveals, through the signals of Django, django-rest-knox, django-axes and our models.
+"""What the audit trail hears by itself: log-ins, tokens, lockouts, second-factor devices, accounts
+and privilege changes, admin changes and reveals, through the signals of Django, django-rest-knox,
+django-axes, django-otp's models and ours.
 
-Exports and the admin's views of personal data are recorded where they happen (audit.exports,
-audit.admin). A receiver that needs the acting user or the client address reads the request at
-hand (audit.middleware): model signals carry no request.
+Exports, the admin's views of personal data and refusals, second-factor checks, refused reveals
+and refused tokens are recorded where they happen (audit.exports, audit.admin,
+audit.middleware, accounts.second_factor, the reveal services, accounts.tokens). A receiver that
+needs the acting user or the client address reads the request at hand (audit.middleware): model
+signals carry no request.
 """
 
 import json
@@ -13,9 +16,10 @@ from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.tokens import Revocation, revocation_reason
 from hotline.models import PhoneReveal
@@ -106,7 +110,27 @@ def connect_optional():
         user_locked_out.connect(locked_out, dispatch_uid="audit.locked_out")
 
 
-# --- passwords, roles and permissions ----------------------------------------------------------
+# --- second-factor devices (django-otp) --------------------------------------------------------
+
+@receiver(post_delete, sender=TOTPDevice)
+def device_removed(sender, instance, **kwargs):
+    """A confirmed device is gone (a lost phone, in the admin): the next log-in enrols a new one.
+    Pending devices, replaced at each visit of the enrolment page, are not recorded."""
+    if instance.confirmed:
+        audit_record(action=A.DEVICE_REMOVE, result=R.SUCCESS, actor=_acting_user(),
+                     target=instance.user.get_username(), details={"device": instance.name})
+
+
+# --- accounts, passwords, roles and permissions ------------------------------------------------
+
+@receiver(post_save, sender=User)
+def account_created(sender, instance, created, raw=False, **kwargs):
+    """A new account, with the power it starts with (createsuperuser's break-glass account included)."""
+    if created and not raw:
+        audit_record(action=A.ACCOUNT_CREATE, result=R.SUCCESS, actor=_acting_user(),
+                     target=instance.get_username(),
+                     details={field.removesuffix("_id"): getattr(instance, field) for field in PRIVILEGE_FIELDS})
+
 
 @receiver(pre_save, sender=User)
 def account_changes_noted(sender, instance, update_fields=None, raw=False, **kwargs):
@@ -160,10 +184,16 @@ POWER_TABLES = {User.groups.through: A.GROUP_CHANGE, User.user_permissions.throu
 
 
 def membership_changed(sender, instance, action, model, pk_set, **kwargs):
-    """Someone joined or left a group, or a user or group gained or lost a permission."""
+    """Someone joined or left a group, or a user or group gained or lost a permission.
+
+    Django's post_add names what was added, but its remove signals name every pk asked for, linked
+    or not: a removal is recorded before it happens (in its transaction), with what is linked now.
+    """
     if action == "pre_clear":
         pk_set = _related_pks(sender, instance, model)
-    elif action not in ("post_add", "post_remove"):
+    elif action == "pre_remove":
+        pk_set = pk_set & _related_pks(sender, instance, model)
+    elif action != "post_add":
         return
     if not pk_set:
         return
@@ -173,7 +203,7 @@ def membership_changed(sender, instance, action, model, pk_set, **kwargs):
 
 
 def _related_pks(through, instance, model):
-    """Return the pks of `model` rows that `instance` is linked to in `through` (what a clear removes)."""
+    """Return the pks of `model` rows that `instance` is linked to in `through` (what a clear or remove takes)."""
     source = next(f for f in through._meta.fields if f.is_relation and isinstance(instance, f.related_model))
     target = next(f for f in through._meta.fields if f.is_relation and f.related_model is model and f is not source)
     return set(through.objects.filter(**{source.name: instance.pk}).values_list(target.attname, flat=True))
@@ -181,6 +211,15 @@ def _related_pks(through, instance, model):
 
 for _through in POWER_TABLES:
     m2m_changed.connect(membership_changed, sender=_through, dispatch_uid=f"audit.{_through._meta.db_table}")
+
+
+@receiver(pre_delete, sender=Group)
+def group_deleted(sender, instance, **kwargs):
+    """A group's members lose it with its permissions: the deletion removes their rows without m2m_changed."""
+    members = list(instance.user_set.values_list("pk", flat=True))
+    if members:
+        audit_record(action=A.GROUP_CHANGE, result=R.SUCCESS, actor=_acting_user(), target=_target(instance),
+                     details={"operation": "delete", "users": _names(User, members)})
 
 
 # --- the admin ----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The audit trail's page and its exports: for the audit administrator (and a break-glass superuser)
-only; to anyone else they do not exist (404). Reading and exporting are audited too."""
+only; to anyone else they do not exist (404). Reading, exporting and being refused are audited too."""
 
 import csv
 from io import BytesIO
@@ -24,8 +24,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _filtered(request):
-    """Return (the filter form, the events it selects); 404 for anyone but the audit readers."""
+    """Return (the filter form, the events it selects); 404 for anyone but the audit readers, whose
+    attempt is recorded (三员: the other administrators may not read the trail)."""
     if not may_read_audit(request.user):
+        audit_record(action=AuditEvent.Action.AUDIT_READ, result=AuditEvent.Result.FAILURE, actor=request.user,
+                     details={"path": request.path}, request=request)
         raise Http404
     form = AuditFilterForm(request.GET or None)
     return form, audit_event_list(**form.filters())

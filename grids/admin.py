@@ -1,6 +1,8 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
+from audit.admin import PersonalDataAdminMixin
+
 from .models import Area, Building, GridMember, KeyPlace, Organisation
 
 
@@ -11,8 +13,9 @@ class GridMemberInline(admin.TabularInline):
 
 
 @admin.register(Area)
-class AreaAdmin(LeafletGeoAdmin):
-    """Area edits run Area.clean (valid polygon, code prefix, child inside parent) via the form."""
+class AreaAdmin(PersonalDataAdminMixin, LeafletGeoAdmin):
+    """Area edits run Area.clean (valid polygon, code prefix, child inside parent) via the form. A grid's
+    page lists its members with their phone numbers: each view of one is audited."""
 
     list_display = ["code", "name", "level", "parent", "grid_kind", "updated_at"]
     list_filter = ["level", "grid_kind"]
@@ -20,8 +23,13 @@ class AreaAdmin(LeafletGeoAdmin):
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
 
+    inlines = [GridMemberInline]
+
     def get_inlines(self, request, obj):
-        return [GridMemberInline] if obj and obj.level == Area.Level.GRID else []
+        return self.inlines if obj and obj.level == Area.Level.GRID else []
+
+    def shows_personal_data(self, request, object_id):
+        return GridMember.objects.filter(grid_id=object_id).exists()  # only a grid has members
 
 
 class GridBaseRecordAdmin(LeafletGeoAdmin):
@@ -50,7 +58,7 @@ class OrganisationAdmin(GridBaseRecordAdmin):
 
 
 @admin.register(GridMember)
-class GridMemberAdmin(admin.ModelAdmin):
+class GridMemberAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "grid", "user", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "grid__code", "grid__name"]

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from govportal import crypto
 from govportal.errors import DomainInputError
 from govportal.masking import mask_email, mask_name, mask_phone
@@ -144,8 +146,11 @@ def call_link(*, operator, ticket, **call):
 
 
 def phone_reveal(*, call, user):
-    """Return the caller's full number for `user`, recording the reveal; PermissionDenied for others."""
+    """Return the caller's full number for `user`, recording the reveal; PermissionDenied for others,
+    whose attempt goes into the audit trail (a granted reveal goes there from its PhoneReveal row)."""
     if not is_intake_role(user):
+        audit_record(action=AuditEvent.Action.REVEAL, result=AuditEvent.Result.FAILURE, actor=user,
+                     target=f"hotline.call:{call.pk}", details={"field": "phone"})
         raise PermissionDenied(MAY_NOT_REVEAL)
     PhoneReveal.objects.create(call=call, user=user)
     return crypto.decrypt(call.caller_phone_encrypted)

@@ -72,7 +72,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ticket)
-class TicketAdmin(ReadOnlyAdmin, LeafletGeoAdmin):
+class TicketAdmin(PersonalDataAdminMixin, ReadOnlyAdmin, LeafletGeoAdmin):  # a citizen reporter's phone
     list_display = ["number", "category", "status", "handling_unit", "due_at", "overdue_count", "created_at"]
     list_filter = ["status", "source", "urgency", "category__parent", "outside_own_grids"]
     search_fields = ["number", "description", "address", "area_code"]

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import audit_record
 from govportal import crypto
 from govportal.errors import DomainConflict
 from govportal.masking import mask_id_number, mask_phone
@@ -139,12 +141,15 @@ def party_reveal(*, party_id, actor, field):
     """Return a party's full ID or phone number and log who saw it; only the case's mediators may.
 
     Party.DoesNotExist unless `actor` sees the party's case (404); PermissionDenied if they see it
-    but do not work on it (403).
+    but do not work on it (403), recorded in the audit trail (a granted reveal goes there from its
+    PartyReveal row).
     """
     party = party_get(user=actor, party_id=party_id)
     if field not in PartyReveal.Field.values:
         raise MediationInputError(UNKNOWN_FIELD, "field")
     if not works_on_case(party.case, actor):
+        audit_record(action=AuditEvent.Action.REVEAL, result=AuditEvent.Result.FAILURE, actor=actor,
+                     target=f"mediation.party:{party.pk}", details={"field": field, "case": party.case_id})
         raise PermissionDenied(REVEAL_NOT_ALLOWED)
     token = party.id_number_encrypted if field == PartyReveal.Field.ID_NUMBER else party.phone_encrypted
     if not token:

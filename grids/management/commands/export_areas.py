@@ -1,9 +1,16 @@
-"""manage.py export_areas FILE: write areas as GeoJSON, in the format import_areas reads."""
+"""manage.py export_areas FILE: write areas as GeoJSON, in the format import_areas reads.
 
+Like every file handed out, the export is recorded in the audit trail: a command has no account,
+so the operating-system user who ran it is named in the details.
+"""
+
+import getpass
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from grids.models import Area
 
 
@@ -42,6 +49,9 @@ class Command(BaseCommand):
             ],
         }
         text = json.dumps(collection, ensure_ascii=False)
+        audit_record(action=AuditEvent.Action.EXPORT, result=AuditEvent.Result.SUCCESS, target=file,
+                     details={"command": "export_areas", "level": level, "within": within,
+                              "areas": len(collection["features"]), "system_user": getpass.getuser()})
         if file == "-":
             self.stdout.write(text)
         else:
