@@ -21,8 +21,11 @@ from incidents.services import NOT_A_REPORTER
 from tests.factories import TEST_PASSWORD, UserFactory, log_in_verified
 from tests.incidents.conftest import report  # noqa: F401  (a routed ticket)
 from tests.mediation.conftest import APPLICANT, make_case, mediation  # noqa: F401  (a mediation case)
+from tests.pages import zh
 
 NEW_PASSWORD = "Kp4!vnZe-w"
+WITHOUT_ROLE = ("Your account has no role yet: the security administrator gives it one. Until then no area, "
+                "work order or case is shown to you.")
 
 
 @dataclass
@@ -124,6 +127,7 @@ def test_the_sysadmin_creates_an_account_without_power_until_the_secadmin_gives_
     newcomer_client = Client()
     newcomer_client.force_login(newcomer)
     assert newcomer_client.get("/api/v1/areas/").json()["features"] == []
+    assert zh(WITHOUT_ROLE) in newcomer_client.get("/").content.decode()
     security = client_of(administrators.secadmin)
     response = security.post(f"/admin/accounts/user/{newcomer.pk}/change/", user_change(newcomer, role="leader"))
     assert response.status_code == 302
