@@ -1,8 +1,18 @@
-"""Pages of the platform as a whole, above the apps: the home page of each role, the privacy notice."""
+"""Pages of the platform as a whole, above the apps: the home page of each role, the privacy notice,
+and what makes it an installable web app (the manifest and the service worker)."""
+
+import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 
 from accounts.access import scope_area, sees_areas
 from accounts.models import User
@@ -35,3 +45,55 @@ def home(request):
 def privacy(request):
     """The privacy notice (隐私说明), open to everyone: what is collected, why, and how it is protected."""
     return render(request, "govportal/privacy.html", {"stored_side": settings.PHOTO_STORED_MAX_SIDE})
+
+
+THEME_COLOR = "#b03a2e"  # the top bar's colour (--brand), for the phone's status bar
+# The pages a grid worker opens outdoors: the service worker keeps them for offline use.
+OFFLINE_PAGES = ("home", "ticket-report", "ticket-mine", "area-map")
+# GET answers those pages load with fetch (the grid map's outlines, the script texts), kept the same way.
+OFFLINE_DATA = ("api:area-list", "javascript-catalog")
+
+
+@cache_control(no_cache=True)
+def service_worker(request):
+    """The service worker, served at the site root so its scope is every page.
+
+    Its settings line (which pages and answers to keep, where static files live) comes first,
+    then static/js/drafts.js (the draft store it shares with the pages), then static/js/sw.js.
+    """
+    settings_line = "self.OFFLINE = %s;\n" % json.dumps({
+        "pages": [reverse(name) for name in OFFLINE_PAGES],
+        "data": [reverse(name) for name in OFFLINE_DATA],
+        "static": settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL,
+    })
+    response = HttpResponse(settings_line + _static_text("js/drafts.js") + _static_text("js/sw.js"),
+                            content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@cache_control(no_cache=True)
+def web_manifest(request):
+    """The web app manifest: the platform installs on a phone's home screen and opens full screen."""
+    return JsonResponse({
+        "name": _("Grid governance platform"),
+        "short_name": _("Grid work"),
+        "lang": get_language(),
+        "start_url": reverse("home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOR,
+        "icons": [
+            {"src": static(f"img/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png",
+             "purpose": "any maskable"}
+            for size in (192, 512)
+        ],
+    }, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+
+
+
+def _static_text(name):
+    """The text of static file `name`, read where the static finders find it."""
+    with open(finders.find(name), encoding="utf-8") as file:
+        return file.read()

@@ -42,7 +42,6 @@ REPORT_LABELS = {
     "queued": gettext_lazy("No network: the report is kept on this phone and will be sent when the network is back."),
     "sending": gettext_lazy("Sending…"),
     "sent": gettext_lazy("Sent as %(number)s."),
-    "waiting": gettext_lazy("%(count)s report(s) waiting to be sent."),
 }
 # Texts of static/js/phone_code.js, the citizen report's "send code" button.
 CODE_LABELS = {
@@ -88,7 +87,7 @@ def ticket_report(request):
 def my_reports(request):
     """The tickets I reported, newest first, with their state."""
     tickets = ticket_list(user=request.user).filter(reporter=request.user).select_related("category")[:200]
-    return render(request, "incidents/list.html", {"title": _("My reports"), "tickets": tickets})
+    return render(request, "incidents/list.html", {"title": _("My reports"), "tickets": tickets, "show_drafts": True})
 
 
 @login_required

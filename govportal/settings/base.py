@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "govportal.context_processors.map_tiles",
                 "incidents.context_processors.unread_notices",
+                "govportal.context_processors.web_app",
             ],
         },
     },

@@ -1,8 +1,10 @@
-/* The report form on a phone: browser position with a draggable pin, and an offline queue.
+/* The report form on a phone: browser position with a draggable pin, and drafts that are never lost.
  *
- * A report is sent to the API with its Idempotency-Key (made once per draft). If the network
- * fails, the whole draft — photos included — is kept in IndexedDB and sent again when the
- * browser comes back online or the page is opened again; the key makes a repeat harmless. */
+ * A grid worker's report is checked here, saved as a draft on the phone (drafts.js: IndexedDB,
+ * photos included, its Idempotency-Key made once) and then sent; the draft is deleted only once
+ * the server answers with the ticket. Without a network it waits and is sent later (offline.js,
+ * the service worker); refused, it stays on the phone "needs attention" with the server's
+ * messages and opens here again (#draft=KEY) to be fixed and sent with the same key. */
 (function () {
   "use strict";
   L.Icon.Default.imagePath = document.body.dataset.leafletImages;  // hashed static names defeat auto-detection
@@ -36,7 +38,8 @@
   pin.on("dragend", function () { setSource("map"); place(pin.getLatLng()); });
   map.on("click", function (event) { setSource("map"); pin.setLatLng(event.latlng); place(event.latlng); });
   if (lat.value && lng.value) { place(pin.getLatLng()); }
-  if (navigator.geolocation) {
+  var fixingDraft = /^#draft=/.test(window.location.hash);  // a draft being fixed keeps its place
+  if (navigator.geolocation && !fixingDraft) {
     navigator.geolocation.getCurrentPosition(function (p) {
       var here = L.latLng(p.coords.latitude, p.coords.longitude);  // browsers give WGS-84
       pin.setLatLng(here); map.setView(here, 17); place(here); setSource("device");
@@ -53,112 +56,135 @@
   }
   if (!offline) { return; }
 
-  // --- offline queue in IndexedDB ---
-  function openDb() {
-    return new Promise(function (resolve, reject) {
-      var request = indexedDB.open("govportal-reports", 1);
-      request.onupgradeneeded = function () { request.result.createObjectStore("drafts", { keyPath: "key" }); };
-      request.onsuccess = function () { resolve(request.result); };
-      request.onerror = function () { reject(request.error); };
-    });
-  }
-  function store(mode, work) {
-    return openDb().then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var tx = db.transaction("drafts", mode);
-        var result = work(tx.objectStore("drafts"));
-        tx.oncomplete = function () { resolve(result && result.result); };
-        tx.onerror = function () { reject(tx.error); };
-      });
-    });
-  }
-  function draftFromForm() {
-    var fields = {};
-    ["category", "urgency", "description", "address", "lat", "lng", "feedback", "position_source"].forEach(function (name) {
-      fields[name] = form.elements[name].value;
-    });
-    fields.self_handled = selfHandled.checked;
-    return { key: form.elements.idempotency_key.value, fields: fields,
-             photos: Array.prototype.slice.call(document.getElementById("id_photos").files) };
-  }
-  // Resolves with the server's answer; rejects only when the request never got one (no network).
-  function send(draft) {
-    var body = new FormData();
-    Object.keys(draft.fields).forEach(function (name) { body.append(name, draft.fields[name]); });
-    draft.photos.forEach(function (photo) { body.append("photos", photo, photo.name); });
-    return fetch(form.dataset.apiUrl, {
-      method: "POST", body: body, credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf, "Idempotency-Key": draft.key, "Accept": "application/json" }
-    }).then(function (response) {
-      var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
-      var data = isJson ? response.json() : Promise.resolve({ message: response.status + " " + response.statusText });
-      return data.then(function (body) { return { ok: response.ok, status: response.status, data: body }; });
-    });
-  }
-  function newKey() {
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-  }
-  function say(text) {
+  // --- drafts kept on the phone (drafts.js) until the server confirms the ticket ---
+  /* global GovDrafts, GovOffline, gettext, interpolate */
+  var STATE = GovDrafts.STATE;
+  var FIELDS = ["category", "urgency", "description", "address", "lat", "lng", "feedback", "position_source"];
+  var photosInput = document.getElementById("id_photos");
+  var photosHint = document.createElement("p");
+  photosHint.className = "hint";
+  photosInput.insertAdjacentElement("afterend", photosHint);
+  var edited = null;  // the stored draft on the form, if it came from the phone: its key, date and photos
+
+  function say(text, href) {
     status.textContent = text;
+    if (href) {
+      var link = document.createElement("a");
+      link.href = href;
+      link.className = "button";
+      link.textContent = gettext("Log in again to send");
+      status.appendChild(document.createTextNode(" "));
+      status.appendChild(link);
+    }
     if (text) { status.scrollIntoView({ block: "center" }); }
+  }
+  function anchorOf(name) {
+    if (name === "lat" || name === "lng") { return document.getElementById("position"); }
+    return form.elements[name] || form.querySelector("button");
   }
   function showFieldErrors(fields) {
     form.querySelectorAll(".errors.js").forEach(function (node) { node.remove(); });
     Object.keys(fields).forEach(function (name) {
-      var input = form.elements[name] || form.querySelector("button");
+      if (name === "lng" && fields.lat) { return; }  // one message for the place
       var box = document.createElement("div");
       box.className = "errors js"; box.setAttribute("role", "alert");
-      box.textContent = fields[name].join(" ");
-      input.insertAdjacentElement("afterend", box);
+      box.textContent = [].concat(fields[name]).join(" ");
+      anchorOf(name).insertAdjacentElement("afterend", box);
     });
   }
-  var flushing = null;  // one flush at a time: the timer, the online event and page load all ask
-  function flushQueue() {
-    if (flushing) { return flushing; }
-    flushing = store("readonly", function (drafts) { return drafts.getAll(); }).then(function (queued) {
-      queued = queued || [];
-      if (queued.length) { say(fmt(labels.waiting, { count: queued.length })); }
-      return queued.reduce(function (chain, draft) {
-        return chain.then(function () {
-          return send(draft).then(function (result) {
-            // Delivered, or refused for good (4xx): drop it. A 5xx keeps it for the next try.
-            if (result.ok || (result.status >= 400 && result.status < 500)) {
-              return store("readwrite", function (drafts) { drafts.delete(draft.key); }).then(function () {
-                if (result.ok) { say(fmt(labels.sent, { number: result.data.number })); }
-              });
-            }
-          });
-        });
-      }, Promise.resolve());
-    }).catch(function () { /* still offline */ }).then(function () { flushing = null; });
-    return flushing;
+  // What the server would refuse for sure, found before anything is saved: the draft could never be sent.
+  function invalidFields() {
+    var errors = {};
+    var required = gettext("This field is required.");
+    Array.prototype.forEach.call(form.elements, function (input) {
+      if (input.name && input.willValidate && !input.checkValidity()) {
+        errors[input.name] = [input.validity.valueMissing ? required : input.validationMessage];
+      }
+    });
+    if (!lat.value || !lng.value) { errors.lat = [gettext("Set the place: drag the pin on the map.")]; }
+    if (selfHandled.checked && !form.elements.feedback.value.trim()) { errors.feedback = [required]; }
+    return errors;
+  }
+  function fieldLabels() {
+    var labels = {};
+    FIELDS.concat(["self_handled", "photos"]).forEach(function (name) {
+      var label = form.querySelector("label[for='id_" + name + "']");
+      labels[name] = label ? label.textContent.trim() : name;
+    });
+    labels.lat = labels.lng = form.querySelector("label:not([for])").textContent.trim();  // the place
+    return labels;
+  }
+  function draftFromForm() {
+    var fields = {};
+    FIELDS.forEach(function (name) { fields[name] = form.elements[name].value; });
+    fields.self_handled = selfHandled.checked;
+    var chosen = Array.prototype.slice.call(photosInput.files);
+    var category = form.elements.category;
+    return {
+      key: form.elements.idempotency_key.value, owner: document.body.dataset.user, url: form.dataset.apiUrl,
+      fields: fields, photos: chosen.length || !edited ? chosen : edited.photos, labels: fieldLabels(),
+      categoryName: category.value ? category.options[category.selectedIndex].text : "",
+      state: STATE.WAITING, message: "", errors: {}, created: edited ? edited.created : Date.now()
+    };
+  }
+  function startNew() {  // the next report on this page is a new draft with a new key
+    form.reset();
+    form.elements.idempotency_key.value = GovDrafts.newKey();
+    place(pin.getLatLng());  // reset() emptied the hidden position
+    toggleFeedback();
+    edited = null;
+    photosHint.textContent = "";
+    if (window.location.hash) { window.history.replaceState(null, "", window.location.pathname); }
+  }
+  function edit(draft) {
+    edited = draft;
+    FIELDS.forEach(function (name) { form.elements[name].value = draft.fields[name]; });
+    selfHandled.checked = draft.fields.self_handled === true;
+    form.elements.idempotency_key.value = draft.key;
+    toggleFeedback();
+    var here = L.latLng(Number(lat.value), Number(lng.value));
+    pin.setLatLng(here); map.setView(here, 17); place(here);
+    if (draft.photos.length) {
+      photosHint.textContent = interpolate(gettext("%s photo(s) kept; choose photos to replace them."),
+                                           [draft.photos.length]);
+    }
+    showFieldErrors(draft.errors || {});
+    say(draft.message || "");
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    var errors = invalidFields();
+    showFieldErrors(errors);
+    if (Object.keys(errors).length) { say(gettext("Correct the marked fields: nothing was saved.")); return; }
     var draft = draftFromForm();
     say(labels.sending);
-    send(draft).then(function (result) {
-      if (result.ok) {
-        say(fmt(labels.sent, { number: result.data.number }));
+    GovDrafts.put(draft).then(function () {
+      return GovDrafts.send(draft, GovOffline.current().csrf);
+    }).then(function (outcome) {
+      GovOffline.render();
+      if (outcome.ticket) {
+        say(fmt(labels.sent, { number: outcome.ticket.number }));
         window.location.href = form.dataset.mineUrl;
-      } else {
-        say(result.data.message || "");
-        showFieldErrors((result.data.extra && result.data.extra.fields) || {});
-      }
-    }).catch(function () {  // network down: keep the whole draft, photos included
-      store("readwrite", function (drafts) { drafts.put(draft); }).then(function () {
-        form.reset();  // the next report on this page is a new draft with a new key
-        form.elements.idempotency_key.value = newKey();
-        place(pin.getLatLng());  // reset() emptied the hidden position
-        toggleFeedback();
+      } else if (outcome.state === STATE.ATTENTION) {
+        edited = draft;
+        say(outcome.message);
+        showFieldErrors(outcome.errors);
+      } else if (outcome.state === STATE.LOGIN) {
+        startNew();
+        say(gettext("The session has ended: the report is kept on this phone and is sent after you log in again."),
+            form.dataset.loginUrl);
+      } else {  // no network, or the server failed: sent later
+        startNew();
         say(labels.queued);
-      });
+        GovOffline.askForSync();
+      }
     });
   });
-  window.addEventListener("online", flushQueue);
-  setInterval(flushQueue, 30000);
-  flushQueue();
+  function editFromHash() {  // #draft=KEY: a link from the drafts list, on this page or another
+    var key = (window.location.hash.match(/^#draft=(\w+)$/) || [])[1];
+    if (key) { GovDrafts.get(key).then(function (draft) { if (draft) { edit(draft); } }); }
+  }
+  window.addEventListener("hashchange", editFromHash);
+  editFromHash();
 })();

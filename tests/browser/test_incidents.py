@@ -122,8 +122,7 @@ def submit(page):
 
 def queued_drafts(page):
     return page.evaluate("""() => new Promise((resolve, reject) => {
-        const open = indexedDB.open("govportal-reports", 1);
-        open.onupgradeneeded = () => open.result.createObjectStore("drafts", {keyPath: "key"});
+        const open = indexedDB.open("govportal-reports");  // drafts.js made it on the page's load
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
             const get = open.result.transaction("drafts").objectStore("drafts").getAll();
@@ -156,7 +155,7 @@ def sends_of_a_flush(page):
     return page.evaluate("""() => new Promise((resolve, reject) => {
         const before = window.reportsSent;
         window.dispatchEvent(new Event("online"));
-        const open = indexedDB.open("govportal-reports", 1);
+        const open = indexedDB.open("govportal-reports");
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
             const after = open.result.transaction("drafts", "readwrite");
@@ -249,7 +248,7 @@ def test_report_kept_offline_is_sent_once_when_back_online(city, live_server, ph
         else:
             route.fulfill(response=response)
 
-    page.route(live_server.url + reverse("api:ticket-list"), network)
+    context.route(live_server.url + reverse("api:ticket-list"), network)  # the page's and the service worker's
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     wait_until(page, lambda: posts)

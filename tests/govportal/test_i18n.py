@@ -1,11 +1,13 @@
 import subprocess
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 
-def test_chinese_catalogue_has_no_untranslated_or_fuzzy_strings():
-    catalogue = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+@pytest.mark.parametrize("domain", ["django", "djangojs"])  # the pages' texts and their scripts'
+def test_chinese_catalogue_has_no_untranslated_or_fuzzy_strings(domain):
+    catalogue = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / f"{domain}.po"
     result = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(catalogue)],
         capture_output=True, text=True, check=True,
