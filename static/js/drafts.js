@@ -4,7 +4,7 @@
  * A draft's key is made when the draft is and is sent as the Idempotency-Key, so a send repeated
  * after a lost answer gets the same ticket. A draft is deleted only after a 2xx with the ticket;
  * every other answer keeps it in a state the worker sees:
- *   waiting   — not sent yet, or no network / a server error: sent again later;
+ *   waiting   — not sent yet, or no network / a server error / 429: sent again later;
  *   sending   — on its way (a draft left so by a closed page is sent again like a waiting one);
  *   attention — refused (400, 409): the server's messages are kept until the worker edits it;
  *   login     — the session is gone (401, 403, a redirect to the log-in page): sent after logging in. */
@@ -87,7 +87,9 @@
     if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
       return Promise.resolve({ state: STATE.LOGIN });
     }
-    if (response.status >= 500) { return Promise.resolve({ state: STATE.WAITING }); }
+    if (response.status >= 500 || response.status === 429) {  // the server's trouble, or too many at once
+      return Promise.resolve({ state: STATE.WAITING });
+    }
     return readJson(response).then(function (data) {
       if (response.ok) { return { ticket: data }; }
       return { state: STATE.ATTENTION, message: data.message || "", errors: (data.extra && data.extra.fields) || {} };

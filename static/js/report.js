@@ -186,5 +186,8 @@
     if (key) { GovDrafts.get(key).then(function (draft) { if (draft) { edit(draft); } }); }
   }
   window.addEventListener("hashchange", editFromHash);
+  window.addEventListener("online", function () {  // from here on the drafts list tells what became of it
+    if (status.textContent === labels.queued) { say(""); }
+  });
   editFromHash();
 })();

@@ -145,24 +145,16 @@ COUNT_SENDS = """
 
 
 def sends_of_a_flush(page):
-    """Fire `online` and return how many reports the flush it starts has begun to send (COUNT_SENDS).
+    """Fire `online` and return how many reports the flush it starts has sent (COUNT_SENDS).
 
-    The flush reads the queue in an IndexedDB transaction and starts sending as soon as that read
-    completes. A read-write transaction on the same store, opened after it, starts only once the
-    read has finished, so when it completes the flush has read the queue and begun its first send,
-    if it has one: nothing is left to wait for.
+    The `online` handler asks for the drafts' flush lock (drafts.js, Web Locks) before it returns;
+    a request for the same lock made after it is granted once that flush has finished.
     """
-    return page.evaluate("""() => new Promise((resolve, reject) => {
+    return page.evaluate("""async () => {
         const before = window.reportsSent;
         window.dispatchEvent(new Event("online"));
-        const open = indexedDB.open("govportal-reports");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-            const after = open.result.transaction("drafts", "readwrite");
-            after.oncomplete = () => { open.result.close(); resolve(window.reportsSent - before); };
-            after.onerror = () => reject(after.error);
-        };
-    })""")
+        return navigator.locks.request("govportal-drafts-flush", () => window.reportsSent - before);
+    }""")
 
 
 def test_grid_worker_reports_from_a_phone(city, live_server, phone, photo, tmp_path):
