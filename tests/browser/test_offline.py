@@ -232,3 +232,26 @@ def test_form_refuses_to_save_an_invalid_draft(city, live_server, phone, tmp_pat
     page.screenshot(path=str(tmp_path / "invalid-draft.png"), full_page=True)
     assert stored_drafts(page) == []
     assert sends == []
+
+
+def test_service_worker_sends_the_drafts_by_background_sync_with_no_page_open(city, live_server, phone, photo):
+    page = log_in(phone, live_server, city.grid_worker)
+    worker_ready(page)
+    cdp = page.context.new_cdp_session(page)
+    registrations = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    key = save_offline(page, live_server, photo)
+    wait_until(page, lambda: registrations)
+
+    page.goto("about:blank")  # no page of the site is open: only the service worker can send
+    page.context.set_offline(False)
+    cdp.send("ServiceWorker.dispatchSyncEvent", {
+        "origin": live_server.url, "registrationId": registrations[0]["registrationId"], "tag": "send-drafts",
+        "lastChance": False,
+    })
+    wait_until(page, lambda: Ticket.objects.exists())
+    assert Ticket.objects.get().idempotency_key == f"{city.grid_worker.pk}:{key}"
+    page.goto(f"{live_server.url}/tickets/mine/")
+    wait_until(page, lambda: stored_drafts(page) == [])
+    assert Ticket.objects.count() == 1
