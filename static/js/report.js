@@ -5,6 +5,7 @@
  * the server answers with the ticket. Without a network it waits and is sent later (offline.js,
  * the service worker); refused, it stays on the phone "needs attention" with the server's
  * messages and opens here again (#draft=KEY) to be fixed and sent with the same key. */
+/* global L, GovDrafts, GovOffline, gettext, interpolate */
 (function () {
   "use strict";
   L.Icon.Default.imagePath = document.body.dataset.leafletImages;  // hashed static names defeat auto-detection
@@ -12,7 +13,6 @@
   var labels = JSON.parse(document.getElementById("report-labels").textContent);
   var status = document.getElementById("queue-status");
   var lat = document.getElementById("id_lat"), lng = document.getElementById("id_lng");
-  var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
   var offline = Boolean(form.dataset.apiUrl);  // the citizen form posts as a plain form
 
   function fmt(text, values) {
@@ -57,7 +57,6 @@
   if (!offline) { return; }
 
   // --- drafts kept on the phone (drafts.js) until the server confirms the ticket ---
-  /* global GovDrafts, GovOffline, gettext, interpolate */
   var STATE = GovDrafts.STATE;
   var FIELDS = ["category", "urgency", "description", "address", "lat", "lng", "feedback", "position_source"];
   var photosInput = document.getElementById("id_photos");
@@ -105,14 +104,15 @@
     if (selfHandled.checked && !form.elements.feedback.value.trim()) { errors.feedback = [required]; }
     return errors;
   }
+  // The fields' labels, kept with the draft for the server's messages in the drafts list.
   function fieldLabels() {
-    var labels = {};
+    var names = {};
     FIELDS.concat(["self_handled", "photos"]).forEach(function (name) {
       var label = form.querySelector("label[for='id_" + name + "']");
-      labels[name] = label ? label.textContent.trim() : name;
+      names[name] = label ? label.textContent.trim() : name;
     });
-    labels.lat = labels.lng = form.querySelector("label:not([for])").textContent.trim();  // the place
-    return labels;
+    names.lat = names.lng = form.querySelector("label:not([for])").textContent.trim();  // the place
+    return names;
   }
   function draftFromForm() {
     var fields = {};
@@ -144,10 +144,8 @@
     toggleFeedback();
     var here = L.latLng(Number(lat.value), Number(lng.value));
     pin.setLatLng(here); map.setView(here, 17); place(here);
-    if (draft.photos.length) {
-      photosHint.textContent = interpolate(gettext("%s photo(s) kept; choose photos to replace them."),
-                                           [draft.photos.length]);
-    }
+    photosHint.textContent = draft.photos.length ?
+      interpolate(gettext("%s photo(s) kept; choose photos to replace them."), [draft.photos.length]) : "";
     showFieldErrors(draft.errors || {});
     say(draft.message || "");
   }
@@ -179,6 +177,8 @@
         say(labels.queued);
         GovOffline.askForSync();
       }
+    }, function () {  // the phone's storage refused it (full?): nothing was sent, the form still holds it
+      say(gettext("The report could not be kept on this phone and was not sent; free some space and try again."));
     });
   });
   function editFromHash() {  // #draft=KEY: a link from the drafts list, on this page or another
