@@ -13,8 +13,10 @@ from .sessions import session_is_past_lifetime
 
 SESSION_ENDED = _("Your session has ended %(hours)g hours after you logged in. Please log in again.")
 
-# Views open to anyone logged in, whatever they still owe.
-OPEN_VIEWS = {"login", "logout", "set_language", "admin:logout"}
+# Views open to anyone logged in, whatever they still owe; the last three are what every page,
+# the verification and password-change pages included, loads: the script texts, the web app's
+# manifest and its service worker (none of them holds anything about the user).
+OPEN_VIEWS = {"login", "logout", "set_language", "admin:logout", "javascript-catalog", "web-manifest", "service-worker"}
 SECOND_FACTOR_VIEWS = {"otp-verify", "otp-enrol"}
 
 

@@ -55,6 +55,12 @@ def test_an_unverified_administrator_is_sent_from_the_admin_to_the_verification(
         assert client.get(url)["Location"].startswith(VERIFY), url
 
 
+def test_the_verification_page_loads_the_script_texts_and_web_app_files_it_links(logged_in):
+    client, _ = logged_in
+    for url in ("/jsi18n/", "/manifest.webmanifest", "/sw.js"):
+        assert client.get(url).status_code == 200, url
+
+
 def test_the_right_code_opens_the_admin(logged_in):
     client, device = logged_in
     response = client.post(VERIFY, {"code": code_of(device), "next": "/admin/"})
