@@ -127,11 +127,14 @@
       state: STATE.WAITING, message: "", errors: {}, created: edited ? edited.created : Date.now()
     };
   }
+  // Set by script, the category tells its listeners (urgency_choices.js offers its urgencies) as a choice would.
+  function categorySet() { form.elements.category.dispatchEvent(new Event("change")); }
   function startNew() {  // the next report on this page is a new draft with a new key
     form.reset();
     form.elements.idempotency_key.value = GovDrafts.newKey();
     place(pin.getLatLng());  // reset() emptied the hidden position
     toggleFeedback();
+    categorySet();
     edited = null;
     photosHint.textContent = "";
     if (window.location.hash) { window.history.replaceState(null, "", window.location.pathname); }
@@ -139,6 +142,7 @@
   function edit(draft) {
     edited = draft;
     FIELDS.forEach(function (name) { form.elements[name].value = draft.fields[name]; });
+    categorySet();  // the draft's urgency stays unless the category no longer allows it
     selfHandled.checked = draft.fields.self_handled === true;
     form.elements.idempotency_key.value = draft.key;
     toggleFeedback();
