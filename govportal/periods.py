@@ -1,4 +1,5 @@
-"""Periods of local days, parsed here once for every page and API: the end day is included, at most 366 days.
+"""Periods of local days, parsed here once for every page and API: the end day is included, at most 366 days,
+within the years 1900–2999.
 
 Pages use PeriodForm or MonthForm, the API PeriodInput or MonthInput (the Required… variants have no
 default); each gives data["period"], a Period, and the same messages, so a bad period is the same 400
@@ -20,8 +21,12 @@ from .errors import DomainInputError
 
 # A leap year, or a year to the same date, fits in one period.
 MAX_PERIOD_DAYS = 366
+# The years a period may lie in: every record of the platform does, and beyond them lie only typos
+# and probes (the day after 9999-12-31, the end of a period's bounds(), does not exist).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 END_BEFORE_START = _("The end lies before the start.")
 PERIOD_TOO_LONG = format_lazy(_("A period lasts at most {days} days."), days=MAX_PERIOD_DAYS)
+YEAR_OUT_OF_RANGE = format_lazy(_("Give a year from {first} to {last}."), first=FIRST_YEAR, last=LAST_YEAR)
 BAD_MONTH = _("Give the month as YYYY-MM.")
 BAD_DATE = _("Give the date as YYYY-MM-DD.")
 MONTH = re.compile(r"([1-9]\d{3})-(0[1-9]|1[0-2])")
@@ -37,7 +42,10 @@ class Period:
 
     @classmethod
     def checked(cls, start, end):
-        """Return the period from `start` to `end`; DomainInputError when reversed or too long."""
+        """Return the period from `start` to `end`; DomainInputError when out of the years, reversed or too long."""
+        for field, day in (("start", start), ("end", end)):
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise DomainInputError(YEAR_OUT_OF_RANGE, field)
         if end < start:
             raise DomainInputError(END_BEFORE_START, "end")
         if (end - start).days >= MAX_PERIOD_DAYS:
@@ -56,10 +64,12 @@ class Period:
 
     @classmethod
     def from_month(cls, text):
-        """Return the calendar month written YYYY-MM; DomainInputError otherwise."""
+        """Return the calendar month written YYYY-MM; DomainInputError otherwise, or when out of the years."""
         match = MONTH.fullmatch(text) if isinstance(text, str) else None
         if match is None:
             raise DomainInputError(BAD_MONTH, "month")
+        if not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
+            raise DomainInputError(YEAR_OUT_OF_RANGE, "month")
         return cls.month_of(date(int(match[1]), int(match[2]), 1))
 
     @property
@@ -182,8 +192,8 @@ class MonthInputField(serializers.CharField):
     def to_internal_value(self, data):
         try:
             return Period.from_month(super().to_internal_value(data))
-        except DomainInputError:
-            self.fail("invalid")
+        except DomainInputError as error:
+            raise serializers.ValidationError(error.args[0], code="invalid") from None
 
     def to_representation(self, value):
         return f"{value.start:%Y-%m}"
