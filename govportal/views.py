@@ -1,8 +1,11 @@
-"""Pages of the platform as a whole, above the apps: the home page of each role, the privacy notice."""
+"""Pages of the platform as a whole, above the apps: the home page of each role, the privacy notice, the 404."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
+from rest_framework.exceptions import NotFound
 
 from accounts.access import scope_area
 from accounts.models import User
@@ -33,3 +36,10 @@ def home(request):
 def privacy(request):
     """The privacy notice (隐私说明), open to everyone: what is collected, why, and how it is protected."""
     return render(request, "govportal/privacy.html", {"stored_side": settings.PHOTO_STORED_MAX_SIDE})
+
+
+def not_found(request, exception):
+    """Answer a URL that matches no view: under /api/ in the API's error shape (govportal.api), else the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": str(NotFound.default_detail), "extra": {}}, status=404)
+    return defaults.page_not_found(request, exception)
