@@ -137,6 +137,7 @@ class AddressSearchApi(ListAPIView):
     filterset_class = AddressFilter
     pagination_class = None
 
+    @extend_schema(responses={200: AddressOutput(many=True), 403: None})
     def get(self, request, *args, **kwargs):
         services.require_operator(request.user)
         return super().get(request, *args, **kwargs)

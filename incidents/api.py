@@ -247,7 +247,7 @@ class TicketDetailApi(APIView):
     class TicketDetailOutputSerializer(TicketOutputSerializer):
         allowed_actions = serializers.ListField(child=serializers.CharField())
 
-    @extend_schema(responses={200: TicketDetailOutputSerializer, 403: None, 404: None})
+    @extend_schema(responses={200: TicketDetailOutputSerializer, 404: None})
     def get(self, request, ticket_id):
         ticket = ticket_or_not_found(request.user, ticket_id)
         ticket.allowed_actions = [name.replace("_", "-") for name in TICKETS.allowed_actions(ticket, request.user)
@@ -276,7 +276,7 @@ class TicketTimelineApi(APIView):
 
 
 def ticket_or_not_found(user, ticket_id):
-    """The ticket if `user` may see it; NotFound if there is none (PermissionDenied outside their scope)."""
+    """The ticket if `user` may see it; NotFound if there is none or it lies outside their scope."""
     return found_or_not_found(ticket_get, _("No such work order."), user=user, ticket_id=ticket_id)
 
 
