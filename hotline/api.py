@@ -161,8 +161,8 @@ class VisibleTicketField(serializers.SlugRelatedField):
 class CallCreateApi(APIView):
     """Record a call with its outcome: answered directly, a new work order, or linked to an open one.
 
-    A new work order's retry with the same `idempotency_key` returns the call recorded first;
-    without a key nothing recognises a retry.
+    A new work order's retry with the same `idempotency_key` returns the call recorded first; the key
+    sent with another call answers 409. Without a key nothing recognises a retry.
     """
 
     class CallInput(serializers.Serializer):
@@ -199,7 +199,7 @@ class CallCreateApi(APIView):
             data["started_at"] = min(data["started_at"], timezone.now())
             return data
 
-    @extend_schema(request=CallInput, responses={201: CallOutputSerializer, 400: None, 403: None})
+    @extend_schema(request=CallInput, responses={201: CallOutputSerializer, 400: None, 403: None, 409: None})
     def post(self, request):
         services.require_operator(request.user)
         data = self.CallInput(data=request.data, context={"request": request})

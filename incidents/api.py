@@ -138,9 +138,10 @@ class TicketListCreateApi(ListCreateAPIView):
 
     @extend_schema(
         request=TicketCreateInputSerializer,
-        responses={201: TicketOutputSerializer, 200: TicketOutputSerializer, 400: None},
+        responses={201: TicketOutputSerializer, 200: TicketOutputSerializer, 400: None, 409: None},
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
-                                     description="client-made key: a retry with the same key returns the same ticket")],
+                                     description="client-made key: a retry with the same key returns the same ticket; "
+                                                 "the key sent with another request answers 409")],
     )
     def post(self, request):
         data = self.TicketCreateInputSerializer(data=request.data)
@@ -162,7 +163,8 @@ class TicketListCreateApi(ListCreateAPIView):
 class TicketBatchItemSerializer(TicketFieldsSerializer):
     category = serializers.CharField(max_length=20, help_text="minor category code")
     key = serializers.CharField(max_length=services.MAX_IDEMPOTENCY_KEY, required=False, allow_blank=True, default="",
-                                help_text="client-made key: a retry with the same key returns the same ticket")
+                                help_text="client-made key: a retry with the same key returns the same ticket; the "
+                                          "key sent with another work order answers 409")
 
 
 class TicketBatchResultSerializer(serializers.Serializer):
@@ -212,7 +214,7 @@ class TicketBatchCreateApi(APIView):
         tickets = TicketBatchResultSerializer(many=True, help_text="in the order of the request")
 
     @extend_schema(request=BatchInputSerializer, responses={201: BatchOutputSerializer, 200: BatchOutputSerializer,
-                                                            400: None})
+                                                            400: None, 409: None})
     def post(self, request):
         data = self.BatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

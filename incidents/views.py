@@ -21,7 +21,7 @@ from govportal.pages import action_form, action_take, form_errors_flash, found_o
 
 from . import services, verification
 from .filters import TicketFilter
-from .forms import ACTION_FORMS, CitizenReportForm, NotificationReadForm, PhoneCodeForm, ReportForm
+from .forms import ACTION_FORMS, FORM_SENT_BEFORE, CitizenReportForm, NotificationReadForm, PhoneCodeForm, ReportForm
 from .models import Notification, Ticket
 from .ratelimit import rate_limit_hit
 from .selectors import dispatch_targets, ticket_board, ticket_get, ticket_list, ticket_verification_queue
@@ -37,7 +37,12 @@ REPORT_LABELS = {
     "sending": gettext_lazy("Sending…"),
     "sent": gettext_lazy("Sent as %(number)s."),
     "waiting": gettext_lazy("%(count)s report(s) waiting to be sent."),
+    "sentBefore": FORM_SENT_BEFORE,  # a 409: the key came back with other content
 }
+# The citizen's form came back changed under the key it was sent with (services.IdempotencyKeyReused); the
+# code belongs to the report it was used for (verification.phone_code_use).
+CITIZEN_REPORT_SENT_BEFORE = gettext_lazy("This report was sent before with other content. To report it as a new "
+                                          "matter, ask for a new code and send the form again.")
 # Texts of static/js/phone_code.js, the citizen report's "send code" button.
 CODE_LABELS = {
     "send": gettext_lazy("Send code"),
@@ -69,6 +74,9 @@ def ticket_report(request):
             )
         except DomainInputError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
+        except services.IdempotencyKeyReused:
+            form.add_error(None, FORM_SENT_BEFORE)
+            form.renew_key()
         else:
             messages.success(request, _("Reported as %(number)s.") % {"number": ticket.number})
             return redirect("ticket-detail", ticket_id=ticket.pk)
@@ -211,7 +219,11 @@ def citizen_report(request):
     form = CitizenReportForm(request.POST or None, request.FILES or None)
     key = (request.POST.get("idempotency_key") or uuid.uuid4().hex)[:services.MAX_IDEMPOTENCY_KEY]
     if request.method == "POST" and form.is_valid():
-        ticket = _citizen_report_take(request, form, key)
+        try:
+            ticket = _citizen_report_take(request, form, key)
+        except services.IdempotencyKeyReused:
+            form.add_error(None, CITIZEN_REPORT_SENT_BEFORE)
+            ticket, key = None, uuid.uuid4().hex  # sent again, the form is a new report
         if ticket is not None:
             return render(request, "incidents/citizen_thanks.html", {"ticket": ticket})
     return render(request, "incidents/citizen_report.html",

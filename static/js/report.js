@@ -144,6 +144,9 @@
       if (result.ok) {
         say(fmt(labels.sent, { number: result.data.number }));
         window.location.href = form.dataset.mineUrl;
+      } else if (result.status === 409) {  // the key came back with other content: sent again, it is a new report
+        form.elements.idempotency_key.value = newKey();
+        say(labels.sentBefore);
       } else {
         say(result.data.message || "");
         showFieldErrors((result.data.extra && result.data.extra.fields) || {});

@@ -150,6 +150,8 @@ def test_refusals_only_a_view_knows_of_are_listed_as_they_occur(schema):
     assert "403" in paths["/api/v1/hotline/addresses/"]["get"]["responses"]  # operators only
     assert "404" in paths["/api/v1/mediation/referrals/"]["post"]["responses"]  # no such work order
     assert "429" in paths["/api/v1/auth/token/"]["post"]["responses"]  # locked after failed log-ins
+    for path in ("/api/v1/tickets/", "/api/v1/tickets/batch/", "/api/v1/hotline/calls/"):
+        assert "409" in paths[path]["post"]["responses"], path  # an idempotency key sent with another request
     for path in ("/api/v1/tickets/{ticket_id}/", "/api/v1/mediation/cases/{case_id}/"):
         assert "403" not in paths[path]["get"]["responses"], path  # outside the scope is a 404
 
