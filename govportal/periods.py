@@ -1,5 +1,5 @@
 """Periods of local days, parsed here once for every page and API: the end day is included, at most 366 days,
-within the years 1900–2999.
+within the years of govportal.dates.
 
 Pages use PeriodForm or MonthForm, the API PeriodInput or MonthInput (the Required… variants have no
 default); each gives data["period"], a Period, and the same messages, so a bad period is the same 400
@@ -17,16 +17,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .dates import YEAR_OUT_OF_RANGE, in_years
 from .errors import DomainInputError
 
 # A leap year, or a year to the same date, fits in one period.
 MAX_PERIOD_DAYS = 366
-# The years a period may lie in: every record of the platform does, and beyond them lie only typos
-# and probes (the day after 9999-12-31, the end of a period's bounds(), does not exist).
-FIRST_YEAR, LAST_YEAR = 1900, 2999
 END_BEFORE_START = _("The end lies before the start.")
 PERIOD_TOO_LONG = format_lazy(_("A period lasts at most {days} days."), days=MAX_PERIOD_DAYS)
-YEAR_OUT_OF_RANGE = format_lazy(_("Give a year from {first} to {last}."), first=FIRST_YEAR, last=LAST_YEAR)
 BAD_MONTH = _("Give the month as YYYY-MM.")
 BAD_DATE = _("Give the date as YYYY-MM-DD.")
 MONTH = re.compile(r"([1-9]\d{3})-(0[1-9]|1[0-2])")
@@ -44,7 +41,7 @@ class Period:
     def checked(cls, start, end):
         """Return the period from `start` to `end`; DomainInputError when out of the years, reversed or too long."""
         for field, day in (("start", start), ("end", end)):
-            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            if not in_years(day.year):
                 raise DomainInputError(YEAR_OUT_OF_RANGE, field)
         if end < start:
             raise DomainInputError(END_BEFORE_START, "end")
@@ -68,7 +65,7 @@ class Period:
         match = MONTH.fullmatch(text) if isinstance(text, str) else None
         if match is None:
             raise DomainInputError(BAD_MONTH, "month")
-        if not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
+        if not in_years(int(match[1])):
             raise DomainInputError(YEAR_OUT_OF_RANGE, "month")
         return cls.month_of(date(int(match[1]), int(match[2]), 1))
 

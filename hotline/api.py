@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govportal.api import action_urls
+from govportal.dates import DateTimeInputField
 from govportal.periods import RequiredPeriodInput
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, area_get, grid_locate
@@ -179,7 +180,7 @@ class CallCreateApi(APIView):
             required=False, allow_null=True, default=None)
         urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, allow_blank=True, default="")
         confidential = serializers.BooleanField(default=False)
-        started_at = serializers.DateTimeField()
+        started_at = DateTimeInputField()
         outcome = serializers.ChoiceField(choices=Call.Outcome.choices)
         article = serializers.PrimaryKeyRelatedField(queryset=KnowledgeArticle.objects.filter(is_active=True),
                                                      required=False, allow_null=True, default=None)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from govportal.dates import DateTimeFormField
 from govportal.pages import ActionForm
 from grids.coords import wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
@@ -44,7 +45,7 @@ class CallForm(KeyedForm):
     link_ticket = forms.CharField(max_length=20, required=False, label=_("Work order to link to"))
     lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
     lng = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
-    started_at = forms.DateTimeField(widget=forms.HiddenInput)
+    started_at = DateTimeFormField(widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.access import scope_area
 from govportal.api import NewestFirstPagination, action_urls, found_or_not_found
+from govportal.dates import DateTimeInputField
 from govportal.periods import RequiredMonthInput, RequiredPeriodInput
 from govportal.workflow import ROLE_NOT_ALLOWED
 from grids.models import Area
@@ -191,7 +192,7 @@ class AssignInput(serializers.Serializer):
 
 
 class SessionInput(serializers.Serializer):
-    held_at = serializers.DateTimeField()
+    held_at = DateTimeInputField()
     place = serializers.CharField(max_length=200)
     attendees = serializers.CharField(max_length=1000)
     record = serializers.CharField(max_length=10000)

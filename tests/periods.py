@@ -2,7 +2,8 @@
 
 from django.utils.html import escape
 
-from govportal.periods import BAD_MONTH, END_BEFORE_START, PERIOD_TOO_LONG, YEAR_OUT_OF_RANGE
+from govportal.dates import YEAR_OUT_OF_RANGE
+from govportal.periods import BAD_MONTH, END_BEFORE_START, PERIOD_TOO_LONG
 
 # (query, field at fault, message): the same on every page and API that takes a period.
 BAD_PERIODS = [

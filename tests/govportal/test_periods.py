@@ -7,10 +7,11 @@ import pytest
 import time_machine
 from django.utils import translation
 
+from govportal.dates import YEAR_OUT_OF_RANGE
 from govportal.errors import DomainInputError
 from govportal.periods import (
-    BAD_DATE, BAD_MONTH, END_BEFORE_START, MAX_PERIOD_DAYS, PERIOD_TOO_LONG, YEAR_OUT_OF_RANGE, MonthForm, MonthInput,
-    Period, PeriodForm, PeriodInput, RequiredMonthInput, RequiredPeriodInput,
+    BAD_DATE, BAD_MONTH, END_BEFORE_START, MAX_PERIOD_DAYS, PERIOD_TOO_LONG, MonthForm, MonthInput, Period,
+    PeriodForm, PeriodInput, RequiredMonthInput, RequiredPeriodInput,
 )
 from tests.periods import BAD_MONTHS, BAD_PERIODS, LONGEST_PERIOD
 

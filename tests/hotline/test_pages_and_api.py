@@ -167,6 +167,7 @@ def test_a_call_is_linked_only_to_an_order_its_operator_may_see(client, dispatch
     ({"category": None, "outcome": "new_ticket"}, "category"),
     ({"outcome": "answered", "request_type": "complaint"}, "request_type"),
     ({"outcome": "linked"}, "ticket"),
+    ({"started_at": "0001-01-01T00:00:00"}, "started_at"),  # converted to UTC, it was a 500
 ])
 def test_the_api_answers_bad_calls_with_400(operator_client, catalogue, overrides, field):
     payload = {key: value for key, value in call_payload(**overrides).items() if value is not None}
