@@ -2,6 +2,9 @@
 
 from .models import Area
 
+# A code the converter takes, in the URLs handed to scripts, which put an area's own code there.
+CODE_PLACEHOLDER = "000000"
+
 
 class AreaCodeConverter:
     """An area code: 6 digits (city, district), 9 (street), 12 (community) or 15 (grid), as Area.CODE_LENGTH.
