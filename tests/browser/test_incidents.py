@@ -15,6 +15,7 @@ from accounts.models import HandlingUnit
 from govportal.crypto import decrypt
 from incidents import verification
 from incidents.catalogue import catalogue_load
+from incidents.forms import FORM_SENT_BEFORE
 from incidents.models import Category, Ticket
 from incidents.services import ticket_accept, ticket_create, ticket_route
 from incidents.worktime import calendar_sync_from_package
@@ -189,6 +190,24 @@ def test_grid_worker_reports_from_a_phone(city, live_server, phone, photo, tmp_p
     expect(row).to_be_visible()
     expect(row).to_contain_text("乱堆放")
     page.screenshot(path=str(tmp_path / "mine-phone.png"), full_page=True)
+
+
+def test_a_report_sent_again_changed_under_its_key_says_so_then_is_sent_as_a_new_one(city, live_server, phone, photo):
+    page = log_in(phone, live_server, city.grid_worker)
+    fill_report(page, live_server, photo)
+    first_key = page.input_value("#id_idempotency_key")
+    submit(page)
+    page.wait_for_url(f"{live_server.url}/tickets/mine/")
+    fill_report(page, live_server, photo)  # the form again, with the key it was sent with (as after "back")
+    page.eval_on_selector("#id_idempotency_key", "(input, key) => { input.value = key; }", first_key)
+    page.fill("#id_description", "路灯不亮")
+    submit(page)
+    expect(page.locator("#queue-status")).to_have_text(zh(FORM_SENT_BEFORE))
+    assert page.input_value("#id_idempotency_key") != first_key and Ticket.objects.count() == 1
+    submit(page)
+    page.wait_for_url(f"{live_server.url}/tickets/mine/")
+    assert list(Ticket.objects.order_by("pk").values_list("description", flat=True)) == [
+        "楼道堆放杂物，堵塞消防通道", "路灯不亮"]
 
 
 def test_citizen_reports_from_a_phone_with_the_code_texted_to_it(city, live_server, phone, photo, caplog, tmp_path):
