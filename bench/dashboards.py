@@ -66,12 +66,13 @@ _INSERT_SQL = """
         number, source, category_id, urgency, description, address, location, area_code, reporter_phone_encrypted,
         reporter_phone_masked, status, status_before_suspension, self_handled, sign_minutes, handle_minutes,
         verify_minutes,
-        clock_time, due_at, due_kind, overdue_count, feedback, satisfaction, created_at, updated_at, closed_at,
-        grid_id, community_id, street_id, district_id, handling_unit_id, dispatcher_unit_id)
+        clock_time, due_at, due_kind, overdue_count, feedback, satisfaction, outside_own_grids, request_fingerprint,
+        created_at, updated_at, closed_at, grid_id, community_id, street_id, district_id, handling_unit_id,
+        dispatcher_unit_id)
     SELECT 'DASH' || n, (ARRAY['grid_worker', 'citizen', 'hotline', 'hotline', 'sensor'])[1 + floor(r2 * 5)::int],
            (%(categories)s::bigint[])[1 + floor(r5 * %(category_count)s)::int], 'ordinary', 'DASH ' || n, '',
            g.location, g.code, '', '', fate.status, '', false, 120, 1440, 480, false, NULL, '',
-           (r4 < 0.08)::int, '', fate.satisfaction, created, COALESCE(fate.closed, created), fate.closed,
+           (r4 < 0.08)::int, '', fate.satisfaction, false, '', created, COALESCE(fate.closed, created), fate.closed,
            g.grid_id, g.community_id, g.street_id, g.district_id,
            CASE WHEN r3 < 0.3 AND g.departments IS NOT NULL
                 THEN g.departments[1 + floor(r3 / 0.3 * array_length(g.departments, 1))::int] ELSE g.unit_id END,

@@ -60,14 +60,15 @@ _INSERT_SQL = f"""
         number, source, category_id, urgency, description, address, location, area_code, reporter_phone_encrypted,
         reporter_phone_masked, status, status_before_suspension, self_handled, sign_minutes, handle_minutes,
         verify_minutes,
-        clock_time, due_at, due_kind, overdue_count, feedback, satisfaction, outside_own_grids, created_at, updated_at,
+        clock_time, due_at, due_kind, overdue_count, feedback, satisfaction, outside_own_grids, request_fingerprint,
+        created_at, updated_at,
         grid_id, community_id, street_id, district_id, handling_unit_id, dispatcher_unit_id)
     SELECT 'BENCH' || n, 'grid_worker', %(category)s, 'ordinary', '{MARKER} ' || n, '', g.location, g.code, '', '',
            'accepted', '', false, %(sign)s, %(handle)s, %(verify)s,
            %(clock)s,
            CASE WHEN n %% {OVERDUE_EVERY} = 0 THEN now() - interval '1 minute' - random() * interval '3 days'
                 ELSE now() + interval '1 day' + random() * interval '29 days' END,
-           'handle', 0, '', '', false, now(), now(),
+           'handle', 0, '', '', false, '', now(), now(),
            g.grid_id, g.community_id, g.street_id, g.district_id, g.unit_id, g.dispatcher_id
       FROM (SELECT n, floor(random() * %(grids)s)::int AS i FROM generate_series(%(first)s, %(last)s) AS n) AS pick
       JOIN bench_grid g ON g.i = pick.i

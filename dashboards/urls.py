@@ -1,22 +1,8 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from . import views
 
-
-class AreaCodeConverter:
-    """An area code: 6 (city, district), 9, 12 or 15 digits."""
-
-    regex = r"\d{6,15}"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(AreaCodeConverter, "area")
-
+# <area:code>: grids.converters.AreaCodeConverter
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard-home"),
     path("dashboard/<area:code>/", views.dashboard, name="dashboard"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from audit.exports import XLSX, download_response
 from govportal.periods import MonthForm, Period, PeriodForm
+from grids.converters import CODE_PLACEHOLDER
 from grids.models import Area
 
 from . import selectors
@@ -21,7 +22,6 @@ from .models import AssessmentScheme
 from .tables import TABLES, workbook
 
 TREND_DAYS = 30
-CODE_PLACEHOLDER = "000000"  # in URL patterns handed to scripts, which put an area's code there
 # The tables of the dashboard page that can be downloaded, and the selector of each.
 EXPORTABLE = {
     "children": selectors.children_figures,

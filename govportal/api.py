@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.urls import path
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.serializers import as_serializer_error
 from rest_framework.response import Response
@@ -14,6 +14,14 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainConflict, DomainInputError
+
+
+class ErrorSerializer(serializers.Serializer):
+    """What every error answers (exception_handler): a message, and the details in `extra`."""
+
+    message = serializers.CharField()
+    extra = serializers.DictField(help_text="details; for invalid input, `fields` maps each field at fault to "
+                                            "its messages")
 
 
 class Conflict(exceptions.APIException):

@@ -1,4 +1,5 @@
-"""Periods of local days, parsed here once for every page and API: the end day is included, at most 366 days.
+"""Periods of local days, parsed here once for every page and API: the end day is included, at most 366 days,
+within the years of govportal.dates.
 
 Pages use PeriodForm or MonthForm, the API PeriodInput or MonthInput (the Required… variants have no
 default); each gives data["period"], a Period, and the same messages, so a bad period is the same 400
@@ -16,6 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .dates import YEAR_OUT_OF_RANGE, in_years
 from .errors import DomainInputError
 
 # A leap year, or a year to the same date, fits in one period.
@@ -37,7 +39,10 @@ class Period:
 
     @classmethod
     def checked(cls, start, end):
-        """Return the period from `start` to `end`; DomainInputError when reversed or too long."""
+        """Return the period from `start` to `end`; DomainInputError when out of the years, reversed or too long."""
+        for field, day in (("start", start), ("end", end)):
+            if not in_years(day.year):
+                raise DomainInputError(YEAR_OUT_OF_RANGE, field)
         if end < start:
             raise DomainInputError(END_BEFORE_START, "end")
         if (end - start).days >= MAX_PERIOD_DAYS:
@@ -56,10 +61,12 @@ class Period:
 
     @classmethod
     def from_month(cls, text):
-        """Return the calendar month written YYYY-MM; DomainInputError otherwise."""
+        """Return the calendar month written YYYY-MM; DomainInputError otherwise, or when out of the years."""
         match = MONTH.fullmatch(text) if isinstance(text, str) else None
         if match is None:
             raise DomainInputError(BAD_MONTH, "month")
+        if not in_years(int(match[1])):
+            raise DomainInputError(YEAR_OUT_OF_RANGE, "month")
         return cls.month_of(date(int(match[1]), int(match[2]), 1))
 
     @property
@@ -182,8 +189,8 @@ class MonthInputField(serializers.CharField):
     def to_internal_value(self, data):
         try:
             return Period.from_month(super().to_internal_value(data))
-        except DomainInputError:
-            self.fail("invalid")
+        except DomainInputError as error:
+            raise serializers.ValidationError(error.args[0], code="invalid") from None
 
     def to_representation(self, value):
         return f"{value.start:%Y-%m}"

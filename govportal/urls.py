@@ -21,7 +21,7 @@ api_v1 = [
     path("auth/logout-all/", accounts_api.TokenLogoutAllApi.as_view(), name="logout-all"),
     re_path(r"^locate/?$", grids_api.LocateApi.as_view(), name="locate"),
     path("areas/", grids_api.AreaListApi.as_view(), name="area-list"),
-    path("areas/<str:code>/", grids_api.AreaDetailApi.as_view(), name="area-detail"),
+    path("areas/<area:code>/", grids_api.AreaDetailApi.as_view(), name="area-detail"),
     path("categories/", incidents_api.CategoryListApi.as_view(), name="category-list"),
     path("tickets/", incidents_api.TicketListCreateApi.as_view(), name="ticket-list"),
     path("tickets/batch/", incidents_api.TicketBatchCreateApi.as_view(), name="ticket-batch"),
@@ -29,19 +29,21 @@ api_v1 = [
     path("tickets/<int:ticket_id>/timeline/", incidents_api.TicketTimelineApi.as_view(), name="ticket-timeline"),
     *incidents_api.action_patterns(),
     path("mediation/", include("mediation.api_urls")),
-    path("dashboard/areas/<str:code>/", dashboards_api.DashboardSummaryApi.as_view(), name="dashboard-summary"),
-    path("dashboard/areas/<str:code>/children/", dashboards_api.DashboardChildrenApi.as_view(),
+    path("dashboard/areas/<area:code>/", dashboards_api.DashboardSummaryApi.as_view(), name="dashboard-summary"),
+    path("dashboard/areas/<area:code>/children/", dashboards_api.DashboardChildrenApi.as_view(),
          name="dashboard-children"),
-    path("dashboard/areas/<str:code>/trend/", dashboards_api.DashboardTrendApi.as_view(), name="dashboard-trend"),
-    path("dashboard/areas/<str:code>/categories/", dashboards_api.DashboardCategoriesApi.as_view(),
+    path("dashboard/areas/<area:code>/trend/", dashboards_api.DashboardTrendApi.as_view(), name="dashboard-trend"),
+    path("dashboard/areas/<area:code>/categories/", dashboards_api.DashboardCategoriesApi.as_view(),
          name="dashboard-categories"),
-    path("dashboard/areas/<str:code>/top-grids/", dashboards_api.DashboardTopGridsApi.as_view(),
+    path("dashboard/areas/<area:code>/top-grids/", dashboards_api.DashboardTopGridsApi.as_view(),
          name="dashboard-top-grids"),
-    path("dashboard/areas/<str:code>/map/", dashboards_api.DashboardMapApi.as_view(), name="dashboard-map"),
-    path("dashboard/areas/<str:code>/ranking/", dashboards_api.AssessmentRankingApi.as_view(),
+    path("dashboard/areas/<area:code>/map/", dashboards_api.DashboardMapApi.as_view(), name="dashboard-map"),
+    path("dashboard/areas/<area:code>/ranking/", dashboards_api.AssessmentRankingApi.as_view(),
          name="dashboard-ranking"),
     *hotline_urls.api_patterns,
 ]
+
+handler404 = views.not_found
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

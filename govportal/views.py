@@ -1,5 +1,5 @@
 """Pages of the platform as a whole, above the apps: the home page of each role, the privacy notice,
-and what makes it an installable web app (the manifest and the service worker)."""
+what makes it an installable web app (the manifest and the service worker), the 404."""
 
 import json
 
@@ -12,7 +12,9 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import cache_control
+from rest_framework.exceptions import NotFound
 
 from accounts.access import scope_area, sees_areas
 from accounts.models import User
@@ -97,3 +99,10 @@ def _static_text(name):
     """The text of static file `name`, read where the static finders find it."""
     with open(finders.find(name), encoding="utf-8") as file:
         return file.read()
+
+
+def not_found(request, exception):
+    """Answer a URL that matches no view: under /api/ in the API's error shape (govportal.api), else the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": str(NotFound.default_detail), "extra": {}}, status=404)
+    return defaults.page_not_found(request, exception)

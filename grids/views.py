@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.access import scope_area
 
+from .converters import CODE_PLACEHOLDER
 from .models import Area
 
 
@@ -19,6 +21,7 @@ def area_map(request):
         {
             "scope": area,
             "extent": extent,
+            "area_url": reverse("api:area-detail", args=[CODE_PLACEHOLDER]),
             "levels": [(level, Area.Level(level).label) for level in Area.LEVEL_ORDER],
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govportal.api import action_urls
+from govportal.dates import DateTimeInputField
 from govportal.periods import RequiredPeriodInput
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, area_get, grid_locate
@@ -137,6 +138,7 @@ class AddressSearchApi(ListAPIView):
     filterset_class = AddressFilter
     pagination_class = None
 
+    @extend_schema(responses={200: AddressOutput(many=True), 403: None})
     def get(self, request, *args, **kwargs):
         services.require_operator(request.user)
         return super().get(request, *args, **kwargs)
@@ -160,8 +162,8 @@ class VisibleTicketField(serializers.SlugRelatedField):
 class CallCreateApi(APIView):
     """Record a call with its outcome: answered directly, a new work order, or linked to an open one.
 
-    A new work order's retry with the same `idempotency_key` returns the call recorded first;
-    without a key nothing recognises a retry.
+    A new work order's retry with the same `idempotency_key` returns the call recorded first; the key
+    sent with another call answers 409. Without a key nothing recognises a retry.
     """
 
     class CallInput(serializers.Serializer):
@@ -178,7 +180,7 @@ class CallCreateApi(APIView):
             required=False, allow_null=True, default=None)
         urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, allow_blank=True, default="")
         confidential = serializers.BooleanField(default=False)
-        started_at = serializers.DateTimeField()
+        started_at = DateTimeInputField()
         outcome = serializers.ChoiceField(choices=Call.Outcome.choices)
         article = serializers.PrimaryKeyRelatedField(queryset=KnowledgeArticle.objects.filter(is_active=True),
                                                      required=False, allow_null=True, default=None)
@@ -198,7 +200,7 @@ class CallCreateApi(APIView):
             data["started_at"] = min(data["started_at"], timezone.now())
             return data
 
-    @extend_schema(request=CallInput, responses={201: CallOutputSerializer, 400: None, 403: None})
+    @extend_schema(request=CallInput, responses={201: CallOutputSerializer, 400: None, 403: None, 409: None})
     def post(self, request):
         services.require_operator(request.user)
         data = self.CallInput(data=request.data, context={"request": request})

@@ -3,13 +3,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from govportal.dates import DateTimeFormField
 from govportal.pages import ActionForm
 from grids.coords import wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
-from incidents.forms import category_field
+from incidents.forms import KeyedForm, category_field
 from incidents.models import Ticket, Urgency
 from incidents.selectors import ticket_list
-from incidents.services import MAX_IDEMPOTENCY_KEY
 
 from .models import Call, KnowledgeArticle, RequestType
 
@@ -17,7 +17,7 @@ PHONE_INVALID = _("Enter the caller's number: 5 to 20 digits.")
 LINK_TICKET_UNKNOWN = _("No open work order has this number.")
 
 
-class CallForm(forms.Form):
+class CallForm(KeyedForm):
     """The operator's call form, laid out for the keyboard: one field after the other, no mouse needed.
 
     A call is linked only to an open work order that `user` (the operator) may see.
@@ -45,8 +45,7 @@ class CallForm(forms.Form):
     link_ticket = forms.CharField(max_length=20, required=False, label=_("Work order to link to"))
     lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
     lng = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
-    started_at = forms.DateTimeField(widget=forms.HiddenInput)
-    idempotency_key = forms.CharField(max_length=MAX_IDEMPOTENCY_KEY, widget=forms.HiddenInput)
+    started_at = DateTimeFormField(widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

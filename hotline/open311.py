@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from govportal.dates import FIRST_YEAR, LAST_YEAR, in_years
 from govportal.errors import DomainInputError
 from govportal.masking import mask_numbers
 from grids.selectors import PointOutsideGrids, grid_locate
@@ -214,9 +215,14 @@ def _parse_date(params, name):
     value = params.get(name)
     if not value:
         return None
-    parsed = parse_datetime(value)
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:  # well formed, yet no date (February 30th)
+        parsed = None
     if parsed is None:
         raise Open311Error(400, f"{name} must be a W3C date-time such as 2026-11-23T09:00:00+08:00")
+    if not in_years(parsed.year):
+        raise Open311Error(400, f"{name} must lie in the years {FIRST_YEAR} to {LAST_YEAR}")
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 

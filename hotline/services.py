@@ -111,7 +111,8 @@ def call_dispatch(*, operator, idempotency_key=None, **call):
     """End a call with a new work order (source hotline) under the hotline's time limits; return the call.
 
     The order is routed by its location through the chain like any other. A retry with the same
-    `idempotency_key` (the operator's) returns the call recorded the first time.
+    `idempotency_key` (the operator's) returns the call recorded the first time; the key sent with
+    another call raises IdempotencyKeyReused (incidents.services.ticket_create).
     """
     require_operator(operator)
     if call["location"] is None or call["place"] is None:
@@ -127,7 +128,7 @@ def call_dispatch(*, operator, idempotency_key=None, **call):
             source=Ticket.Source.HOTLINE, category=category, urgency=urgency,
             description=call["content"], address=call["address"], location=call["location"],
             reporter=operator, idempotency_key=idempotency_key_of(operator, idempotency_key),
-            place=call["place"], limit=limit,
+            place=call["place"], limit=limit, request_extras=_call_details(call),
         )
         if not created:
             return ticket.hotline_calls.order_by("started_at").first()
@@ -135,6 +136,14 @@ def call_dispatch(*, operator, idempotency_key=None, **call):
             **_call_fields(operator=operator, **call), outcome=Call.Outcome.NEW_TICKET, ticket=ticket,
             reply_due_at=deadline(ticket.created_at, limit.handle_minutes, clock_time=limit.clock_time),
         )
+
+
+def _call_details(call):
+    """Return what a call tells beside its work order, which its retry repeats: who called and how.
+
+    Not `started_at`: the API moves a start in the future to the time it is received, so a retry's may differ.
+    """
+    return {name: call[name] for name in ("caller_phone", "caller_name", "request_type", "confidential")}
 
 
 def call_link(*, operator, ticket, **call):

@@ -18,7 +18,7 @@ api_patterns = [
     path("hotline/calls/", api.CallCreateApi.as_view(), name="hotline-call-create"),
     path("hotline/calls/<int:call_id>/reveal/", api.CallRevealApi.as_view(), name="hotline-call-reveal"),
     *api.action_patterns(),
-    path("hotline/rates/areas/<str:code>/", api.AreaRatesApi.as_view(), name="hotline-area-rates"),
+    path("hotline/rates/areas/<area:code>/", api.AreaRatesApi.as_view(), name="hotline-area-rates"),
     path("hotline/rates/units/", api.UnitRankingApi.as_view(), name="hotline-unit-ranking"),
 ]
 

@@ -17,8 +17,10 @@ from accounts.access import scope_area
 from govportal.errors import DomainInputError
 from govportal.pages import action_form, action_take
 from govportal.periods import PeriodForm
+from incidents.forms import FORM_SENT_BEFORE
 from incidents.models import Ticket
 from incidents.selectors import ticket_board
+from incidents.services import IdempotencyKeyReused
 from incidents.views import ticket_or_404
 from incidents.workflow import TICKETS
 
@@ -64,6 +66,9 @@ def intake(request):
         except DomainInputError as error:
             field = FORM_FIELDS.get(error.field, error.field)
             form.add_error(field if field in form.fields else None, str(error))
+        except IdempotencyKeyReused:
+            form.add_error(None, FORM_SENT_BEFORE)
+            form.renew_key()
         if call is not None:
             if call.ticket_id:
                 messages.success(request, _("Call recorded: %(outcome)s %(number)s.") % {

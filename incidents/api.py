@@ -138,9 +138,10 @@ class TicketListCreateApi(ListCreateAPIView):
 
     @extend_schema(
         request=TicketCreateInputSerializer,
-        responses={201: TicketOutputSerializer, 200: TicketOutputSerializer, 400: None},
+        responses={201: TicketOutputSerializer, 200: TicketOutputSerializer, 400: None, 409: None},
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
-                                     description="client-made key: a retry with the same key returns the same ticket")],
+                                     description="client-made key: a retry with the same key returns the same ticket; "
+                                                 "the key sent with another request answers 409")],
     )
     def post(self, request):
         data = self.TicketCreateInputSerializer(data=request.data)
@@ -162,7 +163,8 @@ class TicketListCreateApi(ListCreateAPIView):
 class TicketBatchItemSerializer(TicketFieldsSerializer):
     category = serializers.CharField(max_length=20, help_text="minor category code")
     key = serializers.CharField(max_length=services.MAX_IDEMPOTENCY_KEY, required=False, allow_blank=True, default="",
-                                help_text="client-made key: a retry with the same key returns the same ticket")
+                                help_text="client-made key: a retry with the same key returns the same ticket; the "
+                                          "key sent with another work order answers 409")
 
 
 class TicketBatchResultSerializer(serializers.Serializer):
@@ -212,7 +214,7 @@ class TicketBatchCreateApi(APIView):
         tickets = TicketBatchResultSerializer(many=True, help_text="in the order of the request")
 
     @extend_schema(request=BatchInputSerializer, responses={201: BatchOutputSerializer, 200: BatchOutputSerializer,
-                                                            400: None})
+                                                            400: None, 409: None})
     def post(self, request):
         data = self.BatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -247,7 +249,7 @@ class TicketDetailApi(APIView):
     class TicketDetailOutputSerializer(TicketOutputSerializer):
         allowed_actions = serializers.ListField(child=serializers.CharField())
 
-    @extend_schema(responses={200: TicketDetailOutputSerializer, 403: None, 404: None})
+    @extend_schema(responses={200: TicketDetailOutputSerializer, 404: None})
     def get(self, request, ticket_id):
         ticket = ticket_or_not_found(request.user, ticket_id)
         ticket.allowed_actions = [name.replace("_", "-") for name in TICKETS.allowed_actions(ticket, request.user)
@@ -276,7 +278,7 @@ class TicketTimelineApi(APIView):
 
 
 def ticket_or_not_found(user, ticket_id):
-    """The ticket if `user` may see it; NotFound if there is none (PermissionDenied outside their scope)."""
+    """The ticket if `user` may see it; NotFound if there is none or it lies outside their scope."""
     return found_or_not_found(ticket_get, _("No such work order."), user=user, ticket_id=ticket_id)
 
 

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,9 @@ from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
 from .models import Category, Notification, Ticket, Urgency
 from .selectors import dispatch_targets
 from .services import MAX_IDEMPOTENCY_KEY, REJECT_REASONS, RETURN_REASONS, PositionSource
+
+# The key came back with other content (services.IdempotencyKeyReused): the page was sent, then changed.
+FORM_SENT_BEFORE = _("This form was sent before with other content. Check it and send it again to record it as new.")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,6 +32,18 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else [data] if data else []
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class KeyedForm(forms.Form):
+    """A form that makes a work order once: the page gives it an idempotency key, so sending it again
+    (a double click, a retry) makes nothing new."""
+
+    idempotency_key = forms.CharField(max_length=MAX_IDEMPOTENCY_KEY, widget=forms.HiddenInput)
+
+    def renew_key(self):
+        """Give the bound form a new key, so that sent again it makes a new work order (FORM_SENT_BEFORE)."""
+        self.data = self.data.copy()
+        self.data["idempotency_key"] = uuid.uuid4().hex
 
 
 class PlacedForm(forms.Form):
@@ -54,7 +71,7 @@ def category_field():
     )
 
 
-class ReportForm(PlacedForm):
+class ReportForm(KeyedForm, PlacedForm):
     """A grid worker's report, filled on a phone."""
 
     category = category_field()
@@ -65,7 +82,6 @@ class ReportForm(PlacedForm):
     self_handled = forms.BooleanField(required=False, label=_("Handled on the spot"))
     feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
                                label=_("What was done on the spot"))
-    idempotency_key = forms.CharField(max_length=MAX_IDEMPOTENCY_KEY, widget=forms.HiddenInput)
     # Set by the page's script: "device" once the phone gave the position, "map" when the pin is moved.
     # Missing, the photos' GPS is not kept (incidents.services.photo_gps_needed).
     position_source = forms.ChoiceField(choices=PositionSource.choices, initial=PositionSource.MAP, required=False,

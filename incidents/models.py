@@ -241,6 +241,12 @@ class Ticket(Permanent):
     reporter_phone_encrypted = models.TextField(blank=True, editable=False)
     reporter_phone_masked = models.CharField(_("reporter's phone"), max_length=20, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True)
+    # The keyed hash of the request that made the ticket (services.ticket_fingerprint), compared when
+    # its idempotency key comes again: the same request is a retry, another one a conflict. Read only
+    # after the key's lookup, so no index (the escalation sweep rewrites every index of this table).
+    # Empty on tickets made without a key, and on those made before fingerprints.
+    request_fingerprint = models.CharField(_("request fingerprint"), max_length=HASH_LENGTH, blank=True,
+                                           editable=False)
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REPORTED)
     status_before_suspension = models.CharField(max_length=12, choices=Status.choices, blank=True)

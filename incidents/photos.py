@@ -44,6 +44,7 @@ only where the report needs it: a staff report whose position was not taken from
 (`keep_gps`). Otherwise it is dropped with the rest of the metadata (templates/govportal/privacy.html).
 """
 
+import hashlib
 import io
 import logging
 import math
@@ -144,6 +145,14 @@ def photo_check(upload):
             return probe.width * probe.height
     except _UNREADABLE:
         raise PhotoError(NOT_AN_IMAGE % {"name": name}) from None
+
+
+def upload_digest(upload):
+    """Return the SHA-256 (hex) of an upload's bytes: the same photo sent again has the same digest."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def stored_size(width, height):

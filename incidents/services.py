@@ -4,6 +4,7 @@ Each `ticket_<action>` states what the action changes; the shared engine (`workf
 does the locking, the state check, the permission check and the audit row for all of them.
 """
 
+import json
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import sees_areas
 from accounts.models import HandlingUnit, User
 from govportal import crypto
+from govportal.errors import DomainConflict
 from govportal.masking import mask_phone
 from govportal.workflow import WorkflowInputError, numbers_reserve
 from grids.models import Area, GridMember
@@ -26,7 +28,7 @@ from .models import (
     Category, Notification, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketNumberCounter, TicketPhoto,
     Urgency,
 )
-from .photos import photos_attach, photos_kept_if_committed, photos_store
+from .photos import photos_attach, photos_kept_if_committed, photos_store, upload_digest
 from .routing import routing_wake_up, tickets_route
 from .workflow import TICKETS
 from .worktime import deadline, minutes_left, working_day_minutes
@@ -42,6 +44,11 @@ PHOTO_EVIDENCE_REQUIRED = _("A matter handled on the spot needs a photo as evide
 MAX_IDEMPOTENCY_KEY = 48  # a client's key; stored as "<user id>:<key>" in a 64-character column
 IDEMPOTENCY_KEY_REPEATED = _("Each work order of a batch needs its own idempotency key.")
 NOT_A_REPORTER = _("Work orders are reported by the staff of the case work; administrators run the platform.")
+IDEMPOTENCY_KEY_REUSED = _("This idempotency key was used for a work order with other content; "
+                           "send a new key to report a new one.")
+# The index counts from 0, as in the batch's field errors.
+IDEMPOTENCY_KEY_REUSED_IN_BATCH = _("Work order %(index)d of the batch: its idempotency key was used for a "
+                                    "work order with other content; send a new key to report a new one.")
 
 REJECT_REASONS = {
     "invalid": _("Invalid report"),
@@ -62,6 +69,10 @@ class PositionSource(models.TextChoices):
     MAP = "map", _("Set by hand on the map")
 
 
+class IdempotencyKeyReused(DomainConflict):
+    """An idempotency key came again with another request than the one that made its work order (HTTP 409)."""
+
+
 def photo_gps_needed(*, reporter, position_source):
     """Return whether a report's photos keep the GPS position of their EXIF (TicketPhoto.exif_location).
 
@@ -76,6 +87,35 @@ def idempotency_key_of(user, key):
     """Return the stored form of a client's idempotency key: per user (None: an anonymous citizen),
     so two users' keys never collide."""
     return f"{user.pk if user else 'citizen'}:{key}" if key else None
+
+
+def ticket_fingerprint(*, source, category, urgency, description, address, location, reporter_phone="",
+                       self_handled=False, feedback="", photos=(), position_source=PositionSource.DEVICE,
+                       extras=None):
+    """Return the fingerprint of a request for a new work order: the keyed hash (crypto.blind_index, so
+    that it tells nothing of a citizen's number) of its values as ticket_create takes them, normalised.
+
+    The urgency is the one the ticket gets (given, or the category's default), the location in WGS-84
+    to 7 decimals (1 cm), a photo the SHA-256 of its bytes. `extras` holds what else the same request
+    carried (the hotline's caller): a retry repeats those too.
+    """
+    request = {
+        "source": source, "category": category.code, "urgency": urgency, "description": description,
+        "address": address, "location": [round(location.x, 7), round(location.y, 7)],
+        "reporter_phone": reporter_phone, "self_handled": self_handled, "feedback": feedback,
+        "photos": [upload_digest(photo) for photo in photos], "position_source": position_source,
+        "extras": extras or {},
+    }
+    return crypto.blind_index(json.dumps(request, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+
+
+def _retried(ticket, fingerprint, message=IDEMPOTENCY_KEY_REUSED):
+    """Return `ticket`, found by the idempotency key of a request whose fingerprint is `fingerprint`, as
+    the answer to a retry; IdempotencyKeyReused if another request made it (one made before
+    fingerprints, with none stored, passes as a retry)."""
+    if ticket.request_fingerprint and ticket.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(message)
+    return ticket
 
 
 def ticket_urgency(category, urgency=None):
@@ -119,7 +159,7 @@ def reporter_check(reporter):
 
 def ticket_create(*, source, category, description, location, urgency=None, address="", reporter=None,
                   reporter_phone="", idempotency_key=None, self_handled=False, feedback="", photos=(), place=None,
-                  limit=None, position_source=PositionSource.DEVICE):
+                  limit=None, position_source=PositionSource.DEVICE, request_extras=None):
     """Store a new work order, located, and queue its routing; return (ticket, created).
 
     `place` is the grid_locate() Location of `location` when the caller has it already; `limit`
@@ -127,10 +167,12 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
     hotline's own limits do (hotline.services, domain.md §4). `position_source` decides whether
     the photos keep their EXIF position (photo_gps_needed).
 
-    With an `idempotency_key` already used, the existing ticket is returned and nothing is kept
-    (the photos stored for the attempt are deleted again), so a client retrying after a network
-    drop never makes two: the key's unique index
-    refuses the second insert (no lookup first: retries are rare). The RoutingRequest row
+    With an `idempotency_key` already used by the same request (ticket_fingerprint, `request_extras`
+    included), the existing ticket is returned and nothing is kept (the photos stored for the
+    attempt are deleted again), so a client retrying after a network drop never makes two; used by
+    another request, IdempotencyKeyReused is raised instead of answering with a ticket that is not
+    the one asked for. The key's unique index refuses the second insert (no lookup first: retries
+    are rare), and the fingerprints are compared after it. The RoutingRequest row
     is the durable record that routing is still owed: if the broker loses the message, the
     `resend_pending_routing` sweep sends it again.
 
@@ -152,6 +194,11 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
     keep_gps = photo_gps_needed(reporter=reporter, position_source=position_source)
     outside_own_grids = _outside(_grids_served_by(reporter), place.grid)
     stored = photos_store(photos, keep_gps=keep_gps)  # before the transaction, deleted if it fails (incidents.photos)
+    fingerprint = ticket_fingerprint(
+        source=source, category=category, urgency=urgency, description=description, address=address,
+        location=location, reporter_phone=reporter_phone, self_handled=self_handled, feedback=feedback,
+        photos=photos, position_source=position_source, extras=request_extras,
+    ) if idempotency_key else ""
     try:
         with photos_kept_if_committed(stored), transaction.atomic():
             ticket = Ticket.objects.create(
@@ -160,7 +207,7 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
                 grid=place.grid, community=place.at(Area.Level.COMMUNITY), street=place.at(Area.Level.STREET),
                 district=place.at(Area.Level.DISTRICT), area_code=place.grid.code,
                 **crypto.sealed("reporter_phone", reporter_phone, mask=mask_phone),
-                idempotency_key=idempotency_key or None,
+                idempotency_key=idempotency_key or None, request_fingerprint=fingerprint,
                 self_handled=self_handled, feedback=feedback, outside_own_grids=outside_own_grids,
                 sign_minutes=limit.sign_minutes, handle_minutes=limit.handle_minutes,
                 verify_minutes=limit.verify_minutes, clock_time=limit.clock_time,
@@ -175,7 +222,7 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
         existing = Ticket.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
         if existing is None:
             raise
-        return existing, False
+        return _retried(existing, fingerprint), False
     return ticket, True
 
 
@@ -199,28 +246,39 @@ def ticket_create_batch(*, source, reporter, drafts):
     set-based like the router, one number range and one INSERT per table for the whole batch, so
     a ticket costs a fraction of a single POST (docs/benchmarks.md, intake). All or nothing: an
     invalid draft raises before anything is written. A draft whose idempotency key is used
-    already (by an earlier batch or single report) returns that ticket, like ticket_create.
+    already (by an earlier batch or single report) returns that ticket, like ticket_create, if
+    the same request made it; if another did, IdempotencyKeyReused is raised and nothing is written.
     """
     reporter_check(reporter)
     urgencies = [ticket_urgency(draft.category, draft.urgency) for draft in drafts]
     keys = [draft.idempotency_key for draft in drafts if draft.idempotency_key]
     if len(keys) != len(set(keys)):
         raise WorkflowInputError(IDEMPOTENCY_KEY_REPEATED, "idempotency_key")
+    fingerprints = [
+        ticket_fingerprint(source=source, category=draft.category, urgency=urgency, description=draft.description,
+                           address=draft.address, location=draft.location) if draft.idempotency_key else ""
+        for draft, urgency in zip(drafts, urgencies)
+    ]
     for attempt in range(2):
         try:
             with transaction.atomic():
-                return _tickets_insert(source, reporter, drafts, urgencies, keys)
+                return _tickets_insert(source, reporter, drafts, urgencies, fingerprints, keys)
         except IntegrityError:  # a concurrent request took one of the keys: read it the second time
             if attempt or not keys:
                 raise
 
 
-def _tickets_insert(source, reporter, drafts, urgencies, keys):
+def _tickets_insert(source, reporter, drafts, urgencies, fingerprints, keys):
     existing = Ticket.objects.select_related("grid").in_bulk(keys, field_name="idempotency_key") if keys else {}
-    new = [(draft, urgency) for draft, urgency in zip(drafts, urgencies) if draft.idempotency_key not in existing]
+    for index, (draft, fingerprint) in enumerate(zip(drafts, fingerprints)):
+        if draft.idempotency_key in existing:
+            _retried(existing[draft.idempotency_key], fingerprint,
+                     IDEMPOTENCY_KEY_REUSED_IN_BATCH % {"index": index})
+    new = [(draft, urgency, fingerprint) for draft, urgency, fingerprint in zip(drafts, urgencies, fingerprints)
+           if draft.idempotency_key not in existing]
     numbers = _next_numbers(timezone.localdate(), len(new))
     limits, tickets, own_grids = {}, [], _grids_served_by(reporter)
-    for number, (draft, urgency) in zip(numbers, new):
+    for number, (draft, urgency, fingerprint) in zip(numbers, new):
         if (draft.category.pk, urgency) not in limits:
             limits[draft.category.pk, urgency] = draft.category.time_limit(urgency)
         limit = limits[draft.category.pk, urgency]
@@ -229,7 +287,8 @@ def _tickets_insert(source, reporter, drafts, urgencies, keys):
             address=draft.address, location=draft.location, reporter=reporter, grid=draft.place.grid,
             community=draft.place.at(Area.Level.COMMUNITY), street=draft.place.at(Area.Level.STREET),
             district=draft.place.at(Area.Level.DISTRICT), area_code=draft.place.grid.code,
-            idempotency_key=draft.idempotency_key, outside_own_grids=_outside(own_grids, draft.place.grid),
+            idempotency_key=draft.idempotency_key, request_fingerprint=fingerprint,
+            outside_own_grids=_outside(own_grids, draft.place.grid),
             sign_minutes=limit.sign_minutes,
             handle_minutes=limit.handle_minutes, verify_minutes=limit.verify_minutes, clock_time=limit.clock_time,
             extension_max_minutes=limit.extension_max_minutes,

@@ -22,7 +22,7 @@ from govportal.pages import action_form, action_take, form_errors_flash, found_o
 from . import services, verification
 from .filters import TicketFilter
 from .forms import (
-    ACTION_FORMS, CitizenReportForm, NotificationReadForm, PhoneCodeForm, ProgressForm, ReportForm,
+    ACTION_FORMS, FORM_SENT_BEFORE, CitizenReportForm, NotificationReadForm, PhoneCodeForm, ProgressForm, ReportForm,
     default_department_in,
 )
 from .models import Notification, Ticket
@@ -43,6 +43,10 @@ REPORT_LABELS = {
     "sending": gettext_lazy("Sending…"),
     "sent": gettext_lazy("Sent as %(number)s."),
 }
+# The citizen's form came back changed under the key it was sent with (services.IdempotencyKeyReused); the
+# code belongs to the report it was used for (verification.phone_code_use).
+CITIZEN_REPORT_SENT_BEFORE = gettext_lazy("This report was sent before with other content. To report it as a new "
+                                          "matter, ask for a new code and send the form again.")
 # Texts of static/js/phone_code.js, the citizen report's "send code" button.
 CODE_LABELS = {
     "send": gettext_lazy("Send code"),
@@ -75,6 +79,9 @@ def ticket_report(request):
             )
         except DomainInputError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
+        except services.IdempotencyKeyReused:
+            form.add_error(None, FORM_SENT_BEFORE)
+            form.renew_key()
         else:
             messages.success(request, _("Reported as %(number)s.") % {"number": ticket.number})
             return redirect("ticket-detail", ticket_id=ticket.pk)
@@ -224,7 +231,11 @@ def citizen_report(request):
     form = CitizenReportForm(request.POST or None, request.FILES or None)
     key = (request.POST.get("idempotency_key") or uuid.uuid4().hex)[:services.MAX_IDEMPOTENCY_KEY]
     if request.method == "POST" and form.is_valid():
-        ticket = _citizen_report_take(request, form, key)
+        try:
+            ticket = _citizen_report_take(request, form, key)
+        except services.IdempotencyKeyReused:
+            form.add_error(None, CITIZEN_REPORT_SENT_BEFORE)
+            ticket, key = None, uuid.uuid4().hex  # sent again, the form is a new report
         if ticket is not None:
             return render(request, "incidents/citizen_thanks.html", {"ticket": ticket})
     return render(request, "incidents/citizen_report.html",

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.access import scope_area, sees_areas
 from govportal.api import NewestFirstPagination, action_urls, found_or_not_found
+from govportal.dates import DateTimeInputField
 from govportal.periods import RequiredMonthInput, RequiredPeriodInput
 from govportal.workflow import ROLE_NOT_ALLOWED
 from grids.models import Area
@@ -153,7 +154,7 @@ class CaseListCreateApi(ListCreateAPIView):
 class CaseDetailApi(APIView):
     """One case with its parties (numbers masked), sessions, agreement and the actions you may take."""
 
-    @extend_schema(responses={200: CaseDetailOutputSerializer, 403: None, 404: None})
+    @extend_schema(responses={200: CaseDetailOutputSerializer, 404: None})
     def get(self, request, case_id):
         return Response(_detail(_get(request.user, case_id), request.user))
 
@@ -191,7 +192,7 @@ class AssignInput(serializers.Serializer):
 
 
 class SessionInput(serializers.Serializer):
-    held_at = serializers.DateTimeField()
+    held_at = DateTimeInputField()
     place = serializers.CharField(max_length=200)
     attendees = serializers.CharField(max_length=1000)
     record = serializers.CharField(max_length=10000)
@@ -262,7 +263,7 @@ def action_patterns():
 class AgreementPdfApi(APIView):
     """The written agreement (调解协议书) as a PDF in Chinese, ready to print and sign."""
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="PDF"), 403: None, 404: None})
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="PDF"), 404: None})
     def get(self, request, case_id):
         case = _get(request.user, case_id)
         if not Agreement.objects.filter(case=case, kind=Agreement.Kind.WRITTEN).exists():
@@ -296,7 +297,8 @@ class ReferralApi(APIView):
     class ReferralInput(serializers.Serializer):
         ticket = serializers.IntegerField()
 
-    @extend_schema(request=ReferralInput, responses={201: CaseOutputSerializer, 400: None, 403: None, 409: None})
+    @extend_schema(request=ReferralInput,
+                   responses={201: CaseOutputSerializer, 400: None, 403: None, 404: None, 409: None})
     def post(self, request):
         data = self.ReferralInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from govportal.dates import DateTimeFormField
 from govportal.pages import ActionForm
 
 from .models import Agreement, DisputeType, MediationCase, Mediator, Party, PartyReveal
@@ -63,7 +64,7 @@ def _mediator_label(mediator):
 
 
 class SessionForm(ActionForm):
-    held_at = forms.DateTimeField(label=_("Held at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    held_at = DateTimeFormField(label=_("Held at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     place = forms.CharField(max_length=200, label=_("Place"))
     attendees = _text(_("Attendees"), max_length=1000)
     record = _text(_("Record"), rows=5, max_length=10000)

@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   var el = document.getElementById("map");
+  var PLACEHOLDER = "000000";  // the area code in data-area-url (grids.converters.CODE_PLACEHOLDER)
   var labels = JSON.parse(document.getElementById("map-labels").textContent);
   var styles = {
     city: { color: "#7a0019", weight: 4, fill: false },
@@ -74,7 +75,7 @@
   }
 
   function showArea(code, latlng) {
-    fetch(el.dataset.areaUrl.replace("CODE", code), { credentials: "same-origin" })
+    fetch(el.dataset.areaUrl.replace(PLACEHOLDER, code), { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) { throw new Error(response.status); }
         return response.json();

@@ -111,3 +111,63 @@ def test_the_schema_describes_the_areas_and_the_catalogue_as_answered(schema, ac
     city = api(actors.admin).get("/api/v1/areas/", {"level": "city"}).json()
     assert city["features"][0]["properties"]["parent"] is None
     assert json_schema(schema, page["$ref"].rsplit("/", 1)[1]).is_valid(city)
+
+
+def operations(schema):
+    """Yield (method, path, operation) of every operation of the OpenAPI document."""
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield method.upper(), path, operation
+
+
+def test_every_operation_lists_the_errors_its_input_log_in_and_path_imply(schema):
+    for method, path, operation in operations(schema):
+        codes = set(operation["responses"])
+        where = {parameter["in"] for parameter in operation.get("parameters", [])}
+        if "requestBody" in operation:
+            assert {"400", "415"} <= codes, (method, path)
+        if where - {"path"}:
+            assert "400" in codes, (method, path)
+        if "path" in where:
+            assert "404" in codes, (method, path)
+        assert ("401" in codes) == (path != "/api/v1/auth/token/"), (method, path)  # the log-in needs none
+        if method == "POST" and {"cookieAuth": []} in operation["security"]:
+            assert "403" in codes, (method, path)  # a session's POST without its CSRF token
+
+
+def test_every_error_answer_has_the_one_error_shape(schema):
+    error = {"$ref": "#/components/schemas/Error"}
+    for method, path, operation in operations(schema):
+        for code, response in operation["responses"].items():
+            if int(code) >= 400:
+                assert response["content"] == {"application/json": {"schema": error}}, (method, path, code)
+                assert response["description"], (method, path, code)
+    assert set(schema["components"]["schemas"]["Error"]["required"]) == {"message", "extra"}
+
+
+def test_refusals_only_a_view_knows_of_are_listed_as_they_occur(schema):
+    paths = schema["paths"]
+    assert "403" in paths["/api/v1/hotline/addresses/"]["get"]["responses"]  # operators only
+    assert "404" in paths["/api/v1/mediation/referrals/"]["post"]["responses"]  # no such work order
+    assert "429" in paths["/api/v1/auth/token/"]["post"]["responses"]  # locked after failed log-ins
+    for path in ("/api/v1/tickets/", "/api/v1/tickets/batch/", "/api/v1/hotline/calls/"):
+        assert "409" in paths[path]["post"]["responses"], path  # an idempotency key sent with another request
+    for path in ("/api/v1/tickets/{ticket_id}/", "/api/v1/mediation/cases/{case_id}/"):
+        assert "403" not in paths[path]["get"]["responses"], path  # outside the scope is a 404
+
+
+def test_error_answers_validate_against_the_documented_shape(schema, actors, api):
+    validator = json_schema(schema, "Error")
+    client = api(actors.street_coordinator)
+    answers = [
+        api(None).get("/api/v1/categories/"),  # 401
+        client.get("/api/v1/locate", {"lat": "north"}),  # 400 with field messages
+        client.get("/api/v1/tickets/999999/"),  # 404 from the view
+        client.get("/api/v1/no-such-thing/"),  # 404 from no URL at all
+        client.post("/api/v1/hotline/hints/", {}, format="json"),  # 403: operators only
+        client.post("/api/v1/tickets/", "<xml/>", content_type="application/xml"),  # 415
+    ]
+    assert [answer.status_code for answer in answers] == [401, 400, 404, 404, 403, 415]
+    for answer in answers:
+        assert validator.is_valid(answer.json()), answer.json()
+    assert answers[1].json()["extra"]["fields"].keys() >= {"lat", "lng"}

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
+from govportal.dates import YEAR_OUT_OF_RANGE
 from govportal.errors import DomainInputError
 from govportal.periods import (
     BAD_DATE, BAD_MONTH, END_BEFORE_START, MAX_PERIOD_DAYS, PERIOD_TOO_LONG, MonthForm, MonthInput, Period,
@@ -60,8 +61,22 @@ def test_months():
     assert Period.month_to_date(date(2026, 11, 23)) == Period(date(2026, 11, 1), date(2026, 11, 23))
     assert Period.from_month("2026-11") == Period(date(2026, 11, 1), date(2026, 11, 30))
     assert Period.from_month("2026-12") == Period(date(2026, 12, 1), date(2026, 12, 31))
-    for text in [*BAD_MONTHS, "2026-00", "0000-01", " 2026-11", "2026-11\n", "", None, 202611]:
-        assert refusal(text) == ("month", BAD_MONTH), text
+    for text, message in BAD_MONTHS + [(text, BAD_MONTH) for text in (
+            "2026-00", "0000-01", " 2026-11", "2026-11\n", "", None, 202611)]:
+        assert refusal(text) == ("month", message), text
+    assert Period.from_month("1900-01").start == date(1900, 1, 1)
+    assert Period.from_month("2999-12").end == date(2999, 12, 31)
+
+
+def test_a_period_lies_within_the_years_1900_to_2999():
+    assert Period.checked(date(1900, 1, 1), date(1900, 1, 31)).days == 31
+    assert Period.checked(date(2999, 12, 1), date(2999, 12, 31)).bounds()[1] == datetime(3000, 1, 1, tzinfo=SHANGHAI)
+    for start, end, field in ((date(1899, 12, 31), date(1900, 1, 1), "start"),
+                              (date(2999, 12, 31), date(3000, 1, 1), "end"),
+                              (date(9999, 12, 1), date(9999, 12, 31), "start")):
+        with pytest.raises(DomainInputError) as refused:
+            Period.checked(start, end)
+        assert (refused.value.field, refused.value.args[0]) == (field, YEAR_OUT_OF_RANGE)
 
 
 def test_bounds_are_local_midnights_around_whole_days():
@@ -81,13 +96,13 @@ def test_a_bad_period_has_the_same_message_in_the_form_and_the_api(params, field
         assert serializer.errors == {field: [str(message)]}
 
 
-@pytest.mark.parametrize("month", BAD_MONTHS)
-def test_a_bad_month_has_the_same_message_in_the_form_and_the_api(month):
-    assert form_errors(MonthForm({"month": month})) == {"month": [str(BAD_MONTH)]}
+@pytest.mark.parametrize("month, message", BAD_MONTHS)
+def test_a_bad_month_has_the_same_message_in_the_form_and_the_api(month, message):
+    assert form_errors(MonthForm({"month": month})) == {"month": [str(message)]}
     for serializer_class in (MonthInput, RequiredMonthInput):
         serializer = serializer_class(data={"month": month})
         assert not serializer.is_valid()
-        assert serializer.errors == {"month": [str(BAD_MONTH)]}
+        assert serializer.errors == {"month": [str(message)]}
 
 
 def test_the_longest_period_passes_everywhere():

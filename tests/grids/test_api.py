@@ -1,4 +1,5 @@
 import pytest
+from rest_framework.exceptions import NotFound
 from rest_framework.test import APIClient
 
 from grids.coords import wgs84_to_gcj02
@@ -95,6 +96,24 @@ def test_area_detail_shows_staff_and_refuses_outsiders(tree, actors, api):
     unknown = api(actors.admin).get("/api/v1/areas/441999999/")
     assert refused.status_code == unknown.status_code == 404  # another street's grid is not there for them
     assert refused.json() == unknown.json()
+
+
+# A NUL byte, a letter, a length no level has (7 and 16 digits), another script's digits, a path.
+NOT_AREA_CODES = ["%00", "44190x", "4419011", "4419010010010011", "%D9%A4%D9%A4%D9%A1%D9%A9%D9%A0%D9%A1", "..%2F"]
+
+
+@pytest.mark.parametrize("code", NOT_AREA_CODES)
+def test_a_path_with_no_area_code_matches_no_url(tree, actors, api, client, code):
+    """What is not an area code never reaches a view (whose 404 says "no such area"): the URL matches
+    nothing, answered in the API's error shape under /api/, with the 404 page elsewhere."""
+    unmatched = {"message": str(NotFound.default_detail), "extra": {}}
+    for path in (f"/api/v1/areas/{code}/", f"/api/v1/dashboard/areas/{code}/trend/",
+                 f"/api/v1/hotline/rates/areas/{code}/"):
+        answer = api(actors.street_coordinator).get(path)
+        assert (answer.status_code, answer.json()) == (404, unmatched), path
+    client.force_login(actors.street_coordinator)
+    page = client.get(f"/dashboard/{code}/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
 
 
 def test_openapi_schema_and_swagger_ui_are_served(db, client, actors):

@@ -15,7 +15,7 @@ from hotline.filters import AddressFilter
 from hotline.models import PLACE_RETENTION_DAYS, Call, KnowledgeArticle, TicketPlace
 from hotline.tasks import prune_ticket_places
 from incidents.models import Ticket, Urgency
-from incidents.services import idempotency_key_of
+from incidents.services import IdempotencyKeyReused, idempotency_key_of
 from incidents.worktime import working_day_minutes
 from tests.factories import UserFactory
 
@@ -129,6 +129,19 @@ def test_a_retried_dispatch_returns_the_first_call(catalogue, actors, operator, 
     first = services.call_dispatch(operator=operator, idempotency_key="k1", **fields)
     again = services.call_dispatch(operator=operator, idempotency_key="k1", **fields)
     assert again.pk == first.pk and Ticket.objects.count() == 1 and Call.objects.count() == 1
+
+
+@pytest.mark.parametrize("change", [{"caller_phone": "13998769876"}, {"caller_name": "李女士"},
+                                    {"request_type": "help"}, {"confidential": True}, {"content": "路灯不亮"}],
+                         ids=lambda change: next(iter(change)))
+def test_the_dispatch_key_sent_with_another_call_is_a_conflict(catalogue, actors, operator, call_fields, change):
+    fields = call_fields(category=catalogue["0102"])
+    first = services.call_dispatch(operator=operator, idempotency_key="k1", **fields)
+    with pytest.raises(IdempotencyKeyReused):
+        services.call_dispatch(operator=operator, idempotency_key="k1", **fields | change)
+    assert list(Call.objects.values_list("pk", flat=True)) == [first.pk] and Ticket.objects.count() == 1
+    later = services.call_dispatch(operator=operator, idempotency_key="k1", **fields | {"started_at": timezone.now()})
+    assert later.pk == first.pk  # the start the API may have moved to the time received is no part of it
 
 
 def test_the_dispatch_key_is_the_operators_own(catalogue, actors, operator, call_fields):

@@ -218,6 +218,9 @@ def test_request_search_filters(client, post):
 @pytest.mark.parametrize("params, description", [
     ({"status": "pending"}, "status must be open, closed or both, comma-delimited"),
     ({"start_date": "yesterday"}, "start_date must be a W3C date-time such as 2026-11-23T09:00:00+08:00"),
+    ({"end_date": "2026-02-30T10:00:00+08:00"}, "end_date must be a W3C date-time such as 2026-11-23T09:00:00+08:00"),
+    ({"start_date": "0001-01-01T00:00:00"}, "start_date must lie in the years 1900 to 2999"),
+    ({"end_date": "9999-12-31T23:59:59-12:00"}, "end_date must lie in the years 1900 to 2999"),
     ({"start_date": "2026-11-23T10:00:00+08:00", "end_date": "2026-11-22T10:00:00+08:00"},
      "start_date must not be after end_date"),
 ])

@@ -19,7 +19,8 @@ from hotline.api import ADDRESS_SUGGESTIONS
 from hotline.models import Call, KnowledgeArticle, PhoneReveal, RequestType
 from hotline.views import CALLS_PER_PAGE
 from incidents.models import Ticket
-from incidents.services import idempotency_key_of, ticket_accept
+from incidents.forms import FORM_SENT_BEFORE
+from incidents.services import IDEMPOTENCY_KEY_REUSED, idempotency_key_of, ticket_accept
 from tests.factories import TEST_PASSWORD, HandlingUnitFactory, UserFactory
 from tests.pages import page, zh
 
@@ -135,6 +136,16 @@ def test_the_api_key_is_the_clients_or_none(operator_client, operator, catalogue
     assert Ticket.objects.get(number=keyless.json()["ticket"]["number"]).idempotency_key is None
 
 
+def test_the_api_answers_409_for_the_key_sent_with_another_call(operator_client, catalogue):
+    url = reverse("api:hotline-call-create")
+    first = operator_client.post(url, call_payload(idempotency_key="k1"), content_type="application/json")
+    other = operator_client.post(url, call_payload(idempotency_key="k1", caller_phone="13998769876"),
+                                 content_type="application/json")
+    assert first.status_code == 201
+    assert (other.status_code, other.json()) == (409, {"message": str(IDEMPOTENCY_KEY_REUSED), "extra": {}})
+    assert Call.objects.count() == 1
+
+
 def test_a_call_is_linked_only_to_an_order_its_operator_may_see(client, dispatched, tree):
     east = dispatched(point=EAST_POINT)  # taken by the city's operator
     centre = HandlingUnitFactory(area=tree.west_street, kind=HandlingUnit.Kind.HOTLINE_CENTRE)
@@ -156,6 +167,7 @@ def test_a_call_is_linked_only_to_an_order_its_operator_may_see(client, dispatch
     ({"category": None, "outcome": "new_ticket"}, "category"),
     ({"outcome": "answered", "request_type": "complaint"}, "request_type"),
     ({"outcome": "linked"}, "ticket"),
+    ({"started_at": "0001-01-01T00:00:00"}, "started_at"),  # converted to UTC, it was a 500
 ])
 def test_the_api_answers_bad_calls_with_400(operator_client, catalogue, overrides, field):
     payload = {key: value for key, value in call_payload(**overrides).items() if value is not None}
@@ -178,6 +190,14 @@ def test_the_intake_page_records_a_call(operator_client, actors, catalogue):
     # A double submit of the same form makes nothing new.
     operator_client.post(reverse("hotline-intake"), data)
     assert Call.objects.count() == 1 and Ticket.objects.count() == 1
+    # The form sent again changed (back, edit, send) is shown again with a new key, to be sent as a new call.
+    changed = {**data, "caller_phone": "13998769876"}
+    shown = operator_client.post(reverse("hotline-intake"), changed)
+    assert shown.context["form"].non_field_errors() == [str(FORM_SENT_BEFORE)] and Call.objects.count() == 1
+    renewed = shown.context["form"]["idempotency_key"].value()
+    assert renewed != data["idempotency_key"]
+    assert operator_client.post(reverse("hotline-intake"), {**changed, "idempotency_key": renewed}).status_code == 302
+    assert Call.objects.count() == Ticket.objects.count() == 2
 
 
 def test_the_intake_page_shows_form_errors(operator_client, catalogue):

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from grids.selectors import grid_locate
 from incidents.models import RoutingRequest, Ticket, TicketEvent
 from incidents.routing import tickets_route_pending
-from incidents.services import TicketDraft, ticket_create_batch
+from incidents.services import IDEMPOTENCY_KEY_REUSED_IN_BATCH, TicketDraft, ticket_create_batch
 
 from tests.concurrency import run_at_once
 
@@ -59,8 +59,17 @@ def test_a_retried_batch_returns_the_same_tickets_and_makes_only_the_new_ones(ca
     more = api(actors.grid_worker).post(URL, {"tickets": items(5)}, format="json").json()["tickets"]
     assert [row["created"] for row in more] == [False, False, False, True, True]
     assert Ticket.objects.count() == 5
-    single = api(actors.grid_worker).post("/api/v1/tickets/", NEW, format="json", HTTP_IDEMPOTENCY_KEY="k-0")
+    single = api(actors.grid_worker).post("/api/v1/tickets/", EAST, format="json", HTTP_IDEMPOTENCY_KEY="k-0")
     assert (single.status_code, single.json()["id"]) == (200, first[0]["id"])  # one key space with the single POST
+
+
+def test_an_item_whose_key_made_another_work_order_answers_409_and_stores_nothing(catalogue, actors, api):
+    assert api(actors.grid_worker).post(URL, {"tickets": items(2)}, format="json").status_code == 201
+    batch = items(3)
+    batch[1] = {**batch[1], "description": "路灯不亮"}
+    response = api(actors.grid_worker).post(URL, {"tickets": batch}, format="json")
+    assert (response.status_code, response.json()["message"]) == (409, IDEMPOTENCY_KEY_REUSED_IN_BATCH % {"index": 1})
+    assert Ticket.objects.count() == 2  # the third, new, is not made either: all or nothing
 
 
 def test_one_bad_item_answers_400_per_item_and_stores_nothing(catalogue, actors, api):

@@ -160,9 +160,12 @@ def test_a_repeated_idempotency_key_leaves_no_file(storage, catalogue, actors, a
                         HTTP_IDEMPOTENCY_KEY="draft-1")
     assert first.status_code == 201
     kept = stored_files(storage)
-    again = client.post("/api/v1/tickets/", {**NEW, "photos": [jpeg(), jpeg("b.jpg")]}, format="multipart",
+    again = client.post("/api/v1/tickets/", {**NEW, "photos": [jpeg()]}, format="multipart",
                         HTTP_IDEMPOTENCY_KEY="draft-1")
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    other = client.post("/api/v1/tickets/", {**NEW, "photos": [jpeg(), jpeg("b.jpg")]}, format="multipart",
+                        HTTP_IDEMPOTENCY_KEY="draft-1")
+    assert other.status_code == 409
     assert stored_files(storage) == kept == referenced_files()
 
 

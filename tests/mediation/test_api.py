@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from govportal.api import NewestFirstPagination
+from govportal.dates import YEAR_OUT_OF_RANGE
 from incidents import services as ticket_services
 from mediation.models import DisputeType, MediationCase, MediationOrganisation, PartyReveal
 from mediation.services import BAD_PHONE
@@ -66,6 +67,13 @@ def test_actions_answer_200_409_404(make_case, mediation, api):
     assert client.post(f"{URL}{case.pk}/levitate/").status_code == 404
     timeline = client.get(f"{URL}{case.pk}/timeline/").json()
     assert [e["action"] for e in timeline] == ["register", "accept", "assign", "conclude_agreement"]
+
+
+def test_a_session_held_outside_the_years_is_a_400(make_case, mediation, api):
+    case = make_case(MediationCase.Status.MEDIATING)
+    session = {"held_at": "0001-01-01T00:00:00", "place": "调解室", "attendees": "张三、李四", "record": "双方陈述"}
+    response = api(mediation.committee_mediator).post(f"{URL}{case.pk}/record-session/", session, format="json")
+    assert (response.status_code, response.json()["extra"]["fields"]) == (400, {"held_at": [str(YEAR_OUT_OF_RANGE)]})
 
 
 def test_outsider_cannot_see_a_case(make_case, mediation, actors, api):

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from govportal.periods import BAD_MONTH
 from mediation.models import MediationCase
 from tests.periods import BAD_MONTHS, BAD_PERIODS, LONGEST_PERIOD, assert_api_refuses, assert_page_refuses
 
@@ -36,11 +35,11 @@ def test_a_bad_period_is_a_400_with_the_field_and_message(api, actors, params, f
     assert_api_refuses(api(actors.leader).get(STATISTICS, params), field, message)
 
 
-@pytest.mark.parametrize("month", BAD_MONTHS)
-def test_a_bad_month_is_the_same_400_on_the_pages_and_the_api(leader, api, actors, month):
-    assert_page_refuses(leader.get("/mediation/statistics/", {"month": month}), BAD_MONTH)
-    assert_page_refuses(leader.get("/mediation/statistics/monthly.xlsx", {"month": month}), BAD_MONTH)
-    assert_api_refuses(api(actors.leader).get(MONTHLY, {"month": month}), "month", BAD_MONTH)
+@pytest.mark.parametrize("month, message", BAD_MONTHS)
+def test_a_bad_month_is_the_same_400_on_the_pages_and_the_api(leader, api, actors, month, message):
+    assert_page_refuses(leader.get("/mediation/statistics/", {"month": month}), message)
+    assert_page_refuses(leader.get("/mediation/statistics/monthly.xlsx", {"month": month}), message)
+    assert_api_refuses(api(actors.leader).get(MONTHLY, {"month": month}), "month", message)
 
 
 def test_the_longest_period_is_accepted(api, actors):
