@@ -362,6 +362,7 @@ class _Walker:
             **crypto.sealed("reporter_phone", phone, mask=mask_phone), "idempotency_key": key,
             "status": "", "status_before_suspension": "", "handling_unit_id": None,
             "dispatcher_unit_id": None, "handler_id": None, "self_handled": self_handled, "outside_own_grids": False,
+            "request_fingerprint": "",
             "sign_minutes": limit.sign_minutes, "handle_minutes": limit.handle_minutes,
             "verify_minutes": limit.verify_minutes, "clock_time": limit.clock_time, "due_at": None, "due_kind": "",
             "paused_minutes_left": None, "extension_requested_minutes": None,
