@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "incidents",
     "dashboards",
     "mediation",
+    "participation",
     "django.contrib.postgres",  # trigram lookups of the hotline's knowledge search
     "hotline",
     "audit",
