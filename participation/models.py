@@ -46,6 +46,11 @@ class Participant(models.Model):
                                    help_text=_("Empty when the person registered themselves on their phone."))
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 
+    # A participant acts on their own tasks through the shared engine (govportal.workflow), which
+    # asks every person these two: a participant is never a superuser and holds no staff role.
+    is_superuser = False
+    role = ""
+
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
@@ -107,3 +112,146 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Task(models.Model):
+    """A task a community posts for its participants (接单): a patrol, help at an event, a visit to an
+    elderly resident, epidemic duty, or a resident's concrete need (微心愿). A grid worker may turn a
+    work order into one ("能由群众办的交给群众办"): `ticket` links them."""
+
+    class Kind(models.TextChoices):
+        PATROL = "patrol", _("Patrol")
+        EVENT_HELP = "event_help", _("Event help")
+        ELDERLY_VISIT = "elderly_visit", _("Elderly visit")
+        EPIDEMIC_DUTY = "epidemic_duty", _("Epidemic duty")
+        WISH = "wish", _("Micro-wish (微心愿)")
+        WORK_ORDER = "work_order", _("From a work order")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    community = models.ForeignKey("grids.Area", models.PROTECT, related_name="participation_tasks",
+                                  verbose_name=_("community"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), max_length=2000)
+    place = models.PointField(_("place"), srid=4326)
+    place_name = models.CharField(_("place name"), max_length=200)
+    check_in_radius = models.PositiveIntegerField(_("check-in radius (m)"), default=200,
+                                                  help_text=_("How near the place a participant must be to check in."))
+    starts_at = models.DateTimeField(_("starts at"))
+    take_by = models.DateTimeField(_("take by"), help_text=_("The community is warned if places are still free then."))
+    quota = models.PositiveSmallIntegerField(_("places"))
+    hours = models.DecimalField(_("hours credited"), max_digits=4, decimal_places=1)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    ticket = models.OneToOneField("incidents.Ticket", models.PROTECT, null=True, blank=True,
+                                  related_name="participation_task", verbose_name=_("work order"))
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                  verbose_name=_("posted by"))
+    # Set by the sweep (sweeps.unclaimed_tasks_warn) when it warned the community: once per task.
+    unclaimed_warned_at = models.DateTimeField(_("warned unclaimed at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["starts_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(quota__gte=1), name="task_quota_positive"),
+                       models.CheckConstraint(condition=Q(hours__gt=0), name="task_hours_positive")]
+        indexes = [
+            # What the sweep looks for: open tasks not yet warned about, by their take-by time.
+            models.Index(fields=["take_by"], name="task_unwarned_take_by_idx",
+                         condition=Q(status="open", unclaimed_warned_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class TaskClaim(models.Model):
+    """A participant's place on a task (接单), from taking it to the community's confirmation."""
+
+    class Status(models.TextChoices):
+        TAKEN = "taken", _("Taken")
+        CHECKED_IN = "checked_in", _("Checked in")
+        REPORTED = "reported", _("Reported done")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # The claims that hold a place on their task.
+    HOLDING = (Status.TAKEN, Status.CHECKED_IN, Status.REPORTED, Status.CONFIRMED)
+
+    task = models.ForeignKey(Task, models.PROTECT, related_name="claims", verbose_name=_("task"))
+    participant = models.ForeignKey(Participant, models.PROTECT, related_name="claims",
+                                    verbose_name=_("participant"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.TAKEN)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_location = models.PointField(_("checked in at (position)"), srid=4326, null=True, blank=True)
+    report = models.TextField(_("report"), blank=True)
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    hours_credited = models.DecimalField(_("hours credited"), max_digits=4, decimal_places=1, null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("taken at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task claim")
+        verbose_name_plural = _("task claims")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "participant"], name="taskclaim_once_per_participant"),
+            models.CheckConstraint(condition=Q(hours_credited__isnull=True) | Q(status="confirmed"),
+                                   name="taskclaim_hours_only_when_confirmed"),
+        ]
+
+    def __str__(self):
+        return f"{self.task} · {self.participant}"
+
+
+class TaskClaimPhoto(models.Model):
+    """A photo of the work done, sent with the report (re-encoded without its metadata, like every photo)."""
+
+    claim = models.ForeignKey(TaskClaim, models.PROTECT, related_name="photos", verbose_name=_("task claim"))
+    image = models.ImageField(_("image"))
+    thumbnail = models.ImageField(_("thumbnail"))
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task photo")
+        verbose_name_plural = _("task photos")
+
+
+class TaskEvent(AppendOnly, models.Model):
+    """One step of a task or of a claim on it: who (staff, the participant or the system) did what."""
+
+    CHANGED, DELETED = EVENT_IS_IMMUTABLE, EVENT_IS_PERMANENT
+
+    task = models.ForeignKey(Task, models.PROTECT, related_name="events", verbose_name=_("task"))
+    claim = models.ForeignKey(TaskClaim, models.PROTECT, null=True, blank=True, related_name="events",
+                              verbose_name=_("task claim"))
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("staff"))
+    participant = models.ForeignKey(Participant, models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("participant"))
+    system = models.CharField(_("system actor"), max_length=40, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task event")
+        verbose_name_plural = _("task events")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # Every event names one actor: staff, a participant, or the system by name.
+            models.CheckConstraint(
+                condition=(Q(actor__isnull=False, participant__isnull=True, system="")
+                           | Q(actor__isnull=True, participant__isnull=False, system="")
+                           | (Q(actor__isnull=True, participant__isnull=True) & ~Q(system=""))),
+                name="taskevent_one_actor"),
+        ]
