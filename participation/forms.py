@@ -1,12 +1,16 @@
-"""Forms of participation: a resident's registration and sign-in on a phone, staff entry, teams."""
+"""Forms of participation: a resident's registration and sign-in on a phone, staff entry, teams, tasks."""
+
+from decimal import Decimal
 
 from django import forms
+from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 
+from govportal.dates import DateTimeFormField
 from govportal.pages import ActionForm
-from incidents.forms import phone_field
+from incidents.forms import MultipleFileField, phone_field
 
-from .models import Participant, Team
+from .models import Participant, Task, Team
 from .selectors import communities_for
 
 
@@ -68,3 +72,70 @@ class TeamForm(forms.Form):
         self.fields["community"].queryset = communities_for(user=user)
         confirmed = participants.filter(status=Participant.Status.CONFIRMED)
         self.fields["leader"].queryset = self.fields["members"].queryset = confirmed
+
+
+# --- tasks ---
+
+def when_field(label):
+    return DateTimeFormField(label=label, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+
+class PositionFields(forms.Form):
+    """A position as two numbers (from the phone, or typed), cleaned into `location`."""
+
+    latitude = forms.FloatField(min_value=-90, max_value=90, widget=forms.HiddenInput)
+    longitude = forms.FloatField(min_value=-180, max_value=180, widget=forms.HiddenInput)
+    point_field = "location"
+
+    def clean(self):
+        data = super().clean()
+        if "latitude" in data and "longitude" in data:
+            data[self.point_field] = Point(data.pop("longitude"), data.pop("latitude"), srid=4326)
+        return data
+
+
+class TaskForm(PositionFields):
+    """A community posts a task or a resident's need (微心愿)."""
+
+    community = forms.ModelChoiceField(queryset=communities_for(), label=_("Community"))
+    kind = forms.ChoiceField(choices=[c for c in Task.Kind.choices if c[0] != Task.Kind.WORK_ORDER], label=_("Kind"))
+    title = forms.CharField(max_length=100, label=_("Title"))
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Description"))
+    place_name = forms.CharField(max_length=200, label=_("Place"))
+    starts_at = when_field(_("Starts at"))
+    take_by = when_field(_("Take by"))
+    quota = forms.IntegerField(min_value=1, max_value=500, label=_("Places"))
+    hours = forms.DecimalField(min_value=Decimal("0.5"), max_value=24, decimal_places=1, label=_("Hours credited"))
+    check_in_radius = forms.IntegerField(min_value=20, max_value=5000, initial=200, label=_("Check-in radius (m)"))
+    point_field = "place"
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities_for(user=user)
+        for name in ("latitude", "longitude"):
+            self.fields[name].widget = forms.NumberInput(attrs={"step": "any"})
+        self.fields["latitude"].label, self.fields["longitude"].label = _("Latitude"), _("Longitude")
+
+
+class TicketTaskForm(forms.Form):
+    """A grid worker turns a work order into a task, at the work order's place."""
+
+    title = forms.CharField(max_length=100, label=_("Title"))
+    starts_at = when_field(_("Starts at"))
+    take_by = when_field(_("Take by"))
+    quota = forms.IntegerField(min_value=1, max_value=500, initial=1, label=_("Places"))
+    hours = forms.DecimalField(min_value=Decimal("0.5"), max_value=24, decimal_places=1, label=_("Hours credited"))
+
+
+class CheckInForm(ActionForm, PositionFields):
+    """Filled by the phone's position (static/js/participation_checkin.js)."""
+
+
+class ClaimReportForm(ActionForm):
+    report = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("What was done"))
+    photos = MultipleFileField(label=_("Photos"))
+
+
+CLAIM_FORMS = {"check_in": CheckInForm, "withdraw": None, "report": ClaimReportForm, "send_back": RejectForm,
+               "confirm": None}
+TASK_FORMS = {"close": None, "cancel": RejectForm}

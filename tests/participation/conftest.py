@@ -1,35 +1,25 @@
 """Participation on the test tree: the west community is "ours" (actors.community_staff), the east
-one another street's (actors.outsider). SMS codes are caught by a gateway that keeps what it sends."""
+one another street's (actors.outsider). SMS codes are read from the development gateway's log."""
 
-import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.gis.geos import Point
-from django.test import override_settings
 from django.utils import timezone
 
 from participation import services
 from participation.models import Participant, Task
+from tests.incidents.sms import listen_for_sms, sent_code
 
 PHONE = "13800001111"
 
 
-class CodeCatcher:
-    """An SMS gateway keeping the last code sent to each phone."""
-
-    codes = {}
-
-    def send(self, phone, text):
-        self.codes[phone] = re.search(r"\d{6}", text).group()
-
-
 @pytest.fixture
-def sms():
-    CodeCatcher.codes = {}
-    with override_settings(SMS_GATEWAY="tests.participation.conftest.CodeCatcher"):
-        yield CodeCatcher
+def sms(caplog):
+    """Return a function giving the code of the last SMS sent (from any thread, the live server's too)."""
+    listen_for_sms(caplog)
+    return lambda: sent_code(caplog)
 
 
 @pytest.fixture

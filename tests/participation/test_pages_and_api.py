@@ -1,13 +1,19 @@
 """Participation's pages and API: a resident registers and signs in on the phone pages; staff confirm
 on theirs and through the API, each within their scope (404 outside it)."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from participation.models import Participant, Team
+from participation import services
+from participation.models import Participant, Task, TaskClaim, Team
 from tests.factories import log_in_verified
+from tests.incidents.conftest import report  # noqa: F401  (fixture)
+from tests.incidents.photos import jpeg
 
-from .conftest import PHONE
+from .conftest import NEAR, PHONE, PLACE
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +24,9 @@ def test_a_resident_registers_then_sees_the_registration_on_their_phone_page(cli
             "work_unit": "市税务局", "skills": "电工", "form_key": "abc"}
     sent = client.post(join, {**form, "send_code": "1"})
     assert sent.status_code == 200 and "138****1111" in sent.content.decode()
-    wrong = client.post(join, {**form, "code": "000000" if sms.codes[PHONE] != "000000" else "111111"})
+    wrong = client.post(join, {**form, "code": "000000" if sms() != "000000" else "111111"})
     assert wrong.status_code == 400 and not Participant.objects.exists()
-    done = client.post(join, {**form, "code": sms.codes[PHONE]}, follow=True)
+    done = client.post(join, {**form, "code": sms()}, follow=True)
     assert done.status_code == 200
     participant = Participant.objects.get()
     assert (participant.kind, participant.work_unit, participant.status) == ("party_member", "市税务局", "pending")
@@ -32,7 +38,7 @@ def test_a_known_phone_signs_in_with_a_code_and_a_stranger_sees_only_the_sign_in
     enter("李志愿", phone=PHONE)
     assert "data-community" not in client.get(reverse("participation-mine")).content.decode()
     client.post(reverse("participation-mine"), {"phone": PHONE, "send_code": "1", "form_key": "k"})
-    client.post(reverse("participation-mine"), {"phone": PHONE, "code": sms.codes[PHONE], "form_key": "k"})
+    client.post(reverse("participation-mine"), {"phone": PHONE, "code": sms(), "form_key": "k"})
     assert "data-community" in client.get(reverse("participation-mine")).content.decode()
     client.post(reverse("participation-sign-out"))
     assert "data-community" not in client.get(reverse("participation-mine")).content.decode()
@@ -79,3 +85,61 @@ def test_the_api_enters_lists_and_rejects_within_scope(api, actors, tree):
     answer = staff.post(reject, {"reason": "重复"}, format="json")
     assert answer.status_code == 200 and answer.json()["status"] == "rejected"
     assert staff.post(reject, {"reason": "重复"}, format="json").status_code == 409
+
+
+def sign_in(client, phone, sms):
+    client.post(reverse("participation-sign-out"))
+    client.post(reverse("participation-mine"), {"phone": phone, "send_code": "1", "form_key": phone})
+    client.post(reverse("participation-mine"), {"phone": phone, "code": sms(), "form_key": phone})
+
+
+def test_a_task_page_and_its_photos_are_for_its_taker_and_the_staff_in_scope(client, actors, enter, post_task, sms):
+    task = post_task()
+    volunteer, other = enter("甲", phone=PHONE), enter("乙", phone="13800002222")
+    claim = services.task_take(task_id=task.pk, participant=volunteer)
+    services.claim_check_in(claim_id=claim.pk, actor=volunteer, location=NEAR)
+    services.claim_report(claim_id=claim.pk, actor=volunteer, report="完成", photos=[jpeg()])
+    photo = reverse("participation-claim-thumbnail", args=[claim.pk, claim.photos.get().pk])
+    page = reverse("participation-claim", args=[claim.pk])
+    assert client.get(page).status_code == 404 and client.get(photo).status_code == 404
+    sign_in(client, "13800002222", sms)
+    assert client.get(page).status_code == 404 and client.get(photo).status_code == 404  # another's claim
+    sign_in(client, PHONE, sms)
+    assert "完成" in client.get(page).content.decode() and client.get(photo)["Content-Type"] == "image/jpeg"
+    confirm = reverse("participation-claim-act", args=[claim.pk, "confirm"])
+    assert client.post(confirm).status_code == 404  # a participant never confirms, even their own
+    log_in_verified(client, actors.outsider)
+    assert client.get(reverse("participation-task", args=[task.pk])).status_code == 404
+    assert client.get(photo).status_code == 404
+    log_in_verified(client, actors.community_staff)
+    assert client.get(photo).status_code == 200
+    client.post(reverse("participation-claim-staff-act", args=[claim.pk, "confirm"]))
+    claim.refresh_from_db()
+    assert claim.status == TaskClaim.Status.CONFIRMED and other.claims.count() == 0
+
+
+def test_staff_post_a_task_on_its_page_and_bad_input_is_a_form_error(client, actors, tree):
+    log_in_verified(client, actors.community_staff)
+    now = timezone.localtime()
+    form = {"community": tree.west_community.pk, "kind": "patrol", "title": "夜间巡逻", "description": "沿街巡查",
+            "place_name": "西社区广场", "latitude": PLACE.y, "longitude": PLACE.x, "quota": 3, "hours": "2",
+            "check_in_radius": 200, "starts_at": f"{now + timedelta(days=2):%Y-%m-%dT%H:%M}",
+            "take_by": f"{now + timedelta(days=3):%Y-%m-%dT%H:%M}"}
+    refused = client.post(reverse("participation-task-new"), form)
+    assert refused.status_code == 400 and not Task.objects.exists()
+    form["take_by"] = f"{now + timedelta(days=1):%Y-%m-%dT%H:%M}"
+    assert client.post(reverse("participation-task-new"), form).status_code == 302
+    task = Task.objects.get()
+    assert task.place.equals_exact(PLACE, 1e-9) and task.quota == 3
+
+
+def test_a_grid_worker_gives_a_work_order_to_volunteers_from_its_page(client, actors, report):  # noqa: F811
+    ticket = report()
+    log_in_verified(client, actors.grid_worker)
+    now = timezone.localtime()
+    answer = client.post(reverse("participation-ticket-task", args=[ticket.pk]), {
+        "title": "清理楼道杂物", "quota": 2, "hours": "1", "starts_at": f"{now + timedelta(days=2):%Y-%m-%dT%H:%M}",
+        "take_by": f"{now + timedelta(days=1):%Y-%m-%dT%H:%M}"})
+    assert answer.status_code == 302 and Task.objects.get().ticket == ticket
+    log_in_verified(client, actors.outsider)
+    assert client.get(reverse("participation-ticket-task", args=[ticket.pk])).status_code == 404
