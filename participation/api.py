@@ -1,18 +1,28 @@
-"""REST API of participation for community staff: participants (enter, confirm, refuse) and teams."""
+"""REST API of participation for community staff: participants (enter, confirm, refuse), teams, and
+tasks (post, turn a work order into one, close or cancel, confirm the work or send it back).
 
+Participants themselves use the phone pages (participation.identity): they hold no API token.
+"""
+
+from decimal import Decimal
+
+from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from govportal.api import NewestFirstPagination, action_urls, found_or_not_found
+from govportal.dates import DateTimeInputField
 from grids.models import Area
+from incidents.selectors import ticket_get
 
 from . import services
-from .models import Participant, Team
-from .selectors import participant_get, participant_list, team_list
-from .workflow import PARTICIPANTS
+from .models import Participant, Task, TaskClaim, Team
+from .selectors import claim_get, participant_get, participant_list, task_get, task_list, team_list
+from .workflow import CLAIM_TRANSITIONS, PARTICIPANTS
 
 NO_SUCH_PARTICIPANT = _("No such participant.")
 
@@ -121,3 +131,133 @@ class TeamListCreateApi(ListAPIView):
         data.is_valid(raise_exception=True)
         team = services.team_create(actor=request.user, **data.validated_data)
         return Response(TeamOutputSerializer(team).data, status=status.HTTP_201_CREATED)
+
+
+# --- tasks ---
+
+NO_SUCH_TASK = _("No such task.")
+NO_SUCH_TICKET = _("No such work order.")
+NO_SUCH_CLAIM = _("No such task claim.")
+
+
+class ClaimOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    task = serializers.IntegerField(source="task_id")
+    participant = serializers.IntegerField(source="participant_id")
+    participant_name = serializers.CharField(source="participant.name")
+    status = serializers.CharField()
+    checked_in_at = serializers.DateTimeField(allow_null=True)
+    report = serializers.CharField()
+    reported_at = serializers.DateTimeField(allow_null=True)
+    photos = serializers.IntegerField(source="photos.count")
+    hours_credited = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+
+
+class TaskOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    community = serializers.CharField(source="community.code")
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    longitude = serializers.FloatField(source="place.x")
+    latitude = serializers.FloatField(source="place.y")
+    place_name = serializers.CharField()
+    check_in_radius = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    take_by = serializers.DateTimeField()
+    quota = serializers.IntegerField()
+    taken = serializers.SerializerMethodField()
+    hours = serializers.DecimalField(max_digits=4, decimal_places=1)
+    status = serializers.CharField()
+    ticket = serializers.IntegerField(source="ticket_id", allow_null=True)
+    unclaimed_warned_at = serializers.DateTimeField(allow_null=True)
+
+    def get_taken(self, task) -> int:
+        taken = getattr(task, "taken", None)  # annotated by selectors.task_list
+        return task.claims.filter(status__in=TaskClaim.HOLDING).count() if taken is None else taken
+
+
+class TaskDetailOutputSerializer(TaskOutputSerializer):
+    claims = ClaimOutputSerializer(many=True, source="claims.all")
+
+
+class TaskTimesInput(serializers.Serializer):
+    title = serializers.CharField(max_length=100)
+    starts_at = DateTimeInputField()
+    take_by = DateTimeInputField()
+    quota = serializers.IntegerField(min_value=1, max_value=500)
+    hours = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=Decimal("0.5"), max_value=24)
+
+
+class TaskListCreateApi(ListAPIView):
+    """List the tasks of the communities in your scope; post one for the community's participants."""
+
+    serializer_class = TaskOutputSerializer
+    pagination_class = NewestFirstPagination
+
+    class TaskPostInput(TaskTimesInput):
+        community = CommunityField()
+        kind = serializers.ChoiceField(choices=[c for c in Task.Kind.choices if c[0] != Task.Kind.WORK_ORDER])
+        description = serializers.CharField(max_length=2000)
+        latitude = serializers.FloatField(min_value=-90, max_value=90)
+        longitude = serializers.FloatField(min_value=-180, max_value=180)
+        place_name = serializers.CharField(max_length=200)
+        check_in_radius = serializers.IntegerField(min_value=20, max_value=5000, default=200)
+
+    def get_queryset(self):
+        return task_list(user=self.request.user)
+
+    @extend_schema(request=TaskPostInput, responses={201: TaskDetailOutputSerializer, 400: None, 403: None})
+    def post(self, request):
+        data = self.TaskPostInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        place = Point(values.pop("longitude"), values.pop("latitude"), srid=4326)
+        task = services.task_post(actor=request.user, place=place, **values)
+        return Response(TaskDetailOutputSerializer(task).data, status=status.HTTP_201_CREATED)
+
+
+class TaskDetailApi(APIView):
+    """One task with the claims on it."""
+
+    @extend_schema(responses={200: TaskDetailOutputSerializer, 404: None})
+    def get(self, request, task_id):
+        return Response(TaskDetailOutputSerializer(_task(request.user, task_id)).data)
+
+
+class TicketTaskApi(APIView):
+    """Turn a work order into a task for volunteers at its place (能由群众办的交给群众办)."""
+
+    @extend_schema(request=TaskTimesInput, responses={201: TaskDetailOutputSerializer, 400: None, 403: None,
+                                                      404: None})
+    def post(self, request, ticket_id):
+        found_or_not_found(ticket_get, NO_SUCH_TICKET, user=request.user, ticket_id=ticket_id)
+        data = TaskTimesInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = services.task_from_ticket(actor=request.user, ticket_id=ticket_id, **data.validated_data)
+        return Response(TaskDetailOutputSerializer(task).data, status=status.HTTP_201_CREATED)
+
+
+def _task(user, task_id):
+    return found_or_not_found(task_get, NO_SUCH_TASK, user=user, task_id=task_id)
+
+
+def _claim(user, claim_id):
+    return found_or_not_found(claim_get, NO_SUCH_CLAIM, user=user, claim_id=claim_id)
+
+
+def task_action_patterns():
+    """POST tasks/{id}/{close,cancel}/ and claims/{id}/{confirm,send-back}/: the community's moves."""
+    staff_claim_actions = {name: service for name, service in services.CLAIM_ACTION_SERVICES.items()
+                           if CLAIM_TRANSITIONS[name].party == "community"}
+    return [
+        *action_urls(route="tasks/<int:task_id>/", name="participation-task", services=services.TASK_ACTION_SERVICES,
+                     inputs={"cancel": RejectInput}, id_kwarg="task_id", get_subject=_task,
+                     output=TaskDetailOutputSerializer,
+                     present=lambda request, task: TaskDetailOutputSerializer(task).data, tag="participation_tasks"),
+        *action_urls(route="claims/<int:claim_id>/", name="participation-claim", services=staff_claim_actions,
+                     inputs={"send_back": RejectInput}, id_kwarg="claim_id", get_subject=_claim,
+                     output=ClaimOutputSerializer,
+                     present=lambda request, claim: ClaimOutputSerializer(claim).data, tag="participation_claims"),
+    ]

@@ -143,3 +143,30 @@ def test_a_grid_worker_gives_a_work_order_to_volunteers_from_its_page(client, ac
     assert answer.status_code == 302 and Task.objects.get().ticket == ticket
     log_in_verified(client, actors.outsider)
     assert client.get(reverse("participation-ticket-task", args=[ticket.pk])).status_code == 404
+
+
+def test_the_api_posts_a_task_and_the_community_confirms_the_work(api, actors, tree, enter):
+    staff, outsider = api(actors.community_staff), api(actors.outsider)
+    now = timezone.now()
+    posted = staff.post(reverse("api:participation-task-list"), {
+        "community": tree.west_community.code, "kind": "patrol", "title": "夜间巡逻", "description": "沿街巡查",
+        "latitude": PLACE.y, "longitude": PLACE.x, "place_name": "西社区广场", "quota": 2, "hours": "1.5",
+        "starts_at": (now + timedelta(days=2)).isoformat(), "take_by": (now + timedelta(days=1)).isoformat()},
+        format="json")
+    assert posted.status_code == 201 and posted.json()["taken"] == 0
+    task_id = posted.json()["id"]
+    volunteer = enter()
+    claim = services.task_take(task_id=task_id, participant=volunteer)
+    services.claim_check_in(claim_id=claim.pk, actor=volunteer, location=NEAR)
+    services.claim_report(claim_id=claim.pk, actor=volunteer, report="巡查两小时")
+    confirm = reverse("api:participation-claim-confirm", args=[claim.pk])
+    assert outsider.post(confirm).status_code == 404
+    assert outsider.get(reverse("api:participation-task-detail", args=[task_id])).status_code == 404
+    answer = staff.post(confirm)
+    assert answer.status_code == 200 and answer.json()["hours_credited"] == "1.5"
+    assert staff.post(confirm).status_code == 409
+    detail = staff.get(reverse("api:participation-task-detail", args=[task_id])).json()
+    assert detail["taken"] == 1 and detail["claims"][0]["status"] == "confirmed"
+    cancel = reverse("api:participation-task-cancel", args=[task_id])
+    assert staff.post(cancel, {}, format="json").status_code == 400
+    assert staff.post(cancel, {"reason": "天气原因"}, format="json").json()["status"] == "cancelled"
