@@ -1,6 +1,7 @@
 """Demo participation data for the demo city (seed_demo): the demo community's volunteers, party members
 and social workers (two waiting for confirmation), its three teams, and tasks in every state, one of
-them a work order given to volunteers. Made through the services, as the community's staff would."""
+them a work order given to volunteers; the city's points rules, partner offers, points earned, a
+redemption and a correction. Made through the services, as the community's staff would."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -13,8 +14,8 @@ from govportal import crypto
 from govportal.masking import mask_phone
 from incidents.models import Ticket
 
-from . import services, sweeps
-from .models import Participant, ParticipantEvent, Task, Team
+from . import points, services, sweeps
+from .models import PartnerOffer, Participant, ParticipantEvent, PointReason, PointRule, Task, Team
 
 K = Participant.Kind
 PEOPLE = [  # name, kind, phone, work unit, skills
@@ -53,7 +54,16 @@ def demo_participation_create():
                                         (Team.Kind.PARTY_BRANCH, "在职党员报到临时党支部", 2, (3,))):
         services.team_create(actor=staff, community=community, kind=kind, name=name, leader=people[leader],
                              members=[people[m] for m in members])
+    city = community.parent.parent.parent
+    PointRule.objects.bulk_create([PointRule(city=city, reason=reason, points=value) for reason, value in (
+        (PointReason.CONFIRMED_HOUR, 10), (PointReason.VALID_REPORT, 5), (PointReason.ATTENDANCE, 5))])
     _tasks(staff, community, people)
+    rice, haircut = PartnerOffer.objects.bulk_create([
+        PartnerOffer(community=community, shop="惠民社区超市", item="大米5斤", points=30, stock=20),
+        PartnerOffer(community=community, shop="邻里理发店", item="理发一次", points=20, stock=5),
+    ])
+    points.offer_redeem(offer_id=haircut.pk, participant=people[2])  # 30 points earned on the patrol
+    points.points_correct(actor=staff, participant_id=people[3].pk, points=-5, note="巡逻提前离开半小时")
     return True
 
 

@@ -255,3 +255,103 @@ class TaskEvent(AppendOnly, models.Model):
                            | (Q(actor__isnull=True, participant__isnull=True) & ~Q(system=""))),
                 name="taskevent_one_actor"),
         ]
+
+
+# --- points (积分) ---
+
+class PointReason(models.TextChoices):
+    """Why points move; the first three earn by a city's rule (PointRule), the others are set by their act."""
+
+    CONFIRMED_HOUR = "confirmed_hour", _("Confirmed hour of service")
+    VALID_REPORT = "valid_report", _("Valid report")
+    ATTENDANCE = "attendance", _("Deliberation attendance")
+    REDEMPTION = "redemption", _("Redemption")
+    CORRECTION = "correction", _("Correction")
+
+
+class PointRule(models.Model):
+    """How many points a city gives for one unit of a reason (an hour, a report, a meeting): data, per city."""
+
+    city = models.ForeignKey("grids.Area", models.PROTECT, related_name="point_rules", verbose_name=_("city"))
+    reason = models.CharField(_("reason"), max_length=16,
+                              choices=[c for c in PointReason.choices if c[0] in ("confirmed_hour", "valid_report",
+                                                                                    "attendance")])
+    points = models.PositiveIntegerField(_("points"))
+
+    class Meta:
+        verbose_name = _("points rule")
+        verbose_name_plural = _("points rules")
+        constraints = [models.UniqueConstraint(fields=["city", "reason"], name="pointrule_one_per_city_reason")]
+
+
+class PartnerOffer(models.Model):
+    """Something a partner shop or service gives for points (积分兑换), with the stock left."""
+
+    community = models.ForeignKey("grids.Area", models.PROTECT, related_name="partner_offers",
+                                  verbose_name=_("community"))
+    shop = models.CharField(_("partner shop or service"), max_length=100)
+    item = models.CharField(_("item"), max_length=100)
+    points = models.PositiveIntegerField(_("points"))
+    stock = models.PositiveIntegerField(_("stock"))
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        verbose_name = _("partner offer")
+        verbose_name_plural = _("partner offers")
+        ordering = ["points", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(points__gte=1), name="partneroffer_points_positive")]
+
+    def __str__(self):
+        return f"{self.shop} · {self.item}"
+
+
+class Redemption(AppendOnly, models.Model):
+    """One redemption of an offer by a participant: the shop gives the item against this record."""
+
+    CHANGED, DELETED = EVENT_IS_IMMUTABLE, EVENT_IS_PERMANENT
+
+    offer = models.ForeignKey(PartnerOffer, models.PROTECT, related_name="redemptions", verbose_name=_("offer"))
+    participant = models.ForeignKey(Participant, models.PROTECT, related_name="redemptions",
+                                    verbose_name=_("participant"))
+    points = models.PositiveIntegerField(_("points"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("redemption")
+        verbose_name_plural = _("redemptions")
+        ordering = ["-created_at", "-pk"]
+
+
+class PointEntry(AppendOnly, models.Model):
+    """One line of the points ledger: a participant's balance is the sum of their entries, never a stored
+    figure; a mistake is put right by a new CORRECTION entry. The table refuses UPDATE and DELETE
+    (migration 0003), whoever connects."""
+
+    CHANGED, DELETED = EVENT_IS_IMMUTABLE, EVENT_IS_PERMANENT
+
+    participant = models.ForeignKey(Participant, models.PROTECT, related_name="point_entries",
+                                    verbose_name=_("participant"))
+    reason = models.CharField(_("reason"), max_length=16, choices=PointReason.choices)
+    points = models.IntegerField(_("points"))
+    claim = models.OneToOneField(TaskClaim, models.PROTECT, null=True, blank=True, related_name="point_entry",
+                                 verbose_name=_("task claim"))
+    redemption = models.OneToOneField(Redemption, models.PROTECT, null=True, blank=True,
+                                      related_name="point_entry", verbose_name=_("redemption"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("entered by"))
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points ledger")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["participant", "created_at"], name="pointentry_participant_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(points=0), name="pointentry_points_not_zero"),
+            models.CheckConstraint(condition=Q(reason="redemption", redemption__isnull=False, points__lt=0)
+                                   | (~Q(reason="redemption") & Q(redemption__isnull=True)),
+                                   name="pointentry_redemption_spends"),
+            models.CheckConstraint(condition=Q(claim__isnull=True) | Q(reason="confirmed_hour"),
+                                   name="pointentry_claim_earns_hours"),
+        ]

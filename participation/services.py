@@ -19,6 +19,7 @@ from incidents import verification
 from incidents.selectors import ticket_get
 
 from . import photos as task_photos
+from . import points
 from .models import Participant, ParticipantEvent, Task, TaskClaim, TaskEvent, Team
 from .workflow import CLAIMS, COMMUNITY_ROLES, PARTICIPANTS, TASKS, ParticipationInputError
 
@@ -234,11 +235,11 @@ def claim_send_back(*, claim_id, actor, reason=""):
 
 
 def claim_confirm(*, claim_id, actor):
-    """Confirm the work done and credit the task's hours to the participant."""
+    """Confirm the work done and credit the task's hours to the participant, and their points by the city's rule."""
     def change(claim):
         claim.hours_credited, claim.confirmed_at = claim.task.hours, timezone.now()
 
-    return CLAIMS.apply(claim_id, "confirm", actor=actor, change=change)
+    return CLAIMS.apply(claim_id, "confirm", actor=actor, change=change, after=points.points_for_claim)
 
 
 def task_close(*, task_id, actor):

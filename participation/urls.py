@@ -6,6 +6,7 @@ urlpatterns = [
     # A resident's pages, on their phone, without a staff account.
     path("participate/", views.my_participation, name="participation-mine"),
     path("participate/join/", views.register, name="participation-join"),
+    path("participate/offers/<int:offer_id>/redeem/", views.offer_redeem, name="participation-redeem"),
     path("participate/sign-out/", views.sign_out, name="participation-sign-out"),
     path("participate/tasks/<int:task_id>/take/", views.task_take, name="participation-take"),
     path("participate/claims/<int:claim_id>/", views.claim_page, name="participation-claim"),

@@ -11,22 +11,24 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from govportal.clientip import client_ip
 from govportal.errors import DomainInputError
-from govportal.masking import mask_phone
+from govportal.masking import mask_name, mask_phone
 from govportal.errors import DomainConflict
+from govportal.periods import Period
 from govportal.pages import action_form, action_take, done_message, form_errors_flash, found_or_404
 from incidents.selectors import ticket_get
 from incidents import verification
 from incidents.forms import PhoneCodeForm
 
-from . import identity, services
+from . import identity, points, services
 from .forms import (
     ACTION_FORMS, CLAIM_FORMS, TASK_FORMS, EnterForm, RegisterForm, SignInForm, TaskForm, TeamForm, TicketTaskForm,
 )
-from .models import Task
+from .models import PartnerOffer, Task
 from .selectors import (
     claim_get, claim_of_participant, claims_of, open_tasks_for, participant_get,
     participant_list as participants_visible, task_get, task_list as tasks_visible, team_list as teams_visible,
@@ -96,6 +98,14 @@ def my_participation(request):
     registrations = list(identity.signed_in_registrations(request))
     if registrations:
         taken = claims_of(participants=registrations)
+        month = Period.month_of(timezone.localdate())
+        for registration in registrations:
+            registration.balance = points.points_balance(registration)
+            registration.offers = PartnerOffer.objects.filter(community=registration.community_id, is_active=True)
+            # Residents see each other's names masked (张*, 欧**娜), as any personal name shown to the public.
+            registration.ranking = [{**row, "participant__name": mask_name(row["participant__name"])}
+                                    for row in points.monthly_ranking(community=registration.community, period=month,
+                                                                      limit=10)]
         return render(request, "participation/mine.html", {
             "registrations": registrations, "claims": taken,
             "tasks": open_tasks_for(participants=registrations).exclude(claims__in=taken),
@@ -106,6 +116,22 @@ def my_participation(request):
         return redirect("participation-mine")
 
     return _phone_form_page(request, SignInForm, "participation/sign_in.html", take)
+
+
+@require_POST
+def offer_redeem(request, offer_id):
+    """积分兑换: redeem a partner shop's offer with the points of the registration in its community."""
+    registrations = identity.signed_in_registrations(request)
+    offer = found_or_404(lambda: PartnerOffer.objects.get(
+        pk=offer_id, is_active=True, community__participants__in=registrations))
+    try:
+        points.offer_redeem(offer_id=offer.pk, participant=registrations.get(community=offer.community_id))
+    except (DomainInputError, DomainConflict, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Redeemed: show this page at %(shop)s to receive %(item)s.")
+                         % {"shop": offer.shop, "item": offer.item})
+    return redirect("participation-mine")
 
 
 @require_POST

@@ -3,7 +3,7 @@
 import pytest
 
 from participation.demo import demo_participation_create
-from participation.models import Participant, Task, TaskClaim, TaskEvent, Team
+from participation.models import Participant, PointEntry, Redemption, Task, TaskClaim, TaskEvent, Team
 from tests.incidents.conftest import report  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -21,4 +21,6 @@ def test_the_demo_has_people_teams_and_every_state_of_tasks_and_claims_once(acto
     assert set(TaskClaim.objects.values_list("status", flat=True)) == set(TaskClaim.HOLDING)
     assert TaskEvent.objects.filter(action="unclaimed_warn").count() == 1
     assert Task.objects.filter(ticket__isnull=False).count() == 1
+    assert Redemption.objects.count() == 1
+    assert set(PointEntry.objects.values_list("reason", flat=True)) == {"confirmed_hour", "redemption", "correction"}
     assert "13760000001" not in "".join(Participant.objects.values_list("phone_encrypted", flat=True))
