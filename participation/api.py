@@ -1,5 +1,6 @@
 """REST API of participation for community staff: participants (enter, confirm, refuse), teams, and
-tasks (post, turn a work order into one, close or cancel, confirm the work or send it back).
+tasks (post, turn a work order into one, close or cancel, confirm the work or send it back), points
+(a participant's ledger and corrections) and partner offers.
 
 Participants themselves use the phone pages (participation.identity): they hold no API token.
 """
@@ -14,13 +15,14 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.access import restrict_to_scope
 from govportal.api import NewestFirstPagination, action_urls, found_or_not_found
 from govportal.dates import DateTimeInputField
 from grids.models import Area
 from incidents.selectors import ticket_get
 
-from . import services
-from .models import Participant, Task, TaskClaim, Team
+from . import points, services
+from .models import PartnerOffer, Participant, Task, TaskClaim, Team
 from .selectors import claim_get, participant_get, participant_list, task_get, task_list, team_list
 from .workflow import CLAIM_TRANSITIONS, PARTICIPANTS
 
@@ -261,3 +263,82 @@ def task_action_patterns():
                      output=ClaimOutputSerializer,
                      present=lambda request, claim: ClaimOutputSerializer(claim).data, tag="participation_claims"),
     ]
+
+
+# --- points ---
+
+class PointEntryOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.CharField()
+    points = serializers.IntegerField()
+    claim = serializers.IntegerField(source="claim_id", allow_null=True)
+    redemption = serializers.IntegerField(source="redemption_id", allow_null=True)
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class PointsOutputSerializer(serializers.Serializer):
+    participant = serializers.IntegerField(source="pk")
+    balance = serializers.IntegerField()
+    entries = PointEntryOutputSerializer(many=True)
+
+
+def _points(participant):
+    participant.balance = points.points_balance(participant)
+    participant.entries = participant.point_entries.all()[:500]
+    return PointsOutputSerializer(participant).data
+
+
+class ParticipantPointsApi(APIView):
+    """A participant's balance (the sum of their entries) and their latest entries; correct it by a new entry."""
+
+    class CorrectionInput(serializers.Serializer):
+        points = serializers.IntegerField(min_value=-100_000, max_value=100_000)
+        note = serializers.CharField(max_length=200)
+
+    @extend_schema(responses={200: PointsOutputSerializer, 404: None})
+    def get(self, request, participant_id):
+        return Response(_points(_get(request.user, participant_id)))
+
+    @extend_schema(request=CorrectionInput, responses={201: PointsOutputSerializer, 400: None, 403: None, 404: None})
+    def post(self, request, participant_id):
+        participant = _get(request.user, participant_id)
+        data = self.CorrectionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        points.points_correct(actor=request.user, participant_id=participant.pk, **data.validated_data)
+        return Response(_points(participant), status=status.HTTP_201_CREATED)
+
+
+class OfferOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    community = serializers.CharField(source="community.code")
+    shop = serializers.CharField()
+    item = serializers.CharField()
+    points = serializers.IntegerField()
+    stock = serializers.IntegerField()
+    is_active = serializers.BooleanField()
+
+
+class OfferListCreateApi(ListAPIView):
+    """List the partner offers of the communities in your scope; list a new one."""
+
+    serializer_class = OfferOutputSerializer
+    pagination_class = NewestFirstPagination
+
+    class OfferInput(serializers.Serializer):
+        community = CommunityField()
+        shop = serializers.CharField(max_length=100)
+        item = serializers.CharField(max_length=100)
+        points = serializers.IntegerField(min_value=1, max_value=100_000)
+        stock = serializers.IntegerField(min_value=0, max_value=100_000)
+
+    def get_queryset(self):
+        return restrict_to_scope(PartnerOffer.objects.select_related("community"), self.request.user,
+                                 code_field="community__code")
+
+    @extend_schema(request=OfferInput, responses={201: OfferOutputSerializer, 400: None, 403: None})
+    def post(self, request):
+        data = self.OfferInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        offer = points.offer_post(actor=request.user, **data.validated_data)
+        return Response(OfferOutputSerializer(offer).data, status=status.HTTP_201_CREATED)

@@ -89,3 +89,13 @@ def monthly_ranking(*, community, period, limit=20):
                                        created_at__lt=end).exclude(reason=PointReason.CORRECTION)
     return list(earned.values("participant", "participant__name").annotate(points=Sum("points"))
                 .order_by("-points", "participant__name")[:limit])
+
+
+def offer_post(*, actor, community, shop, item, points, stock):
+    """List a partner shop's offer for the participants of `community`."""
+    if not actor.is_superuser and actor.role not in COMMUNITY_ROLES:
+        raise PermissionDenied(ROLE_NOT_ALLOWED)
+    if not is_in_scope(actor, community.code):
+        raise PermissionDenied(OUTSIDE_SCOPE)
+    return PartnerOffer.objects.create(community=community, shop=shop.strip(), item=item.strip(), points=points,
+                                       stock=stock)

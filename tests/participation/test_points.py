@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from govportal.periods import Period
@@ -17,7 +18,7 @@ from participation.models import PartnerOffer, PointEntry, PointReason, PointRul
 from participation.workflow import ParticipationInputError
 from tests.concurrency import run_at_once
 
-from .conftest import NEAR
+from .conftest import NEAR, PHONE
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +115,35 @@ def test_the_monthly_ranking_counts_what_was_earned_in_the_month_per_community(a
         community=tree.west_community, period=month)] == [("乙", 30), ("甲", 20)]
     last_month = Period.month_of(month.start - timedelta(days=1))
     assert points.monthly_ranking(community=tree.west_community, period=last_month) == []
+
+
+def test_the_api_shows_the_ledger_corrects_it_and_lists_offers_within_scope(api, actors, tree, enter):
+    volunteer, staff, outsider = enter(), api(actors.community_staff), api(actors.outsider)
+    url = reverse("api:participation-participant-points", args=[volunteer.pk])
+    assert staff.post(url, {"points": 10}, format="json").status_code == 400
+    assert outsider.post(url, {"points": 10, "note": "补记"}, format="json").status_code == 404
+    answer = staff.post(url, {"points": 10, "note": "补记"}, format="json")
+    assert answer.status_code == 201 and answer.json()["balance"] == 10
+    offers = reverse("api:participation-offer-list")
+    listed = staff.post(offers, {"community": tree.west_community.code, "shop": "社区超市", "item": "食用油",
+                                 "points": 10, "stock": 3}, format="json")
+    assert listed.status_code == 201
+    assert outsider.post(offers, {"community": tree.west_community.code, "shop": "店", "item": "物", "points": 1,
+                                  "stock": 1}, format="json").status_code == 403
+    assert outsider.get(offers).json()["results"] == []
+
+
+def test_a_resident_redeems_on_their_phone_page_and_sees_the_ranking_masked(client, actors, tree, rules, enter, sms,
+                                                                            post_task):
+    volunteer = enter("欧阳娜娜", phone=PHONE)
+    work(actors, enter("张三丰"), post_task(hours=Decimal("1")))
+    points.points_correct(actor=actors.community_staff, participant_id=volunteer.pk, points=50, note="补记")
+    offer = points.offer_post(actor=actors.community_staff, community=tree.west_community, shop="理发店",
+                              item="理发一次", points=30, stock=2)
+    client.post(reverse("participation-mine"), {"phone": PHONE, "send_code": "1", "form_key": "k"})
+    client.post(reverse("participation-mine"), {"phone": PHONE, "code": sms(), "form_key": "k"})
+    client.post(reverse("participation-redeem", args=[offer.pk]))
+    page = client.get(reverse("participation-mine")).content.decode()
+    assert points.points_balance(volunteer) == 20 and Redemption.objects.get().participant == volunteer
+    assert f'id="balance-{volunteer.pk}">20<' in page
+    assert "张*丰 · 10" in page and "张三丰" not in page  # another resident's name, masked
