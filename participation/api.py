@@ -11,6 +11,7 @@ from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,15 +19,20 @@ from rest_framework.views import APIView
 from accounts.access import restrict_to_scope
 from govportal.api import NewestFirstPagination, action_urls, found_or_not_found
 from govportal.dates import DateTimeInputField
+from govportal.periods import MonthInput
 from grids.models import Area
+from grids.selectors import area_get
 from incidents.selectors import ticket_get
 
 from . import points, services
 from .models import PartnerOffer, Participant, Task, TaskClaim, Team
-from .selectors import claim_get, participant_get, participant_list, task_get, task_list, team_list
+from .selectors import (
+    claim_get, participant_get, participant_list, participation_figures, task_get, task_list, team_list,
+)
 from .workflow import CLAIM_TRANSITIONS, PARTICIPANTS
 
 NO_SUCH_PARTICIPANT = _("No such participant.")
+NO_SUCH_AREA = _("No such area.")
 
 
 class ParticipantOutputSerializer(serializers.Serializer):
@@ -342,3 +348,40 @@ class OfferListCreateApi(ListAPIView):
         data.is_valid(raise_exception=True)
         offer = points.offer_post(actor=request.user, **data.validated_data)
         return Response(OfferOutputSerializer(offer).data, status=status.HTTP_201_CREATED)
+
+
+# --- figures ---
+
+class AreaFiguresOutputSerializer(serializers.Serializer):
+    area = serializers.CharField()
+    participants = serializers.DictField(child=serializers.IntegerField(), help_text="confirmed, by kind")
+    awaiting_confirmation = serializers.IntegerField()
+    hours = serializers.DecimalField(max_digits=12, decimal_places=1)
+    tasks_posted = serializers.IntegerField()
+    places_taken = serializers.IntegerField()
+    claims_confirmed = serializers.IntegerField()
+    average_hours_to_take = serializers.FloatField(allow_null=True)
+    needs_met = serializers.IntegerField()
+
+
+class FiguresApi(APIView):
+    """Figures of participation in an area of your scope for a month (this month by default), and in each area
+    one level down (the communities of a street)."""
+
+    class FiguresOutput(serializers.Serializer):
+        area = AreaFiguresOutputSerializer()
+        children = AreaFiguresOutputSerializer(many=True)
+
+    @extend_schema(parameters=[MonthInput], responses={200: FiguresOutput, 400: None, 404: None})
+    def get(self, request, code):
+        area = area_get(user=request.user, code=code)
+        if area is None:
+            raise NotFound(NO_SUCH_AREA)
+        data = MonthInput(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        period = data.validated_data["period"]
+        return Response(self.FiguresOutput({
+            "area": participation_figures(area=area, period=period),
+            "children": [participation_figures(area=child, period=period) for child in area.children.order_by("code")
+                         if child.level != Area.Level.GRID],
+        }).data)

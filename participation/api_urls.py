@@ -14,5 +14,6 @@ urlpatterns = [
     path("tasks/<int:task_id>/", api.TaskDetailApi.as_view(), name="participation-task-detail"),
     *api.task_action_patterns(),
     path("offers/", api.OfferListCreateApi.as_view(), name="participation-offer-list"),
+    path("figures/<area:code>/", api.FiguresApi.as_view(), name="participation-figures"),
     path("tickets/<int:ticket_id>/task/", api.TicketTaskApi.as_view(), name="participation-ticket-task"),
 ]

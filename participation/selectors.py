@@ -1,6 +1,8 @@
 """Reads of participation, scoped by area (accounts.access) for staff and by person for participants."""
 
-from django.db.models import Count, Q
+from decimal import Decimal
+
+from django.db.models import Avg, Count, F, Min, Q, Sum
 
 from accounts.access import is_in_scope, restrict_to_scope, visible_one
 from govportal.crypto import blind_index
@@ -79,3 +81,35 @@ def claim_get(*, user, claim_id):
 def claim_of_participant(*, participants, claim_id):
     """Return one of the claims of `participants`; TaskClaim.DoesNotExist otherwise (404)."""
     return visible_one(claims_of(participants=participants), claim_id)
+
+
+# --- figures ---
+
+def participation_figures(*, area, period):
+    """Return the figures of participation in `area` (a street, a community, …) over `period`.
+
+    Registered people by kind (confirmed) and awaiting confirmation; hours confirmed; tasks posted,
+    places taken and claims confirmed; the average hours from posting to a place being taken; needs
+    (微心愿) met, a need counting once when its first claim was confirmed in the period.
+    """
+    start, end = period.bounds()
+    inside = {"community__code__startswith": area.scope_prefix}
+    people = Participant.objects.filter(**inside)
+    by_kind = dict(people.filter(status=Participant.Status.CONFIRMED).values_list("kind").annotate(n=Count("pk")))
+    claims = TaskClaim.objects.filter(**{f"task__{key}": value for key, value in inside.items()})
+    confirmed = claims.filter(status=TaskClaim.Status.CONFIRMED, confirmed_at__gte=start, confirmed_at__lt=end)
+    taken = claims.filter(created_at__gte=start, created_at__lt=end)
+    wait = taken.aggregate(wait=Avg(F("created_at") - F("task__created_at")))["wait"]
+    needs_met = Task.objects.filter(kind=Task.Kind.WISH, **inside).annotate(
+        first_confirmed=Min("claims__confirmed_at")).filter(first_confirmed__gte=start, first_confirmed__lt=end)
+    return {
+        "area": area.code,
+        "participants": {kind: by_kind.get(kind, 0) for kind in Participant.Kind.values},
+        "awaiting_confirmation": people.filter(status=Participant.Status.PENDING).count(),
+        "hours": confirmed.aggregate(hours=Sum("hours_credited"))["hours"] or Decimal("0"),
+        "tasks_posted": Task.objects.filter(created_at__gte=start, created_at__lt=end, **inside).count(),
+        "places_taken": taken.count(),
+        "claims_confirmed": confirmed.count(),
+        "average_hours_to_take": None if wait is None else round(wait.total_seconds() / 3600, 1),
+        "needs_met": needs_met.count(),
+    }
