@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # trigram lookups of the hotline's knowledge search
     "hotline",
     "audit",
+    "supervision",
     "govportal",  # the home page and manage.py seed_demo, which span the apps
 ]
 
@@ -254,6 +255,7 @@ CELERY_TASK_ROUTES = {
     "accounts.tasks.delete_expired_tokens": {"queue": "sweeps"},
     "dashboards.tasks.fold_rollups": {"queue": "sweeps"},
     "mediation.tasks.escalate_overdue_cases": {"queue": "sweeps"},
+    "supervision.tasks.sweep_milestone_deadlines": {"queue": "sweeps"},
 }
 CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-work-orders": {"task": "incidents.tasks.escalate_overdue", "schedule": 60.0},
@@ -261,6 +263,7 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-notifications": {"task": "incidents.tasks.deliver_pending_notifications", "schedule": 60.0},
     "fold-dashboard-rollups": {"task": "dashboards.tasks.fold_rollups", "schedule": 60.0},
     "escalate-overdue-mediation-cases": {"task": "mediation.tasks.escalate_overdue_cases", "schedule": 300.0},
+    "sweep-milestone-deadlines": {"task": "supervision.tasks.sweep_milestone_deadlines", "schedule": crontab(minute=5)},
     "refresh-area-statistics": {
         "task": "grids.tasks.refresh_area_statistics",
         "schedule": crontab(minute=15, hour=2),
