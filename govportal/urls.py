@@ -64,6 +64,7 @@ urlpatterns = [
     path("open311/", include((hotline_urls.open311_patterns, "open311"), namespace="open311")),
     path("", include("dashboards.urls")),
     path("", include("audit.urls")),
+    path("", include("supervision.urls")),
 ]
 
 # A database outage answers 503 with Retry-After, not 500 (govportal.handlers).

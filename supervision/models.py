@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from incidents.models import AppendOnly
 
@@ -112,10 +113,10 @@ class Milestone(models.Model):
     """A dated step of a task; the lead unit's consolidated report on it is kept on the row."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        SUBMITTED = "submitted", _("Submitted")
-        ACCEPTED = "accepted", _("Accepted")
-        RETURNED = "returned", _("Returned")
+        OPEN = "open", pgettext_lazy("milestone", "Open")
+        SUBMITTED = "submitted", pgettext_lazy("milestone", "Submitted")
+        ACCEPTED = "accepted", pgettext_lazy("milestone", "Accepted")
+        RETURNED = "returned", pgettext_lazy("milestone", "Returned")
 
     # States in which the milestone still waits for its units' work.
     PENDING = (Status.OPEN, Status.RETURNED)

@@ -18,18 +18,15 @@ def _figure_check(figure, *, field="figure"):
 
 
 def milestone_report(*, milestone_id, actor, text, figure=None, attachment=None):
-    """A responsible unit reports progress on a milestone; return the report."""
+    """A responsible unit reports progress on a milestone (its ProgressReport); return the milestone."""
     MILESTONES.require_reason(text, field="text")
     _figure_check(figure)
-    made = {}
 
     def write(milestone):
-        made["report"] = ProgressReport.objects.create(
-            milestone=milestone, unit=actor.unit, author=actor, text=text.strip(), figure=figure,
-            attachment=attachment or "")
+        ProgressReport.objects.create(milestone=milestone, unit=actor.unit, author=actor, text=text.strip(),
+                                      figure=figure, attachment=attachment or "")
 
-    MILESTONES.apply(milestone_id, "report", actor=actor, change=write)
-    return made["report"]
+    return MILESTONES.apply(milestone_id, "report", actor=actor, change=write)
 
 
 def milestone_submit(*, milestone_id, actor, summary, figure=None, delivered=False):
@@ -60,3 +57,8 @@ def milestone_return(*, milestone_id, actor, reason):
     return MILESTONES.apply(milestone_id, "return", actor=actor, reason=reason.strip())
 
 
+
+
+# The service of each action a person takes on a milestone page, by the table's name.
+ACTION_SERVICES = {"report": milestone_report, "submit": milestone_submit, "accept": milestone_accept,
+                   "return": milestone_return}

@@ -72,7 +72,7 @@ def test_the_command_imports_or_lists_the_errors(actors, tmp_path):
     good.write_bytes(sheet(GOOD_ROWS).getvalue())
     bad.write_bytes(sheet([("1", "", URBAN, None, 1, "个", None, None, "2027-12-31")]).getvalue())
     office = actors.leader.unit.code
-    with pytest.raises(CommandError, match="Row 2, 任务"):
+    with pytest.raises(CommandError, match="第2行，任务：此项为必填项"):
         call_command("import_programme", str(bad), office=office, name="坏表", year=2027)
     call_command("import_programme", str(good), office=office, name="好表", year=2027)
     assert Programme.objects.get().tasks.count() == 4
