@@ -4,16 +4,17 @@ the programme import and the programme's Excel export. Every change goes through
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from govportal.pages import action_form, action_take, form_errors_flash, found_or_404
+from govportal.periods import MonthForm
 
 from . import services
-from .exports import programme_xlsx_response
+from .exports import bulletin_pdf_response, programme_xlsx_response
 from .forms import ACTION_FORMS, BoardFilterForm, ImportForm
 from .imports import ImportRefused, programme_import
 from .selectors import (
@@ -129,3 +130,14 @@ def programme_export(request, programme_id):
     programme = found_or_404(programme_get, user=request.user, pk=programme_id)
     rows = programme_rows(programme=programme, user=request.user, today=timezone.localdate())
     return programme_xlsx_response(request, programme, rows)
+
+
+@login_required
+def bulletin(request, programme_id):
+    """The one-page supervision bulletin (督办通报) of a month (?month=YYYY-MM, this month by default) as a PDF."""
+    programme = found_or_404(programme_get, user=request.user, pk=programme_id)
+    form = MonthForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text())
+    rows = programme_rows(programme=programme, user=request.user, today=timezone.localdate())
+    return bulletin_pdf_response(request, programme, rows, form.cleaned_data["period"])

@@ -9,9 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from supervision.models import Milestone, Programme
+from supervision.sweeps import milestone_deadlines_sweep
 from tests.pages import page
 
 from .conftest import sheet
@@ -102,6 +105,14 @@ def test_the_export_lists_every_task_with_its_light(client, actors, lit, clock, 
 
 
 def _upload(rows):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile("programme.xlsx", sheet(rows).getvalue())
+
+
+def test_the_bulletin_is_one_page_naming_the_missed_milestone_and_its_order(client, actors, lit, clock, programme):
+    milestone_deadlines_sweep(now=TODAY)
+    client.force_login(actors.leader)
+    answer = client.get(f"/supervision/programmes/{programme.pk}/bulletin.pdf", {"month": "2026-11"})
+    pages = PdfReader(BytesIO(answer.content)).pages
+    text = pages[0].extract_text()
+    assert len(pages) == 1 and "督办通报" in text and "DB202611230001" in text
+    assert client.get(f"/supervision/programmes/{programme.pk}/bulletin.pdf", {"month": "11/2026"}).status_code == 400
