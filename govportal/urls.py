@@ -29,6 +29,7 @@ api_v1 = [
     path("tickets/<int:ticket_id>/timeline/", incidents_api.TicketTimelineApi.as_view(), name="ticket-timeline"),
     *incidents_api.action_patterns(),
     path("mediation/", include("mediation.api_urls")),
+    path("supervision/", include("supervision.api_urls")),
     path("dashboard/areas/<area:code>/", dashboards_api.DashboardSummaryApi.as_view(), name="dashboard-summary"),
     path("dashboard/areas/<area:code>/children/", dashboards_api.DashboardChildrenApi.as_view(),
          name="dashboard-children"),

@@ -6,6 +6,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from reportlab.lib.pagesizes import A4
@@ -27,7 +28,7 @@ def _columns():
         (_("Task"), lambda row: row.task.title),
         (_("Lead unit"), lambda row: row.task.lead_unit.name),
         (_("Responsible units"), lambda row: "、".join(unit.name for unit in row.task.responsible_units.all())),
-        (_("Target"), lambda row: row.task.target_text),
+        (pgettext("task", "Target"), lambda row: row.task.target_text),
         (_("Reached"), lambda row: row.standing.reached),
         (_("Next milestone"), lambda row: row.next_due.title if row.next_due else _("All accepted")),
         (_("Due"), lambda row: row.next_due.due_date if row.next_due else None),

@@ -88,14 +88,13 @@ class Standing:
 def task_standing(task, *, as_of, warn_within=None):
     """Return the Standing of `task` on the date `as_of` from its milestones (prefetched or not).
 
-    Red: a milestone is past its due date unaccepted, or the end date has passed with a
-    milestone unaccepted. Yellow: a milestone was returned, or one is due within `warn_within`
+    Red: a milestone is late (past its due date, not submitted in time, not accepted), or the end
+    date has passed with a milestone unaccepted. Yellow: a milestone was returned, or one is due within `warn_within`
     (the date the programme's longest reminder reaches) unsubmitted. Green otherwise.
     """
     milestones = list(task.milestones.all())
     pending = [m for m in milestones if m.status != Milestone.Status.ACCEPTED]
-    if any(m.due_date < as_of and m.status in Milestone.PENDING for m in milestones) or (
-            task.end_date < as_of and pending):
+    if any(_is_late(m, as_of) for m in pending) or (task.end_date < as_of and pending):
         light = Light.RED
     elif any(m.status == Milestone.Status.RETURNED for m in milestones) or (
             warn_within and any(m.status == Milestone.Status.OPEN and m.due_date <= warn_within for m in milestones)):
@@ -109,6 +108,14 @@ def task_standing(task, *, as_of, warn_within=None):
     reached = next((m.figure for m in reversed(accepted) if m.figure is not None), None)
     achievement = _achievement(task, accepted, reached) if task.end_date <= as_of else None
     return Standing(light, _score(timeliness, achievement), timeliness, achievement, reached)
+
+
+def _is_late(milestone, as_of):
+    """Return whether an unaccepted milestone is late on `as_of`: past its due date and either still
+    pending or submitted only after it (a report submitted in time waits for the office, not late)."""
+    if milestone.due_date >= as_of:
+        return False
+    return milestone.status in Milestone.PENDING or timezone.localdate(milestone.submitted_at) > milestone.due_date
 
 
 def _achievement(task, accepted, reached):
