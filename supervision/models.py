@@ -147,10 +147,6 @@ class Milestone(models.Model):
     def __str__(self):
         return f"{self.task.number} {self.title}"
 
-    @property
-    def is_done(self):
-        return self.status == self.Status.ACCEPTED
-
 
 class MilestoneEvent(AppendOnly, models.Model):
     """One step of a milestone's timeline; written in the transaction of its change, never altered."""
@@ -211,7 +207,6 @@ class Notice(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     working_days_before = models.PositiveSmallIntegerField(_("working days before"), default=0)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("supervision notice")

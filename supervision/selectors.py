@@ -11,20 +11,19 @@ from django.utils.translation import pgettext_lazy
 from accounts.access import scope_q, sees_areas, visible_one
 
 from .calendar import working_days_after
-from .models import Milestone, Programme, Task
+from .models import Milestone, Notice, Programme, Task
 
 
-def task_scope_q(user, *, prefix=""):
+def task_scope_q(user):
     """Return a Q selecting the tasks `user` may see: those of their unit (lead or responsible)
     and every task of a programme whose office lies in their scope."""
     if not sees_areas(user):
         return Q(pk__in=[])
-    in_area = scope_q(user, code_field=f"{prefix}programme__office__area__code")
+    in_area = scope_q(user, code_field="programme__office__area__code")
     if user.unit_id is None:
         return in_area
-    responsible = Task.responsible_units.through.objects.filter(
-        task_id=OuterRef(f"{prefix}pk" if prefix else "pk"), handlingunit_id=user.unit_id)
-    return in_area | Q(**{f"{prefix}lead_unit_id": user.unit_id}) | Q(Exists(responsible))
+    responsible = Task.responsible_units.through.objects.filter(task_id=OuterRef("pk"), handlingunit_id=user.unit_id)
+    return in_area | Q(lead_unit_id=user.unit_id) | Q(Exists(responsible))
 
 
 def task_list(*, user):
@@ -34,9 +33,10 @@ def task_list(*, user):
 
 def programme_list(*, user):
     """Return the programmes with at least one task `user` may see, or whose office is in their scope."""
+    if not sees_areas(user):
+        return Programme.objects.none()
     return Programme.objects.filter(
-        Q(scope_q(user, code_field="office__area__code")) | Q(pk__in=task_list(user=user).values("programme_id"))
-    ).distinct() if sees_areas(user) else Programme.objects.none()
+        scope_q(user, code_field="office__area__code") | Q(pk__in=task_list(user=user).values("programme_id")))
 
 
 def milestone_list(*, user):
@@ -47,6 +47,13 @@ def milestone_list(*, user):
 def milestone_get(*, user, pk):
     """Return milestone `pk` if `user` sees it (Milestone.DoesNotExist otherwise: 404)."""
     return visible_one(milestone_list(user=user), pk)
+
+
+def notice_list(*, user, limit=10):
+    """Return the newest reminders and warnings sent to `user`'s unit."""
+    if user.unit_id is None:
+        return Notice.objects.none()
+    return Notice.objects.filter(unit_id=user.unit_id).select_related("milestone__task")[:limit]
 
 
 def milestone_is_visible(*, user, milestone):

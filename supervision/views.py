@@ -18,8 +18,8 @@ from .exports import bulletin_pdf_response, programme_xlsx_response
 from .forms import ACTION_FORMS, BoardFilterForm, ImportForm
 from .imports import ImportRefused, programme_import
 from .selectors import (
-    Light, light_counts, milestone_get, programme_get, programme_list, programme_rows, task_get, task_list,
-    task_standing, unit_rows, warning_horizon,
+    Light, light_counts, milestone_get, notice_list, programme_get, programme_list, programme_rows, task_get,
+    task_list, task_standing, unit_rows, warning_horizon,
 )
 from .workflow import ACTION_LABELS, MILESTONES, OFFICE_STAFF
 
@@ -41,7 +41,7 @@ def board(request, programme_id=None):
         "rows": [row for row in of_unit if _row_matches(row, {"light": chosen.get("light")})],
         "lights": [(key, label, counts[key]) for key, label in Light.LABELS.items()],
         "units": unit_rows(rows), "light": chosen.get("light") or "", "unit_id": chosen.get("unit"),
-        "may_import": _may_import(request.user),
+        "may_import": _may_import(request.user), "notices": notice_list(user=request.user),
     })
 
 

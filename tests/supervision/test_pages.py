@@ -116,3 +116,16 @@ def test_the_bulletin_is_one_page_naming_the_missed_milestone_and_its_order(clie
     text = pages[0].extract_text()
     assert len(pages) == 1 and "督办通报" in text and "DB202611230001" in text
     assert client.get(f"/supervision/programmes/{programme.pk}/bulletin.pdf", {"month": "11/2026"}).status_code == 400
+
+
+def test_the_lead_unit_reads_its_reminders_and_the_milestone_names_its_supervision_order(client, actors, lit, clock):
+    milestone_deadlines_sweep(now=TODAY)
+    client.force_login(actors.department_handler)
+    notices = page(client.get("/supervision/", follow=True)).texts("#notices li")
+    assert len(notices) == 1 and "逾期预警" in notices[0] and "节点1120" in notices[0]  # task 3's, missed
+    client.force_login(actors.community_staff)
+    assert "5 个工作日前" in page(client.get("/supervision/", follow=True)).one("#notices").text  # task 2's
+    missed = lit[2].milestones.get()
+    shown = page(client.get(f"/supervision/milestones/{missed.pk}/"))
+    assert shown.one("#supervision-order").text.startswith("DB202611230001")
+    assert "督办单 DB202611230001" in shown.one("#milestone-timeline").text
