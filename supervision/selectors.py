@@ -28,7 +28,7 @@ def task_scope_q(user):
 
 def task_list(*, user):
     """Return the tasks `user` may see."""
-    return Task.objects.filter(task_scope_q(user)).select_related("programme", "lead_unit")
+    return Task.objects.filter(task_scope_q(user)).select_related("programme", "lead_unit", "parent")
 
 
 def programme_list(*, user):
