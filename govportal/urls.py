@@ -30,6 +30,7 @@ api_v1 = [
     *incidents_api.action_patterns(),
     path("mediation/", include("mediation.api_urls")),
     path("participation/", include("participation.api_urls")),
+    path("supervision/", include("supervision.api_urls")),
     path("dashboard/areas/<area:code>/", dashboards_api.DashboardSummaryApi.as_view(), name="dashboard-summary"),
     path("dashboard/areas/<area:code>/children/", dashboards_api.DashboardChildrenApi.as_view(),
          name="dashboard-children"),
@@ -66,6 +67,7 @@ urlpatterns = [
     path("open311/", include((hotline_urls.open311_patterns, "open311"), namespace="open311")),
     path("", include("dashboards.urls")),
     path("", include("audit.urls")),
+    path("", include("supervision.urls")),
 ]
 
 # A database outage answers 503 with Retry-After, not 500 (govportal.handlers).

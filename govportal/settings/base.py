@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # trigram lookups of the hotline's knowledge search
     "hotline",
     "audit",
+    "supervision",
     "govportal",  # the home page and manage.py seed_demo, which span the apps
 ]
 
@@ -256,6 +257,7 @@ CELERY_TASK_ROUTES = {
     "dashboards.tasks.fold_rollups": {"queue": "sweeps"},
     "mediation.tasks.escalate_overdue_cases": {"queue": "sweeps"},
     "participation.tasks.warn_unclaimed_tasks": {"queue": "sweeps"},
+    "supervision.tasks.sweep_milestone_deadlines": {"queue": "sweeps"},
 }
 CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-work-orders": {"task": "incidents.tasks.escalate_overdue", "schedule": 60.0},
@@ -264,6 +266,7 @@ CELERY_BEAT_SCHEDULE = {
     "fold-dashboard-rollups": {"task": "dashboards.tasks.fold_rollups", "schedule": 60.0},
     "escalate-overdue-mediation-cases": {"task": "mediation.tasks.escalate_overdue_cases", "schedule": 300.0},
     "warn-unclaimed-participation-tasks": {"task": "participation.tasks.warn_unclaimed_tasks", "schedule": 300.0},
+    "sweep-milestone-deadlines": {"task": "supervision.tasks.sweep_milestone_deadlines", "schedule": crontab(minute=5)},
     "refresh-area-statistics": {
         "task": "grids.tasks.refresh_area_statistics",
         "schedule": crontab(minute=15, hour=2),

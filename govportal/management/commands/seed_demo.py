@@ -7,6 +7,7 @@ from grids.demo import DEMO_PASSWORD, DEMO_USERNAMES, demo_city_create, demo_cit
 from hotline.demo import demo_hotline_create
 from mediation.demo import demo_mediation_create
 from participation.demo import demo_participation_create
+from supervision.demo import demo_supervision_create
 
 
 class Command(BaseCommand):
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Loaded the demo mediation organisations and cases."))
         if demo_hotline_create():
             self.stdout.write("Loaded the hotline's demo data (knowledge base, calls, Open311 key demo-open311-key).")
+        if demo_supervision_create():
+            self.stdout.write(self.style.SUCCESS("Loaded the demo programme of supervised reform tasks."))
         tickets = demo_history_create(days=history_days) if history_days else 0
         if tickets:
             self.stdout.write(self.style.SUCCESS(f"Loaded {history_days} days of history: {tickets} work orders."))
