@@ -155,7 +155,7 @@ class AreaOutlineApi(APIView):
         responses={200: OpenApiTypes.OBJECT, 400: None},
         description=(
             "A GeoJSON FeatureCollection. Staff: the district around their own area, levels by zoom "
-            "(streets from 12, communities from 14, grids from 15), their own areas flagged `own`, and "
+            "(streets from 12, communities from 14, grids from 15), a grid worker's grids flagged `own`, and "
             "from zoom 16 the buildings and key places of their scope. Anyone else: the public outline "
             "of the city (city to community, names and boundaries only). Geometry is simplified to half "
             "a screen pixel at the zoom (ST_SimplifyPreserveTopology)."

@@ -163,9 +163,8 @@ def outline_tolerance(zoom):
 def outline_get(*, user, zoom):
     """Return the base map of `user` at `zoom` as a GeoJSON FeatureCollection (a dict).
 
-    Staff get the district around their own area (their own areas flagged `own`, a grid worker's
-    grids), and from OUTLINE_PLACES_ZOOM the buildings and key places of their scope; anyone else
-    the public outline of the whole city.
+    Staff get the district around their own area (a grid worker's grids flagged `own`), and from
+    OUTLINE_PLACES_ZOOM the buildings and key places of their scope; anyone else the public outline of the whole city.
     """
     zoom = min(max(zoom, OUTLINE_MIN_ZOOM), OUTLINE_MAX_ZOOM)
     public = not sees_areas(user)
@@ -174,7 +173,7 @@ def outline_get(*, user, zoom):
     features = _area_outlines(prefix="" if public else _outline_prefix(scope_area(user)), levels=levels, zoom=zoom)
     if public:
         return {"type": "FeatureCollection", "features": features}
-    own = _own_area_codes(user)
+    own = _own_grid_codes(user)
     for feature in features:
         feature["properties"]["own"] = feature["id"] in own
     if zoom >= OUTLINE_PLACES_ZOOM:
@@ -191,11 +190,9 @@ def _outline_prefix(scope):
     return scope.code[: Area.SCOPE_PREFIX_LENGTH[Area.Level.DISTRICT]]
 
 
-def _own_area_codes(user):
-    """Return the codes to highlight: a grid worker's grids, or else the user's own area."""
-    grids = set(GridMember.objects.filter(user=user, is_active=True).values_list("grid__code", flat=True))
-    scope = scope_area(user)
-    return grids or ({scope.code} if scope else set())
+def _own_grid_codes(user):
+    """Return the codes of the grids `user` works in (a grid worker's), highlighted on their maps."""
+    return set(GridMember.objects.filter(user=user, is_active=True).values_list("grid__code", flat=True))
 
 
 def _area_outlines(*, prefix, levels, zoom):

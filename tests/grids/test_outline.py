@@ -112,3 +112,8 @@ def test_a_bad_zoom_answers_400(tree, actors, api, zoom):
     response = api(actors.grid_worker).get(URL, {"zoom": zoom} if zoom else {})
     assert response.status_code == 400
     assert "zoom" in response.json()["extra"]["fields"]
+
+
+def test_only_a_grid_worker_has_areas_of_their_own(tree, actors, api):
+    shown = features(api(actors.street_coordinator).get(URL, {"zoom": 15}))
+    assert len(shown) == 9 and not any(feature["properties"]["own"] for feature in shown.values())
