@@ -152,7 +152,7 @@ class AreaOutlineApi(APIView):
 
     @extend_schema(
         parameters=[OutlineInputSerializer],
-        responses={200: OpenApiTypes.OBJECT, 400: None},
+        responses={200: OpenApiTypes.OBJECT, 400: None, 401: None},  # 401: a bad token, even here
         description=(
             "A GeoJSON FeatureCollection. Staff: the district around their own area, levels by zoom "
             "(streets from 12, communities from 14, grids from 15), a grid worker's grids flagged `own`, and "
