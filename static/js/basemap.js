@@ -112,7 +112,8 @@
         var p = feature.properties;
         if (p.level !== labelled && !p.own) { return; }
         var label = L.tooltip({
-          pane: "basemap-labels", permanent: true, direction: "center", interactive: false,
+          // a little below its point: the pages' pins stand on the centre of the view
+          pane: "basemap-labels", permanent: true, direction: "center", offset: [0, 14], interactive: false,
           className: "basemap-label basemap-label-" + p.level + (p.own ? " own" : "")
         }).setLatLng(toDisplay([p.label[1], p.label[0]])).setContent(escapeHtml(p.name)).addTo(group);
         group.labels.push({ label: label, anchor: label.getLatLng(), bounds: shape.getBounds() });
