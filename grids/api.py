@@ -155,10 +155,10 @@ class AreaOutlineApi(APIView):
         responses={200: OpenApiTypes.OBJECT, 400: None, 401: None},  # 401: a bad token, even here
         description=(
             "A GeoJSON FeatureCollection. Staff: the district around their own area, levels by zoom "
-            "(streets from 12, communities from 14, grids from 15), a grid worker's grids flagged `own`, and "
-            "from zoom 16 the buildings and key places of their scope. Anyone else: the public outline "
-            "of the city (city to community, names and boundaries only). Geometry is simplified to half "
-            "a screen pixel at the zoom (ST_SimplifyPreserveTopology)."
+            "(streets from 12, communities from 14, the grids of their street from 15), a grid worker's "
+            "grids flagged `own`, from zoom 16 the buildings and key places of their scope. Anyone else: "
+            "the public outline of the city (city to community, names and boundaries only). Geometry is "
+            "simplified to half a screen pixel at the zoom (ST_SimplifyPreserveTopology)."
         ),
     )
     def get(self, request):

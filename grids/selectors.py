@@ -163,16 +163,21 @@ def outline_tolerance(zoom):
 def outline_get(*, user, zoom):
     """Return the base map of `user` at `zoom` as a GeoJSON FeatureCollection (a dict).
 
-    Staff get the district around their own area (a grid worker's grids flagged `own`), and from
-    OUTLINE_PLACES_ZOOM the buildings and key places of their scope; anyone else the public outline of the whole city.
+    Staff get the district around their own area down to communities, the grids of their street
+    (a grid worker's own flagged `own`), and from OUTLINE_PLACES_ZOOM the buildings and key places
+    of their scope; anyone else the public outline of the whole city.
     """
     zoom = min(max(zoom, OUTLINE_MIN_ZOOM), OUTLINE_MAX_ZOOM)
-    public = not sees_areas(user)
-    levels = PUBLIC_OUTLINE_LEVELS if public else Area.LEVEL_ORDER
-    levels = tuple(level for level in levels if OUTLINE_LEVEL_ZOOM[level] <= zoom)
-    features = _area_outlines(prefix="" if public else _outline_prefix(scope_area(user)), levels=levels, zoom=zoom)
-    if public:
-        return {"type": "FeatureCollection", "features": features}
+    if not sees_areas(user):
+        levels = tuple(level for level in PUBLIC_OUTLINE_LEVELS if OUTLINE_LEVEL_ZOOM[level] <= zoom)
+        return {"type": "FeatureCollection", "features": _area_outlines(prefix="", levels=levels, zoom=zoom)}
+    areas_prefix, grids_prefix = _outline_prefixes(scope_area(user))
+    levels = tuple(
+        level for level in Area.LEVEL_ORDER if level != Area.Level.GRID and OUTLINE_LEVEL_ZOOM[level] <= zoom
+    )
+    features = _area_outlines(prefix=areas_prefix, levels=levels, zoom=zoom)
+    if OUTLINE_LEVEL_ZOOM[Area.Level.GRID] <= zoom:
+        features += _area_outlines(prefix=grids_prefix, levels=(Area.Level.GRID,), zoom=zoom)
     own = _own_grid_codes(user)
     for feature in features:
         feature["properties"]["own"] = feature["id"] in own
@@ -181,13 +186,19 @@ def outline_get(*, user, zoom):
     return {"type": "FeatureCollection", "features": features}
 
 
-def _outline_prefix(scope):
-    """Return the code prefix of the district around `scope` (all of the city for a city or a superuser's None)."""
-    if scope is None:
-        return ""
-    if scope.level == Area.Level.CITY:
-        return scope.scope_prefix
-    return scope.code[: Area.SCOPE_PREFIX_LENGTH[Area.Level.DISTRICT]]
+def _outline_prefixes(scope):
+    """Return the code prefixes of a base map around `scope`: (its areas', its grids').
+
+    The areas of the district around `scope` (all of the city for a city or a superuser's None);
+    grids only of the street around it, the hundreds of a district's being too much for a phone.
+    """
+    if scope is None or scope.level == Area.Level.CITY:
+        prefix = scope.scope_prefix if scope else ""
+        return prefix, prefix
+    district = scope.code[: Area.SCOPE_PREFIX_LENGTH[Area.Level.DISTRICT]]
+    if scope.level == Area.Level.DISTRICT:
+        return district, district
+    return district, scope.code[: Area.SCOPE_PREFIX_LENGTH[Area.Level.STREET]]
 
 
 def _own_grid_codes(user):
@@ -222,7 +233,9 @@ def _simplified_outlines(*, prefix, levels, zoom):
             "type": "Feature",
             "id": code,
             "geometry": json.loads(outline),
-            "properties": {"name": name, "level": level, "label": [round(label.x, precision), round(label.y, precision)]},
+            "properties": {
+                "name": name, "level": level, "label": [round(label.x, precision), round(label.y, precision)],
+            },
         }
         for code, name, level, outline, label in rows
     ]

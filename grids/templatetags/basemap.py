@@ -11,5 +11,7 @@ register = template.Library()
 @register.simple_tag
 def basemap_config():
     """Return the configured tile layers, their coordinate system and the outline API as a JSON script element."""
-    config = {"tiles": settings.MAP_TILE_LAYERS, "crs": settings.MAP_TILE_CRS, "outlineUrl": reverse("api:area-outline")}
+    config = {
+        "tiles": settings.MAP_TILE_LAYERS, "crs": settings.MAP_TILE_CRS, "outlineUrl": reverse("api:area-outline"),
+    }
     return json_script(config, "basemap-config")

@@ -1,4 +1,4 @@
-"""The base map's configuration: tile sources from the environment, the policy admitting their hosts, the pages' config."""
+"""The base map's configuration: tile sources from the environment, the policy admitting their hosts, the pages."""
 
 import json
 import os

@@ -45,6 +45,8 @@ def test_a_grid_worker_gets_their_district_not_another(tree, actors, other_distr
     assert {f["properties"]["level"] for f in shown.values()} == {"district", "street", "community", "grid"}
     assert shown["441901001"]["properties"]["name"] == "西街道"
     assert shown["441901002"]["properties"]["name"] == "东街道"  # the neighbouring street too: to orient
+    assert {code for code, f in shown.items() if f["properties"]["level"] == "grid"} == {
+        grid.code for grid in tree.grids[:2]}  # but the grids of their own street only
     own = [code for code, feature in shown.items() if feature["properties"]["own"]]
     assert own == [tree.grids[0].code]  # their grid, highlighted
 
@@ -116,4 +118,4 @@ def test_a_bad_zoom_answers_400(tree, actors, api, zoom):
 
 def test_only_a_grid_worker_has_areas_of_their_own(tree, actors, api):
     shown = features(api(actors.street_coordinator).get(URL, {"zoom": 15}))
-    assert len(shown) == 9 and not any(feature["properties"]["own"] for feature in shown.values())
+    assert len(shown) == 7 and not any(feature["properties"]["own"] for feature in shown.values())
