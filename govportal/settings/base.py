@@ -82,7 +82,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "govportal.context_processors.map_tiles",
                 "incidents.context_processors.unread_notices",
                 "govportal.context_processors.web_app",
             ],
@@ -338,7 +337,11 @@ LEAFLET_CONFIG = {
     "DEFAULT_ZOOM": 12,
     "MIN_ZOOM": 3,
     "MAX_ZOOM": 19,
-    "TILES": [(_("Base map"), MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION})] if MAP_TILE_URL else [],
+    # The admin's map widget on the same base map (its annotation layer over it); the pages use MAP_TILE_LAYERS.
+    "TILES": [(_("Base map"), layer["url"], {"subdomains": layer["subdomains"], "attribution": layer["attribution"]})
+              for layer in MAP_TILE_LAYERS[:1]],
+    "OVERLAYS": [(_("Map annotation"), layer["url"], {"subdomains": layer["subdomains"]})
+                 for layer in MAP_TILE_LAYERS[1:]],
     "RESET_VIEW": False,
 }
 

@@ -14,7 +14,8 @@ SETTINGS_SCRIPT = """
 import json
 from govportal.settings import base
 print(json.dumps({"layers": base.MAP_TILE_LAYERS, "crs": base.MAP_TILE_CRS,
-                  "img": base.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]}))
+                  "img": base.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
+                  "admin": [[url for _, url, _ in base.LEAFLET_CONFIG[key]] for key in ("TILES", "OVERLAYS")]}))
 """
 
 
@@ -26,7 +27,7 @@ def settings_with(**env):
 
 
 def test_no_tiles_by_default():
-    assert settings_with() == {"layers": [], "crs": "wgs84", "img": ["'self'", "data:", "blob:"]}
+    assert settings_with() == {"layers": [], "crs": "wgs84", "img": ["'self'", "data:", "blob:"], "admin": [[], []]}
 
 
 def test_tianditu_vector_map_under_its_annotation_with_the_key():
@@ -35,6 +36,7 @@ def test_tianditu_vector_map_under_its_annotation_with_the_key():
         "https://t{s}.tianditu.gov.cn/vec_w", "https://t{s}.tianditu.gov.cn/cva_w"]
     assert all("&tk=abc123" in layer["url"] and layer["subdomains"] == "01234567" for layer in config["layers"])
     assert config["img"] == ["'self'", "data:", "blob:", "https://*.tianditu.gov.cn"]
+    assert config["admin"] == [[config["layers"][0]["url"]], [config["layers"][1]["url"]]]  # the admin's map widget
 
 
 def test_an_intranet_gcj02_tile_service():
