@@ -40,8 +40,8 @@ def test_map_shows_the_demo_grids_with_chinese_text(demo_city, live_server, log_
 
 def test_map_in_english_after_switching_language(demo_city, live_server, log_in):
     page = log_in("demo_coordinator", DEMO_PASSWORD)
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():  # the choice posts the language form (language.js)
+        page.select_option("select[name=language]", "en")
     page.goto(f"{live_server.url}/map/")
     assert page.locator("h1").inner_text() == "Grid map"
 
