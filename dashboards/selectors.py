@@ -327,7 +327,8 @@ def open_ticket_clusters(*, user, area):
     tickets = tickets.order_by("-created_at")
     return [
         {"code": ticket.number, "name": ticket.category.name, "count": 1, "overdue": int(ticket.overdue_count > 0),
-         "lng": ticket.location.x, "lat": ticket.location.y, "ticket_id": ticket.pk}
+         "lng": ticket.location.x, "lat": ticket.location.y, "ticket_id": ticket.pk,
+         "status": ticket.get_status_display()}
         for ticket in tickets.select_related("category")[:MAP_PLACES_LIMIT]
     ]
 

@@ -21,6 +21,7 @@ api_v1 = [
     path("auth/logout-all/", accounts_api.TokenLogoutAllApi.as_view(), name="logout-all"),
     re_path(r"^locate/?$", grids_api.LocateApi.as_view(), name="locate"),
     path("areas/", grids_api.AreaListApi.as_view(), name="area-list"),
+    path("areas/outline/", grids_api.AreaOutlineApi.as_view(), name="area-outline"),
     path("areas/<area:code>/", grids_api.AreaDetailApi.as_view(), name="area-detail"),
     path("categories/", incidents_api.CategoryListApi.as_view(), name="category-list"),
     path("tickets/", incidents_api.TicketListCreateApi.as_view(), name="ticket-list"),
