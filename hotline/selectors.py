@@ -19,7 +19,7 @@ from accounts.models import HandlingUnit, User
 from govportal.crypto import blind_index
 from grids.models import Area, Building
 from incidents.models import Category, Ticket, TicketEvent
-from incidents.selectors import ticket_list
+from incidents.selectors import CALLED_BACK, ticket_list
 from incidents.worktime import deadlines, working_day_minutes
 
 from .models import Call, Callback, CategoryKeyword, KnowledgeArticle, RateWeights, search_words
@@ -132,7 +132,8 @@ def address_list():
 
 
 def callbacks_awaiting(*, user, limit=200):
-    """Return closed hotline orders in `user`'s scope still owed a valid callback, oldest closure first.
+    """Return closed orders in `user`'s scope still owed a valid callback, oldest closure first: the
+    hotline's, and citizens' reports (随手拍, Open311) that left a phone (incidents.selectors.CALLED_BACK).
 
     Each carries `callback_due`, one working day of working time after closure (domain.md §4:
     callback the working day after closure; closed at 10:00, due at 10:00 the next working day;
@@ -141,7 +142,7 @@ def callbacks_awaiting(*, user, limit=200):
     """
     valid = Callback.objects.filter(reached=True, ticket=OuterRef("pk"), created_at__gte=OuterRef("closed_at"))
     tickets = list(
-        ticket_list(user=user).filter(source=Ticket.Source.HOTLINE, status=Ticket.Status.CLOSED)
+        ticket_list(user=user).filter(CALLED_BACK, status=Ticket.Status.CLOSED)
         .exclude(Exists(valid)).select_related("category", "handling_unit").order_by("closed_at")[:limit]
     )
     now = timezone.now()

@@ -165,6 +165,19 @@ def phone_reveal(*, call, user):
     return crypto.decrypt(call.caller_phone_encrypted)
 
 
+def reporter_phone_reveal(*, ticket, user):
+    """Return the reporter's full number of a citizen's order for a callback, recording the reveal in
+    the audit trail; PermissionDenied (recorded too) for anyone who does not take calls."""
+    target = f"incidents.ticket:{ticket.pk}"
+    if not is_intake_role(user):
+        audit_record(action=AuditEvent.Action.REVEAL, result=AuditEvent.Result.FAILURE, actor=user,
+                     target=target, details={"field": "reporter_phone"})
+        raise PermissionDenied(MAY_NOT_REVEAL)
+    audit_record(action=AuditEvent.Action.REVEAL, result=AuditEvent.Result.SUCCESS, actor=user,
+                 target=target, details={"field": "reporter_phone"})
+    return crypto.decrypt(ticket.reporter_phone_encrypted)
+
+
 # --- after dispatch --------------------------------------------------------------------------
 
 

@@ -8,6 +8,8 @@ urlpatterns = [
     path("hotline/calls/<int:call_id>/", views.call_detail, name="hotline-call"),
     path("hotline/tickets/", views.follow_up, name="hotline-follow-up"),
     path("hotline/tickets/<int:ticket_id>/", views.ticket_panel, name="hotline-ticket"),
+    path("hotline/tickets/<int:ticket_id>/reporter-phone/", views.ticket_reporter_reveal,
+         name="hotline-ticket-reporter-phone"),
     path("hotline/tickets/<int:ticket_id>/<slug:action>/", views.ticket_act, name="hotline-ticket-act"),
     path("hotline/rates/", views.rates, name="hotline-rates"),
 ]

@@ -113,8 +113,8 @@ def follow_up(request):
 
 
 @login_required
-def ticket_panel(request, ticket_id, forms=None):
-    """A hotline work order: its calls, replies and callbacks, and the steps you may take now."""
+def ticket_panel(request, ticket_id, forms=None, reporter_phone=None):
+    """A work order the hotline follows: its calls, replies and callbacks, and the steps you may take now."""
     ticket = ticket_or_404(request.user, ticket_id)
     allowed = TICKETS.allowed_actions(ticket, request.user)
     forms = forms or {}
@@ -125,7 +125,17 @@ def ticket_panel(request, ticket_id, forms=None):
         "calls": selectors.call_list(user=request.user, ticket=ticket),
         "replies": ticket.hotline_replies.select_related("unit", "replied_by"),
         "callbacks": ticket.hotline_callbacks.select_related("operator", "unit"),
+        "reporter_phone": reporter_phone, "may_reveal": selectors.is_intake_role(request.user),
     })
+
+
+@login_required
+@require_POST
+def ticket_reporter_reveal(request, ticket_id):
+    """Show a citizen reporter's full number to an intake role, for the callback (logged)."""
+    ticket = ticket_or_404(request.user, ticket_id)
+    phone = services.reporter_phone_reveal(ticket=ticket, user=request.user)
+    return ticket_panel(request, ticket_id, reporter_phone=phone)
 
 
 @login_required
