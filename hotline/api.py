@@ -271,6 +271,8 @@ class RatesOutput(serializers.Serializer):
     satisfaction_rate = serializers.FloatField(allow_null=True)
     composite = serializers.FloatField(allow_null=True)
     supervised = serializers.IntegerField()
+    reminders = serializers.IntegerField()
+    notices = serializers.IntegerField()
 
 
 class UnitRatesOutput(RatesOutput):

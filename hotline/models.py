@@ -366,3 +366,34 @@ class Open311Request(models.Model):
     class Meta:
         verbose_name = _("Open311 request")
         verbose_name_plural = _("Open311 requests")
+
+
+class OverdueNotice(HotlineRecord, models.Model):
+    """A reminder (催办) or written supervision notice (督办单) sent to the unit holding an overdue order.
+
+    domain.md §4: a unit that let its deadline pass gets a reminder the next working day and a
+    written notice after 5 more working days (hotline.supervision). One of each kind per order:
+    the unique constraint is what makes two sweepers send each exactly once.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Overdue reminder")
+        NOTICE = "notice", _("Supervision notice")
+
+    ticket = models.ForeignKey("incidents.Ticket", models.PROTECT, related_name="overdue_notices",
+                               verbose_name=_("work order"), db_index=False)  # the unique constraint leads with it
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, related_name="+",
+                             verbose_name=_("handling unit"))
+    overdue_since = models.DateTimeField(_("overdue since"))
+    created_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("overdue notice")
+        verbose_name_plural = _("overdue notices")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["created_at"], name="overduenotice_created_idx")]
+        constraints = [models.UniqueConstraint(fields=["ticket", "kind"], name="overduenotice_once_per_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.ticket_id}"

@@ -22,7 +22,7 @@ from incidents.models import Category, Ticket, TicketEvent
 from incidents.selectors import CALLED_BACK, ticket_list
 from incidents.worktime import deadlines, working_day_minutes
 
-from .models import Call, Callback, CategoryKeyword, KnowledgeArticle, RateWeights, search_words
+from .models import Call, Callback, CategoryKeyword, KnowledgeArticle, OverdueNotice, RateWeights, search_words
 
 # The roles that take calls: they record calls and may reveal a caller's number (PIPL: phone
 # numbers are sensitive, domain.md §7), each reveal logged (PhoneReveal). Pages show every
@@ -163,6 +163,12 @@ def call_list(*, user, ticket=None):
     return calls
 
 
+def supervision_notice_list(*, user):
+    """Return the written supervision notices (督办单) of the work orders `user` may see."""
+    return OverdueNotice.objects.filter(kind=OverdueNotice.Kind.NOTICE, ticket__in=ticket_list(user=user)) \
+        .select_related("ticket__category", "unit")
+
+
 # --- the three rates (三率) ------------------------------------------------------------------
 
 
@@ -241,23 +247,37 @@ def _supervise_events(period):
     return TicketEvent.objects.filter(action="supervise", created_at__gte=since, created_at__lt=until)
 
 
+def _overdue_notices(period):
+    """Return the reminders (催办) and supervision notices (督办单) sent in `period`."""
+    since, until = period.bounds()
+    return OverdueNotice.objects.filter(created_at__gte=since, created_at__lt=until)
+
+
+NOTICE_COUNTS = {
+    "reminders": Count("id", filter=Q(kind=OverdueNotice.Kind.REMINDER)),
+    "notices": Count("id", filter=Q(kind=OverdueNotice.Kind.NOTICE)),
+}
+
+
 def three_rates_for_area(*, area_code, period):
     """Return the three rates of the work orders located in the area `area_code`, for the days of `period`.
 
     A dict: valid_callbacks, response_rate, resolution_rate, satisfaction_rate, composite
-    (fractions 0–1, None without valid callbacks) and supervised (orders flagged 督办).
+    (fractions 0–1, None without valid callbacks), supervised (orders flagged 督办), reminders
+    (催办) and notices (督办单) sent.
     """
     prefix = Area.objects.get(code=area_code).scope_prefix
     callbacks = _latest_valid_callbacks(period).filter(ticket__area_code__startswith=prefix)
     supervised = _supervise_events(period).filter(ticket__area_code__startswith=prefix)
+    notices = _overdue_notices(period).filter(ticket__area_code__startswith=prefix).aggregate(**NOTICE_COUNTS)
     return {**_rates(_counts_by(callbacks, None).get(None, {}), _weights()),
-            "supervised": supervised.aggregate(n=Count("ticket_id", distinct=True))["n"]}
+            "supervised": supervised.aggregate(n=Count("ticket_id", distinct=True))["n"], **notices}
 
 
 def three_rates_by_unit(*, user, period):
     """Return the ranking of handling units by composite score for the days of `period`, best first.
 
-    One dict per unit with valid callbacks or supervised orders, among the units serving places
+    One dict per unit with valid callbacks, supervised orders or overdue notices, among the units serving places
     inside `user`'s scope: unit_id, unit_code, unit_name, rank and the keys of
     three_rates_for_area. Units without valid callbacks rank last.
     """
@@ -265,11 +285,14 @@ def three_rates_by_unit(*, user, period):
     grouped = _counts_by(_latest_valid_callbacks(period), "unit_id")
     supervised = dict(_supervise_events(period).values_list("unit_id")
                       .annotate(n=Count("ticket_id", distinct=True)).order_by())
-    units = HandlingUnit.objects.filter(pk__in=[pk for pk in {*grouped, *supervised} if pk is not None])
+    notices = {row.pop("unit_id"): row for row in
+               _overdue_notices(period).values("unit_id").annotate(**NOTICE_COUNTS).order_by()}
+    units = HandlingUnit.objects.filter(pk__in=[pk for pk in {*grouped, *supervised, *notices} if pk is not None])
     units = {unit.pk: unit for unit in restrict_to_scope(units, user, code_field="area__code")}
     rows = [
         {"unit_id": unit.pk, "unit_code": unit.code, "unit_name": unit.name,
-         **_rates(grouped.get(unit.pk, {}), weights), "supervised": supervised.get(unit.pk, 0)}
+         **_rates(grouped.get(unit.pk, {}), weights), "supervised": supervised.get(unit.pk, 0),
+         **notices.get(unit.pk, {"reminders": 0, "notices": 0})}
         for unit in units.values()
     ]
     rows.sort(key=lambda row: (row["composite"] is None, -(row["composite"] or 0), row["supervised"],

@@ -11,6 +11,8 @@ urlpatterns = [
     path("hotline/tickets/<int:ticket_id>/reporter-phone/", views.ticket_reporter_reveal,
          name="hotline-ticket-reporter-phone"),
     path("hotline/tickets/<int:ticket_id>/<slug:action>/", views.ticket_act, name="hotline-ticket-act"),
+    path("hotline/supervision-notices/<int:notice_id>.pdf", views.supervision_notice_pdf,
+         name="hotline-supervision-notice"),
     path("hotline/rates/", views.rates, name="hotline-rates"),
 ]
 

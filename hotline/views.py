@@ -25,6 +25,7 @@ from incidents.views import ticket_or_404
 from incidents.workflow import TICKETS
 
 from . import selectors, services
+from .documents import supervision_notice_response
 from .forms import ACTION_FORMS, CallForm
 from .models import Call
 
@@ -125,6 +126,7 @@ def ticket_panel(request, ticket_id, forms=None, reporter_phone=None):
         "calls": selectors.call_list(user=request.user, ticket=ticket),
         "replies": ticket.hotline_replies.select_related("unit", "replied_by"),
         "callbacks": ticket.hotline_callbacks.select_related("operator", "unit"),
+        "overdue_notices": ticket.overdue_notices.select_related("unit"),
         "reporter_phone": reporter_phone, "may_reveal": selectors.is_intake_role(request.user),
     })
 
@@ -150,6 +152,13 @@ def ticket_act(request, ticket_id, action):
     if done or not form.errors:  # done, or a conflict or refusal that was flashed
         return redirect("hotline-ticket", ticket_id=ticket_id)
     return ticket_panel(request, ticket_id, forms={action: form})
+
+
+@login_required
+def supervision_notice_pdf(request, notice_id):
+    """The written supervision notice (督办单) of a work order you may see, as a PDF."""
+    notice = get_object_or_404(selectors.supervision_notice_list(user=request.user), pk=notice_id)
+    return supervision_notice_response(request, notice)
 
 
 @login_required

@@ -78,6 +78,10 @@ TRANSITIONS = {
     "callback": Transition((S.CLOSED,), S.RATED, "hotline", (User.Role.HOTLINE_OPERATOR,)),
     "callback_unreached": Transition((S.CLOSED,), None, "hotline", (User.Role.HOTLINE_OPERATOR,)),
     "rehandle": Transition((S.RATED,), S.DISPATCHED, "hotline", (User.Role.HOTLINE_OPERATOR,)),
+    # The hotline's supervision sweep (hotline.supervision), set-based: the unit still holding an
+    # overdue hotline order gets a reminder (催办), then a written supervision notice (督办单).
+    "remind": Transition((S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURNED)),
+    "supervision_notice": Transition((S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURNED)),
 }
 
 
@@ -93,6 +97,7 @@ ACTION_LABELS = {
     "reopen": _("Reopen"), "void": _("Void"), "overdue_escalate": _("Overdue: escalated"), "overdue": _("Overdue"),
     "supervise": _("Supervised"), "reply": _("Reply to the citizen"), "callback": _("Callback"),
     "callback_unreached": _("Callback: caller not reached"), "rehandle": _("Second handling"),
+    "remind": _("Overdue reminder"), "supervision_notice": _("Supervision notice"),
     "escalated": _("Escalated to your unit"),  # the notice to the unit a sweep escalated to
 }
 
