@@ -16,7 +16,7 @@ from govportal.periods import RequiredPeriodInput
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, area_get, grid_locate
 from incidents.api import TicketOutputSerializer, ticket_or_not_found
-from incidents.models import Category, Ticket, Urgency
+from incidents.models import Category, RegisterEntry, Ticket, Urgency
 from incidents.selectors import ticket_list
 from incidents.services import MAX_IDEMPOTENCY_KEY
 
@@ -250,13 +250,22 @@ class CallbackInput(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class RegisterReviewInput(HotlineReasonInput):
+    review_on = serializers.DateField()
+
+
+class ParkInput(RegisterReviewInput):
+    reason_kind = serializers.ChoiceField(choices=RegisterEntry.Reason.choices)
+
+
 # The hotline's steps on a work order (services.ACTION_SERVICES) → their input serializers.
 ACTION_INPUTS = {"supervise": HotlineReasonInput, "reply": ReplyInput, "callback": CallbackInput,
-                 "rehandle": HotlineReasonInput}
+                 "rehandle": HotlineReasonInput, "park": ParkInput, "register_review": RegisterReviewInput,
+                 "unpark": HotlineReasonInput}
 
 
 def action_patterns():
-    """POST /hotline/tickets/{id}/{action}/: 督办, 答复, 回访, 二次办理, one view each (govportal.api.action_urls)."""
+    """POST /hotline/tickets/{id}/{action}/: 督办, 答复, 回访, 二次办理, 挂账, one view each (govportal.api.action_urls)."""
     return action_urls(
         route="hotline/tickets/<int:ticket_id>/", name="hotline-ticket", services=services.ACTION_SERVICES,
         inputs=ACTION_INPUTS, id_kwarg="ticket_id", get_subject=ticket_or_not_found, output=TicketOutputSerializer,

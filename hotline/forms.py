@@ -8,7 +8,7 @@ from govportal.pages import ActionForm
 from grids.coords import wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
 from incidents.forms import KeyedForm, category_field
-from incidents.models import Ticket, Urgency
+from incidents.models import RegisterEntry, Ticket, Urgency
 from incidents.selectors import ticket_list
 
 from .models import Call, KnowledgeArticle, RequestType
@@ -102,5 +102,18 @@ class CallbackForm(ActionForm):
                            label=_("Note"))
 
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class RegisterReviewForm(ReasonForm):
+    review_on = forms.DateField(label=_("Review on"), widget=DATE_INPUT)
+
+
+class ParkForm(RegisterReviewForm):
+    reason_kind = forms.ChoiceField(choices=RegisterEntry.Reason.choices, label=_("Why it cannot be solved now"))
+    field_order = ["reason_kind", "reason", "review_on"]
+
+
 # action → its form on the order's panel
-ACTION_FORMS = {"supervise": ReasonForm, "reply": ReplyForm, "callback": CallbackForm, "rehandle": ReasonForm}
+ACTION_FORMS = {"supervise": ReasonForm, "reply": ReplyForm, "callback": CallbackForm, "rehandle": ReasonForm,
+                "park": ParkForm, "register_review": RegisterReviewForm, "unpark": ReasonForm}

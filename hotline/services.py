@@ -21,6 +21,7 @@ from govportal import crypto
 from govportal.errors import DomainInputError
 from govportal.masking import mask_email, mask_name, mask_phone
 from incidents.models import Ticket, TimeLimit, Urgency
+from incidents.register import ticket_park, ticket_register_review, ticket_unpark
 from incidents.services import idempotency_key_of, reopen_change, ticket_create, ticket_urgency
 from incidents.workflow import TICKETS
 from incidents.worktime import deadline, working_day_minutes
@@ -244,6 +245,7 @@ def ticket_rehandle(*, ticket_id, actor, reason):
 # The hotline's steps on a work order, by name (as in incidents.workflow.TRANSITIONS): pages and API use this.
 ACTION_SERVICES = {
     "supervise": ticket_supervise, "reply": ticket_reply, "callback": ticket_callback, "rehandle": ticket_rehandle,
+    "park": ticket_park, "register_review": ticket_register_review, "unpark": ticket_unpark,
 }
 
 

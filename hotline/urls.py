@@ -13,6 +13,7 @@ urlpatterns = [
     path("hotline/tickets/<int:ticket_id>/<slug:action>/", views.ticket_act, name="hotline-ticket-act"),
     path("hotline/supervision-notices/<int:notice_id>.pdf", views.supervision_notice_pdf,
          name="hotline-supervision-notice"),
+    path("hotline/register/", views.register, name="hotline-register"),
     path("hotline/rates/", views.rates, name="hotline-rates"),
 ]
 

@@ -19,6 +19,8 @@ from govportal.pages import action_form, action_take
 from govportal.periods import PeriodForm
 from incidents.forms import FORM_SENT_BEFORE
 from incidents.models import Ticket
+from incidents.register import register_entries_open
+from incidents.selectors import ticket_list
 from incidents.selectors import ticket_board
 from incidents.services import IdempotencyKeyReused
 from incidents.views import ticket_or_404
@@ -127,6 +129,7 @@ def ticket_panel(request, ticket_id, forms=None, reporter_phone=None):
         "replies": ticket.hotline_replies.select_related("unit", "replied_by"),
         "callbacks": ticket.hotline_callbacks.select_related("operator", "unit"),
         "overdue_notices": ticket.overdue_notices.select_related("unit"),
+        "register_entries": ticket.register_entries.select_related("registered_by"),
         "reporter_phone": reporter_phone, "may_reveal": selectors.is_intake_role(request.user),
     })
 
@@ -159,6 +162,13 @@ def supervision_notice_pdf(request, notice_id):
     """The written supervision notice (督办单) of a work order you may see, as a PDF."""
     notice = get_object_or_404(selectors.supervision_notice_list(user=request.user), pk=notice_id)
     return supervision_notice_response(request, notice)
+
+
+@login_required
+def register(request):
+    """The register (挂账) of the matters in your scope, next review first; a due review is marked."""
+    entries = register_entries_open(ticket_list(user=request.user))[:500]
+    return render(request, "hotline/register.html", {"entries": entries, "today": timezone.localdate()})
 
 
 @login_required

@@ -446,27 +446,30 @@ def ticket_deny_extension(*, ticket_id, actor, reason):
                          notify=lambda t: [t.handling_unit_id])
 
 
+def clock_stop(ticket):
+    """Stop `ticket`'s clock, remembering the time left (a suspension, the register)."""
+    if ticket.due_at is not None:
+        ticket.paused_minutes_left = minutes_left(timezone.now(), ticket.due_at, clock_time=ticket.clock_time)
+    _clear_due(ticket)
+
+
+def clock_restart(ticket):
+    """Run `ticket`'s clock again with the time that was left when it stopped (after the move back)."""
+    if ticket.paused_minutes_left is not None:
+        kind = Ticket.DueKind.SIGN if ticket.status == Ticket.Status.DISPATCHED else Ticket.DueKind.HANDLE
+        _set_due(ticket, timezone.now(), ticket.paused_minutes_left, kind)
+    ticket.paused_minutes_left = None
+
+
 def ticket_suspend(*, ticket_id, actor, reason):
     """The street parks the matter (挂起): the clock stops with the time left remembered."""
     TICKETS.require_reason(reason)
-
-    def change(t):
-        if t.due_at is not None:
-            t.paused_minutes_left = minutes_left(timezone.now(), t.due_at, clock_time=t.clock_time)
-        _clear_due(t)
-
-    return TICKETS.apply(ticket_id, "suspend", actor=actor, reason=reason, change=change)
+    return TICKETS.apply(ticket_id, "suspend", actor=actor, reason=reason, change=clock_stop)
 
 
 def ticket_resume(*, ticket_id, actor):
     """The clock runs again with the time that was left when it stopped."""
-    def change(t):
-        if t.paused_minutes_left is not None:
-            kind = Ticket.DueKind.SIGN if t.status == Ticket.Status.DISPATCHED else Ticket.DueKind.HANDLE
-            _set_due(t, timezone.now(), t.paused_minutes_left, kind)
-        t.paused_minutes_left = None
-
-    return TICKETS.apply(ticket_id, "resume", actor=actor, change=change)
+    return TICKETS.apply(ticket_id, "resume", actor=actor, change=clock_restart)
 
 
 def ticket_handle(*, ticket_id, actor, feedback, photos=()):

@@ -28,6 +28,7 @@ HANDLERS = (User.Role.COMMUNITY_STAFF, User.Role.STREET_COORDINATOR, User.Role.D
 DISPATCHERS = (User.Role.STREET_COORDINATOR,)
 VERIFIERS = (User.Role.GRID_WORKER, User.Role.COMMUNITY_STAFF)
 WORKING = (S.ACCEPTED, S.SIGNED, S.IN_PROGRESS)
+REGISTRARS = (User.Role.LEADER, User.Role.HOTLINE_OPERATOR)  # who verifies a matter for the register
 
 # An extension is decided only once the unit has asked for one.
 EXTENSION_ASKED = Guard(lambda ticket: ticket.extension_requested_minutes is not None, NO_EXTENSION_REQUESTED)
@@ -82,6 +83,11 @@ TRANSITIONS = {
     # overdue hotline order gets a reminder (催办), then a written supervision notice (督办单).
     "remind": Transition((S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURNED)),
     "supervision_notice": Transition((S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURNED)),
+    # 挂账 (incidents.register): a matter verified as not solvable now (funds, planning) goes on
+    # the register, its clock stopped; it is reviewed on its review date, and lifted back to work.
+    "park": Transition(WORKING, S.PARKED, "hotline", REGISTRARS),
+    "register_review": Transition((S.PARKED,), None, "hotline", REGISTRARS),
+    "unpark": Transition((S.PARKED,), PREVIOUS, "hotline", REGISTRARS),
 }
 
 
@@ -98,6 +104,8 @@ ACTION_LABELS = {
     "supervise": _("Supervised"), "reply": _("Reply to the citizen"), "callback": _("Callback"),
     "callback_unreached": _("Callback: caller not reached"), "rehandle": _("Second handling"),
     "remind": _("Overdue reminder"), "supervision_notice": _("Supervision notice"),
+    "park": _("Put on the register"), "register_review": _("Register review"),
+    "unpark": _("Lift from the register"), "register_review_due": _("Register review due"),
     "escalated": _("Escalated to your unit"),  # the notice to the unit a sweep escalated to
 }
 
@@ -106,7 +114,7 @@ class TicketWorkflow(Workflow):
     """Work orders on the shared engine; a move may also notify handling units after commit."""
 
     model, event_model, transitions, action_labels = Ticket, TicketEvent, TRANSITIONS, ACTION_LABELS
-    pause_field, paused_states = "status_before_suspension", (S.SUSPENDED,)
+    pause_field, paused_states = "status_before_suspension", (S.SUSPENDED, S.PARKED)
     not_allowed = _("“%(action)s” is not allowed while the work order is %(status)s.")
 
     def is_visible(self, ticket, user):

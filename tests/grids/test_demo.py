@@ -96,3 +96,14 @@ def test_hilbert_curve_steps_are_adjacent():
 def test_split_evenly_keeps_order_and_balance():
     runs = split_evenly(list(range(10)), 3)
     assert runs == [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]
+
+
+def test_the_demo_shows_an_overdue_order_reminded_and_supervised_and_a_matter_on_the_register(demo_city):
+    from hotline.models import OverdueNotice
+    from incidents.models import RegisterEntry, Ticket
+
+    drain = Ticket.objects.get(idempotency_key__endswith="demo-hotline-drain")
+    assert set(drain.overdue_notices.values_list("kind", flat=True)) == {"reminder", "notice"}
+    assert OverdueNotice.objects.filter(kind="notice").exists()
+    entry = RegisterEntry.objects.get(lifted_at__isnull=True)
+    assert entry.ticket.status == Ticket.Status.PARKED and entry.reason_kind == "funds"

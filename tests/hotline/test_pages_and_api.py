@@ -309,8 +309,9 @@ def test_the_rates_page_shows_the_streets_figures_and_ranking(client, callbacks,
     assert {figure.one("dt").text: figure.one("dd").text for figure in shown.select("dl.figures div")} == {
         zh("Valid callbacks"): "4", zh("Response rate"): "75 %", zh("Resolution rate"): "50 %",
         zh("Satisfaction rate"): "72 %", zh("Composite score"): "62", zh("Supervised"): "1",
+        zh("Overdue reminders"): "0", zh("Supervision notices"): "0",
     }
-    assert shown.rows() == [["1", "西社区居委会", "4", "75 %", "50 %", "72 %", "62", "1"]]
+    assert shown.rows() == [["1", "西社区居委会", "4", "75 %", "50 %", "72 %", "62", "1", "0", "0"]]
     client.login(username=actors.outsider.username, password=TEST_PASSWORD)  # the east street's one callback
     east = page(client.get(reverse("hotline-rates"), period))
     assert east.rows() == [["1", "东社区居委会", "1", "100 %", "100 %", "100 %", "100", "0"]]

@@ -61,6 +61,7 @@ EXPECTED_WHEN_COMMUNITY_HOLDS = {
     # The hotline's steps (its operator is not among these actors; tests/hotline covers them).
     "supervise": {"leader"}, "reply": {"community_staff"}, "callback": set(), "callback_unreached": set(),
     "rehandle": set(),
+    "park": {"leader"}, "register_review": {"leader"}, "unpark": {"leader"},
 }
 
 
