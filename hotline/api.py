@@ -258,14 +258,18 @@ class ParkInput(RegisterReviewInput):
     reason_kind = serializers.ChoiceField(choices=RegisterEntry.Reason.choices)
 
 
+class MergeInput(HotlineReasonInput):
+    master_number = serializers.CharField(max_length=20)
+
+
 # The hotline's steps on a work order (services.ACTION_SERVICES) → their input serializers.
 ACTION_INPUTS = {"supervise": HotlineReasonInput, "reply": ReplyInput, "callback": CallbackInput,
                  "rehandle": HotlineReasonInput, "park": ParkInput, "register_review": RegisterReviewInput,
-                 "unpark": HotlineReasonInput}
+                 "unpark": HotlineReasonInput, "merge": MergeInput, "unmerge": HotlineReasonInput}
 
 
 def action_patterns():
-    """POST /hotline/tickets/{id}/{action}/: 督办, 答复, 回访, 二次办理, 挂账, one view each (govportal.api.action_urls)."""
+    """POST /hotline/tickets/{id}/{action}/: 督办, 答复, 回访, 二次办理, 挂账, 并单, one view each (govportal.api.action_urls)."""
     return action_urls(
         route="hotline/tickets/<int:ticket_id>/", name="hotline-ticket", services=services.ACTION_SERVICES,
         inputs=ACTION_INPUTS, id_kwarg="ticket_id", get_subject=ticket_or_not_found, output=TicketOutputSerializer,

@@ -1,5 +1,5 @@
-"""The hotline's demo data: knowledge articles, a few calls, an overdue order with its reminder and
-supervision notice, a matter on the register, and the demo Open311 key (demo only)."""
+"""The hotline's demo data: knowledge articles, a few calls, a merged order, an overdue order with its
+reminder and supervision notice, a matter on the register, and the demo Open311 key (demo only)."""
 
 from datetime import timedelta
 
@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from grids.models import Building
 from grids.selectors import grid_locate
+from incidents.merging import ticket_merge
 from incidents.models import Category, Ticket
 from incidents.register import ticket_park
 from incidents.services import ticket_accept, ticket_route, ticket_sign
@@ -57,7 +58,8 @@ def demo_hotline_create():
 
 
 def _demo_calls(operator, building):
-    """An enquiry answered from the knowledge base, a complaint made a work order, and a repeat call linked to it."""
+    """An enquiry answered from the knowledge base, a complaint made a work order, a repeat call linked
+    to it and a duplicate order merged into it."""
     now = timezone.now()
     place = grid_locate(building.location)
     common = {"address": building.address, "location": building.location, "place": place, "confidential": False,
@@ -78,6 +80,16 @@ def _demo_calls(operator, building):
         operator=operator, ticket=call.ticket, caller_phone="13700003333", request_type="complaint",
         content="门口路灯坏了好几天没人修", category=lamp, started_at=now - timedelta(minutes=5), **common,
     )
+    # 并单: a neighbour's call about the same lamp became an order of its own before anyone saw the
+    # first; the operator merges it into the first, which is handled for both.
+    ticket_route(ticket_id=call.ticket_id)
+    duplicate = services.call_dispatch(
+        operator=operator, caller_phone="13800006666", request_type="complaint", content="小区大门口那盏路灯一直不亮",
+        category=lamp, started_at=now - timedelta(minutes=15), idempotency_key="demo-hotline-lamp-again", **common,
+    ).ticket
+    ticket_route(ticket_id=duplicate.pk)
+    ticket_merge(ticket_id=duplicate.pk, actor=operator, master_number=call.ticket.number,
+                 reason="同一盏路灯的重复来电")
 
 
 def _demo_overdue_and_register(operator, building):

@@ -114,6 +114,12 @@ class ParkForm(RegisterReviewForm):
     field_order = ["reason_kind", "reason", "review_on"]
 
 
+class MergeForm(ReasonForm):
+    master_number = forms.CharField(max_length=20, label=_("Number of the order to merge into"))
+    field_order = ["master_number", "reason"]
+
+
 # action → its form on the order's panel
 ACTION_FORMS = {"supervise": ReasonForm, "reply": ReplyForm, "callback": CallbackForm, "rehandle": ReasonForm,
-                "park": ParkForm, "register_review": RegisterReviewForm, "unpark": ReasonForm}
+                "park": ParkForm, "register_review": RegisterReviewForm, "unpark": ReasonForm,
+                "merge": MergeForm, "unmerge": ReasonForm}

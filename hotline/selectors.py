@@ -18,7 +18,7 @@ from accounts.access import restrict_to_scope
 from accounts.models import HandlingUnit, User
 from govportal.crypto import blind_index
 from grids.models import Area, Building
-from incidents.models import Category, Ticket, TicketEvent
+from incidents.models import Category, Ticket, TicketEvent, TicketMerge
 from incidents.selectors import CALLED_BACK, ticket_list
 from incidents.worktime import deadlines, working_day_minutes
 
@@ -133,7 +133,8 @@ def address_list():
 
 def callbacks_awaiting(*, user, limit=200):
     """Return closed orders in `user`'s scope still owed a valid callback, oldest closure first: the
-    hotline's, and citizens' reports (随手拍, Open311) that left a phone (incidents.selectors.CALLED_BACK).
+    hotline's, and citizens' reports (随手拍, Open311) that left a phone (incidents.selectors.CALLED_BACK),
+    and the orders merged into one of them (并单), from the master's closure.
 
     Each carries `callback_due`, one working day of working time after closure (domain.md §4:
     callback the working day after closure; closed at 10:00, due at 10:00 the next working day;
@@ -141,10 +142,9 @@ def callbacks_awaiting(*, user, limit=200):
     has passed. The working calendar is loaded once for the whole list.
     """
     valid = Callback.objects.filter(reached=True, ticket=OuterRef("pk"), created_at__gte=OuterRef("closed_at"))
-    tickets = list(
-        ticket_list(user=user).filter(CALLED_BACK, status=Ticket.Status.CLOSED)
-        .exclude(Exists(valid)).select_related("category", "handling_unit").order_by("closed_at")[:limit]
-    )
+    closed = ticket_list(user=user).filter(CALLED_BACK, status=Ticket.Status.CLOSED).exclude(Exists(valid))
+    tickets = list(closed.select_related("category", "handling_unit").order_by("closed_at")[:limit])
+    tickets = sorted(tickets + _merged_awaiting(user, limit=limit - len(tickets)), key=lambda t: t.closed_at)
     now = timezone.now()
     dues = deadlines([ticket.closed_at for ticket in tickets], CALLBACK_WINDOW_WORKING_DAYS * working_day_minutes(),
                      clock_time=False)
@@ -153,13 +153,33 @@ def callbacks_awaiting(*, user, limit=200):
     return tickets
 
 
+def _merged_awaiting(user, *, limit):
+    """Return the orders merged into a master now closed (并单) whose citizen has had no valid callback
+    since; each carries the master's closure as its `closed_at`."""
+    merges = TicketMerge.objects.filter(merged=OuterRef("pk"), unmerged_at__isnull=True,
+                                        master__status__in=(Ticket.Status.CLOSED, Ticket.Status.RATED))
+    tickets = (ticket_list(user=user).filter(CALLED_BACK, status=Ticket.Status.MERGED)
+               .annotate(master_closed_at=Subquery(merges.values("master__closed_at")[:1]))
+               .filter(master_closed_at__isnull=False))
+    valid = Callback.objects.filter(reached=True, ticket=OuterRef("pk"), created_at__gte=OuterRef("master_closed_at"))
+    merged = list(tickets.exclude(Exists(valid)).select_related("category", "handling_unit")
+                  .order_by("master_closed_at")[:max(limit, 0)])
+    for ticket in merged:
+        ticket.closed_at = ticket.master_closed_at
+    return merged
+
+
 def call_list(*, user, ticket=None):
-    """Return the calls `user` may read: all for the hotline, those of visible tickets for others."""
+    """Return the calls `user` may read: all for the hotline, those of visible tickets for others.
+
+    A work order's calls include those of the orders merged into it (并单).
+    """
     calls = Call.objects.select_related("operator", "category", "ticket", "article")
     if not is_intake_role(user):
         calls = calls.filter(ticket__in=ticket_list(user=user))
     if ticket is not None:
-        calls = calls.filter(ticket=ticket)
+        merged_in = Q(ticket__merges__master=ticket, ticket__merges__unmerged_at__isnull=True)
+        calls = calls.filter(Q(ticket=ticket) | merged_in).distinct()
     return calls
 
 

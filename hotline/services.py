@@ -21,6 +21,7 @@ from govportal import crypto
 from govportal.errors import DomainInputError
 from govportal.masking import mask_email, mask_name, mask_phone
 from incidents.models import Ticket, TimeLimit, Urgency
+from incidents.merging import merged_into, ticket_merge, ticket_unmerge
 from incidents.register import ticket_park, ticket_register_review, ticket_unpark
 from incidents.services import idempotency_key_of, reopen_change, ticket_create, ticket_urgency
 from incidents.workflow import TICKETS
@@ -198,15 +199,19 @@ def ticket_reply(*, ticket_id, actor, content):
     """The handling unit records its reply to the citizen (答复); in time if before the call's reply_due_at.
 
     That deadline is fixed when the order is made: extensions and suspensions of the ticket's
-    clock do not move it. Shown on the order's panel; the rates count callbacks, not replies.
+    clock do not move it. The reply reaches the citizens of the orders merged into this one too
+    (并单), each judged against its own deadline. Shown on the order's panel; the rates count
+    callbacks, not replies.
     """
     TICKETS.require_reason(content, "content", REPLY_REQUIRED)
 
     def change(ticket):
-        first_call = ticket.hotline_calls.filter(outcome=Call.Outcome.NEW_TICKET).first()
-        due = first_call.reply_due_at if first_call else None
-        Reply.objects.create(ticket=ticket, unit=ticket.handling_unit, replied_by=actor, content=content,
-                             in_time=due is None or timezone.now() <= due)
+        now = timezone.now()
+        for order in (ticket, *merged_into(ticket)):
+            first_call = order.hotline_calls.filter(outcome=Call.Outcome.NEW_TICKET).first()
+            due = first_call.reply_due_at if first_call else None
+            Reply.objects.create(ticket=order, unit=ticket.handling_unit, replied_by=actor, content=content,
+                                 in_time=due is None or now <= due)
 
     return TICKETS.apply(ticket_id, "reply", actor=actor, reason=content, change=change)
 
@@ -246,6 +251,7 @@ def ticket_rehandle(*, ticket_id, actor, reason):
 ACTION_SERVICES = {
     "supervise": ticket_supervise, "reply": ticket_reply, "callback": ticket_callback, "rehandle": ticket_rehandle,
     "park": ticket_park, "register_review": ticket_register_review, "unpark": ticket_unpark,
+    "merge": ticket_merge, "unmerge": ticket_unmerge,
 }
 
 

@@ -19,6 +19,7 @@ from govportal.pages import action_form, action_take
 from govportal.periods import PeriodForm
 from incidents.forms import FORM_SENT_BEFORE
 from incidents.models import Ticket
+from incidents.merging import merged_into
 from incidents.register import register_entries_open
 from incidents.selectors import ticket_list
 from incidents.selectors import ticket_board
@@ -130,6 +131,8 @@ def ticket_panel(request, ticket_id, forms=None, reporter_phone=None):
         "callbacks": ticket.hotline_callbacks.select_related("operator", "unit"),
         "overdue_notices": ticket.overdue_notices.select_related("unit"),
         "register_entries": ticket.register_entries.select_related("registered_by"),
+        "merged_in": merged_into(ticket), "merged_into": ticket.merges.filter(unmerged_at__isnull=True)
+        .select_related("master").first(),
         "reporter_phone": reporter_phone, "may_reveal": selectors.is_intake_role(request.user),
     })
 

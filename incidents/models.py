@@ -196,6 +196,8 @@ class Ticket(Permanent):
         VOIDED = "voided", _("Voided")
         # 挂账: verified as not solvable now (funds, planning); off the overdue counts until lifted.
         PARKED = "parked", _("On the register")
+        # 并单: a duplicate merged into a master order, which is handled for both (incidents.merging).
+        MERGED = "merged", _("Merged")
 
     class DueKind(models.TextChoices):
         ACCEPT = "accept", _("Accept")
@@ -560,3 +562,28 @@ class RegisterEntry(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id} {self.get_reason_kind_display()}"
+
+
+class TicketMerge(models.Model):
+    """A duplicate work order merged into a master order (并单, domain.md §4): its calls and citizen are
+    the master's too, replies reach it and its citizen is called back; undone with a reason."""
+
+    master = models.ForeignKey(Ticket, models.PROTECT, related_name="merged_in", verbose_name=_("master order"))
+    merged = models.ForeignKey(Ticket, models.PROTECT, related_name="merges", verbose_name=_("merged order"),
+                               db_index=False)  # ticketmerge_one_open leads with it
+    reason = models.TextField(_("reason"))
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                  verbose_name=_("merged by"))
+    created_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    unmerged_at = models.DateTimeField(_("unmerged at"), null=True, blank=True)
+    unmerge_reason = models.TextField(_("reason for unmerging"), blank=True)
+
+    class Meta:
+        verbose_name = _("merged work order")
+        verbose_name_plural = _("merged work orders")
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["merged"], condition=Q(unmerged_at__isnull=True),
+                                               name="ticketmerge_one_open")]
+
+    def __str__(self):
+        return f"{self.merged_id} → {self.master_id}"
