@@ -22,7 +22,7 @@ from incidents.services import MAX_IDEMPOTENCY_KEY
 
 from . import selectors, services
 from .filters import AddressFilter
-from .models import Call, KnowledgeArticle, RequestType
+from .models import Call, KnowledgeArticle, Referral, RequestType
 
 ADDRESS_SUGGESTIONS = 8
 
@@ -185,6 +185,7 @@ class CallCreateApi(APIView):
         article = serializers.PrimaryKeyRelatedField(queryset=KnowledgeArticle.objects.filter(is_active=True),
                                                      required=False, allow_null=True, default=None)
         answer = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+        referral = serializers.ChoiceField(choices=Referral.choices, required=False, allow_blank=True, default="")
         ticket = VisibleTicketField(slug_field="number", required=False)
         idempotency_key = serializers.CharField(max_length=MAX_IDEMPOTENCY_KEY, required=False)
 
@@ -207,9 +208,11 @@ class CallCreateApi(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         outcome, article, answer = values.pop("outcome"), values.pop("article"), values.pop("answer")
+        referral = values.pop("referral")
         ticket, key = values.pop("ticket", None), values.pop("idempotency_key", None)
         if outcome == Call.Outcome.ANSWERED:
-            call = services.call_answer(operator=request.user, article=article, answer=answer, **values)
+            call = services.call_answer(operator=request.user, article=article, answer=answer, referral=referral,
+                                        **values)
         elif outcome == Call.Outcome.LINKED:
             if ticket is None:
                 raise serializers.ValidationError({"ticket": [services.TICKET_NOT_OPEN]})

@@ -11,7 +11,7 @@ from incidents.forms import KeyedForm, category_field
 from incidents.models import RegisterEntry, Ticket, Urgency
 from incidents.selectors import ticket_list
 
-from .models import Call, KnowledgeArticle, RequestType
+from .models import Call, KnowledgeArticle, Referral, RequestType
 
 PHONE_INVALID = _("Enter the caller's number: 5 to 20 digits.")
 LINK_TICKET_UNKNOWN = _("No open work order has this number.")
@@ -42,6 +42,8 @@ class CallForm(KeyedForm):
                                      label=_("Knowledge article"), widget=forms.HiddenInput)
     answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
                              label=_("Answer given"))
+    referral = forms.ChoiceField(choices=[("", "---------"), *Referral.choices], required=False,
+                                 label=_("Not government business: referred to"))
     link_ticket = forms.CharField(max_length=20, required=False, label=_("Work order to link to"))
     lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
     lng = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)

@@ -66,6 +66,16 @@ class RequestType(models.TextChoices):
     PRAISE = "praise", _("Praise")
 
 
+class Referral(models.TextChoices):
+    """The route given for a request outside government business, answered instead of a work order (§4)."""
+
+    POLICE = "police_110", _("Police (110)")
+    FIRE = "fire_119", _("Fire and rescue (119)")
+    COURT = "court", _("Court")
+    ARBITRATION = "arbitration", _("Arbitration")
+    ENTERPRISE = "enterprise", _("The enterprise concerned")
+
+
 class HotlineTimeLimit(models.Model):
     """The hotline's own limits for a class of matter (domain.md §4, Beijing and Shandong defaults).
 
@@ -180,6 +190,8 @@ class Call(HotlineRecord, models.Model):
     article = models.ForeignKey(KnowledgeArticle, models.PROTECT, null=True, blank=True, related_name="calls",
                                 verbose_name=_("knowledge article"))
     answer = models.TextField(_("answer given"), blank=True)
+    referral = models.CharField(_("referred to"), max_length=12, choices=Referral.choices, blank=True,
+                                help_text=_("Not government business: the route the caller was given."))
     # Of the call that created the work order: when the citizen must have had a reply (§4).
     reply_due_at = models.DateTimeField(_("reply due"), null=True, blank=True)
 
@@ -199,6 +211,7 @@ class Call(HotlineRecord, models.Model):
                 name="call_ticket_iff_not_answered",
             ),
             models.CheckConstraint(condition=Q(ended_at__gte=models.F("started_at")), name="call_ends_after_start"),
+            models.CheckConstraint(condition=Q(referral="") | Q(outcome="answered"), name="call_referral_answered"),
         ]
 
     def __str__(self):

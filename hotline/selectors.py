@@ -22,7 +22,9 @@ from incidents.models import Category, Ticket, TicketEvent, TicketMerge
 from incidents.selectors import CALLED_BACK, ticket_list
 from incidents.worktime import deadlines, working_day_minutes
 
-from .models import Call, Callback, CategoryKeyword, KnowledgeArticle, OverdueNotice, RateWeights, search_words
+from .models import (
+    Call, Callback, CategoryKeyword, KnowledgeArticle, OverdueNotice, RateWeights, Referral, search_words,
+)
 
 # The roles that take calls: they record calls and may reveal a caller's number (PIPL: phone
 # numbers are sensitive, domain.md §7), each reveal logged (PhoneReveal). Pages show every
@@ -187,6 +189,15 @@ def supervision_notice_list(*, user):
     """Return the written supervision notices (督办单) of the work orders `user` may see."""
     return OverdueNotice.objects.filter(kind=OverdueNotice.Kind.NOTICE, ticket__in=ticket_list(user=user)) \
         .select_related("ticket__category", "unit")
+
+
+def referral_counts(*, period):
+    """Return [(route, its label, calls)] of the requests outside government business answered with a
+    route in `period`, every route listed."""
+    since, until = period.bounds()
+    counts = dict(Call.objects.filter(started_at__gte=since, started_at__lt=until).exclude(referral="")
+                  .values_list("referral").annotate(n=Count("id")).order_by())
+    return [(value, label, counts.get(value, 0)) for value, label in Referral.choices]
 
 
 # --- the three rates (三率) ------------------------------------------------------------------

@@ -28,15 +28,17 @@ from incidents.workflow import TICKETS
 from incidents.worktime import deadline, working_day_minutes
 
 from .models import (
-    PLACE_RETENTION_DAYS, Call, Callback, HotlineTimeLimit, Open311Request, PhoneReveal, Reply, RequestType,
-    TicketPlace,
+    PLACE_RETENTION_DAYS, Call, Callback, HotlineTimeLimit, Open311Request, PhoneReveal, Referral, Reply,
+    RequestType, TicketPlace,
 )
 from .selectors import is_intake_role
 
 NOT_AN_OPERATOR = _("Only the hotline's operators record calls.")
 MAY_NOT_REVEAL = _("Your role may not see callers' phone numbers.")
 ANSWER_REQUIRED = _("Choose a knowledge article or write the answer given.")
-ONLY_ENQUIRIES_ANSWERED = _("Only enquiries, suggestions and praise are settled on the call.")
+ONLY_ENQUIRIES_ANSWERED = _("Only enquiries, suggestions and praise are settled on the call, "
+                            "unless the request is not government business and the caller is given its route.")
+REFERRAL_UNKNOWN = _("Choose one of the routes given.")
 LOCATION_REQUIRED = _("Locate the matter: search an address or click on the map.")
 CATEGORY_REQUIRED = _("Choose a category.")
 TICKET_NOT_OPEN = _("Link the call to a work order that is still open.")
@@ -98,15 +100,22 @@ def _call_fields(*, operator, caller_phone, caller_name, request_type, content, 
     }
 
 
-def call_answer(*, operator, article=None, answer="", **call):
-    """End a call with a direct answer (直接办结) from the knowledge base; no work order is made."""
+def call_answer(*, operator, article=None, answer="", referral="", **call):
+    """End a call with a direct answer (直接办结) from the knowledge base; no work order is made.
+
+    A request outside government business, whatever its type, is answered with the route given
+    (`referral`: 110, 119, a court, arbitration, the enterprise concerned), which is recorded.
+    """
     require_operator(operator)
-    if call["request_type"] not in DIRECT_ANSWER_TYPES:
+    if referral not in ("", *Referral.values):
+        raise HotlineInputError(REFERRAL_UNKNOWN, "referral")
+    if not referral and call["request_type"] not in DIRECT_ANSWER_TYPES:
         raise HotlineInputError(ONLY_ENQUIRIES_ANSWERED, "request_type")
-    if article is None and not answer.strip():
+    if article is None and not answer.strip() and not referral:
         raise HotlineInputError(ANSWER_REQUIRED, "answer")
     return Call.objects.create(**_call_fields(operator=operator, **call), outcome=Call.Outcome.ANSWERED,
-                               article=article, answer=answer or (article.body if article else ""))
+                               article=article, answer=answer or (article.body if article else ""),
+                               referral=referral)
 
 
 def call_dispatch(*, operator, idempotency_key=None, **call):

@@ -59,7 +59,7 @@ def intake(request):
         try:
             if data["outcome"] == Call.Outcome.ANSWERED:
                 call = services.call_answer(operator=request.user, article=data["article"], answer=data["answer"],
-                                            **form.call_fields())
+                                            referral=data["referral"], **form.call_fields())
             elif data["outcome"] == Call.Outcome.LINKED:
                 if data["link_ticket"] is None:
                     raise services.HotlineInputError(services.TICKET_NOT_OPEN, "link_ticket")
@@ -178,12 +178,13 @@ def register(request):
 def rates(request):
     """The three rates of your area and the ranking of its units for a period (this month by default)."""
     form = PeriodForm(request.GET or None)
-    area, totals, ranking = scope_area(request.user), None, []
+    area, totals, ranking, referrals = scope_area(request.user), None, [], []
     if not form.errors:
         period = form.period()
         if area is not None:
             totals = selectors.three_rates_for_area(area_code=area.code, period=period)
         ranking = selectors.three_rates_by_unit(user=request.user, period=period)
+        referrals = selectors.referral_counts(period=period)
     return render(request, "hotline/rates.html", {
-        "form": form, "area": area, "totals": totals, "ranking": ranking,
+        "form": form, "area": area, "totals": totals, "ranking": ranking, "referrals": referrals,
     }, status=400 if form.errors else 200)
