@@ -22,7 +22,7 @@ from incidents.services import MAX_IDEMPOTENCY_KEY
 
 from . import selectors, services
 from .filters import AddressFilter
-from .models import Call, KnowledgeArticle, Referral, RequestType
+from .models import Call, CitizenContact, KnowledgeArticle, Referral, RequestType
 
 ADDRESS_SUGGESTIONS = 8
 
@@ -261,6 +261,13 @@ class ParkInput(RegisterReviewInput):
     reason_kind = serializers.ChoiceField(choices=RegisterEntry.Reason.choices)
 
 
+class ContactInput(serializers.Serializer):
+    contacted_at = DateTimeInputField()
+    way = serializers.ChoiceField(choices=CitizenContact.Way.choices)
+    result = serializers.ChoiceField(choices=CitizenContact.Result.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
 class MergeInput(HotlineReasonInput):
     master_number = serializers.CharField(max_length=20)
 
@@ -268,7 +275,8 @@ class MergeInput(HotlineReasonInput):
 # The hotline's steps on a work order (services.ACTION_SERVICES) → their input serializers.
 ACTION_INPUTS = {"supervise": HotlineReasonInput, "reply": ReplyInput, "callback": CallbackInput,
                  "rehandle": HotlineReasonInput, "park": ParkInput, "register_review": RegisterReviewInput,
-                 "unpark": HotlineReasonInput, "merge": MergeInput, "unmerge": HotlineReasonInput}
+                 "unpark": HotlineReasonInput, "merge": MergeInput, "unmerge": HotlineReasonInput,
+                 "contact": ContactInput}
 
 
 def action_patterns():

@@ -11,7 +11,7 @@ from incidents.forms import KeyedForm, category_field
 from incidents.models import RegisterEntry, Ticket, Urgency
 from incidents.selectors import ticket_list
 
-from .models import Call, KnowledgeArticle, Referral, RequestType
+from .models import Call, CitizenContact, KnowledgeArticle, Referral, RequestType
 
 PHONE_INVALID = _("Enter the caller's number: 5 to 20 digits.")
 LINK_TICKET_UNKNOWN = _("No open work order has this number.")
@@ -116,6 +116,15 @@ class ParkForm(RegisterReviewForm):
     field_order = ["reason_kind", "reason", "review_on"]
 
 
+class ContactForm(ActionForm):
+    contacted_at = DateTimeFormField(label=_("Contacted at"),
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    way = forms.ChoiceField(choices=CitizenContact.Way.choices, label=_("Way"))
+    result = forms.ChoiceField(choices=CitizenContact.Result.choices, label=_("Result"))
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=500, required=False,
+                           label=_("Note"))
+
+
 class MergeForm(ReasonForm):
     master_number = forms.CharField(max_length=20, label=_("Number of the order to merge into"))
     field_order = ["master_number", "reason"]
@@ -124,4 +133,4 @@ class MergeForm(ReasonForm):
 # action → its form on the order's panel
 ACTION_FORMS = {"supervise": ReasonForm, "reply": ReplyForm, "callback": CallbackForm, "rehandle": ReasonForm,
                 "park": ParkForm, "register_review": RegisterReviewForm, "unpark": ReasonForm,
-                "merge": MergeForm, "unmerge": ReasonForm}
+                "merge": MergeForm, "unmerge": ReasonForm, "contact": ContactForm}

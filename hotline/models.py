@@ -410,3 +410,37 @@ class OverdueNotice(HotlineRecord, models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.ticket_id}"
+
+
+class CitizenContact(HotlineRecord, models.Model):
+    """The holding unit's contact with the citizen of a work order: when, how and with what result.
+
+    The response rate (响应率, domain.md §4) counts an order as responded when its unit reached the
+    citizen by the call's reply deadline (`in_time`): hotline.services.ticket_callback reads these.
+    """
+
+    class Way(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        VISIT = "visit", _("Visit")
+        SMS = "sms", _("Text message")
+
+    class Result(models.TextChoices):
+        REACHED = "reached", _("Citizen reached")
+        NOT_REACHED = "not_reached", _("Not reached")
+
+    ticket = models.ForeignKey("incidents.Ticket", models.PROTECT, related_name="citizen_contacts",
+                               verbose_name=_("work order"))
+    unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, related_name="+", verbose_name=_("handling unit"))
+    contacted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                     verbose_name=_("contacted by"))
+    contacted_at = models.DateTimeField(_("contacted at"))
+    way = models.CharField(_("way"), max_length=8, choices=Way.choices)
+    result = models.CharField(_("result"), max_length=12, choices=Result.choices)
+    note = models.TextField(_("note"), blank=True)
+    in_time = models.BooleanField(_("in time"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact with the citizen")
+        verbose_name_plural = _("contacts with citizens")
+        ordering = ["contacted_at", "id"]

@@ -10,9 +10,10 @@ from django.contrib.gis.measure import D
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import StrIndex
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.access import restrict_to_scope
 from accounts.models import HandlingUnit, User
@@ -30,6 +31,8 @@ from .models import (
 # numbers are sensitive, domain.md §7), each reveal logged (PhoneReveal). Pages show every
 # number masked, to them too; everyone else can never reveal one.
 INTAKE_ROLES = (User.Role.HOTLINE_OPERATOR,)
+
+CONFIDENTIAL_CALLER = _("Confidential")  # what others see of a confidential caller's name and number
 
 DUPLICATE_RADIUS_M = 200
 DUPLICATE_WINDOW_DAYS = 7  # at most models.PLACE_RETENTION_DAYS
@@ -174,11 +177,19 @@ def _merged_awaiting(user, *, limit):
 def call_list(*, user, ticket=None):
     """Return the calls `user` may read: all for the hotline, those of visible tickets for others.
 
-    A work order's calls include those of the orders merged into it (并单).
+    A work order's calls include those of the orders merged into it (并单). Each carries the caller
+    as `user` may see them (`caller_phone_shown`, `caller_name_shown`): masked for the hotline, and
+    for everyone else nothing at all of a confidential caller (GB/T 33358-2016).
     """
     calls = Call.objects.select_related("operator", "category", "ticket", "article")
-    if not is_intake_role(user):
-        calls = calls.filter(ticket__in=ticket_list(user=user))
+    if is_intake_role(user):
+        calls = calls.annotate(caller_phone_shown=F("caller_phone_masked"), caller_name_shown=F("caller_name_masked"))
+    else:
+        hidden = Value(str(CONFIDENTIAL_CALLER))
+        calls = calls.filter(ticket__in=ticket_list(user=user)).annotate(
+            caller_phone_shown=Case(When(confidential=True, then=hidden), default=F("caller_phone_masked")),
+            caller_name_shown=Case(When(confidential=True, then=hidden), default=F("caller_name_masked")),
+        )
     if ticket is not None:
         merged_in = Q(ticket__merges__master=ticket, ticket__merges__unmerged_at__isnull=True)
         calls = calls.filter(Q(ticket=ticket) | merged_in).distinct()

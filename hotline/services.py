@@ -24,11 +24,11 @@ from incidents.models import Ticket, TimeLimit, Urgency
 from incidents.merging import merged_into, ticket_merge, ticket_unmerge
 from incidents.register import ticket_park, ticket_register_review, ticket_unpark
 from incidents.services import idempotency_key_of, reopen_change, ticket_create, ticket_urgency
-from incidents.workflow import TICKETS
+from incidents.workflow import HANDLERS, TICKETS
 from incidents.worktime import deadline, working_day_minutes
 
 from .models import (
-    PLACE_RETENTION_DAYS, Call, Callback, HotlineTimeLimit, Open311Request, PhoneReveal, Referral, Reply,
+    PLACE_RETENTION_DAYS, Call, Callback, CitizenContact, HotlineTimeLimit, Open311Request, PhoneReveal, Referral, Reply,
     RequestType, TicketPlace,
 )
 from .selectors import is_intake_role
@@ -45,6 +45,7 @@ TICKET_NOT_OPEN = _("Link the call to a work order that is still open.")
 REPLY_REQUIRED = _("Write the reply given to the citizen.")
 SATISFACTION_REQUIRED = _("Record the citizen's satisfaction.")
 CALL_ENDS_BEFORE_START = _("The call cannot end before it started.")
+CONTACT_IN_FUTURE = _("A contact is recorded once it has taken place.")
 
 DIRECT_ANSWER_TYPES = (RequestType.ENQUIRY, RequestType.SUGGESTION, RequestType.PRAISE)
 
@@ -176,14 +177,30 @@ def phone_reveal(*, call, user):
     return crypto.decrypt(call.caller_phone_encrypted)
 
 
-def reporter_phone_reveal(*, ticket, user):
-    """Return the reporter's full number of a citizen's order for a callback, recording the reveal in
-    the audit trail; PermissionDenied (recorded too) for anyone who does not take calls."""
-    target = f"incidents.ticket:{ticket.pk}"
-    if not is_intake_role(user):
+def may_reach_citizen(ticket, user):
+    """Return whether `user` may reveal the citizen's number of `ticket`: the hotline's operators (for
+    the callback), and the staff of the unit holding it (to contact the citizen) unless it is confidential."""
+    if is_intake_role(user):
+        return True
+    first_call = ticket.hotline_calls.order_by("started_at").first()
+    confidential = first_call is not None and first_call.confidential
+    return (user.is_authenticated and user.role in HANDLERS and user.unit_id is not None
+            and user.unit_id == ticket.handling_unit_id and not confidential)
+
+
+def citizen_phone_reveal(*, ticket, user):
+    """Return the full number of the citizen `ticket` answers (its first caller, or its reporter),
+    recording the reveal (PhoneReveal for a call, the audit trail for a report); PermissionDenied,
+    recorded too, for anyone may_reach_citizen refuses."""
+    call = ticket.hotline_calls.order_by("started_at").first()
+    target = f"hotline.call:{call.pk}" if call else f"incidents.ticket:{ticket.pk}"
+    if not may_reach_citizen(ticket, user):
         audit_record(action=AuditEvent.Action.REVEAL, result=AuditEvent.Result.FAILURE, actor=user,
-                     target=target, details={"field": "reporter_phone"})
+                     target=target, details={"field": "phone"})
         raise PermissionDenied(MAY_NOT_REVEAL)
+    if call is not None:
+        PhoneReveal.objects.create(call=call, user=user)
+        return crypto.decrypt(call.caller_phone_encrypted)
     audit_record(action=AuditEvent.Action.REVEAL, result=AuditEvent.Result.SUCCESS, actor=user,
                  target=target, details={"field": "reporter_phone"})
     return crypto.decrypt(ticket.reporter_phone_encrypted)
@@ -225,12 +242,28 @@ def ticket_reply(*, ticket_id, actor, content):
     return TICKETS.apply(ticket_id, "reply", actor=actor, reason=content, change=change)
 
 
+def ticket_contact(*, ticket_id, actor, contacted_at, way, result, note=""):
+    """The holding unit records its contact with the citizen (time, way, result); in time if by the
+    call's reply deadline. A citizen reached in time makes the order responded (响应率)."""
+    if contacted_at > timezone.now():
+        raise HotlineInputError(CONTACT_IN_FUTURE, "contacted_at")
+
+    def change(ticket):
+        first_call = ticket.hotline_calls.filter(outcome=Call.Outcome.NEW_TICKET).first()
+        due = first_call.reply_due_at if first_call else None
+        CitizenContact.objects.create(ticket=ticket, unit=ticket.handling_unit, contacted_by=actor,
+                                      contacted_at=contacted_at, way=way, result=result, note=note,
+                                      in_time=due is None or contacted_at <= due)
+
+    return TICKETS.apply(ticket_id, "contact", actor=actor, reason_code=result, reason=note, change=change)
+
+
 def ticket_callback(*, ticket_id, actor, reached, responded=False, solved=False, satisfaction="", note=""):
     """Record the callback (回访) of a closed order; a reached citizen's answer rates the order.
 
-    The operator records what the citizen says, including whether the unit contacted them in
-    time (`responded`, which the response rate counts). An unsatisfied citizen's order can then
-    be handled again (ticket_rehandle).
+    The operator records what the citizen says. The order counts as responded (the response rate)
+    when its unit recorded reaching the citizen in time (ticket_contact), or the citizen says it
+    did (`responded`). An unsatisfied citizen's order can then be handled again (ticket_rehandle).
     """
     if reached and satisfaction not in Ticket.Satisfaction.values:
         raise HotlineInputError(SATISFACTION_REQUIRED, "satisfaction")
@@ -238,9 +271,10 @@ def ticket_callback(*, ticket_id, actor, reached, responded=False, solved=False,
     def change(ticket):
         if reached:
             ticket.satisfaction = satisfaction
+        contacted = ticket.citizen_contacts.filter(in_time=True, result=CitizenContact.Result.REACHED).exists()
         Callback.objects.create(
             ticket=ticket, unit=ticket.handling_unit, operator=actor, reached=reached,
-            responded=reached and responded, solved=reached and solved,
+            responded=reached and (responded or contacted), solved=reached and solved,
             satisfaction=satisfaction if reached else "", note=note,
         )
 
@@ -260,7 +294,7 @@ def ticket_rehandle(*, ticket_id, actor, reason):
 ACTION_SERVICES = {
     "supervise": ticket_supervise, "reply": ticket_reply, "callback": ticket_callback, "rehandle": ticket_rehandle,
     "park": ticket_park, "register_review": ticket_register_review, "unpark": ticket_unpark,
-    "merge": ticket_merge, "unmerge": ticket_unmerge,
+    "merge": ticket_merge, "unmerge": ticket_unmerge, "contact": ticket_contact,
 }
 
 

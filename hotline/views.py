@@ -117,7 +117,7 @@ def follow_up(request):
 
 
 @login_required
-def ticket_panel(request, ticket_id, forms=None, reporter_phone=None):
+def ticket_panel(request, ticket_id, forms=None, citizen_phone=None):
     """A work order the hotline follows: its calls, replies and callbacks, and the steps you may take now."""
     ticket = ticket_or_404(request.user, ticket_id)
     allowed = TICKETS.allowed_actions(ticket, request.user)
@@ -133,17 +133,19 @@ def ticket_panel(request, ticket_id, forms=None, reporter_phone=None):
         "register_entries": ticket.register_entries.select_related("registered_by"),
         "merged_in": merged_into(ticket), "merged_into": ticket.merges.filter(unmerged_at__isnull=True)
         .select_related("master").first(),
-        "reporter_phone": reporter_phone, "may_reveal": selectors.is_intake_role(request.user),
+        "contacts": ticket.citizen_contacts.select_related("contacted_by", "unit"),
+        "citizen_phone": citizen_phone, "may_reveal": services.may_reach_citizen(ticket, request.user),
     })
 
 
 @login_required
 @require_POST
-def ticket_reporter_reveal(request, ticket_id):
-    """Show a citizen reporter's full number to an intake role, for the callback (logged)."""
+def ticket_citizen_reveal(request, ticket_id):
+    """Show the citizen's full number to an operator (for the callback) or the holding unit (to
+    contact them), the reveal recorded."""
     ticket = ticket_or_404(request.user, ticket_id)
-    phone = services.reporter_phone_reveal(ticket=ticket, user=request.user)
-    return ticket_panel(request, ticket_id, reporter_phone=phone)
+    phone = services.citizen_phone_reveal(ticket=ticket, user=request.user)
+    return ticket_panel(request, ticket_id, citizen_phone=phone)
 
 
 @login_required

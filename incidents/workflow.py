@@ -85,6 +85,8 @@ TRANSITIONS = {
     "supervise": Transition(tuple(Ticket.OPEN_STATUSES), None, "hotline",
                             (User.Role.HOTLINE_OPERATOR, User.Role.LEADER)),
     "reply": Transition((*WORKING, S.HANDLED, S.VERIFIED, S.CLOSED), None, "unit", HANDLERS),
+    # The holding unit records its contact with the citizen (time, way, result): the response rate's.
+    "contact": Transition((*WORKING, S.HANDLED), None, "unit", HANDLERS),
     "callback": Transition((S.CLOSED, S.MERGED), S.RATED, "hotline", (User.Role.HOTLINE_OPERATOR,),
                            guard=CALLED_BACK_NOW),
     "callback_unreached": Transition((S.CLOSED, S.MERGED), None, "hotline", (User.Role.HOTLINE_OPERATOR,),
@@ -123,7 +125,7 @@ ACTION_LABELS = {
     "remind": _("Overdue reminder"), "supervision_notice": _("Supervision notice"),
     "park": _("Put on the register"), "register_review": _("Register review"),
     "unpark": _("Lift from the register"), "register_review_due": _("Register review due"),
-    "merge": _("Merge into another order"), "unmerge": _("Unmerge"), "merge_in": _("Duplicate merged in"),
+    "contact": _("Contact with the citizen"), "merge": _("Merge into another order"), "unmerge": _("Unmerge"), "merge_in": _("Duplicate merged in"),
     "unmerge_out": _("Duplicate unmerged"),
     "escalated": _("Escalated to your unit"),  # the notice to the unit a sweep escalated to
 }

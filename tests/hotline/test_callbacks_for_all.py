@@ -54,16 +54,16 @@ def test_the_operator_calls_back_a_citizens_report_and_it_is_rated(citizen_repor
 def test_the_reporters_number_is_revealed_to_the_operator_only_and_logged(citizen_report, operator, actors, client):
     ticket = citizen_report()
     close(ticket.pk)
-    assert services.reporter_phone_reveal(ticket=ticket, user=operator) == "13900001111"
+    assert services.citizen_phone_reveal(ticket=ticket, user=operator) == "13900001111"
     with pytest.raises(PermissionDenied):
-        services.reporter_phone_reveal(ticket=ticket, user=actors.community_staff)
+        services.citizen_phone_reveal(ticket=ticket, user=actors.community_staff)
     results = list(AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL, target=f"incidents.ticket:{ticket.pk}")
                    .order_by("pk").values_list("actor", "result"))
     assert results == [(operator.pk, AuditEvent.Result.SUCCESS), (actors.community_staff.pk, AuditEvent.Result.FAILURE)]
     client.force_login(operator)
     page = client.get(reverse("hotline-ticket", args=[ticket.pk])).content.decode()
     assert "139****1111" in page and "13900001111" not in page
-    page = client.post(reverse("hotline-ticket-reporter-phone", args=[ticket.pk])).content.decode()
+    page = client.post(reverse("hotline-ticket-citizen-phone", args=[ticket.pk])).content.decode()
     assert "13900001111" in page
 
 

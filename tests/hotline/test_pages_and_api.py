@@ -314,6 +314,6 @@ def test_the_rates_page_shows_the_streets_figures_and_ranking(client, callbacks,
     assert shown.rows() == [["1", "西社区居委会", "4", "75 %", "50 %", "72 %", "62", "1", "0", "0"]]
     client.login(username=actors.outsider.username, password=TEST_PASSWORD)  # the east street's one callback
     east = page(client.get(reverse("hotline-rates"), period))
-    assert east.rows() == [["1", "东社区居委会", "1", "100 %", "100 %", "100 %", "100", "0"]]
+    assert east.rows() == [["1", "东社区居委会", "1", "100 %", "100 %", "100 %", "100", "0", "0", "0"]]
     bad = page(client.get(reverse("hotline-rates"), {"start": today, "end": today - timedelta(days=1)}), status=400)
     assert bad.select("dl.figures") == [] and bad.one("form .errors").text
