@@ -234,7 +234,7 @@ def test_the_panel_offers_the_steps_each_may_take(client, dispatched, actors, op
     client.login(username=actors.community_staff.username, password=TEST_PASSWORD)  # the unit holding it
     assert offered(page(client.get(url))) == []  # nothing to reply before it is accepted
     ticket_accept(ticket_id=call.ticket_id, actor=actors.community_staff)
-    assert offered(page(client.get(url))) == ["reply"]
+    assert offered(page(client.get(url))) == ["reply", "contact"]  # and record its contact with the citizen
     client.login(username=actors.outsider.username, password=TEST_PASSWORD)
     assert client.get(url).status_code == 404
     assert page(client.get(reverse("hotline-follow-up"))).select("tr[data-ticket]") == []
