@@ -257,6 +257,8 @@ CELERY_TASK_ROUTES = {
     "mediation.tasks.escalate_overdue_cases": {"queue": "sweeps"},
     "participation.tasks.warn_unclaimed_tasks": {"queue": "sweeps"},
     "supervision.tasks.sweep_milestone_deadlines": {"queue": "sweeps"},
+    "hotline.tasks.send_overdue_notices": {"queue": "sweeps"},
+    "incidents.tasks.remind_register_reviews": {"queue": "sweeps"},
 }
 CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-work-orders": {"task": "incidents.tasks.escalate_overdue", "schedule": 60.0},
@@ -275,6 +277,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hotline.tasks.prune_ticket_places",
         "schedule": crontab(minute=40, hour=2),
     },
+    "send-hotline-overdue-notices": {"task": "hotline.tasks.send_overdue_notices", "schedule": crontab(minute=10)},
+    "remind-register-reviews": {"task": "incidents.tasks.remind_register_reviews",
+                                "schedule": crontab(minute=0, hour=8)},
     "prune-notifications": {"task": "incidents.tasks.prune_notifications", "schedule": crontab(minute=50, hour=2)},
     "prune-phone-codes": {"task": "incidents.tasks.prune_phone_codes", "schedule": crontab(minute=55, hour=2)},
     "delete-expired-tokens": {"task": "accounts.tasks.delete_expired_tokens", "schedule": crontab(minute=5, hour=3)},
