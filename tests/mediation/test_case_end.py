@@ -1,7 +1,7 @@
 """The end of a case as a 调委会 works it: the moves offered at each step, 结案归档 (read-only
 after), court-entrusted time limits, the committee's size and chair, and the agreement's copies."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from io import BytesIO
 
 import pytest
@@ -25,6 +25,7 @@ pytestmark = pytest.mark.dated
 S = MediationCase.Status
 P = CommitteeMember.Position
 MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=CST)
+FRIDAY_3PM = datetime(2026, 11, 20, 15, 0, tzinfo=CST)  # 30 calendar days on is a Sunday, no working day
 TODAY = MONDAY_9AM.date()
 
 
@@ -100,15 +101,15 @@ def test_archived_case_on_the_page_and_in_the_api(client, make_case, mediation, 
         "archived", "GD202611230001", {"registration": 1}, [])
 
 
-@time_machine.travel(MONDAY_9AM, tick=False)
+@time_machine.travel(FRIDAY_3PM, tick=False)
 def test_court_entrusted_case_gets_30_days_extendable_once_by_at_most_30(make_case, mediation):
     mediator = mediation.committee_mediator
     case = make_case(S.ACCEPTED, source=MediationCase.Source.COURT_ENTRUSTED)
-    assert case.due_at == MONDAY_9AM + timedelta(days=30)
+    assert case.due_at == datetime(2026, 12, 20, 15, 0, tzinfo=CST)  # 30 calendar days: a Sunday
     with pytest.raises(services.MediationInputError, match=str(ENTRUSTED_EXTENSION_TOO_LONG)):
         services.case_extend(case_id=case.pk, actor=mediator, days=31, parties_consent=True, reason="鉴定")
     extended = services.case_extend(case_id=case.pk, actor=mediator, days=30, parties_consent=True, reason="鉴定")
-    assert extended.due_at == MONDAY_9AM + timedelta(days=60)
+    assert extended.due_at == datetime(2027, 1, 19, 15, 0, tzinfo=CST)
     assert "extend" not in offered(case, mediator)
     with pytest.raises(TransitionNotAllowed, match=str(ALREADY_EXTENDED)):
         services.case_extend(case_id=case.pk, actor=mediator, days=5, parties_consent=True, reason="再延")
