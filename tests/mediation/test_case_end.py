@@ -12,9 +12,10 @@ from pypdf import PdfReader
 from audit.models import AuditEvent
 from govportal.workflow import TransitionNotAllowed
 from mediation import services
-from mediation.deadlines import ENTRUSTED_EXTENSION_TOO_LONG
+from mediation.deadlines import ENTRUSTED_EXTENSION_TOO_LONG, time_limit_due
 from mediation.documents import agreement_pdf
 from mediation.models import CommitteeMember, MediationCase, PartyReveal
+from mediation.sweeps import overdue_cases_escalate
 from mediation.workflow import ALREADY_EXTENDED, CASES
 from tests.factories import log_in_verified
 
@@ -192,3 +193,16 @@ def test_a_full_copy_is_for_the_cases_mediators_only(make_case, mediation, actor
     assert not PartyReveal.objects.exists()
     assert AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL, result=AuditEvent.Result.FAILURE).exists()
     assert "441900199001011234" not in _pdf_text(agreement_pdf(case))
+
+
+def test_the_sweep_gives_an_escalated_court_entrusted_case_the_courts_clock(make_case, mediation):
+    with time_machine.travel(FRIDAY_3PM, tick=False):
+        entrusted = make_case(S.ACCEPTED, source=MediationCase.Source.COURT_ENTRUSTED)
+        ordinary = make_case(S.ACCEPTED)
+    late = datetime(2026, 12, 25, 15, 0, tzinfo=CST)  # a Friday afternoon, both deadlines passed
+    overdue_cases_escalate(now=late)
+    entrusted.refresh_from_db()
+    ordinary.refresh_from_db()
+    assert entrusted.organisation == ordinary.organisation == mediation.west_centre
+    assert entrusted.due_at == datetime(2027, 1, 24, 15, 0, tzinfo=CST)  # 30 calendar days: a Sunday
+    assert ordinary.due_at == time_limit_due(late) != entrusted.due_at  # the working-day month
