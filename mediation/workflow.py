@@ -20,7 +20,6 @@ NOT_YOUR_ORGANISATION = _("Only the organisation that holds this case may do thi
 NOT_YOUR_CASE = _("Only the case's organisation or its assigned mediators may do this.")
 
 UNSIGNED = _("Only a written agreement not yet signed is signed.")
-NOT_EFFECTIVE = _("Judicial confirmation needs an agreement that has taken effect.")
 NOT_OPEN_FOR_CONFIRMATION = _(
     "Judicial confirmation is applied for once, within 30 days of the agreement taking effect.")
 NOT_APPLIED = _("No judicial confirmation is waiting for the court's decision.")
