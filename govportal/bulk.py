@@ -12,11 +12,18 @@ def rows_insert(model, rows):
     Unlike bulk_create, the timestamps are kept as given (auto_now_add would stamp them now). The
     rows travel as one JSON document (json_to_recordset), which is much cheaper to build than one
     parameter array per column. Without the primary key in the rows, the ids are drawn from the
-    table's sequence first, so they follow the order of `rows`.
+    table's sequence first, so they follow the order of `rows`. A column the rows leave out gets
+    its field's default, as a model saved without it would (a column added later needs no change
+    here).
     """
     if not rows:
         return []
     meta = model._meta
+    given = {meta.get_field(name).attname for name in rows[0]}
+    defaults = {field.attname: field.get_default() for field in meta.concrete_fields
+                if field.attname not in given and field is not meta.pk
+                and (field.has_default() or (not field.null and field.empty_strings_allowed))}
+    rows = [{**defaults, **row} for row in rows]
     fields = [meta.get_field(name) for name in rows[0]]
     with connection.cursor() as cursor:
         if meta.pk not in fields:

@@ -10,7 +10,7 @@ from accounts.models import User
 from grids.models import Building
 from grids.selectors import grid_locate
 from incidents.merging import ticket_merge
-from incidents.models import Category, Ticket
+from incidents.models import Category, Ticket, TicketEvent
 from incidents.register import ticket_park
 from incidents.services import ticket_accept, ticket_route, ticket_sign
 from incidents.workflow import TICKETS, TRANSITIONS
@@ -105,8 +105,11 @@ def _demo_overdue_and_register(operator, building):
     ticket_route(ticket_id=drain.pk)
     # The sweeps run as they would have then: the deadline missed 21 days ago, the reminder the next
     # working day (at the latest 20 days ago), the written notice once 5 more working days had passed.
-    missed = now - timedelta(days=21)
-    Ticket.objects.filter(pk=drain.pk).update(due_at=missed)
+    # Reported and routed 25 days ago, so its timeline runs in order.
+    missed, reported = now - timedelta(days=21), now - timedelta(days=25)
+    Ticket.objects.filter(pk=drain.pk).update(created_at=reported, due_at=missed)
+    TicketEvent.objects.filter(ticket_id=drain.pk).update(created_at=reported)
+    Call.objects.filter(ticket_id=drain.pk).update(started_at=reported - timedelta(minutes=5), ended_at=reported)
     overdue_escalate(now=missed + timedelta(minutes=1))
     overdue_notices_send(now=now - timedelta(days=14))
     overdue_notices_send(now=now)
