@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HandlingUnit
+from dispatch.forms import ACTION_FORMS as DISPATCH_ACTION_FORMS
 from govportal.pages import ActionForm
 from grids.coords import wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
@@ -177,6 +178,7 @@ ACTION_FORMS = {
     "approve_extension": None, "deny_extension": ReasonForm, "suspend": ReasonForm, "resume": None,
     "handle": HandleForm, "verify": None, "verify_fail": ReasonForm, "close": None, "rate": RateForm,
     "reopen": ReasonForm, "void": ReasonForm,
+    **DISPATCH_ACTION_FORMS,  # co-handling and objections (dispatch.forms)
 }
 
 

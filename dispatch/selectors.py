@@ -1,0 +1,80 @@
+"""Reads for dispatching: the rules' conditions on a work order, what a unit co-handles, the counts."""
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+
+from incidents.models import Ticket
+from incidents.worktime import add_working_minutes, working_day_minutes
+
+from .models import CoHandler, DispatchObjection, DispatchOverride
+
+# The moves after which a unit holds a work order it did not hold before: its receipt.
+RECEIPT_ACTIONS = ("route", "dispatch", "redispatch", "escalate", "overdue_escalate")
+
+
+def co_handled_by(unit_id):
+    """Return a filter of the tickets the unit `unit_id` co-handles (协办)."""
+    return Exists(CoHandler.objects.filter(ticket_id=OuterRef("pk"), unit_id=unit_id))
+
+
+def co_handler_of(ticket, unit_id):
+    """Return the co-handling row of `unit_id` on `ticket`, or None."""
+    if unit_id is None:
+        return None
+    return CoHandler.objects.filter(ticket=ticket, unit_id=unit_id).first()
+
+
+def co_handling_done(ticket):
+    """Return whether a co-handled ticket may count as handled: every co-handler gave its feedback and
+    the lead unit replied to the citizen (a ticket without co-handlers: always)."""
+    co_handlers = CoHandler.objects.filter(ticket_id=ticket.pk)
+    if not co_handlers.exists():
+        return True
+    return (not co_handlers.filter(feedback_at__isnull=True).exists()
+            and ticket.events.filter(action="reply").exists())
+
+
+def received_at(ticket):
+    """Return when the unit holding `ticket` received it (its latest receipt), or None."""
+    return (ticket.events.filter(action__in=RECEIPT_ACTIONS, unit_id=ticket.handling_unit_id)
+            .order_by("-created_at").values_list("created_at", flat=True).first())
+
+
+def objection_deadline_from(received):
+    """Return until when a unit that received a work order at `received` may object to its dispatch."""
+    return add_working_minutes(received, settings.DISPATCH_OBJECTION_WORKING_DAYS * working_day_minutes())
+
+
+def pending_objection(ticket):
+    """Return the objection to `ticket` under review, or None."""
+    return DispatchObjection.objects.filter(ticket_id=ticket.pk, outcome=DispatchObjection.Outcome.PENDING).first()
+
+
+def objection_may_be_raised(ticket, now):
+    """Return whether the holding unit may object to the dispatch of `ticket` now: a 12345 order (the
+    hotline reviews objections), within the objection period of its receipt, and once per receipt
+    (none raised since, under review or decided)."""
+    if ticket.source != Ticket.Source.HOTLINE:
+        return False
+    received = received_at(ticket)
+    if received is None or now > objection_deadline_from(received):
+        return False
+    return not DispatchObjection.objects.filter(ticket_id=ticket.pk, unit_id=ticket.handling_unit_id,
+                                                raised_at__gte=received).exists()
+
+
+def objection_figures(unit_ids, *, start, end):
+    """Return {unit id: {"raised", "redispatched", "rejected"}}: the objections of the units raised in [start, end)."""
+    rows = (DispatchObjection.objects.filter(unit_id__in=unit_ids, raised_at__gte=start, raised_at__lt=end)
+            .values("unit_id").annotate(
+                raised=Count("id"),
+                redispatched=Count("id", filter=Q(outcome=DispatchObjection.Outcome.REDISPATCHED)),
+                rejected=Count("id", filter=Q(outcome=DispatchObjection.Outcome.REJECTED))))
+    return {row.pop("unit_id"): row for row in rows}
+
+
+def override_counts(*, start, end, by):
+    """Return [(key, count)] of the operators' overrides of the catalogue in [start, end), grouped `by`
+    "operator", "proposed_unit" or "chosen_unit", most first."""
+    return list(DispatchOverride.objects.filter(created_at__gte=start, created_at__lt=end)
+                .values_list(f"{by}_id").annotate(n=Count("id")).order_by("-n"))
