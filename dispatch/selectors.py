@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 
+from accounts.access import restrict_to_scope
+from accounts.models import HandlingUnit
 from incidents.models import Ticket
 from incidents.worktime import add_working_minutes, working_day_minutes
 
@@ -78,3 +80,14 @@ def override_counts(*, start, end, by):
     "operator", "proposed_unit" or "chosen_unit", most first."""
     return list(DispatchOverride.objects.filter(created_at__gte=start, created_at__lt=end)
                 .values_list(f"{by}_id").annotate(n=Count("id")).order_by("-n"))
+
+
+# The kinds of unit that take work orders (the others run the platform, take calls or mediate).
+HANDLING_KINDS = (HandlingUnit.Kind.COMMUNITY_COMMITTEE, HandlingUnit.Kind.STREET_OFFICE,
+                  HandlingUnit.Kind.DEPARTMENT, HandlingUnit.Kind.DISTRICT_GOVERNMENT)
+
+
+def lead_unit_choices(user):
+    """Return the active units that take work orders within `user`'s scope: the lead units an operator may choose."""
+    units = HandlingUnit.objects.filter(is_active=True, kind__in=HANDLING_KINDS).select_related("area")
+    return restrict_to_scope(units, user, code_field="area__code").order_by("area__code", "kind", "name")

@@ -18,6 +18,7 @@ from incidents.routing import dispatch_proposal, give_to_first_unit
 from incidents.workflow import TICKETS
 
 from .models import CoHandler, DispatchEntry, DispatchObjection, DispatchOverride
+from .selectors import HANDLING_KINDS
 
 ENTRY_CLOSED = _("This catalogue line is closed already; change the line in force.")
 OVERRIDE_REASON_REQUIRED = _("Give the reason for sending the work order elsewhere than the catalogue proposes.")
@@ -165,12 +166,10 @@ def ticket_reject_objection(*, ticket_id, actor, reason):
 
 def redispatch_targets(ticket):
     """Return the units the hotline may re-dispatch `ticket` to: the active units that take work orders
-    in its district, its street and its community, and the city's departments."""
+    in its community, its street, its district and the city's departments, but the one holding it."""
     areas = [area_id for area_id in (ticket.community_id, ticket.street_id, ticket.district_id) if area_id]
     city = ticket.district.parent_id if ticket.district_id else None
-    kinds = (HandlingUnit.Kind.COMMUNITY_COMMITTEE, HandlingUnit.Kind.STREET_OFFICE, HandlingUnit.Kind.DEPARTMENT,
-             HandlingUnit.Kind.DISTRICT_GOVERNMENT)
-    units = HandlingUnit.objects.filter(is_active=True, kind__in=kinds, area_id__in=[*areas, city])
+    units = HandlingUnit.objects.filter(is_active=True, kind__in=HANDLING_KINDS, area_id__in=[*areas, city])
     return units.exclude(pk=ticket.handling_unit_id).order_by("area__code", "kind", "name")
 
 
