@@ -95,10 +95,16 @@ class CoHandler(models.Model):
 
 
 class DispatchOverride(models.Model):
-    """The operator sent a work order elsewhere than the catalogue proposed, with a reason (counted)."""
+    """A work order sent elsewhere than the catalogue proposed, with a reason (counted): by the hotline
+    operator at intake (the router reads it), or by the street dispatching to a department."""
 
-    ticket = models.OneToOneField("incidents.Ticket", models.PROTECT, related_name="dispatch_override",
-                                  verbose_name=_("work order"))
+    class Stage(models.TextChoices):
+        INTAKE = "intake", _("12345 intake")
+        STREET = "street", _("Street dispatch")
+
+    ticket = models.ForeignKey("incidents.Ticket", models.PROTECT, related_name="dispatch_overrides",
+                               verbose_name=_("work order"))
+    stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices, default=Stage.INTAKE)
     proposed_unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, null=True, blank=True,
                                       related_name="+", verbose_name=_("proposed unit"))
     chosen_unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, related_name="+",

@@ -91,3 +91,15 @@ def lead_unit_choices(user):
     """Return the active units that take work orders within `user`'s scope: the lead units an operator may choose."""
     units = HandlingUnit.objects.filter(is_active=True, kind__in=HANDLING_KINDS).select_related("area")
     return restrict_to_scope(units, user, code_field="area__code").order_by("area__code", "kind", "name")
+
+
+def ticket_dispatch_facts(ticket):
+    """Return what the work order's page shows of its dispatch: its co-handlers, the objections to it
+    (newest first) and the choices made against the catalogue's proposal."""
+    return {
+        "co_handlers": list(CoHandler.objects.filter(ticket_id=ticket.pk).select_related("unit")),
+        "objections": list(DispatchObjection.objects.filter(ticket_id=ticket.pk)
+                           .select_related("unit", "raised_by", "decided_by", "new_unit")),
+        "overrides": list(DispatchOverride.objects.filter(ticket_id=ticket.pk)
+                          .select_related("proposed_unit", "chosen_unit", "operator").order_by("created_at")),
+    }

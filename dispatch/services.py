@@ -17,6 +17,7 @@ from govportal.workflow import WorkflowInputError
 from incidents.routing import dispatch_proposal, give_to_first_unit
 from incidents.workflow import TICKETS
 
+from .catalogue import catalogue_leads
 from .models import CoHandler, DispatchEntry, DispatchObjection, DispatchOverride
 from .selectors import HANDLING_KINDS
 
@@ -84,6 +85,19 @@ def dispatch_override_record(*, ticket, operator, chosen_unit, reason):
         raise WorkflowInputError(UNIT_NOT_ACTIVE, "lead_unit")
     return DispatchOverride.objects.create(ticket=ticket, operator=operator, proposed_unit=proposed,
                                            chosen_unit=chosen_unit, reason=reason.strip())
+
+
+def street_override_record(*, ticket, actor, unit, reason):
+    """Record that the street dispatches `ticket` to `unit` although the catalogue names another unit for
+    it, with a reason (the board pre-selects the catalogue's unit). Nothing is recorded, and no reason
+    asked, where the catalogue names no unit or names `unit`. Called in the dispatch's transaction."""
+    proposed = catalogue_leads([ticket], at=timezone.now()).get(ticket.pk)
+    if proposed is None or proposed == unit:
+        return None
+    if not (reason or "").strip():
+        raise WorkflowInputError(OVERRIDE_REASON_REQUIRED, "reason")
+    return DispatchOverride.objects.create(ticket=ticket, stage=DispatchOverride.Stage.STREET, operator=actor,
+                                           proposed_unit=proposed, chosen_unit=unit, reason=reason.strip())
 
 
 # --- co-handling (主办/协办) -----------------------------------------------------------------------

@@ -189,7 +189,8 @@ class _UnitDirectory:
             self.units.setdefault((unit.area_id, unit.kind, department), unit)
         self.catalogue = CatalogueLines(tickets, at=now, city_of=self.city_of)
         self.chosen = {override.ticket_id: override.chosen_unit for override in DispatchOverride.objects.filter(
-            ticket_id__in=[ticket.pk for ticket in tickets], chosen_unit__is_active=True).select_related("chosen_unit")}
+            ticket_id__in=[ticket.pk for ticket in tickets], stage=DispatchOverride.Stage.INTAKE,
+            chosen_unit__is_active=True).select_related("chosen_unit")}
 
     def street_office(self, street_id):
         return self.units.get((street_id, HandlingUnit.Kind.STREET_OFFICE, ""))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import sees_areas
 from accounts.models import HandlingUnit, User
 from dispatch.services import ACTION_SERVICES as DISPATCH_SERVICES
+from dispatch.services import street_override_record
 from govportal import crypto
 from govportal.errors import DomainConflict
 from govportal.masking import mask_phone
@@ -357,11 +358,13 @@ def _close_without_handling(ticket):
 
 
 def ticket_dispatch(*, ticket_id, actor, unit, reason=""):
-    """The street sends the matter to a department (派单); the sign-for clock starts."""
+    """The street sends the matter to a department (派单); the sign-for clock starts. Another department
+    than the one the dispatch catalogue names takes a reason (dispatch.services.street_override_record)."""
     if unit.kind != HandlingUnit.Kind.DEPARTMENT:
         raise WorkflowInputError(NOT_A_DEPARTMENT, "unit")
 
     def change(t):
+        street_override_record(ticket=t, actor=actor, unit=unit, reason=reason)
         t.handling_unit, t.handler = unit, None
         _set_due(t, timezone.now(), t.sign_minutes, Ticket.DueKind.SIGN)
 

@@ -1,5 +1,6 @@
-"""派单目录 at intake: the operator sees the catalogue's proposal pre-selected and may send the order
-elsewhere with a reason; the choice is recorded, routed and counted."""
+"""派单目录 at intake and on the street's board: the operator sees the catalogue's proposal pre-selected and may send the order
+elsewhere with a reason; the choice is recorded, routed and counted. The street's board pre-selects the
+catalogue's department likewise."""
 
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from dispatch.services import OVERRIDE_REASON_REQUIRED, catalogue_entry_create
 from govportal.errors import DomainInputError
 from hotline.models import Call
 from incidents.models import Ticket
+from incidents.services import ticket_accept, ticket_create, ticket_dispatch, ticket_route
 from tests.factories import log_in_verified
 
 from .conftest import TUESDAY_10, WEST_POINT
@@ -62,3 +64,24 @@ def test_override_on_the_intake_page_without_a_reason_is_a_form_error(client, op
         "started_at": TUESDAY_10.isoformat(), "idempotency_key": "k"})
     assert page.status_code == 200
     assert page.context["form"].errors["override_reason"] == [str(OVERRIDE_REASON_REQUIRED)]
+
+
+def test_override_on_the_street_board_the_catalogue_unit_is_preselected_and_another_takes_a_reason(
+        client, catalogue, actors, units):
+    ticket, _ = ticket_create(source=Ticket.Source.GRID_WORKER, category=catalogue["0102"],
+                              description="楼道堆放杂物", location=WEST_POINT, reporter=actors.grid_worker)
+    ticket_route(ticket_id=ticket.pk)
+    ticket_accept(ticket_id=ticket.pk, actor=actors.community_staff)
+    catalogue_entry_create(category=catalogue["0102"], lead_unit=units["water"])  # a line made since
+
+    log_in_verified(client, actors.street_coordinator)
+    board = client.get(reverse("ticket-board"))
+    row = next(t for t in board.context["tickets"] if t.pk == ticket.pk)
+    assert row.dispatch_form["unit"].value() == units["water"].code
+
+    with pytest.raises(DomainInputError, match=str(OVERRIDE_REASON_REQUIRED)[:15]):
+        ticket_dispatch(ticket_id=ticket.pk, actor=actors.street_coordinator, unit=units["urban"])
+    ticket_dispatch(ticket_id=ticket.pk, actor=actors.street_coordinator, unit=units["urban"], reason="占道属城管")
+    override = DispatchOverride.objects.get(ticket=ticket)
+    assert (override.stage, override.proposed_unit, override.chosen_unit) == (
+        DispatchOverride.Stage.STREET, units["water"], units["urban"])
