@@ -6,9 +6,11 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from dashboards.selectors import department_ranking
 from dispatch.models import DispatchObjection
 from dispatch.selectors import objection_figures
 from dispatch.services import ticket_object, ticket_redispatch, ticket_reject_objection
+from govportal.periods import Period
 from govportal.workflow import TransitionNotAllowed
 from incidents.models import Ticket
 from incidents.selectors import ticket_list
@@ -68,7 +70,9 @@ def test_objection_only_within_two_working_days_of_receipt(dispatched, units, an
     ticket_object(ticket_id=ticket.pk, actor=units["water_handler"], reason="不属于本单位")
 
 
-def test_objection_figures_count_each_units_objections_and_outcomes(objected, dispatched, units, operator):
+def test_objection_figures_count_each_units_objections_and_outcomes_in_the_assessment(objected, dispatched, units,
+                                                                                   operator, tree):
+    day = TUESDAY_10.date()
     ticket_redispatch(ticket_id=objected.pk, actor=operator, unit=units["housing"], reason="改派")
     second = dispatched(code="0202").ticket
     ticket_object(ticket_id=second.pk, actor=units["water_handler"], reason="不属于本单位")
@@ -77,3 +81,6 @@ def test_objection_figures_count_each_units_objections_and_outcomes(objected, di
     figures = objection_figures([units["water"].pk, units["housing"].pk],
                                 start=TUESDAY_10 - timedelta(days=1), end=TUESDAY_10 + timedelta(days=1))
     assert figures == {units["water"].pk: {"raised": 2, "redispatched": 1, "rejected": 1}}
+    ranking = {row["name"]: row for row in department_ranking(area=tree.city, period=Period(day, day))}
+    assert (ranking["测试区水务局"]["raised"], ranking["测试区水务局"]["redispatched"]) == (2, 1)
+    assert ranking["测试区住建局"]["raised"] == 0  # the unit it went to objected to nothing
