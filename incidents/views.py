@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dispatch.catalogue import catalogue_leads
+from dispatch.selectors import dispatch_states_attach
 from govportal.clientip import client_ip
 from govportal.crypto import blind_index
 from govportal.errors import DomainInputError
@@ -129,7 +130,7 @@ def dispatch_board(request):
     open_tickets = ticket_list(user=request.user).filter(status__in=Ticket.OPEN_STATUSES)
     totals = open_tickets.aggregate(overdue=Count("id", filter=Q(overdue_count__gt=0)),
                                     outside_own_grids=Count("id", filter=Q(outside_own_grids=True)))
-    shown = list(tickets.select_related("district", "category")[:300])
+    shown = dispatch_states_attach(list(tickets.select_related("district", "category")[:300]))
     targets = {}  # district → the departments it may dispatch to, read once rather than once per row
     dispatchable = []
     for ticket in shown:

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.access import OUTSIDE_SCOPE
 from dispatch.models import CoHandler
-from dispatch.services import catalogue_entry_create, ticket_co_feedback, ticket_co_sign
+from dispatch.selectors import dispatch_states_attach
+from dispatch.services import catalogue_entry_create, ticket_co_feedback, ticket_co_sign, ticket_object
 from govportal.workflow import TransitionNotAllowed
 from hotline.services import ticket_reply
 from incidents.models import Ticket
@@ -73,3 +74,22 @@ def test_co_handling_the_order_is_handled_once_the_lead_replied_and_every_co_han
 
     handled = ticket_handle(ticket_id=co_handled.pk, actor=lead, feedback="井盖已更换")
     assert handled.status == Ticket.Status.HANDLED
+
+
+def test_co_handling_a_lists_attached_dispatch_state_answers_like_the_queries(co_handled, units, actors, operator):
+    people = [units["water_handler"], units["housing_handler"], actors.department_handler, operator,
+              actors.street_coordinator]
+
+    def allowed(attach):
+        ticket = Ticket.objects.get(pk=co_handled.pk)
+        if attach:
+            dispatch_states_attach([ticket])
+        return [TICKETS.allowed_actions(ticket, person) for person in people]
+
+    assert allowed(attach=True) == allowed(attach=False)
+    assert "object" in allowed(attach=True)[0] and "co_sign" in allowed(attach=True)[1]
+    ticket_co_sign(ticket_id=co_handled.pk, actor=units["housing_handler"])
+    ticket_object(ticket_id=co_handled.pk, actor=units["water_handler"], reason="不属于本单位")
+    assert allowed(attach=True) == allowed(attach=False)
+    after = allowed(attach=True)
+    assert "co_feedback" in after[1] and "redispatch" in after[3] and "object" not in after[0]
