@@ -34,7 +34,8 @@ class InForceFilter(admin.SimpleListFilter):
 class DispatchEntryForm(forms.ModelForm):
     replaces = forms.ModelChoiceField(
         DispatchEntry.objects.in_force().select_related("category", "area", "lead_unit"), required=False,
-        label=_("Replaces"), help_text=_("The line in force this one replaces: it closes now, and this one starts now."))
+        label=_("Replaces"),
+        help_text=_("The line in force this one replaces: it closes now, and this one starts now."))
 
     class Meta:
         model = DispatchEntry

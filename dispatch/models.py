@@ -57,8 +57,9 @@ class DispatchEntry(models.Model):
         ordering = ["category__code", "area__code", "-valid_from"]
         indexes = [models.Index(fields=["category", "area"], name="dispatchentry_open_idx",
                                 condition=Q(valid_to__isnull=True))]
-        constraints = [models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
-                                              name="dispatchentry_valid_to_after_from")]
+        constraints = [models.CheckConstraint(
+            condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+            name="dispatchentry_valid_to_after_from")]
 
     def __str__(self):
         return f"{self.category} @ {self.area or _('everywhere')} → {self.lead_unit}"

@@ -102,17 +102,15 @@ def street_override_record(*, ticket, actor, unit, reason):
 
 # --- co-handling (主办/协办) -----------------------------------------------------------------------
 
-def _co_handler_row(ticket, actor):
-    return CoHandler.objects.select_for_update().get(ticket=ticket, unit_id=actor.unit_id)
+def _co_handler_update(ticket, actor, **fields):
+    """Write `fields` on the co-handling row of `actor`'s unit (the engine holds the ticket's lock)."""
+    CoHandler.objects.filter(ticket=ticket, unit_id=actor.unit_id).update(**fields)
 
 
 def ticket_co_sign(*, ticket_id, actor):
     """A co-handling unit signs for its part of the work order."""
-
-    def change(ticket):
-        CoHandler.objects.filter(pk=_co_handler_row(ticket, actor).pk).update(signed_at=timezone.now())
-
-    return TICKETS.apply(ticket_id, "co_sign", actor=actor, change=change,
+    return TICKETS.apply(ticket_id, "co_sign", actor=actor,
+                         change=lambda ticket: _co_handler_update(ticket, actor, signed_at=timezone.now()),
                          notify=lambda t: [t.handling_unit_id])
 
 
@@ -120,13 +118,10 @@ def ticket_co_feedback(*, ticket_id, actor, feedback):
     """A co-handling unit gives the feedback on its part; the lead unit is told."""
     if not (feedback or "").strip():
         raise WorkflowInputError(FEEDBACK_REQUIRED, "feedback")
-
-    def change(ticket):
-        CoHandler.objects.filter(pk=_co_handler_row(ticket, actor).pk).update(
-            feedback=feedback.strip(), feedback_at=timezone.now())
-
-    return TICKETS.apply(ticket_id, "co_feedback", actor=actor, reason=feedback.strip(), change=change,
-                         notify=lambda t: [t.handling_unit_id])
+    return TICKETS.apply(
+        ticket_id, "co_feedback", actor=actor, reason=feedback.strip(),
+        change=lambda ticket: _co_handler_update(ticket, actor, feedback=feedback.strip(), feedback_at=timezone.now()),
+        notify=lambda t: [t.handling_unit_id])
 
 
 # --- objections (派单异议 → 改派) ------------------------------------------------------------------

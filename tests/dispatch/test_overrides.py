@@ -1,6 +1,6 @@
-"""派单目录 at intake and on the street's board: the operator sees the catalogue's proposal pre-selected and may send the order
-elsewhere with a reason; the choice is recorded, routed and counted. The street's board pre-selects the
-catalogue's department likewise."""
+"""派单目录 at intake and on the street's board: the operator sees the catalogue's proposal pre-selected
+and may send the order elsewhere with a reason; the choice is recorded, routed and counted. The
+street's board pre-selects the catalogue's department likewise."""
 
 from datetime import timedelta
 
