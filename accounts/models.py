@@ -24,6 +24,8 @@ class HandlingUnit(models.Model):
         HOTLINE_CENTRE = "hotline_centre", _("12345 hotline centre")
         COMMAND_CENTRE = "command_centre", _("District command centre")
         MEDIATION = "mediation", _("People's mediation organisation")
+        # 首接负责: takes the work orders of its district that the dispatch catalogue gives no unit.
+        DISTRICT_GOVERNMENT = "district_government", _("District government")
 
     class Department(models.TextChoices):
         URBAN_MANAGEMENT = "urban_management", _("Urban management")

@@ -32,6 +32,8 @@ ADMINISTRATOR_PERMISSIONS = {
             ("mediation", ("mediationorganisation", "mediator")),
             ("dashboards", ("assessmentscheme",)),
         ) for name in names for verb in EDIT),
+        # The dispatch catalogue: lines are added and closed, never changed in place nor deleted.
+        *(f"dispatch.{verb}_dispatchentry" for verb in ("add", "change", "view")),
     ),
     # The accounts' roles, groups and permissions, log-in lockouts, tokens and second-factor devices, API keys.
     User.Role.SECURITY_ADMIN: (

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import ensure_in_scope, scope_area
 from accounts.models import HandlingUnit, User
+from dispatch.selectors import objection_figures, override_counts
 from govportal.periods import Period
 from grids.models import Area, KeyPlace
 from hotline.selectors import basically_factor, three_rates_for_area
@@ -250,6 +251,9 @@ def street_ranking(*, area, period, scheme=None):
     return _ranked(rows)
 
 
+NO_OBJECTIONS = {"raised": 0, "redispatched": 0, "rejected": 0}
+
+
 def department_ranking(*, area, period, scheme=None):
     """Return the functional departments serving inside `area` ranked by their assessment score over `period`."""
     scheme = scheme or AssessmentScheme.current()
@@ -264,9 +268,14 @@ def department_ranking(*, area, period, scheme=None):
         .values("unit_id").annotate(**{m: Sum(m) for m in UnitDailyFlow.MEASURES})
     }
     supervised = _supervision_rates(units, period, key=lambda unit_id: unit_id) if scheme.supervision_weight else {}
+    start, end = period.bounds()
+    objections = objection_figures(list(units), start=start, end=end)
+    overridden = dict(override_counts(start=start, end=end, by="proposed_unit"))
     rows, factor = [], basically_factor()
     for unit_id, unit in units.items():
         flow = {m: (flows.get(unit_id) or {}).get(m) or 0 for m in UnitDailyFlow.MEASURES}
+        # 派单异议 and the catalogue's proposals set aside: shown beside the score, not weighted in it.
+        flow.update(objections.get(unit_id) or NO_OBJECTIONS, catalogue_overridden=overridden.get(unit_id, 0))
         flow.update(
             on_time_rate=rate(flow["closed_on_time"], flow["closed"]),
             return_rate=rate(flow["returned"], flow["received"]),

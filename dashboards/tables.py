@@ -41,7 +41,11 @@ TABLES = {
     "trend": (_("Daily trend"), [Column("day", _("Day")), Column("reported", _("Reported")),
                                  Column("closed", _("Closed")), Column("overdue", _("Deadlines missed"))]),
     "streets": (_("Street ranking"), [*SCORE_COLUMNS[:2], Column("code", _("Code")), *SCORE_COLUMNS[2:]]),
-    "departments": (_("Department ranking"), [*SCORE_COLUMNS[:2], Column("area", _("Area")), *SCORE_COLUMNS[2:]]),
+    "departments": (_("Department ranking"), [
+        *SCORE_COLUMNS[:2], Column("area", _("Area")), *SCORE_COLUMNS[2:],
+        Column("raised", _("Objections to dispatches")), Column("redispatched", _("Objections upheld (re-dispatched)")),
+        Column("catalogue_overridden", _("Orders sent elsewhere than the catalogue proposed")),
+    ]),
 }
 
 

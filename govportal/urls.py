@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from dashboards import api as dashboards_api
+from dispatch import api as dispatch_api
 from grids import api as grids_api
 from hotline import urls as hotline_urls
 from incidents import api as incidents_api
@@ -29,6 +30,7 @@ api_v1 = [
     path("tickets/<int:ticket_id>/", incidents_api.TicketDetailApi.as_view(), name="ticket-detail"),
     path("tickets/<int:ticket_id>/timeline/", incidents_api.TicketTimelineApi.as_view(), name="ticket-timeline"),
     *incidents_api.action_patterns(),
+    path("dispatch/proposal/", dispatch_api.DispatchProposalApi.as_view(), name="dispatch-proposal"),
     path("mediation/", include("mediation.api_urls")),
     path("participation/", include("participation.api_urls")),
     path("supervision/", include("supervision.api_urls")),

@@ -10,6 +10,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import HandlingUnit
 from govportal.api import action_urls
 from govportal.dates import DateTimeInputField
 from govportal.periods import RequiredPeriodInput
@@ -180,6 +181,10 @@ class CallCreateApi(APIView):
             required=False, allow_null=True, default=None)
         urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, allow_blank=True, default="")
         confidential = serializers.BooleanField(default=False)
+        # 派单目录: another lead unit than the catalogue's proposal (GET /api/v1/dispatch/proposal/), with a reason.
+        lead_unit = serializers.SlugRelatedField(slug_field="code", required=False,
+                                                 queryset=HandlingUnit.objects.filter(is_active=True))
+        override_reason = serializers.CharField(max_length=1000, required=False, default="")
         started_at = DateTimeInputField()
         outcome = serializers.ChoiceField(choices=Call.Outcome.choices)
         article = serializers.PrimaryKeyRelatedField(queryset=KnowledgeArticle.objects.filter(is_active=True),
@@ -210,6 +215,7 @@ class CallCreateApi(APIView):
         outcome, article, answer = values.pop("outcome"), values.pop("article"), values.pop("answer")
         referral = values.pop("referral")
         ticket, key = values.pop("ticket", None), values.pop("idempotency_key", None)
+        choice = {"lead_unit": values.pop("lead_unit", None), "override_reason": values.pop("override_reason")}
         if outcome == Call.Outcome.ANSWERED:
             call = services.call_answer(operator=request.user, article=article, answer=answer, referral=referral,
                                         **values)
@@ -218,7 +224,7 @@ class CallCreateApi(APIView):
                 raise serializers.ValidationError({"ticket": [services.TICKET_NOT_OPEN]})
             call = services.call_link(operator=request.user, ticket=ticket, **values)
         else:
-            call = services.call_dispatch(operator=request.user, idempotency_key=key, **values)
+            call = services.call_dispatch(operator=request.user, idempotency_key=key, **choice, **values)
         return Response(CallOutputSerializer(call).data, status=201)
 
 

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import HandlingUnit
+from dispatch.selectors import lead_unit_choices
 from govportal.dates import DateTimeFormField
 from govportal.pages import ActionForm
 from grids.coords import wgs84_point
@@ -36,6 +38,12 @@ class CallForm(KeyedForm):
     category = category_field()
     urgency = forms.ChoiceField(choices=[("", "---------"), *Urgency.choices], required=False, label=_("Urgency"))
     confidential = forms.BooleanField(required=False, label=_("The caller asks for confidentiality"))
+    # 派单目录: the catalogue's proposal is pre-selected by the page (static/js/dispatch_proposal.js);
+    # another unit takes a reason, recorded and counted (dispatch.services.dispatch_override_record).
+    lead_unit = forms.ModelChoiceField(HandlingUnit.objects.none(), to_field_name="code", required=False,
+                                       label=_("Lead unit"))
+    override_reason = forms.CharField(max_length=1000, required=False, label=_("Reason for another unit"),
+                                      help_text=_("Needed when the lead unit is not the catalogue's proposal."))
     outcome = forms.ChoiceField(choices=Call.Outcome.choices, initial=Call.Outcome.NEW_TICKET, label=_("Outcome"),
                                 widget=forms.RadioSelect)
     article = forms.ModelChoiceField(KnowledgeArticle.objects.filter(is_active=True), required=False,
@@ -53,6 +61,7 @@ class CallForm(KeyedForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["category"].required = False
+        self.fields["lead_unit"].queryset = lead_unit_choices(user)
 
     def clean_started_at(self):
         return min(self.cleaned_data["started_at"], timezone.now())

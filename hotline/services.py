@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from dispatch.services import dispatch_override_record
 from govportal import crypto
 from govportal.errors import DomainInputError
 from govportal.masking import mask_email, mask_name, mask_phone
@@ -119,10 +120,12 @@ def call_answer(*, operator, article=None, answer="", referral="", **call):
                                referral=referral)
 
 
-def call_dispatch(*, operator, idempotency_key=None, **call):
+def call_dispatch(*, operator, idempotency_key=None, lead_unit=None, override_reason="", **call):
     """End a call with a new work order (source hotline) under the hotline's time limits; return the call.
 
-    The order is routed by its location through the chain like any other. A retry with the same
+    The order is routed by its location like any other, by the dispatch catalogue, unless the
+    operator chose another `lead_unit` than the catalogue's proposal, with an `override_reason`
+    (dispatch.services.dispatch_override_record). A retry with the same
     `idempotency_key` (the operator's) returns the call recorded the first time; the key sent with
     another call raises IdempotencyKeyReused (incidents.services.ticket_create).
     """
@@ -144,6 +147,7 @@ def call_dispatch(*, operator, idempotency_key=None, **call):
         )
         if not created:
             return ticket.hotline_calls.order_by("started_at").first()
+        dispatch_override_record(ticket=ticket, operator=operator, chosen_unit=lead_unit, reason=override_reason)
         return Call.objects.create(
             **_call_fields(operator=operator, **call), outcome=Call.Outcome.NEW_TICKET, ticket=ticket,
             reply_due_at=deadline(ticket.created_at, limit.handle_minutes, clock_time=limit.clock_time),

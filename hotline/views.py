@@ -40,6 +40,9 @@ INTAKE_LABELS = {
     "none": gettext_lazy("Nothing yet."),
     "metres": gettext_lazy("%(m)s m away"),
     "supervised": gettext_lazy("Supervised"),
+    "proposal": gettext_lazy("Dispatch catalogue: %(unit)s"),
+    "co_units": gettext_lazy("co-handled by %(units)s"),
+    "no_proposal": gettext_lazy("The catalogue has no unit here: the district government takes it."),
 }
 
 CALLS_PER_PAGE = 50
@@ -66,6 +69,7 @@ def intake(request):
                 call = services.call_link(operator=request.user, ticket=data["link_ticket"], **form.call_fields())
             else:
                 call = services.call_dispatch(operator=request.user, idempotency_key=data["idempotency_key"],
+                                              lead_unit=data["lead_unit"], override_reason=data["override_reason"],
                                               **form.call_fields())
         except DomainInputError as error:
             field = FORM_FIELDS.get(error.field, error.field)

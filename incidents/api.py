@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import HandlingUnit, User
+from dispatch.api import ACTION_INPUTS as DISPATCH_ACTION_INPUTS
 from govportal.api import NewestFirstPagination, action_urls, found_or_not_found
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate, grid_locate_many
@@ -313,6 +314,7 @@ ACTION_INPUTS = {
     "request_extension": ExtensionInput, "deny_extension": ReasonInput, "suspend": ReasonInput,
     "handle": HandleInput, "verify_fail": ReasonInput, "rate": RateInput, "reopen": ReasonInput,
     "void": ReasonInput,
+    **DISPATCH_ACTION_INPUTS,  # co-handling and objections (dispatch.api)
 }
 
 

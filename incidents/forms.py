@@ -2,9 +2,12 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HandlingUnit
+from dispatch.catalogue import catalogue_leads
+from dispatch.forms import ACTION_FORMS as DISPATCH_ACTION_FORMS
 from govportal.pages import ActionForm
 from grids.coords import wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
@@ -141,7 +144,23 @@ class DispatchForm(ReasonForm):
         super().__init__(*args, **kwargs)
         if self.subject is not None and self.subject.district_id:
             self.fields["unit"].queryset = targets = dispatch_targets(district=self.subject.district)
-            self.fields["unit"].initial = default_department_in(targets, self.subject)
+            lead = catalogue_leads([self.subject], at=timezone.now()).get(self.subject.pk)
+            self.fields["unit"].initial = proposed_department_in(targets, self.subject, lead)
+
+
+class BoardDispatchForm(DispatchForm):
+    """The dispatch form in a row of the board: the reason on one line."""
+
+    reason = forms.CharField(required=False, max_length=1000, label=_("Reason"), widget=forms.TextInput(
+        attrs={"placeholder": _("Reason, if not the catalogue's unit")}))
+
+
+def proposed_department_in(targets, ticket, lead=None):
+    """Return the code of the department proposed for `ticket` among `targets`: the dispatch catalogue's
+    unit `lead` when it is one of them, else the category's default department (default_department_in)."""
+    if lead is not None and any(unit.pk == lead.pk for unit in targets):
+        return lead.code
+    return default_department_in(targets, ticket)
 
 
 def default_department_in(targets, ticket):
@@ -177,6 +196,7 @@ ACTION_FORMS = {
     "approve_extension": None, "deny_extension": ReasonForm, "suspend": ReasonForm, "resume": None,
     "handle": HandleForm, "verify": None, "verify_fail": ReasonForm, "close": None, "rate": RateForm,
     "reopen": ReasonForm, "void": ReasonForm,
+    **DISPATCH_ACTION_FORMS,  # co-handling and objections (dispatch.forms)
 }
 
 

@@ -6,6 +6,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, 
 
 from accounts.access import is_in_scope, scope_q, sees_areas, visible_one
 from accounts.models import HandlingUnit, User
+from dispatch.selectors import co_handled_by, co_handler_of
 from govportal import crypto
 
 from .models import Category, Notification, Ticket, TicketEvent
@@ -41,10 +42,10 @@ def held_by_unit(unit_id):
 
     Every move writes an event naming the unit that holds the ticket after it (routing, dispatch,
     the whistle, the escalation sweep), so "held" is an EXISTS over the events, served by the
-    index ticketevent_unit_ticket_idx. Co-handling (协办: a second unit working on the same order)
-    does not exist yet; when it does, its units hold the ticket too and join this filter here.
+    index ticketevent_unit_ticket_idx. A co-handling unit (协办, dispatch.models.CoHandler) holds
+    its work orders too (served by the index of cohandler_unit_ticket).
     """
-    return Exists(TicketEvent.objects.filter(ticket_id=OuterRef("pk"), unit_id=unit_id))
+    return Exists(TicketEvent.objects.filter(ticket_id=OuterRef("pk"), unit_id=unit_id)) | co_handled_by(unit_id)
 
 
 def _referred_to(organisation_id):
@@ -64,8 +65,8 @@ def ticket_list(*, user):
     if user.is_superuser:
         return Ticket.objects.all()
     if user.role in AREA_ROLES:
-        return Ticket.objects.filter(
-            scope_q(user, code_field="area_code") | Q(handling_unit_id=user.unit_id) | Q(reporter=user))
+        return Ticket.objects.filter(scope_q(user, code_field="area_code") | Q(handling_unit_id=user.unit_id)
+                                     | Q(reporter=user) | co_handled_by(user.unit_id))
     if user.role == User.Role.DEPARTMENT_HANDLER:
         return Ticket.objects.filter(held_by_unit(user.unit_id))
     if user.role == User.Role.MEDIATOR:
@@ -87,7 +88,7 @@ def ticket_is_visible(*, user, ticket):
         return True
     if user.role in AREA_ROLES:
         return (is_in_scope(user, ticket.area_code) or ticket.handling_unit_id == user.unit_id
-                or ticket.reporter_id == user.id)
+                or ticket.reporter_id == user.id or co_handler_of(ticket, user.unit_id) is not None)
     if user.role == User.Role.DEPARTMENT_HANDLER:
         return Ticket.objects.filter(held_by_unit(user.unit_id), pk=ticket.pk).exists()
     if user.role == User.Role.MEDIATOR:

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import sees_areas
 from accounts.models import HandlingUnit, User
+from dispatch.services import ACTION_SERVICES as DISPATCH_SERVICES
+from dispatch.services import street_override_record
 from govportal import crypto
 from govportal.errors import DomainConflict
 from govportal.masking import mask_phone
@@ -37,6 +39,9 @@ from .worktime import deadline, minutes_left, working_day_minutes
 NO_SUPERIOR = _("This unit has no superior to escalate to.")
 NOT_A_DEPARTMENT = _("Work orders are dispatched to functional departments.")
 EXTENSION_TOO_LATE = _("An extension is asked for before the deadline passes.")
+# 首接负责: the district government takes what no unit of the catalogue takes; it objects, never returns.
+FIRST_RECEIVER_KEEPS = _("The district government keeps the work orders it receives first; "
+                         "object to the dispatch if another unit should take it.")
 EXTENSION_TOO_LONG = _("This work order may be extended by at most %(days)s days.")
 URGENCY_NOT_ALLOWED = _("This category does not allow the urgency %(urgency)s.")
 UNKNOWN_URGENCY = _("Unknown urgency.")
@@ -355,11 +360,13 @@ def _close_without_handling(ticket):
 
 
 def ticket_dispatch(*, ticket_id, actor, unit, reason=""):
-    """The street sends the matter to a department (派单); the sign-for clock starts."""
+    """The street sends the matter to a department (派单); the sign-for clock starts. Another department
+    than the one the dispatch catalogue names takes a reason (dispatch.services.street_override_record)."""
     if unit.kind != HandlingUnit.Kind.DEPARTMENT:
         raise WorkflowInputError(NOT_A_DEPARTMENT, "unit")
 
     def change(t):
+        street_override_record(ticket=t, actor=actor, unit=unit, reason=reason)
         t.handling_unit, t.handler = unit, None
         _set_due(t, timezone.now(), t.sign_minutes, Ticket.DueKind.SIGN)
 
@@ -387,6 +394,8 @@ def ticket_return(*, ticket_id, actor, reason_code, reason=""):
     TICKETS.require_reason(reason)
 
     def change(t):
+        if t.handling_unit.kind == HandlingUnit.Kind.DISTRICT_GOVERNMENT:
+            raise DomainConflict(FIRST_RECEIVER_KEEPS)
         t.handling_unit, t.handler = t.dispatcher_unit, None
         _set_due(t, timezone.now(), t.sign_minutes, Ticket.DueKind.REVIEW)
 
@@ -562,6 +571,7 @@ ACTION_SERVICES = {
     "deny_extension": ticket_deny_extension, "suspend": ticket_suspend, "resume": ticket_resume,
     "handle": ticket_handle, "verify": ticket_verify, "verify_fail": ticket_verify_fail, "close": ticket_close,
     "rate": ticket_rate, "reopen": ticket_reopen, "void": ticket_void,
+    **DISPATCH_SERVICES,  # co-handling and objections (dispatch.services)
 }
 
 

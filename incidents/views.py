@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dispatch.catalogue import catalogue_leads
+from dispatch.selectors import dispatch_states_attach
 from govportal.clientip import client_ip
 from govportal.crypto import blind_index
 from govportal.errors import DomainInputError
@@ -22,8 +24,8 @@ from govportal.pages import action_form, action_take, form_errors_flash, found_o
 from . import services, verification
 from .filters import TicketFilter
 from .forms import (
-    ACTION_FORMS, FORM_SENT_BEFORE, CitizenReportForm, NotificationReadForm, PhoneCodeForm, ProgressForm, ReportForm,
-    default_department_in,
+    ACTION_FORMS, FORM_SENT_BEFORE, BoardDispatchForm, CitizenReportForm, NotificationReadForm, PhoneCodeForm,
+    ProgressForm, ReportForm, proposed_department_in,
 )
 from .models import Notification, Ticket
 from .ratelimit import rate_limit_hit
@@ -128,19 +130,23 @@ def dispatch_board(request):
     open_tickets = ticket_list(user=request.user).filter(status__in=Ticket.OPEN_STATUSES)
     totals = open_tickets.aggregate(overdue=Count("id", filter=Q(overdue_count__gt=0)),
                                     outside_own_grids=Count("id", filter=Q(outside_own_grids=True)))
-    shown = list(tickets.select_related("district", "category")[:300])
+    shown = dispatch_states_attach(list(tickets.select_related("district", "category")[:300]))
     targets = {}  # district → the departments it may dispatch to, read once rather than once per row
+    dispatchable = []
     for ticket in shown:
         actions = TICKETS.allowed_actions(ticket, request.user)
         ticket.quick_actions = [name for name in actions if name in BOARD_ONE_CLICK]
         ticket.dispatch_form = None
         if "dispatch" in actions and ticket.district_id:
-            if ticket.district_id not in targets:
-                targets[ticket.district_id] = list(dispatch_targets(district=ticket.district))
-            units = targets[ticket.district_id]
-            ticket.dispatch_form = ACTION_FORMS["dispatch"](
-                prefix=f"t{ticket.pk}", initial={"unit": default_department_in(units, ticket)})
-            ticket.dispatch_form.fields["unit"].choices = [("", "---------")] + [(u.code, u.name) for u in units]
+            dispatchable.append(ticket)
+    leads = catalogue_leads(dispatchable, at=timezone.now())  # the catalogue's proposals, pre-selected
+    for ticket in dispatchable:
+        if ticket.district_id not in targets:
+            targets[ticket.district_id] = list(dispatch_targets(district=ticket.district))
+        units = targets[ticket.district_id]
+        ticket.dispatch_form = BoardDispatchForm(
+            prefix=f"t{ticket.pk}", initial={"unit": proposed_department_in(units, ticket, leads.get(ticket.pk))})
+        ticket.dispatch_form.fields["unit"].choices = [("", "---------")] + [(u.code, u.name) for u in units]
     return render(request, "incidents/board.html", {
         "tickets": shown,
         "counts": [(value, label, counts.get(value, 0)) for value, label in Ticket.Status.choices],

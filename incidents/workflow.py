@@ -7,11 +7,13 @@ for single moves; the router and the sweeps read their states and actions from t
 """
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.access import is_in_scope
 from accounts.models import User
+from dispatch.selectors import co_handler_of, co_handling_done, objection_may_be_raised, pending_objection
 from govportal.workflow import PREVIOUS, SYSTEM, Guard, System, Transition, Workflow
 
 from .models import Notification, Ticket, TicketEvent, TicketMerge
@@ -24,15 +26,33 @@ NOT_THE_DISPATCHER = _("Only the dispatching street may do this.")
 NOT_A_VERIFIER = _("Only the reporter or the community staff may verify or rate this work order.")
 NO_EXTENSION_REQUESTED = _("No extension has been requested.")
 MASTER_NOT_CLOSED = _("The order this one was merged into is not closed yet.")
+NOT_A_CO_HANDLER = _("Only a co-handling unit of this work order may do this.")
+CO_HANDLER_SIGNED = _("Your unit has signed for its part already.")
+CO_HANDLER_NOT_SIGNED = _("Your unit signs for its part before giving its feedback.")
+CO_HANDLER_DONE = _("Your unit has given its feedback already.")
+CO_HANDLING_OPEN = _("The work order is handled once the lead unit has replied to the citizen and every "
+                     "co-handling unit has given its feedback.")
+OBJECTION_CLOSED = _("An objection to a 12345 dispatch is raised once, within the objection period after receipt.")
+NO_OBJECTION_PENDING = _("No objection to this dispatch is under review.")
 
 HANDLERS = (User.Role.COMMUNITY_STAFF, User.Role.STREET_COORDINATOR, User.Role.DEPARTMENT_HANDLER)
+HOTLINE = (User.Role.HOTLINE_OPERATOR,)
 DISPATCHERS = (User.Role.STREET_COORDINATOR,)
 VERIFIERS = (User.Role.GRID_WORKER, User.Role.COMMUNITY_STAFF)
 WORKING = (S.ACCEPTED, S.SIGNED, S.IN_PROGRESS)
 REGISTRARS = (User.Role.LEADER, User.Role.HOTLINE_OPERATOR)  # who verifies a matter for the register
+# While the lead unit has not reported it handled, co-handlers work on their part; until it starts,
+# the holding unit may object to the dispatch.
+CO_WORKING = (S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURNED)
+OBJECTABLE = (S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.SIGNED)
 
 # An extension is decided only once the unit has asked for one.
 EXTENSION_ASKED = Guard(lambda ticket: ticket.extension_requested_minutes is not None, NO_EXTENSION_REQUESTED)
+# 主办/协办: a co-handled order is handled only when all its parts are (dispatch.selectors).
+CO_HANDLING_DONE = Guard(co_handling_done, CO_HANDLING_OPEN)
+# 派单异议: raised by the holder within the period of its receipt, reviewed by the hotline centre.
+OBJECTION_OPEN = Guard(lambda ticket: objection_may_be_raised(ticket, timezone.now()), OBJECTION_CLOSED)
+OBJECTION_UNDER_REVIEW = Guard(lambda ticket: pending_objection(ticket) is not None, NO_OBJECTION_PENDING)
 
 # A merged order's citizen is called back once the master order is closed.
 CALLED_BACK_NOW = Guard(
@@ -64,7 +84,7 @@ TRANSITIONS = {
     # it (mediation.services): the system may make these three moves too.
     "suspend": Transition(WORKING, S.SUSPENDED, "dispatcher", DISPATCHERS, system=True),
     "resume": Transition((S.SUSPENDED,), PREVIOUS, "dispatcher", DISPATCHERS, system=True),
-    "handle": Transition(WORKING, S.HANDLED, "unit", HANDLERS, system=True),
+    "handle": Transition(WORKING, S.HANDLED, "unit", HANDLERS, system=True, guard=CO_HANDLING_DONE),
     "verify": Transition((S.HANDLED,), S.VERIFIED, "verifier", VERIFIERS),
     "verify_fail": Transition((S.HANDLED,), S.IN_PROGRESS, "verifier", VERIFIERS),
     "close": Transition((S.VERIFIED,), S.CLOSED, "verifier", VERIFIERS),
@@ -107,6 +127,17 @@ TRANSITIONS = {
     "unmerge": Transition((S.MERGED,), PREVIOUS, "hotline", (User.Role.HOTLINE_OPERATOR,)),
     "merge_in": Transition(MERGEABLE),
     "unmerge_out": Transition((*Ticket.OPEN_STATUSES, S.CLOSED, S.RATED)),
+    # 主办/协办 (dispatch.services): each co-handling unit signs for its part and gives its feedback,
+    # within its own deadlines, while the lead unit (the holder) handles and replies.
+    "co_sign": Transition(CO_WORKING, None, "co_handler_to_sign", HANDLERS),
+    "co_feedback": Transition(CO_WORKING, None, "co_handler_signed", HANDLERS),
+    # 派单异议 → 改派 (dispatch.services): the holder objects and keeps the order meanwhile; the hotline
+    # centre re-dispatches it (the clock restarts for the new unit, which accepts or signs for it) or
+    # rejects the objection.
+    "object": Transition(OBJECTABLE, None, "unit", HANDLERS, guard=OBJECTION_OPEN),
+    "redispatch": Transition(OBJECTABLE, S.REPORTED, "hotline", HOTLINE, also_to=(S.DISPATCHED,),
+                             guard=OBJECTION_UNDER_REVIEW),
+    "reject_objection": Transition(OBJECTABLE, None, "hotline", HOTLINE, guard=OBJECTION_UNDER_REVIEW),
 }
 
 
@@ -125,9 +156,13 @@ ACTION_LABELS = {
     "remind": _("Overdue reminder"), "supervision_notice": _("Supervision notice"),
     "park": _("Put on the register"), "register_review": _("Register review"),
     "unpark": _("Lift from the register"), "register_review_due": _("Register review due"),
-    "contact": _("Contact with the citizen"), "merge": _("Merge into another order"), "unmerge": _("Unmerge"), "merge_in": _("Duplicate merged in"),
-    "unmerge_out": _("Duplicate unmerged"),
+    "contact": _("Contact with the citizen"), "merge": _("Merge into another order"), "unmerge": _("Unmerge"),
+    "merge_in": _("Duplicate merged in"), "unmerge_out": _("Duplicate unmerged"),
+    "co_sign": _("Co-handler signs for its part"), "co_feedback": _("Co-handler's feedback"),
+    "object": _("Object to the dispatch"), "redispatch": _("Re-dispatch"),
+    "reject_objection": _("Reject the objection"),
     "escalated": _("Escalated to your unit"),  # the notice to the unit a sweep escalated to
+    "co_assign": _("Co-handling assigned to your unit"),  # the notice to a co-handling unit
 }
 
 
@@ -146,6 +181,8 @@ class TicketWorkflow(Workflow):
             return NOT_YOUR_UNIT
         if party == "dispatcher" and user.unit_id != ticket.dispatcher_unit_id:
             return NOT_THE_DISPATCHER
+        if party in ("co_handler_to_sign", "co_handler_signed"):
+            return co_handler_refusal(co_handler_of(ticket, user.unit_id), signing=party == "co_handler_to_sign")
         if party == "verifier":
             is_community = user.role == User.Role.COMMUNITY_STAFF and is_in_scope(user, ticket.area_code)
             if not (ticket.reporter_id == user.id or is_community):
@@ -179,6 +216,20 @@ AWAITING_VERIFIER = frozenset(state for move in TRANSITIONS.values() if move.par
                               for state in move.sources)
 # Moves by someone else that change the work of the person handling the work order.
 HANDLER_TOLD = frozenset({"verify_fail", "reopen", "approve_extension", "deny_extension", "supervise", "void"})
+
+
+def co_handler_refusal(co_handler, *, signing):
+    """Return why a user whose unit's co-handling row is `co_handler` may not sign for (`signing`) or
+    give feedback on their part now, or None if they may."""
+    if co_handler is None:
+        return NOT_A_CO_HANDLER
+    if co_handler.feedback_at is not None:
+        return CO_HANDLER_DONE
+    if signing and co_handler.signed_at is not None:
+        return CO_HANDLER_SIGNED
+    if not signing and co_handler.signed_at is None:
+        return CO_HANDLER_NOT_SIGNED
+    return None
 
 
 def people_to_tell(ticket, action):

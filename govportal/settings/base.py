@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "grids",
     "incidents",
+    "dispatch",  # the dispatch catalogue, co-handling and objections of work orders
     "dashboards",
     "mediation",
     "participation",
@@ -163,6 +164,8 @@ WORKING_PERIODS = env_periods("WORKING_PERIODS", ["08:30-12:00", "14:00-17:30"])
 SWEEP_WORKERS = env_int("SWEEP_WORKERS", 2, minimum=1)
 # A 12345 work order may be extended by at most this many working days (domain.md §4).
 HOTLINE_EXTENSION_MAX_WORKING_DAYS = env_int("HOTLINE_EXTENSION_MAX_WORKING_DAYS", 10, minimum=1)
+# A unit may object to a dispatch (派单异议) within this many working days of receiving it (domain.md §4).
+DISPATCH_OBJECTION_WORKING_DAYS = env_int("DISPATCH_OBJECTION_WORKING_DAYS", 2, minimum=1)
 
 # --- Citizen reports (随手拍): points per valid report, reports per phone/address per hour ---
 CITIZEN_REPORT_POINTS = env_int("CITIZEN_REPORT_POINTS", 10, minimum=0)

@@ -136,7 +136,12 @@
         headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf }
       })
         .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (hints) { if (hints && ticket === asked) { renderHints(hints); } });
+        .then(function (hints) {
+          if (hints && ticket === asked) {
+            renderHints(hints);
+            form.dispatchEvent(new CustomEvent("intake:hints"));  // the category and place may have changed
+          }
+        });
     }, 250);
   }
   category.addEventListener("change", function () { categoryChosenByHand = Boolean(category.value); refresh(); });

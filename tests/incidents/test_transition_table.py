@@ -25,12 +25,25 @@ def test_action_is_refused_from_every_state_outside_its_sources(ticket, actors, 
     assert ticket.events.count() == 2  # report and route: nothing else was written
 
 
-@pytest.mark.parametrize("action", PERSON_ACTIONS)
-def test_action_passes_the_state_check_from_each_of_its_sources(ticket, report, actors, action):
-    # Test set-up only: guards met (an extension asked; merged into a closed order).
+def guard_met(ticket, action, actors, report):
+    """Meet the guard of `action` on `ticket` (test set-up only): merged into a closed order for a
+    callback, a 12345 order for an objection, an objection under review for the hotline's decision.
+    The extension's guard is met in the loop below."""
+    from dispatch.models import DispatchObjection
+
     closed = report()
     Ticket.objects.filter(pk=closed.pk).update(status="closed")
     TicketMerge.objects.create(master=closed, merged=ticket, reason="重复", merged_by=actors.admin)
+    if action == "object":
+        Ticket.objects.filter(pk=ticket.pk).update(source=Ticket.Source.HOTLINE)
+    if action in ("redispatch", "reject_objection"):
+        DispatchObjection.objects.create(ticket=ticket, unit=ticket.handling_unit, raised_by=actors.community_staff,
+                                         reason="不属于本单位职责")
+
+
+@pytest.mark.parametrize("action", PERSON_ACTIONS)
+def test_action_passes_the_state_check_from_each_of_its_sources(ticket, report, actors, action):
+    guard_met(ticket, action, actors, report)
     for status in TRANSITIONS[action].sources:
         Ticket.objects.filter(pk=ticket.pk).update(
             status=status, status_before_suspension="accepted", extension_requested_minutes=60)
@@ -67,6 +80,9 @@ EXPECTED_WHEN_COMMUNITY_HOLDS = {
     "rehandle": set(),
     "park": {"leader"}, "register_review": {"leader"}, "unpark": {"leader"}, "merge": set(), "unmerge": set(),
     "contact": {"community_staff"},
+    # Co-handling and objections (tests/dispatch covers the co-handlers and the hotline's review).
+    "co_sign": set(), "co_feedback": set(), "object": {"community_staff"}, "redispatch": set(),
+    "reject_objection": set(),
 }
 
 
@@ -109,7 +125,8 @@ def test_the_row_test_of_visibility_agrees_with_the_filter(report, actors):
         assert {t.pk for t in tickets if ticket_is_visible(user=user, ticket=t)} == listed, role
 
 
-# The extension guard; a merged order's callback guard is tested with merging (tests/hotline/test_merging.py).
+# The extension guard; a merged order's callback guard is tested with merging (tests/hotline/test_merging.py),
+# the dispatch rules' guards (co-handling done, objection open or under review) in tests/dispatch.
 @pytest.mark.parametrize("action", [name for name, t in TRANSITIONS.items() if t.guard is EXTENSION_ASKED])
 def test_a_guarded_action_is_neither_offered_nor_allowed_until_its_guard_holds(ticket, actors, action):
     dispatcher = actors.street_coordinator
