@@ -23,4 +23,5 @@ for instant in "${DATED_INSTANTS[@]}"; do
   say "the date-sensitive tests at $instant"
   "$VENV/bin/pytest" -q -m dated --at "$instant" || status=$?
 done
+say "screenshots of the pages the browser tests visited (phone and desktop): $ROOT/test-artifacts/screenshots/"
 exit "$status"
