@@ -37,14 +37,14 @@ ADMINISTRATORS_GET_NO_TOKEN = _(
 class Revocation(models.TextChoices):
     """Why tokens are deleted: the audit trail records it with each one."""
 
-    LOGOUT = "logout"
-    LOGOUT_ALL = "logout_all"  # every device
-    PASSWORD_CHANGE = "password_change"
-    DEACTIVATION = "deactivation"
-    LOCKOUT = "lockout"
-    ADMINISTRATOR = "administrator"  # the account became one: administrators get no token
-    REVOKED = "revoked"  # by the security administrator, in the admin
-    EXPIRED = "expired"
+    LOGOUT = "logout", _("Logged out")
+    LOGOUT_ALL = "logout_all", _("Logged out on every device")
+    PASSWORD_CHANGE = "password_change", _("Password changed")
+    DEACTIVATION = "deactivation", _("Account deactivated")
+    LOCKOUT = "lockout", _("Account locked")
+    ADMINISTRATOR = "administrator", _("Became an administrator")  # administrators get no token
+    REVOKED = "revoked", _("Revoked by the security administrator")  # in the admin
+    EXPIRED = "expired", _("Expired")
 
 
 _revocation = ContextVar("token_revocation", default="")

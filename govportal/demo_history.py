@@ -477,7 +477,7 @@ class _Walker:
             self.returned_from = self.unit.pk
             self.hold(self.city.units_by_id[self.t["dispatcher_unit_id"]])
             self.set_due(at, self.t["sign_minutes"], Ticket.DueKind.REVIEW)
-            self.move(at, "return", S.RETURNED, actor=actor, reason_code="not_ours", reason="不属于本部门职责范围。")
+            self.move(at, "return", S.RETURNED, actor=actor, reason_code="not_our_duty", reason="不属于本部门职责范围。")
             return True
         self.t["handler_id"] = actor.pk
         self.set_due(at, self.t["handle_minutes"], Ticket.DueKind.HANDLE)

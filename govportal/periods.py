@@ -27,7 +27,6 @@ PERIOD_TOO_LONG = format_lazy(_("A period lasts at most {days} days."), days=MAX
 BAD_MONTH = _("Give the month as YYYY-MM.")
 BAD_DATE = _("Give the date as YYYY-MM-DD.")
 MONTH = re.compile(r"([1-9]\d{3})-(0[1-9]|1[0-2])")
-DATE_FORMAT = "%Y-%m-%d"  # what <input type="date"> sends and shows, whatever the language
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,7 @@ class MonthField(forms.CharField):
 
 def _date_field(label):
     return forms.DateField(label=label, required=False, error_messages={"invalid": BAD_DATE},
-                           widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT))
+                           widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class _PeriodPageForm(forms.Form):

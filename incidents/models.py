@@ -253,7 +253,8 @@ class Ticket(Permanent):
                                            editable=False)
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REPORTED)
-    status_before_suspension = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    status_before_suspension = models.CharField(_("status before suspension"), max_length=12, choices=Status.choices,
+                                                blank=True)
     handling_unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, null=True, blank=True,
                                       related_name="tickets", verbose_name=_("handling unit"),
                                       db_index=False)  # ticket_unit_status_idx leads with it
@@ -272,15 +273,16 @@ class Ticket(Permanent):
     )
 
     # Time limits copied from the catalogue at creation: catalogue edits never move running clocks.
-    sign_minutes = models.PositiveIntegerField()
-    handle_minutes = models.PositiveIntegerField()
-    verify_minutes = models.PositiveIntegerField()
-    clock_time = models.BooleanField(default=False)
+    sign_minutes = models.PositiveIntegerField(_("sign for within (minutes)"))
+    handle_minutes = models.PositiveIntegerField(_("handle within (minutes)"))
+    verify_minutes = models.PositiveIntegerField(_("verify within (minutes)"))
+    clock_time = models.BooleanField(_("clock time"), default=False)
     due_at = models.DateTimeField(_("current deadline"), null=True, blank=True)
     due_kind = models.CharField(_("deadline for"), max_length=8, choices=DueKind.choices, blank=True)
-    paused_minutes_left = models.PositiveIntegerField(null=True, blank=True)
-    extension_requested_minutes = models.PositiveIntegerField(null=True, blank=True)
-    extension_max_minutes = models.PositiveIntegerField(null=True, blank=True)  # from its TimeLimit; None: no limit
+    paused_minutes_left = models.PositiveIntegerField(_("minutes left when suspended"), null=True, blank=True)
+    extension_requested_minutes = models.PositiveIntegerField(_("extension requested (minutes)"), null=True, blank=True)
+    extension_max_minutes = models.PositiveIntegerField(  # from its TimeLimit; None: no limit
+        _("longest extension (minutes)"), null=True, blank=True)
     overdue_count = models.PositiveSmallIntegerField(_("times overdue"), default=0)
 
     feedback = models.TextField(_("feedback"), blank=True)
@@ -392,12 +394,12 @@ class TicketPhoto(models.Model):
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
     image = models.ImageField(_("image"), upload_to=_photo_path)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=_photo_path)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
     exif_location = models.PointField(_("position in the original's EXIF"), srid=4326, null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+                                    related_name="+", verbose_name=_("uploaded by"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo")
@@ -458,14 +460,17 @@ class PhoneCode(models.Model):
 class RoutingRequest(models.Model):
     """The durable record that a ticket still needs routing; a sweep re-sends lost messages."""
 
-    ticket = models.OneToOneField(Ticket, models.CASCADE, primary_key=True, related_name="routing_request")
-    created_at = models.DateTimeField(auto_now_add=True)
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    routed_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=200, blank=True)
+    ticket = models.OneToOneField(Ticket, models.CASCADE, primary_key=True, related_name="routing_request",
+                                  verbose_name=_("work order"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    enqueued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    routed_at = models.DateTimeField(_("routed at"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("routing request")
+        verbose_name_plural = _("routing requests")
         indexes = [models.Index(fields=["created_at"], name="routing_pending_idx", condition=Q(routed_at__isnull=True))]
 
 

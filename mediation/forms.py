@@ -59,8 +59,10 @@ class AssignForm(ActionForm):
 
 
 def _mediator_label(mediator):
-    expert = f" · {_('expert pool')}" if mediator.is_expert else ""
-    return f"{mediator.name} ({mediator.get_qualification_display()}{expert}) — {_('open cases')}: {mediator.load}"
+    expert = " · %s" % _("expert pool") if mediator.is_expert else ""
+    return _("%(name)s (%(qualification)s%(expert)s) — open cases: %(load)s") % {
+        "name": mediator.name, "qualification": mediator.get_qualification_display(), "expert": expert,
+        "load": mediator.load}
 
 
 class SessionForm(ActionForm):

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from incidents.models import AppendOnly, Permanent
 
@@ -323,7 +324,7 @@ class Party(models.Model):
 
     class Kind(models.TextChoices):
         PERSON = "person", _("Person")
-        ORGANISATION = "organisation", _("Organisation")
+        ORGANISATION = "organisation", pgettext_lazy("party kind", "Organisation")  # a company or body, as a party
 
     case = models.ForeignKey(MediationCase, models.PROTECT, related_name="parties", verbose_name=_("case"))
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)

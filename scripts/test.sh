@@ -35,4 +35,5 @@ for index in "${!DATED_INSTANTS[@]}"; do
   cat "$logs/$instant.log"
 done
 rm -rf "$logs"
+say "screenshots of the pages the browser tests visited (phone and desktop): $ROOT/test-artifacts/screenshots/"
 exit "$status"

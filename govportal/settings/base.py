@@ -153,6 +153,8 @@ CSRF_COOKIE_HTTPONLY = False
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Inputs show dates as ISO in every language (see govportal/formats).
+FORMAT_MODULE_PATH = ["govportal.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,3 @@
+from govportal.formats import ENGLISH
+
+DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS = ENGLISH

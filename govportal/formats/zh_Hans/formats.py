@@ -1,0 +1,3 @@
+from govportal.formats import CHINESE
+
+DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS = CHINESE
