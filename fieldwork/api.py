@@ -2,6 +2,8 @@
 
 import json
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -10,6 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govportal.api import NewestFirstPagination, found_or_not_found
+from govportal.dates import DateTimeInputField, validate_year
+from govportal.periods import PeriodInput
 from grids.coords import wgs84_point
 from grids.models import Area
 from incidents.api import KEY_TOO_LONG, TicketFieldsSerializer
@@ -20,6 +24,7 @@ from . import selectors, services
 from .models import PatrolFinding
 
 NO_SUCH_PATROL = _("No such patrol.")
+NO_SUCH_AREA = _("No such area.")
 MAX_POINTS_PER_BATCH = 500
 
 
@@ -80,16 +85,16 @@ class PointInput(serializers.Serializer):
     lng = serializers.FloatField(min_value=-180, max_value=180)
     accuracy = serializers.FloatField(min_value=0, required=False, allow_null=True, default=None,
                                       help_text="metres, as the phone's positioning gives it")
-    recorded_at = serializers.DateTimeField()
+    recorded_at = DateTimeInputField()
 
 
 class PatrolPointsApi(APIView):
     """Add a batch of your patrol's GPS fixes, in any order, as often as needed."""
 
-    class Input(serializers.Serializer):
+    class PatrolPointsInput(serializers.Serializer):
         points = PointInput(many=True, allow_empty=False, max_length=MAX_POINTS_PER_BATCH)
 
-    class Output(serializers.Serializer):
+    class PatrolPointsOutput(serializers.Serializer):
         confirmed = serializers.ListField(child=serializers.IntegerField(),
                                           help_text="the batch's sequence numbers, all stored now: delete them on "
                                                     "the phone (sent before, they are not stored twice)")
@@ -97,10 +102,10 @@ class PatrolPointsApi(APIView):
         distance_m = serializers.FloatField()
         last_seq = serializers.IntegerField(allow_null=True)
 
-    @extend_schema(request=Input, responses={200: Output, 400: None, 403: None, 404: None})
+    @extend_schema(request=PatrolPointsInput, responses={200: PatrolPointsOutput, 400: None, 403: None, 404: None})
     def post(self, request, patrol_id):
         patrol = _patrol_of(request, patrol_id)
-        data = self.Input(data=request.data)
+        data = self.PatrolPointsInput(data=request.data)
         data.is_valid(raise_exception=True)
         points = [services.TrackPoint(seq=item["seq"], longitude=item["lng"], latitude=item["lat"],
                                       recorded_at=item["recorded_at"], accuracy_m=item["accuracy"])
@@ -132,19 +137,19 @@ class FindingOutputSerializer(serializers.Serializer):
 class PatrolProblemApi(APIView):
     """Report a problem found on your open patrol: a grid worker's work order, linked to the patrol."""
 
-    class Input(TicketFieldsSerializer):
+    class PatrolProblemInput(TicketFieldsSerializer):
         category = serializers.SlugRelatedField(
             slug_field="code", queryset=Category.objects.filter(is_active=True, parent__isnull=False))
 
     @extend_schema(
-        request=Input, responses={201: FindingOutputSerializer, 200: FindingOutputSerializer, 400: None, 403: None,
+        request=PatrolProblemInput, responses={201: FindingOutputSerializer, 200: FindingOutputSerializer, 400: None, 403: None,
                                   404: None, 409: None},
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
                                      description="client-made key: a retry with the same key returns the same finding")],
     )
     def post(self, request, patrol_id):
         patrol = _patrol_of(request, patrol_id)
-        data = self.Input(data=request.data)
+        data = self.PatrolProblemInput(data=request.data)
         data.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key", "").strip() or None
         if key and len(key) > MAX_IDEMPOTENCY_KEY:
@@ -170,14 +175,14 @@ class PlaceInput(serializers.Serializer):
 class PatrolNothingFoundApi(APIView):
     """Note that you found nothing wrong at a place on your open patrol."""
 
-    class Input(PlaceInput):
+    class NothingFoundInput(PlaceInput):
         note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=Input, responses={201: FindingOutputSerializer, 400: None, 403: None, 404: None,
+    @extend_schema(request=NothingFoundInput, responses={201: FindingOutputSerializer, 400: None, 403: None, 404: None,
                                              409: None})
     def post(self, request, patrol_id):
         patrol = _patrol_of(request, patrol_id)
-        data = self.Input(data=request.data)
+        data = self.NothingFoundInput(data=request.data)
         data.is_valid(raise_exception=True)
         finding = services.patrol_nothing_found(patrol_id=patrol.pk, worker=request.user, **data.validated_data)
         return Response(FindingOutputSerializer(finding).data, status=status.HTTP_201_CREATED)
@@ -194,13 +199,13 @@ class CheckInOutputSerializer(serializers.Serializer):
 class CheckInApi(APIView):
     """Check in for today (签到) where you stand: inside your grid, or within the tolerance of its edge."""
 
-    class Input(PlaceInput):
+    class CheckInInput(PlaceInput):
         accuracy = serializers.FloatField(min_value=0, required=False, allow_null=True, default=None)
 
-    @extend_schema(request=Input, responses={201: CheckInOutputSerializer, 200: CheckInOutputSerializer, 400: None,
+    @extend_schema(request=CheckInInput, responses={201: CheckInOutputSerializer, 200: CheckInOutputSerializer, 400: None,
                                              403: None})
     def post(self, request):
-        data = self.Input(data=request.data)
+        data = self.CheckInInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         check_in, created = services.check_in(worker=request.user, location=values["location"],
@@ -208,3 +213,78 @@ class CheckInApi(APIView):
         return Response(CheckInOutputSerializer(check_in).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
+
+
+class AreaInput(serializers.Serializer):
+    area = serializers.CharField(max_length=15, required=False, help_text="an area code in your scope; yours by default")
+
+
+def _figures_area(request, data):
+    return found_or_not_found(selectors.figures_area, NO_SUCH_AREA, user=request.user, code=data.get("area"))
+
+
+class WorkerFiguresSerializer(serializers.Serializer):
+    worker = serializers.CharField()
+    grid = serializers.CharField()
+    grid_name = serializers.CharField()
+    patrols = serializers.IntegerField()
+    km = serializers.FloatField()
+    hours = serializers.FloatField(help_text="time on ended patrols")
+    problems = serializers.IntegerField(help_text="problems reported from these patrols")
+
+
+class CoverageSerializer(serializers.Serializer):
+    grid = serializers.CharField()
+    grid_name = serializers.CharField()
+    share = serializers.FloatField(help_text=f"0–1: the grid's area within {selectors.SWEEP_METRES} m of a track")
+
+
+class PatrolFiguresApi(APIView):
+    """Patrol figures of an area (the community's leadership and up): per worker and grid, each grid's
+    share covered by tracks, and the work orders found on patrol against the other sources."""
+
+    class PatrolFiguresInput(PeriodInput, AreaInput):
+        pass
+
+    class PatrolFiguresOutput(serializers.Serializer):
+        area = serializers.CharField()
+        start = serializers.DateField()
+        end = serializers.DateField()
+        workers = WorkerFiguresSerializer(many=True)
+        coverage = CoverageSerializer(many=True)
+        sources = serializers.DictField(help_text="{source: {total, on_patrol}} of the work orders reported")
+
+    @extend_schema(parameters=[PatrolFiguresInput], responses={200: PatrolFiguresOutput, 400: None, 403: None, 404: None})
+    def get(self, request):
+        data = self.PatrolFiguresInput(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        area, period = _figures_area(request, data.validated_data), data.validated_data["period"]
+        return Response({
+            "area": area.code, "start": period.start, "end": period.end,
+            "workers": selectors.patrol_figures(area=area, period=period),
+            "coverage": [{"grid": code, "grid_name": name, "share": round(share, 4)}
+                         for code, name, share in selectors.grid_coverage(area=area, period=period)],
+            "sources": selectors.report_sources(area=area, period=period),
+        })
+
+
+class TracksApi(APIView):
+    """A day's patrol tracks in an area (today by default) as GeoJSON, for the community's leadership and up."""
+
+    class TracksInput(AreaInput):
+        day = serializers.DateField(required=False, validators=[validate_year],
+                                    help_text="local date (YYYY-MM-DD); today by default")
+
+    @extend_schema(parameters=[TracksInput], responses={(200, "application/geo+json"): dict, 400: None, 403: None,
+                                                  404: None})
+    def get(self, request):
+        data = self.TracksInput(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        area = _figures_area(request, data.validated_data)
+        day = data.validated_data.get("day") or timezone.localdate()
+        return Response({"type": "FeatureCollection", "features": [{
+            "type": "Feature", "geometry": json.loads(patrol.track.geojson),
+            "properties": {"patrol": patrol.pk, "worker": str(patrol.worker), "grid": patrol.grid.name,
+                           "status": patrol.get_status_display(), "km": round(patrol.distance_m / 1000, 2),
+                           "url": reverse("patrol-detail", args=[patrol.pk])},
+        } for patrol in selectors.tracks_of_day(area=area, day=day)]})

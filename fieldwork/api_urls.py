@@ -6,6 +6,8 @@ from . import api
 
 urlpatterns = [
     path("patrols/", api.PatrolListStartApi.as_view(), name="patrol-list"),
+    path("patrols/figures/", api.PatrolFiguresApi.as_view(), name="patrol-figures"),
+    path("patrols/tracks/", api.TracksApi.as_view(), name="patrol-tracks"),
     path("patrols/<int:patrol_id>/", api.PatrolDetailApi.as_view(), name="patrol-detail"),
     path("patrols/<int:patrol_id>/points/", api.PatrolPointsApi.as_view(), name="patrol-points"),
     path("patrols/<int:patrol_id>/end/", api.PatrolEndApi.as_view(), name="patrol-end"),

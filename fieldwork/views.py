@@ -11,10 +11,14 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from govportal.errors import DomainConflict, DomainInputError
 from govportal.pages import done_message, found_or_404
+from govportal.periods import PeriodForm
+from incidents.models import Ticket
 from incidents.selectors import category_list
 
 from . import selectors, services
 from .models import Patrol
+
+LEAST_COVERED_SHOWN = 100  # a street has a few hundred grids, a city 20,000: the page lists the least covered
 
 
 @login_required
@@ -67,3 +71,21 @@ def patrol_end(request, patrol_id):
     else:
         messages.success(request, done_message(patrol))
     return redirect("patrol-detail", patrol_id=patrol.pk)
+
+
+@login_required
+def patrol_figures(request):
+    """The patrol figures of my area for a period (this month by default) and a map of today's tracks."""
+    area = found_or_404(selectors.figures_area, user=request.user)
+    form = PeriodForm(request.GET or None)
+    period = form.period()
+    coverage = selectors.grid_coverage(area=area, period=period)
+    return render(request, "fieldwork/figures.html", {
+        "area": area, "form": form, "period": period,
+        "workers": selectors.patrol_figures(area=area, period=period),
+        "coverage": [(code, name, round(share * 100, 1))
+                     for code, name, share in sorted(coverage, key=lambda row: row[2])[:LEAST_COVERED_SHOWN]],
+        "sweep": selectors.SWEEP_METRES,
+        "sources": [(Ticket.Source(source).label, row["total"], row["on_patrol"])
+                    for source, row in selectors.report_sources(area=area, period=period).items()],
+    }, status=400 if form.errors else 200)
