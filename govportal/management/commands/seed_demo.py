@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fieldwork.demo import demo_fieldwork_create
 from govportal.demo_history import HISTORY_DAYS, demo_history_create
 from grids.demo import DEMO_PASSWORD, DEMO_USERNAMES, demo_city_create, demo_city_exists
 from hotline.demo import demo_hotline_create
@@ -39,6 +40,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Loaded the demo mediation organisations and cases."))
         if demo_hotline_create():
             self.stdout.write("Loaded the hotline's demo data (knowledge base, calls, Open311 key demo-open311-key).")
+        if demo_fieldwork_create():
+            self.stdout.write("Loaded the demo grid worker's week of patrols and check-ins.")
         tickets = demo_history_create(days=history_days) if history_days else 0
         if tickets:
             self.stdout.write(self.style.SUCCESS(f"Loaded {history_days} days of history: {tickets} work orders."))
