@@ -12,6 +12,7 @@ from accounts.models import User
 from govportal.errors import DomainConflict, DomainInputError
 from govportal.pages import done_message, found_or_404
 from govportal.periods import PeriodForm
+from grids.models import Area
 from incidents.models import Ticket
 from incidents.selectors import category_list
 
@@ -39,7 +40,7 @@ def fieldwork_home(request):
 @require_POST
 def patrol_start(request):
     """Start a patrol of the chosen grid and open its recorder."""
-    grid = selectors.worker_grids(worker=request.user).filter(code=request.POST.get("grid", "")).first()
+    grid = Area.objects.filter(level=Area.Level.GRID, code=request.POST.get("grid", "")).first()  # None: their only grid
     try:
         patrol = services.patrol_start(worker=request.user, grid=grid)
     except (DomainInputError, DomainConflict, PermissionDenied) as error:

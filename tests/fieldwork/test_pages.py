@@ -2,7 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from fieldwork import services
 from fieldwork.models import Patrol
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +46,12 @@ def test_the_leadership_sees_a_summary_and_an_outsider_nothing(client, actors, t
 
     client.force_login(actors.outsider)
     assert client.get(url).status_code == 404
+
+
+def test_a_grid_not_theirs_is_refused_with_the_reason(client, actors, tree):
+    client.force_login(actors.grid_worker)
+    refused = client.post(reverse("patrol-start"), {"grid": tree.grids[2].code}, follow=True)
+
+    assert not Patrol.objects.exists()
+    with translation.override("zh-hans"):
+        assert [str(message) for message in refused.context["messages"]] == [str(services.NOT_YOUR_GRID)]
