@@ -1,6 +1,7 @@
 """A grid worker's day on the phone (390×844): a check-in refused outside the grid, then made inside it;
 a patrol whose track is recorded while the network is gone for part of it — every point reaches the
-server once and in order — with a place noted on the way, then ended."""
+server once and in order — with a place noted on the way, then ended; and the street's leader, at a
+desktop, sees the track on the map of today's tracks."""
 
 import pytest
 from playwright.sync_api import expect
@@ -25,6 +26,12 @@ def worker_phone(browser):
     context.close()
 
 
+@pytest.fixture
+def desktop(page):
+    """The conftest's desktop page (1280×800), for the leader."""
+    return page
+
+
 def walk_to(page, step):
     lng, lat = WALK[step]
     page.context.set_geolocation({"latitude": lat, "longitude": lng, "accuracy": 8})
@@ -34,7 +41,7 @@ def stored_seqs(patrol):
     return list(PatrolPoint.objects.filter(patrol=patrol).order_by("pk").values_list("seq", flat=True))
 
 
-def test_a_day_in_the_field(worker_phone, live_server, city, tmp_path):
+def test_a_day_in_the_field(worker_phone, desktop, live_server, city, tmp_path):
     page = log_in(worker_phone, live_server, city.grid_worker)
     page.goto(f"{live_server.url}/fieldwork/")
 
@@ -80,3 +87,9 @@ def test_a_day_in_the_field(worker_phone, live_server, city, tmp_path):
     patrol.refresh_from_db()
     assert patrol.status == Patrol.Status.ENDED and patrol.point_count == 5
     expect(page.locator("#patrol-distance")).to_have_text(zh_js("%s m").replace("%s", "410"))
+
+    desk = log_in(desktop, live_server, city.leader)
+    desk.goto(f"{live_server.url}/fieldwork/figures/")
+    expect(desk.locator("#tracks-map path.leaflet-interactive")).to_have_count(1)
+    expect(desk.locator("#tracks-status")).to_have_text(zh_js("%s patrols with a track today.").replace("%s", "1"))
+    desk.screenshot(path=str(tmp_path / "figures-desktop.png"), full_page=True)
