@@ -36,6 +36,7 @@ class AuditEvent(AppendOnly, models.Model):
         DEVICE_REMOVE = "device_remove", _("Second-factor device removed")
         LOGOUT = "logout", _("Log-out")
         LOCKOUT = "lockout", _("Account locked")
+        LOCKOUT_LIFT = "lockout_lift", _("Account lock lifted")
         TOKEN_ISSUE = "token_issue", _("API token issued")
         TOKEN_REVOKE = "token_revoke", _("API token revoked")
         PASSWORD_CHANGE = "password_change", _("Password changed")

@@ -1,6 +1,6 @@
-"""What the audit trail hears by itself: log-ins, tokens, lockouts, second-factor devices, accounts
-and privilege changes, admin changes and reveals, through the signals of Django, django-rest-knox,
-django-axes, django-otp's models and ours.
+"""What the audit trail hears by itself: log-ins, tokens, lockouts and their lifting, second-factor
+devices, accounts and privilege changes, admin changes and reveals, through the signals of Django,
+django-rest-knox, django-axes, django-otp's models and ours.
 
 Exports, the admin's views of personal data and refusals, second-factor checks, refused reveals
 and refused tokens are recorded where they happen (audit.exports, audit.admin,
@@ -12,6 +12,7 @@ signals carry no request.
 import json
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -74,6 +75,15 @@ def locked_out(sender, request=None, username="", ip_address="", **kwargs):
                  details={"locked_address": ip_address or "", **_path(request)}, request=request)
 
 
+def attempts_cleared(sender, instance, **kwargs):
+    """The failures recorded for a name and address were cleared — in the admin, by `axes_reset…`
+    commands, or at the end of the cool-off; when they had reached the limit, a lock is lifted."""
+    if instance.failures_since_start >= settings.AXES_FAILURE_LIMIT:
+        audit_record(action=A.LOCKOUT_LIFT, result=R.SUCCESS, actor=_acting_user(),
+                     target=str(instance.username or "")[:150],
+                     details={"locked_address": instance.ip_address or "", "failures": instance.failures_since_start})
+
+
 # --- API tokens (django-rest-knox) -------------------------------------------------------------
 
 def _token_details(token):
@@ -105,9 +115,11 @@ def connect_optional():
         post_save.connect(token_saved, sender=token_model, dispatch_uid="audit.token_saved")
         post_delete.connect(token_deleted, sender=token_model, dispatch_uid="audit.token_deleted")
     if apps.is_installed("axes"):
+        from axes.models import AccessAttempt
         from axes.signals import user_locked_out
 
         user_locked_out.connect(locked_out, dispatch_uid="audit.locked_out")
+        post_delete.connect(attempts_cleared, sender=AccessAttempt, dispatch_uid="audit.attempts_cleared")
 
 
 # --- second-factor devices (django-otp) --------------------------------------------------------

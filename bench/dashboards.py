@@ -41,7 +41,7 @@ WARM_UP = 10
 TARGET_P95_MS = 300.0
 PENDING_DELTAS = 2_000  # tickets updated (not folded) before timing
 SEED = 0.20261123
-USERNAME = "demo_admin"
+USERNAME = "bench_city_leader"  # a leader of the city's hotline centre: the whole city in scope
 PLAN_LINES = 12
 
 _BENCH = "number LIKE 'DASH%%'"
@@ -234,13 +234,22 @@ def endpoints(areas):
     ]
 
 
+def city_leader():
+    """The benchmark's own leader, of the unit whose area is the city (the demo's leaders lead a street)."""
+    from accounts.models import HandlingUnit, User
+
+    centre = HandlingUnit.objects.get(kind=HandlingUnit.Kind.HOTLINE_CENTRE, area__parent__isnull=True)
+    user, _ = User.objects.get_or_create(username=USERNAME, defaults={"role": User.Role.LEADER, "unit": centre})
+    return user
+
+
 def time_endpoints(rng, areas):
     from django.test import Client
 
     from accounts.models import User
 
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(User.objects.get(username=USERNAME))
+    client.force_login(city_leader())
     rows = []
     for name, path in endpoints(areas):
         for _ in range(WARM_UP):

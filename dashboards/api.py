@@ -200,6 +200,9 @@ class AssessmentRankingApi(APIView):
         overdue_rate = serializers.FloatField(allow_null=True)
         return_rate = serializers.FloatField(allow_null=True)
         satisfaction_rate = serializers.FloatField(allow_null=True)
+        supervision_rate = serializers.FloatField(
+            allow_null=True, help_text="Mean score (0–1) of the supervised reform tasks the unit leads; "
+                                       "None without tasks due or when its weight is 0.")
 
     class RankingOutputSerializer(serializers.Serializer):
         start = serializers.DateField()

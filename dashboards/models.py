@@ -192,6 +192,8 @@ class AssessmentScheme(models.Model):
     overdue_weight = models.DecimalField(_("overdue weight"), max_digits=5, decimal_places=2, default=20)
     return_weight = models.DecimalField(_("return rate weight"), max_digits=5, decimal_places=2, default=10)
     satisfaction_weight = models.DecimalField(_("satisfaction weight"), max_digits=5, decimal_places=2, default=30)
+    # The supervised reform tasks a unit leads (supervision.selectors.unit_supervision_rates); 0 leaves them out.
+    supervision_weight = models.DecimalField(_("supervised tasks weight"), max_digits=5, decimal_places=2, default=0)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("set by"))
@@ -204,7 +206,7 @@ class AssessmentScheme(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(on_time_weight__gte=0, overdue_weight__gte=0, return_weight__gte=0,
-                                   satisfaction_weight__gte=0),
+                                   satisfaction_weight__gte=0, supervision_weight__gte=0),
                 name="assessmentscheme_weights_not_negative",
             ),
         ]
@@ -213,7 +215,8 @@ class AssessmentScheme(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.note}"
 
     def clean(self):
-        if not any((self.on_time_weight, self.overdue_weight, self.return_weight, self.satisfaction_weight)):
+        if not any((self.on_time_weight, self.overdue_weight, self.return_weight, self.satisfaction_weight,
+                    self.supervision_weight)):
             raise ValidationError(_("Give at least one weight above zero."))
 
     def save(self, *args, **kwargs):
@@ -221,7 +224,7 @@ class AssessmentScheme(models.Model):
             raise ValidationError(SCHEME_IS_IMMUTABLE)
         super().save(*args, **kwargs)
 
-    def score(self, *, on_time_rate, overdue_rate, return_rate, satisfaction_rate):
+    def score(self, *, on_time_rate, overdue_rate, return_rate, satisfaction_rate, supervision_rate=None):
         """Return the weighted score out of 100, or None without any figure.
 
         Each term is a rate where 1 is best (overdue and returns count as their complement);
@@ -233,15 +236,17 @@ class AssessmentScheme(models.Model):
             (self.overdue_weight, None if overdue_rate is None else 1 - min(overdue_rate, 1)),
             (self.return_weight, None if return_rate is None else 1 - min(return_rate, 1)),
             (self.satisfaction_weight, satisfaction_rate),
+            (self.supervision_weight, supervision_rate),
         ]
         weighted = [(float(weight), value) for weight, value in terms if value is not None and weight]
         total = sum(weight for weight, _ in weighted)
         return round(100 * sum(weight * value for weight, value in weighted) / total, 1) if total else None
 
     def weights(self):
-        """Return the four weights by name, as numbers."""
+        """Return the weights by name, as numbers."""
         return {"on_time": float(self.on_time_weight), "overdue": float(self.overdue_weight),
-                "return": float(self.return_weight), "satisfaction": float(self.satisfaction_weight)}
+                "return": float(self.return_weight), "satisfaction": float(self.satisfaction_weight),
+                "supervision": float(self.supervision_weight)}
 
     @classmethod
     def current(cls):

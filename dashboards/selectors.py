@@ -1,5 +1,6 @@
 """Reads of the dashboards, always from the rollups (never by scanning tickets) and within scope."""
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.contrib.gis.db.models.functions import PointOnSurface
@@ -16,6 +17,7 @@ from hotline.selectors import basically_factor, three_rates_for_area
 from incidents.models import Category, Ticket
 from incidents.selectors import ticket_list
 from mediation.selectors import success_rate_for_area
+from supervision.selectors import unit_supervision_rates
 
 from .models import (
     ALL_CATEGORIES, AreaStatusCountLive, AssessmentScheme, DailyFlow, DailyFlowLive, GridMonthLive,
@@ -201,12 +203,22 @@ def _scored(row, scheme, workload):
     """Score a unit's row, or leave its score None when it has nothing to measure: nothing closed
     and no deadline missed (work merely received is neither merit nor fault yet)."""
     row["overdue_rate"] = rate(row["overdue"], workload)
-    measured = row["on_time_rate"] is not None or row["overdue"]
+    measured = row["on_time_rate"] is not None or row["overdue"] or row["supervision_rate"] is not None
     row["score"] = scheme.score(
         on_time_rate=row["on_time_rate"], overdue_rate=row["overdue_rate"], return_rate=row["return_rate"],
-        satisfaction_rate=row["satisfaction_rate"],
+        satisfaction_rate=row["satisfaction_rate"], supervision_rate=row["supervision_rate"],
     ) if measured else None
     return row
+
+
+def _supervision_rates(unit_ids, period, *, key):
+    """Return {key(unit id): mean supervision rate} of the units' led tasks with something due by the
+    period's end (today at the latest); `key` groups units, e.g. a street's offices under its code."""
+    as_of = min(period.end, timezone.localdate())
+    grouped = defaultdict(list)
+    for unit_id, value in unit_supervision_rates(unit_ids=unit_ids, as_of=as_of).items():
+        grouped[key(unit_id)].append(value)
+    return {group: sum(values) / len(values) for group, values in grouped.items()}
 
 
 def _ranked(rows):
@@ -227,10 +239,14 @@ def street_ranking(*, area, period, scheme=None):
         for row in flow_rows(Q(prefix__in=list(names)), period).values("prefix")
         .annotate(**{m: Sum(m) for m in DailyFlow.MEASURES})
     }
+    offices = dict(HandlingUnit.objects.filter(kind=HandlingUnit.Kind.STREET_OFFICE, area__in=streets)
+                   .values_list("pk", "area__code"))
+    supervised = _supervision_rates(offices, period, key=offices.get) if scheme.supervision_weight else {}
     rows, factor = [], basically_factor()
     for prefix, street in names.items():
         flow = with_rates({m: (flows.get(prefix) or {}).get(m) or 0 for m in DailyFlow.MEASURES}, factor=factor)
-        rows.append(_scored({"code": street.code, "name": street.name, **flow}, scheme, flow["reported"]))
+        rows.append(_scored({"code": street.code, "name": street.name, **flow,
+                             "supervision_rate": supervised.get(street.code)}, scheme, flow["reported"]))
     return _ranked(rows)
 
 
@@ -247,6 +263,7 @@ def department_ranking(*, area, period, scheme=None):
                                                     day__lte=period.end)
         .values("unit_id").annotate(**{m: Sum(m) for m in UnitDailyFlow.MEASURES})
     }
+    supervised = _supervision_rates(units, period, key=lambda unit_id: unit_id) if scheme.supervision_weight else {}
     rows, factor = [], basically_factor()
     for unit_id, unit in units.items():
         flow = {m: (flows.get(unit_id) or {}).get(m) or 0 for m in UnitDailyFlow.MEASURES}
@@ -258,8 +275,8 @@ def department_ranking(*, area, period, scheme=None):
                 factor=factor,
             ),
         )
-        rows.append(_scored({"code": unit.code, "name": unit.name, "area": unit.area.name, **flow}, scheme,
-                            flow["received"]))
+        rows.append(_scored({"code": unit.code, "name": unit.name, "area": unit.area.name, **flow,
+                             "supervision_rate": supervised.get(unit_id)}, scheme, flow["received"]))
     return _ranked(rows)
 
 
@@ -310,7 +327,8 @@ def open_ticket_clusters(*, user, area):
     tickets = tickets.order_by("-created_at")
     return [
         {"code": ticket.number, "name": ticket.category.name, "count": 1, "overdue": int(ticket.overdue_count > 0),
-         "lng": ticket.location.x, "lat": ticket.location.y, "ticket_id": ticket.pk}
+         "lng": ticket.location.x, "lat": ticket.location.y, "ticket_id": ticket.pk,
+         "status": ticket.get_status_display()}
         for ticket in tickets.select_related("category")[:MAP_PLACES_LIMIT]
     ]
 

@@ -132,7 +132,8 @@ def assessment_report(request, code):
     period = form.cleaned_data["period"]
     scheme = AssessmentScheme.current()
     weights = ", ".join(f"{label} {value:g}" for label, value in zip(
-        (_("on-time rate"), _("overdue"), _("return rate"), _("satisfaction")), scheme.weights().values()))
+        (_("on-time rate"), _("overdue"), _("return rate"), _("satisfaction"), _("supervised tasks")),
+        scheme.weights().values(), strict=True))
     heading = _("%(area)s assessment %(month)s (weights: %(weights)s)") % {
         "area": area.name, "month": f"{period.start:%Y-%m}", "weights": weights}
     content = workbook([

@@ -21,6 +21,7 @@ api_v1 = [
     path("auth/logout-all/", accounts_api.TokenLogoutAllApi.as_view(), name="logout-all"),
     re_path(r"^locate/?$", grids_api.LocateApi.as_view(), name="locate"),
     path("areas/", grids_api.AreaListApi.as_view(), name="area-list"),
+    path("areas/outline/", grids_api.AreaOutlineApi.as_view(), name="area-outline"),
     path("areas/<area:code>/", grids_api.AreaDetailApi.as_view(), name="area-detail"),
     path("categories/", incidents_api.CategoryListApi.as_view(), name="category-list"),
     path("tickets/", incidents_api.TicketListCreateApi.as_view(), name="ticket-list"),
@@ -29,6 +30,8 @@ api_v1 = [
     path("tickets/<int:ticket_id>/timeline/", incidents_api.TicketTimelineApi.as_view(), name="ticket-timeline"),
     *incidents_api.action_patterns(),
     path("mediation/", include("mediation.api_urls")),
+    path("participation/", include("participation.api_urls")),
+    path("supervision/", include("supervision.api_urls")),
     path("", include("fieldwork.api_urls")),
     path("dashboard/areas/<area:code>/", dashboards_api.DashboardSummaryApi.as_view(), name="dashboard-summary"),
     path("dashboard/areas/<area:code>/children/", dashboards_api.DashboardChildrenApi.as_view(),
@@ -61,11 +64,13 @@ urlpatterns = [
     path("", include("grids.urls")),
     path("", include("incidents.urls")),
     path("", include("mediation.urls")),
+    path("", include("participation.urls")),
     path("", include("fieldwork.urls")),
     path("", include("hotline.urls")),
     path("open311/", include((hotline_urls.open311_patterns, "open311"), namespace="open311")),
     path("", include("dashboards.urls")),
     path("", include("audit.urls")),
+    path("", include("supervision.urls")),
 ]
 
 # A database outage answers 503 with Retry-After, not 500 (govportal.handlers).

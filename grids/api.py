@@ -1,11 +1,14 @@
-"""REST API of the area tree: locate a point, list areas as GeoJSON, read one area."""
+"""REST API of the area tree: locate a point, list areas as GeoJSON, read one area, the base map's outline."""
 
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from django.utils.cache import patch_cache_control
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.filters import InBBoxFilter
@@ -15,7 +18,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from .coords import SUPPORTED_CRS, WGS84, wgs84_point
 from .filters import AreaFilter
 from .models import Area, GridMember
-from .selectors import PointOutsideGrids, area_get, area_list, grid_locate, grid_member_list
+from .selectors import PointOutsideGrids, area_get, area_list, grid_locate, grid_member_list, outline_get
 
 AREA_NOT_FOUND = _("No area has this code.")
 
@@ -135,3 +138,32 @@ class AreaDetailApi(APIView):
             "members": grid_member_list(grid=area) if area.level == Area.Level.GRID else [],
         }
         return Response(self.AreaDetailOutputSerializer(data).data)
+
+
+class AreaOutlineApi(APIView):
+    """The base map of maps without a tile layer: the area tree's outlines, simplified for the zoom."""
+
+    permission_classes = [AllowAny]  # anonymous callers (the citizens' page) get the public outline only
+    # The answer differs by user, never by time within the minutes a map is open.
+    BROWSER_CACHE_SECONDS = 300
+
+    class OutlineInputSerializer(serializers.Serializer):
+        zoom = serializers.IntegerField(min_value=0, max_value=22)
+
+    @extend_schema(
+        parameters=[OutlineInputSerializer],
+        responses={200: OpenApiTypes.OBJECT, 400: None, 401: None},  # 401: a bad token, even here
+        description=(
+            "A GeoJSON FeatureCollection. Staff: the district around their own area, levels by zoom "
+            "(streets from 12, communities from 14, the grids of their street from 15), a grid worker's "
+            "grids flagged `own`, from zoom 16 the buildings and key places of their scope. Anyone else: "
+            "the public outline of the city (city to community, names and boundaries only). Geometry is "
+            "simplified to half a screen pixel at the zoom (ST_SimplifyPreserveTopology)."
+        ),
+    )
+    def get(self, request):
+        params = self.OutlineInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        response = Response(outline_get(user=request.user, **params.validated_data))
+        patch_cache_control(response, private=True, max_age=self.BROWSER_CACHE_SECONDS)
+        return response

@@ -1,14 +1,18 @@
 """Reads of the area tree, the spatial ones included."""
 
+import json
+import math
 from dataclasses import dataclass
 
+from django.contrib.gis.db.models.functions import AsGeoJSON, GeomOutputGeoFunc, PointOnSurface
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import restrict_to_scope
+from accounts.access import restrict_to_scope, scope_area, sees_areas
 
-from .models import Area, GridMember
+from .models import Area, Building, GridMember, KeyPlace
 
 POINT_OUTSIDE_GRIDS = _("No grid contains this point; it lies outside the area the platform covers.")
 
@@ -121,3 +125,141 @@ def grid_member_list(*, grid):
         output_field=IntegerField(),
     )
     return GridMember.objects.filter(grid=grid, is_active=True).order_by(rank, "name")
+
+
+# --- The base map drawn from the area tree, for maps without a tile layer (there may be no internet) ---
+
+OUTLINE_MIN_ZOOM, OUTLINE_MAX_ZOOM = 3, 18
+# The zoom from which each level is drawn: finer areas only once they are large enough on the screen.
+OUTLINE_LEVEL_ZOOM = {
+    Area.Level.CITY: 0, Area.Level.DISTRICT: 0, Area.Level.STREET: 12, Area.Level.COMMUNITY: 14, Area.Level.GRID: 15,
+}
+# What anyone may see (the citizens' page): names and boundaries of the administrative areas; no grids,
+# nothing inside them.
+PUBLIC_OUTLINE_LEVELS = (Area.Level.CITY, Area.Level.DISTRICT, Area.Level.STREET, Area.Level.COMMUNITY)
+OUTLINE_PLACES_ZOOM = 16
+OUTLINE_PLACES_LIMIT = 2000
+# The cache key carries the areas' version, so an edited boundary is never served stale; a day only bounds memory.
+OUTLINE_CACHE_SECONDS = 24 * 3600
+
+
+class SimplifyPreserveTopology(GeomOutputGeoFunc):
+    """PostGIS's ST_SimplifyPreserveTopology: fewer vertices, never an invalid or vanished polygon."""
+
+    function = "ST_SimplifyPreserveTopology"
+
+
+class Multi(GeomOutputGeoFunc):
+    """PostGIS's ST_Multi: the simplifier answers a lone polygon as a Polygon; boundaries are MultiPolygons."""
+
+    function = "ST_Multi"
+
+
+def outline_tolerance(zoom):
+    """Return the simplification tolerance at `zoom` in degrees: half a screen pixel, a change nobody sees."""
+    return 360 / (256 * 2**zoom) / 2
+
+
+def outline_get(*, user, zoom):
+    """Return the base map of `user` at `zoom` as a GeoJSON FeatureCollection (a dict).
+
+    Staff get the district around their own area down to communities, the grids of their street
+    (a grid worker's own flagged `own`), and from OUTLINE_PLACES_ZOOM the buildings and key places
+    of their scope; anyone else the public outline of the whole city.
+    """
+    zoom = min(max(zoom, OUTLINE_MIN_ZOOM), OUTLINE_MAX_ZOOM)
+    if not sees_areas(user):
+        levels = tuple(level for level in PUBLIC_OUTLINE_LEVELS if OUTLINE_LEVEL_ZOOM[level] <= zoom)
+        return {"type": "FeatureCollection", "features": _area_outlines(prefix="", levels=levels, zoom=zoom)}
+    areas_prefix, grids_prefix = _outline_prefixes(scope_area(user))
+    levels = tuple(
+        level for level in Area.LEVEL_ORDER if level != Area.Level.GRID and OUTLINE_LEVEL_ZOOM[level] <= zoom
+    )
+    features = _area_outlines(prefix=areas_prefix, levels=levels, zoom=zoom)
+    if OUTLINE_LEVEL_ZOOM[Area.Level.GRID] <= zoom:
+        features += _area_outlines(prefix=grids_prefix, levels=(Area.Level.GRID,), zoom=zoom)
+    own = _own_grid_codes(user)
+    for feature in features:
+        feature["properties"]["own"] = feature["id"] in own
+    if zoom >= OUTLINE_PLACES_ZOOM:
+        features += _place_points(user)
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _outline_prefixes(scope):
+    """Return the code prefixes of a base map around `scope`: (its areas', its grids').
+
+    The areas of the district around `scope` (all of the city for a city or a superuser's None);
+    grids only of the street around it, the hundreds of a district's being too much for a phone.
+    """
+    if scope is None or scope.level == Area.Level.CITY:
+        prefix = scope.scope_prefix if scope else ""
+        return prefix, prefix
+    district = scope.code[: Area.SCOPE_PREFIX_LENGTH[Area.Level.DISTRICT]]
+    if scope.level == Area.Level.DISTRICT:
+        return district, district
+    return district, scope.code[: Area.SCOPE_PREFIX_LENGTH[Area.Level.STREET]]
+
+
+def _own_grid_codes(user):
+    """Return the codes of the grids `user` works in (a grid worker's), highlighted on their maps."""
+    return set(GridMember.objects.filter(user=user, is_active=True).values_list("grid__code", flat=True))
+
+
+def _area_outlines(*, prefix, levels, zoom):
+    """Return the simplified areas of `levels` under `prefix` as GeoJSON features, cached per version of the areas."""
+    version = Area.objects.filter(code__startswith=prefix).aggregate(changed=Max("updated_at"), count=Count("id"))
+    changed = version["changed"].timestamp() if version["changed"] else 0
+    key = f"grids:outline:{prefix}:{'-'.join(levels)}:{zoom}:{changed}:{version['count']}"
+    return cache.get_or_set(
+        key, lambda: _simplified_outlines(prefix=prefix, levels=levels, zoom=zoom), OUTLINE_CACHE_SECONDS
+    )
+
+
+def _simplified_outlines(*, prefix, levels, zoom):
+    tolerance = outline_tolerance(zoom)
+    precision = min(7, math.ceil(-math.log10(tolerance)) + 1)  # decimals finer than the tolerance are noise
+    rows = (
+        Area.objects.filter(code__startswith=prefix, level__in=levels)
+        .annotate(
+            outline=AsGeoJSON(Multi(SimplifyPreserveTopology("geom", Value(tolerance))), precision=precision),
+            label=PointOnSurface("geom"),
+        )
+        .order_by("code")
+        .values_list("code", "name", "level", "outline", "label")
+    )
+    return [
+        {
+            "type": "Feature",
+            "id": code,
+            "geometry": json.loads(outline),
+            "properties": {
+                "name": name, "level": level, "label": [round(label.x, precision), round(label.y, precision)],
+            },
+        }
+        for code, name, level, outline, label in rows
+    ]
+
+
+def _place_points(user):
+    """Return the buildings and key places in `user`'s scope that have a location, as GeoJSON points."""
+    kinds = dict(KeyPlace.Kind.choices)
+    buildings = restrict_to_scope(Building.objects.filter(location__isnull=False), user, code_field="grid__code")
+    places = restrict_to_scope(KeyPlace.objects.filter(location__isnull=False), user, code_field="grid__code")
+    rows = [
+        ("building", name, "", location)
+        for name, location in buildings.order_by("code").values_list("name", "location")[:OUTLINE_PLACES_LIMIT]
+    ] + [
+        ("key_place", name, str(kinds[kind]), location)
+        for name, kind, location in places.order_by("place_code").values_list("name", "kind", "location")[
+            :OUTLINE_PLACES_LIMIT
+        ]
+    ]
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(location.x, 7), round(location.y, 7)]},
+            "properties": {"name": name, "place": place, "kind": kind},
+        }
+        for place, name, kind, location in rows
+    ]

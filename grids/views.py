@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,8 +22,6 @@ def area_map(request):
             "extent": extent,
             "area_url": reverse("api:area-detail", args=[CODE_PLACEHOLDER]),
             "levels": [(level, Area.Level(level).label) for level in Area.LEVEL_ORDER],
-            "tile_url": settings.MAP_TILE_URL,
-            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
             "map_labels": {
                 "code": _("Code"),
                 "level": _("Level"),

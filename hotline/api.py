@@ -16,13 +16,13 @@ from govportal.periods import RequiredPeriodInput
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, area_get, grid_locate
 from incidents.api import TicketOutputSerializer, ticket_or_not_found
-from incidents.models import Category, Ticket, Urgency
+from incidents.models import Category, RegisterEntry, Ticket, Urgency
 from incidents.selectors import ticket_list
 from incidents.services import MAX_IDEMPOTENCY_KEY
 
 from . import selectors, services
 from .filters import AddressFilter
-from .models import Call, KnowledgeArticle, RequestType
+from .models import Call, CitizenContact, KnowledgeArticle, Referral, RequestType
 
 ADDRESS_SUGGESTIONS = 8
 
@@ -185,6 +185,7 @@ class CallCreateApi(APIView):
         article = serializers.PrimaryKeyRelatedField(queryset=KnowledgeArticle.objects.filter(is_active=True),
                                                      required=False, allow_null=True, default=None)
         answer = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+        referral = serializers.ChoiceField(choices=Referral.choices, required=False, allow_blank=True, default="")
         ticket = VisibleTicketField(slug_field="number", required=False)
         idempotency_key = serializers.CharField(max_length=MAX_IDEMPOTENCY_KEY, required=False)
 
@@ -207,9 +208,11 @@ class CallCreateApi(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         outcome, article, answer = values.pop("outcome"), values.pop("article"), values.pop("answer")
+        referral = values.pop("referral")
         ticket, key = values.pop("ticket", None), values.pop("idempotency_key", None)
         if outcome == Call.Outcome.ANSWERED:
-            call = services.call_answer(operator=request.user, article=article, answer=answer, **values)
+            call = services.call_answer(operator=request.user, article=article, answer=answer, referral=referral,
+                                        **values)
         elif outcome == Call.Outcome.LINKED:
             if ticket is None:
                 raise serializers.ValidationError({"ticket": [services.TICKET_NOT_OPEN]})
@@ -250,13 +253,34 @@ class CallbackInput(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class RegisterReviewInput(HotlineReasonInput):
+    review_on = serializers.DateField()
+
+
+class ParkInput(RegisterReviewInput):
+    reason_kind = serializers.ChoiceField(choices=RegisterEntry.Reason.choices)
+
+
+class ContactInput(serializers.Serializer):
+    contacted_at = DateTimeInputField()
+    way = serializers.ChoiceField(choices=CitizenContact.Way.choices)
+    result = serializers.ChoiceField(choices=CitizenContact.Result.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class MergeInput(HotlineReasonInput):
+    master_number = serializers.CharField(max_length=20)
+
+
 # The hotline's steps on a work order (services.ACTION_SERVICES) → their input serializers.
 ACTION_INPUTS = {"supervise": HotlineReasonInput, "reply": ReplyInput, "callback": CallbackInput,
-                 "rehandle": HotlineReasonInput}
+                 "rehandle": HotlineReasonInput, "park": ParkInput, "register_review": RegisterReviewInput,
+                 "unpark": HotlineReasonInput, "merge": MergeInput, "unmerge": HotlineReasonInput,
+                 "contact": ContactInput}
 
 
 def action_patterns():
-    """POST /hotline/tickets/{id}/{action}/: 督办, 答复, 回访, 二次办理, one view each (govportal.api.action_urls)."""
+    """POST /hotline/tickets/{id}/{action}/: 督办, 答复, 回访, 二次办理, 挂账, 并单, one view each (govportal.api.action_urls)."""
     return action_urls(
         route="hotline/tickets/<int:ticket_id>/", name="hotline-ticket", services=services.ACTION_SERVICES,
         inputs=ACTION_INPUTS, id_kwarg="ticket_id", get_subject=ticket_or_not_found, output=TicketOutputSerializer,
@@ -271,6 +295,8 @@ class RatesOutput(serializers.Serializer):
     satisfaction_rate = serializers.FloatField(allow_null=True)
     composite = serializers.FloatField(allow_null=True)
     supervised = serializers.IntegerField()
+    reminders = serializers.IntegerField()
+    notices = serializers.IntegerField()
 
 
 class UnitRatesOutput(RatesOutput):

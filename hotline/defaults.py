@@ -7,7 +7,7 @@
 # Ordinary and complex matters keep the catalogue's usual 2 working hours to sign for.
 TIME_LIMITS = [
     ("emergency", 60, 120, True, []),
-    ("utilities", 120, 24 * 60, True, ["0204"]),
+    ("utilities", 120, 24 * 60, True, ["0204", "1201", "1202", "1203", "1204"]),
     ("ordinary", 120, 5, False, []),  # reply in working days
     ("complex", 120, 15, False, []),
 ]
@@ -44,6 +44,11 @@ KEYWORDS = {
     "1002": {"无照": 3, "无证经营": 3, "营业执照": 2},
     "1101": {"养老": 3, "老人": 2, "独居": 2, "长者饭堂": 3},
     "1102": {"低保": 3, "困难": 2, "救助": 3, "残疾": 2},
+    # A supply cut outweighs the drainage words it shares ("停水" is also drainage's).
+    "1201": {"停水": 4, "自来水": 3, "供水": 3, "水压": 2, "水质": 2},
+    "1202": {"停电": 4, "断电": 3, "供电": 3, "跳闸": 2, "电压": 2},
+    "1203": {"燃气": 3, "天然气": 3, "停气": 3, "煤气": 2},
+    "1204": {"供暖": 3, "暖气": 3, "采暖": 3, "供热": 3, "不热": 2},
 }
 
 

@@ -1,4 +1,5 @@
-"""The hotline's demo data: knowledge articles, a few calls and the demo Open311 key (demo only)."""
+"""The hotline's demo data: knowledge articles, a few calls, a merged order, an overdue order with its
+reminder and supervision notice, a matter on the register, and the demo Open311 key (demo only)."""
 
 from datetime import timedelta
 
@@ -8,9 +9,15 @@ from django.utils import timezone
 from accounts.models import User
 from grids.models import Building
 from grids.selectors import grid_locate
-from incidents.models import Category
+from incidents.merging import ticket_merge
+from incidents.models import Category, Ticket
+from incidents.register import ticket_park
+from incidents.services import ticket_accept, ticket_route, ticket_sign
+from incidents.workflow import TICKETS, TRANSITIONS
+from incidents.sweeps import overdue_escalate
 
 from . import services
+from .supervision import overdue_notices_send
 from .models import Call, KnowledgeArticle, Open311Key
 
 DEMO_OPEN311_KEY = "demo-open311-key"  # documented in README as demo-only
@@ -46,11 +53,13 @@ def demo_hotline_create():
         if building is None:
             return created
         _demo_calls(operator, building)
+        _demo_overdue_and_register(operator, building)
     return True
 
 
 def _demo_calls(operator, building):
-    """An enquiry answered from the knowledge base, a complaint made a work order, and a repeat call linked to it."""
+    """An enquiry answered from the knowledge base, a complaint made a work order, a repeat call linked
+    to it and a duplicate order merged into it."""
     now = timezone.now()
     place = grid_locate(building.location)
     common = {"address": building.address, "location": building.location, "place": place, "confidential": False,
@@ -71,3 +80,47 @@ def _demo_calls(operator, building):
         operator=operator, ticket=call.ticket, caller_phone="13700003333", request_type="complaint",
         content="门口路灯坏了好几天没人修", category=lamp, started_at=now - timedelta(minutes=5), **common,
     )
+    # 并单: a neighbour's call about the same lamp became an order of its own before anyone saw the
+    # first; the operator merges it into the first, which is handled for both.
+    ticket_route(ticket_id=call.ticket_id)
+    duplicate = services.call_dispatch(
+        operator=operator, caller_phone="13800006666", request_type="complaint", content="小区大门口那盏路灯一直不亮",
+        category=lamp, started_at=now - timedelta(minutes=15), idempotency_key="demo-hotline-lamp-again", **common,
+    ).ticket
+    ticket_route(ticket_id=duplicate.pk)
+    ticket_merge(ticket_id=duplicate.pk, actor=operator, master_number=call.ticket.number,
+                 reason="同一盏路灯的重复来电")
+
+
+def _demo_overdue_and_register(operator, building):
+    """A drainage order left overdue three weeks ago, reminded and then supervised in writing, and
+    street lights to rewire that the street leader put on the register for lack of funds."""
+    now = timezone.now()
+    common = {"address": building.address, "location": building.location, "place": grid_locate(building.location),
+              "confidential": False, "caller_name": "", "urgency": "", "started_at": now - timedelta(minutes=40)}
+    drain = services.call_dispatch(
+        operator=operator, caller_phone="13600004444", request_type="complaint", content="楼下雨水井堵塞，一下雨就积水",
+        category=Category.objects.get(code="0204"), idempotency_key="demo-hotline-drain", **common,
+    ).ticket
+    ticket_route(ticket_id=drain.pk)
+    # The sweeps run as they would have then: the deadline missed 21 days ago, the reminder the next
+    # working day (at the latest 20 days ago), the written notice once 5 more working days had passed.
+    missed = now - timedelta(days=21)
+    Ticket.objects.filter(pk=drain.pk).update(due_at=missed)
+    overdue_escalate(now=missed + timedelta(minutes=1))
+    overdue_notices_send(now=now - timedelta(days=14))
+    overdue_notices_send(now=now)
+    lights = services.call_dispatch(
+        operator=operator, caller_phone="13500005555", request_type="help", content="小区外整条路的路灯线路老化，经常整段不亮",
+        category=Category.objects.get(code="0201"), idempotency_key="demo-hotline-lights", **common,
+    ).ticket
+    lights = ticket_route(ticket_id=lights.pk)
+    leader = User.objects.filter(username="demo_leader").first()
+    holder = User.objects.filter(unit=lights.handling_unit, is_active=True).first()
+    if leader is None or holder is None or not TICKETS.may(lights, leader, TRANSITIONS["park"]):
+        return
+    take_up = {Ticket.Status.REPORTED: ticket_accept, Ticket.Status.DISPATCHED: ticket_sign}.get(lights.status)
+    if take_up is not None:
+        take_up(ticket_id=lights.pk, actor=holder)
+    ticket_park(ticket_id=lights.pk, actor=leader, reason_kind="funds", reason="整段路灯线路改造需列入明年市政维修预算",
+                review_on=timezone.localdate() + timedelta(days=90))

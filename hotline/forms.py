@@ -8,10 +8,10 @@ from govportal.pages import ActionForm
 from grids.coords import wgs84_point
 from grids.selectors import POINT_OUTSIDE_GRIDS, PointOutsideGrids, grid_locate
 from incidents.forms import KeyedForm, category_field
-from incidents.models import Ticket, Urgency
+from incidents.models import RegisterEntry, Ticket, Urgency
 from incidents.selectors import ticket_list
 
-from .models import Call, KnowledgeArticle, RequestType
+from .models import Call, CitizenContact, KnowledgeArticle, Referral, RequestType
 
 PHONE_INVALID = _("Enter the caller's number: 5 to 20 digits.")
 LINK_TICKET_UNKNOWN = _("No open work order has this number.")
@@ -42,6 +42,8 @@ class CallForm(KeyedForm):
                                      label=_("Knowledge article"), widget=forms.HiddenInput)
     answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
                              label=_("Answer given"))
+    referral = forms.ChoiceField(choices=[("", "---------"), *Referral.choices], required=False,
+                                 label=_("Not government business: referred to"))
     link_ticket = forms.CharField(max_length=20, required=False, label=_("Work order to link to"))
     lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
     lng = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
@@ -102,5 +104,33 @@ class CallbackForm(ActionForm):
                            label=_("Note"))
 
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class RegisterReviewForm(ReasonForm):
+    review_on = forms.DateField(label=_("Review on"), widget=DATE_INPUT)
+
+
+class ParkForm(RegisterReviewForm):
+    reason_kind = forms.ChoiceField(choices=RegisterEntry.Reason.choices, label=_("Why it cannot be solved now"))
+    field_order = ["reason_kind", "reason", "review_on"]
+
+
+class ContactForm(ActionForm):
+    contacted_at = DateTimeFormField(label=_("Contacted at"),
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    way = forms.ChoiceField(choices=CitizenContact.Way.choices, label=_("Way"))
+    result = forms.ChoiceField(choices=CitizenContact.Result.choices, label=_("Result"))
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=500, required=False,
+                           label=_("Note"))
+
+
+class MergeForm(ReasonForm):
+    master_number = forms.CharField(max_length=20, label=_("Number of the order to merge into"))
+    field_order = ["master_number", "reason"]
+
+
 # action → its form on the order's panel
-ACTION_FORMS = {"supervise": ReasonForm, "reply": ReplyForm, "callback": CallbackForm, "rehandle": ReasonForm}
+ACTION_FORMS = {"supervise": ReasonForm, "reply": ReplyForm, "callback": CallbackForm, "rehandle": ReasonForm,
+                "park": ParkForm, "register_review": RegisterReviewForm, "unpark": ReasonForm,
+                "merge": MergeForm, "unmerge": ReasonForm, "contact": ContactForm}

@@ -66,6 +66,16 @@ class RequestType(models.TextChoices):
     PRAISE = "praise", _("Praise")
 
 
+class Referral(models.TextChoices):
+    """The route given for a request outside government business, answered instead of a work order (§4)."""
+
+    POLICE = "police_110", _("Police (110)")
+    FIRE = "fire_119", _("Fire and rescue (119)")
+    COURT = "court", _("Court")
+    ARBITRATION = "arbitration", _("Arbitration")
+    ENTERPRISE = "enterprise", _("The enterprise concerned")
+
+
 class HotlineTimeLimit(models.Model):
     """The hotline's own limits for a class of matter (domain.md §4, Beijing and Shandong defaults).
 
@@ -180,6 +190,8 @@ class Call(HotlineRecord, models.Model):
     article = models.ForeignKey(KnowledgeArticle, models.PROTECT, null=True, blank=True, related_name="calls",
                                 verbose_name=_("knowledge article"))
     answer = models.TextField(_("answer given"), blank=True)
+    referral = models.CharField(_("referred to"), max_length=12, choices=Referral.choices, blank=True,
+                                help_text=_("Not government business: the route the caller was given."))
     # Of the call that created the work order: when the citizen must have had a reply (§4).
     reply_due_at = models.DateTimeField(_("reply due"), null=True, blank=True)
 
@@ -199,6 +211,7 @@ class Call(HotlineRecord, models.Model):
                 name="call_ticket_iff_not_answered",
             ),
             models.CheckConstraint(condition=Q(ended_at__gte=models.F("started_at")), name="call_ends_after_start"),
+            models.CheckConstraint(condition=Q(referral="") | Q(outcome="answered"), name="call_referral_answered"),
         ]
 
     def __str__(self):
@@ -366,3 +379,68 @@ class Open311Request(models.Model):
     class Meta:
         verbose_name = _("Open311 request")
         verbose_name_plural = _("Open311 requests")
+
+
+class OverdueNotice(HotlineRecord, models.Model):
+    """A reminder (催办) or written supervision notice (督办单) sent to the unit holding an overdue order.
+
+    domain.md §4: a unit that let its deadline pass gets a reminder the next working day and a
+    written notice after 5 more working days (hotline.supervision). One of each kind per order:
+    the unique constraint is what makes two sweepers send each exactly once.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Overdue reminder")
+        NOTICE = "notice", _("Supervision notice")
+
+    ticket = models.ForeignKey("incidents.Ticket", models.PROTECT, related_name="overdue_notices",
+                               verbose_name=_("work order"), db_index=False)  # the unique constraint leads with it
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, related_name="+",
+                             verbose_name=_("handling unit"))
+    overdue_since = models.DateTimeField(_("overdue since"))
+    created_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("overdue notice")
+        verbose_name_plural = _("overdue notices")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["created_at"], name="overduenotice_created_idx")]
+        constraints = [models.UniqueConstraint(fields=["ticket", "kind"], name="overduenotice_once_per_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.ticket_id}"
+
+
+class CitizenContact(HotlineRecord, models.Model):
+    """The holding unit's contact with the citizen of a work order: when, how and with what result.
+
+    The response rate (响应率, domain.md §4) counts an order as responded when its unit reached the
+    citizen by the call's reply deadline (`in_time`): hotline.services.ticket_callback reads these.
+    """
+
+    class Way(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        VISIT = "visit", _("Visit")
+        SMS = "sms", _("Text message")
+
+    class Result(models.TextChoices):
+        REACHED = "reached", _("Citizen reached")
+        NOT_REACHED = "not_reached", _("Not reached")
+
+    ticket = models.ForeignKey("incidents.Ticket", models.PROTECT, related_name="citizen_contacts",
+                               verbose_name=_("work order"))
+    unit = models.ForeignKey("accounts.HandlingUnit", models.PROTECT, related_name="+", verbose_name=_("handling unit"))
+    contacted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                     verbose_name=_("contacted by"))
+    contacted_at = models.DateTimeField(_("contacted at"))
+    way = models.CharField(_("way"), max_length=8, choices=Way.choices)
+    result = models.CharField(_("result"), max_length=12, choices=Result.choices)
+    note = models.TextField(_("note"), blank=True)
+    in_time = models.BooleanField(_("in time"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact with the citizen")
+        verbose_name_plural = _("contacts with citizens")
+        ordering = ["contacted_at", "id"]

@@ -10,24 +10,29 @@ from django.contrib.gis.measure import D
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import StrIndex
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.access import restrict_to_scope
 from accounts.models import HandlingUnit, User
 from govportal.crypto import blind_index
 from grids.models import Area, Building
-from incidents.models import Category, Ticket, TicketEvent
-from incidents.selectors import ticket_list
+from incidents.models import Category, Ticket, TicketEvent, TicketMerge
+from incidents.selectors import CALLED_BACK, ticket_list
 from incidents.worktime import deadlines, working_day_minutes
 
-from .models import Call, Callback, CategoryKeyword, KnowledgeArticle, RateWeights, search_words
+from .models import (
+    Call, Callback, CategoryKeyword, KnowledgeArticle, OverdueNotice, RateWeights, Referral, search_words,
+)
 
 # The roles that take calls: they record calls and may reveal a caller's number (PIPL: phone
 # numbers are sensitive, domain.md §7), each reveal logged (PhoneReveal). Pages show every
 # number masked, to them too; everyone else can never reveal one.
 INTAKE_ROLES = (User.Role.HOTLINE_OPERATOR,)
+
+CONFIDENTIAL_CALLER = _("Confidential")  # what others see of a confidential caller's name and number
 
 DUPLICATE_RADIUS_M = 200
 DUPLICATE_WINDOW_DAYS = 7  # at most models.PLACE_RETENTION_DAYS
@@ -132,7 +137,9 @@ def address_list():
 
 
 def callbacks_awaiting(*, user, limit=200):
-    """Return closed hotline orders in `user`'s scope still owed a valid callback, oldest closure first.
+    """Return closed orders in `user`'s scope still owed a valid callback, oldest closure first: the
+    hotline's, and citizens' reports (随手拍, Open311) that left a phone (incidents.selectors.CALLED_BACK),
+    and the orders merged into one of them (并单), from the master's closure.
 
     Each carries `callback_due`, one working day of working time after closure (domain.md §4:
     callback the working day after closure; closed at 10:00, due at 10:00 the next working day;
@@ -140,10 +147,9 @@ def callbacks_awaiting(*, user, limit=200):
     has passed. The working calendar is loaded once for the whole list.
     """
     valid = Callback.objects.filter(reached=True, ticket=OuterRef("pk"), created_at__gte=OuterRef("closed_at"))
-    tickets = list(
-        ticket_list(user=user).filter(source=Ticket.Source.HOTLINE, status=Ticket.Status.CLOSED)
-        .exclude(Exists(valid)).select_related("category", "handling_unit").order_by("closed_at")[:limit]
-    )
+    closed = ticket_list(user=user).filter(CALLED_BACK, status=Ticket.Status.CLOSED).exclude(Exists(valid))
+    tickets = list(closed.select_related("category", "handling_unit").order_by("closed_at")[:limit])
+    tickets = sorted(tickets + _merged_awaiting(user, limit=limit - len(tickets)), key=lambda t: t.closed_at)
     now = timezone.now()
     dues = deadlines([ticket.closed_at for ticket in tickets], CALLBACK_WINDOW_WORKING_DAYS * working_day_minutes(),
                      clock_time=False)
@@ -152,14 +158,57 @@ def callbacks_awaiting(*, user, limit=200):
     return tickets
 
 
+def _merged_awaiting(user, *, limit):
+    """Return the orders merged into a master now closed (并单) whose citizen has had no valid callback
+    since; each carries the master's closure as its `closed_at`."""
+    merges = TicketMerge.objects.filter(merged=OuterRef("pk"), unmerged_at__isnull=True,
+                                        master__status__in=(Ticket.Status.CLOSED, Ticket.Status.RATED))
+    tickets = (ticket_list(user=user).filter(CALLED_BACK, status=Ticket.Status.MERGED)
+               .annotate(master_closed_at=Subquery(merges.values("master__closed_at")[:1]))
+               .filter(master_closed_at__isnull=False))
+    valid = Callback.objects.filter(reached=True, ticket=OuterRef("pk"), created_at__gte=OuterRef("master_closed_at"))
+    merged = list(tickets.exclude(Exists(valid)).select_related("category", "handling_unit")
+                  .order_by("master_closed_at")[:max(limit, 0)])
+    for ticket in merged:
+        ticket.closed_at = ticket.master_closed_at
+    return merged
+
+
 def call_list(*, user, ticket=None):
-    """Return the calls `user` may read: all for the hotline, those of visible tickets for others."""
+    """Return the calls `user` may read: all for the hotline, those of visible tickets for others.
+
+    A work order's calls include those of the orders merged into it (并单). Each carries the caller
+    as `user` may see them (`caller_phone_shown`, `caller_name_shown`): masked for the hotline, and
+    for everyone else nothing at all of a confidential caller (GB/T 33358-2016).
+    """
     calls = Call.objects.select_related("operator", "category", "ticket", "article")
-    if not is_intake_role(user):
-        calls = calls.filter(ticket__in=ticket_list(user=user))
+    if is_intake_role(user):
+        calls = calls.annotate(caller_phone_shown=F("caller_phone_masked"), caller_name_shown=F("caller_name_masked"))
+    else:
+        hidden = Value(str(CONFIDENTIAL_CALLER))
+        calls = calls.filter(ticket__in=ticket_list(user=user)).annotate(
+            caller_phone_shown=Case(When(confidential=True, then=hidden), default=F("caller_phone_masked")),
+            caller_name_shown=Case(When(confidential=True, then=hidden), default=F("caller_name_masked")),
+        )
     if ticket is not None:
-        calls = calls.filter(ticket=ticket)
+        merged_in = Q(ticket__merges__master=ticket, ticket__merges__unmerged_at__isnull=True)
+        calls = calls.filter(Q(ticket=ticket) | merged_in).distinct()
     return calls
+
+
+def supervision_notice_list(*, user):
+    """Return the written supervision notices (督办单) of the work orders `user` may see."""
+    return OverdueNotice.objects.filter(kind=OverdueNotice.Kind.NOTICE, ticket__in=ticket_list(user=user)) \
+        .select_related("ticket__category", "unit")
+
+
+def referral_counts(*, period):
+    """Return [(route, its label, calls)] of the requests outside government business answered with a
+    route in `period`, every route listed."""
+    since, until = period.bounds()
+    counts = dict(Call.objects.filter(started_at__gte=since, started_at__lt=until).exclude(referral="")
+                  .values_list("referral").annotate(n=Count("id")).order_by())
+    return [(value, label, counts.get(value, 0)) for value, label in Referral.choices]
 
 
 # --- the three rates (三率) ------------------------------------------------------------------
@@ -240,23 +289,37 @@ def _supervise_events(period):
     return TicketEvent.objects.filter(action="supervise", created_at__gte=since, created_at__lt=until)
 
 
+def _overdue_notices(period):
+    """Return the reminders (催办) and supervision notices (督办单) sent in `period`."""
+    since, until = period.bounds()
+    return OverdueNotice.objects.filter(created_at__gte=since, created_at__lt=until)
+
+
+NOTICE_COUNTS = {
+    "reminders": Count("id", filter=Q(kind=OverdueNotice.Kind.REMINDER)),
+    "notices": Count("id", filter=Q(kind=OverdueNotice.Kind.NOTICE)),
+}
+
+
 def three_rates_for_area(*, area_code, period):
     """Return the three rates of the work orders located in the area `area_code`, for the days of `period`.
 
     A dict: valid_callbacks, response_rate, resolution_rate, satisfaction_rate, composite
-    (fractions 0–1, None without valid callbacks) and supervised (orders flagged 督办).
+    (fractions 0–1, None without valid callbacks), supervised (orders flagged 督办), reminders
+    (催办) and notices (督办单) sent.
     """
     prefix = Area.objects.get(code=area_code).scope_prefix
     callbacks = _latest_valid_callbacks(period).filter(ticket__area_code__startswith=prefix)
     supervised = _supervise_events(period).filter(ticket__area_code__startswith=prefix)
+    notices = _overdue_notices(period).filter(ticket__area_code__startswith=prefix).aggregate(**NOTICE_COUNTS)
     return {**_rates(_counts_by(callbacks, None).get(None, {}), _weights()),
-            "supervised": supervised.aggregate(n=Count("ticket_id", distinct=True))["n"]}
+            "supervised": supervised.aggregate(n=Count("ticket_id", distinct=True))["n"], **notices}
 
 
 def three_rates_by_unit(*, user, period):
     """Return the ranking of handling units by composite score for the days of `period`, best first.
 
-    One dict per unit with valid callbacks or supervised orders, among the units serving places
+    One dict per unit with valid callbacks, supervised orders or overdue notices, among the units serving places
     inside `user`'s scope: unit_id, unit_code, unit_name, rank and the keys of
     three_rates_for_area. Units without valid callbacks rank last.
     """
@@ -264,11 +327,14 @@ def three_rates_by_unit(*, user, period):
     grouped = _counts_by(_latest_valid_callbacks(period), "unit_id")
     supervised = dict(_supervise_events(period).values_list("unit_id")
                       .annotate(n=Count("ticket_id", distinct=True)).order_by())
-    units = HandlingUnit.objects.filter(pk__in=[pk for pk in {*grouped, *supervised} if pk is not None])
+    notices = {row.pop("unit_id"): row for row in
+               _overdue_notices(period).values("unit_id").annotate(**NOTICE_COUNTS).order_by()}
+    units = HandlingUnit.objects.filter(pk__in=[pk for pk in {*grouped, *supervised, *notices} if pk is not None])
     units = {unit.pk: unit for unit in restrict_to_scope(units, user, code_field="area__code")}
     rows = [
         {"unit_id": unit.pk, "unit_code": unit.code, "unit_name": unit.name,
-         **_rates(grouped.get(unit.pk, {}), weights), "supervised": supervised.get(unit.pk, 0)}
+         **_rates(grouped.get(unit.pk, {}), weights), "supervised": supervised.get(unit.pk, 0),
+         **notices.get(unit.pk, {"reminders": 0, "notices": 0})}
         for unit in units.values()
     ]
     rows.sort(key=lambda row: (row["composite"] is None, -(row["composite"] or 0), row["supervised"],

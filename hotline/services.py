@@ -21,26 +21,31 @@ from govportal import crypto
 from govportal.errors import DomainInputError
 from govportal.masking import mask_email, mask_name, mask_phone
 from incidents.models import Ticket, TimeLimit, Urgency
+from incidents.merging import merged_into, ticket_merge, ticket_unmerge
+from incidents.register import ticket_park, ticket_register_review, ticket_unpark
 from incidents.services import idempotency_key_of, reopen_change, ticket_create, ticket_urgency
-from incidents.workflow import TICKETS
+from incidents.workflow import HANDLERS, TICKETS
 from incidents.worktime import deadline, working_day_minutes
 
 from .models import (
-    PLACE_RETENTION_DAYS, Call, Callback, HotlineTimeLimit, Open311Request, PhoneReveal, Reply, RequestType,
-    TicketPlace,
+    PLACE_RETENTION_DAYS, Call, Callback, CitizenContact, HotlineTimeLimit, Open311Request, PhoneReveal, Referral, Reply,
+    RequestType, TicketPlace,
 )
 from .selectors import is_intake_role
 
 NOT_AN_OPERATOR = _("Only the hotline's operators record calls.")
 MAY_NOT_REVEAL = _("Your role may not see callers' phone numbers.")
 ANSWER_REQUIRED = _("Choose a knowledge article or write the answer given.")
-ONLY_ENQUIRIES_ANSWERED = _("Only enquiries, suggestions and praise are settled on the call.")
+ONLY_ENQUIRIES_ANSWERED = _("Only enquiries, suggestions and praise are settled on the call, "
+                            "unless the request is not government business and the caller is given its route.")
+REFERRAL_UNKNOWN = _("Choose one of the routes given.")
 LOCATION_REQUIRED = _("Locate the matter: search an address or click on the map.")
 CATEGORY_REQUIRED = _("Choose a category.")
 TICKET_NOT_OPEN = _("Link the call to a work order that is still open.")
 REPLY_REQUIRED = _("Write the reply given to the citizen.")
 SATISFACTION_REQUIRED = _("Record the citizen's satisfaction.")
 CALL_ENDS_BEFORE_START = _("The call cannot end before it started.")
+CONTACT_IN_FUTURE = _("A contact is recorded once it has taken place.")
 
 DIRECT_ANSWER_TYPES = (RequestType.ENQUIRY, RequestType.SUGGESTION, RequestType.PRAISE)
 
@@ -96,15 +101,22 @@ def _call_fields(*, operator, caller_phone, caller_name, request_type, content, 
     }
 
 
-def call_answer(*, operator, article=None, answer="", **call):
-    """End a call with a direct answer (直接办结) from the knowledge base; no work order is made."""
+def call_answer(*, operator, article=None, answer="", referral="", **call):
+    """End a call with a direct answer (直接办结) from the knowledge base; no work order is made.
+
+    A request outside government business, whatever its type, is answered with the route given
+    (`referral`: 110, 119, a court, arbitration, the enterprise concerned), which is recorded.
+    """
     require_operator(operator)
-    if call["request_type"] not in DIRECT_ANSWER_TYPES:
+    if referral not in ("", *Referral.values):
+        raise HotlineInputError(REFERRAL_UNKNOWN, "referral")
+    if not referral and call["request_type"] not in DIRECT_ANSWER_TYPES:
         raise HotlineInputError(ONLY_ENQUIRIES_ANSWERED, "request_type")
-    if article is None and not answer.strip():
+    if article is None and not answer.strip() and not referral:
         raise HotlineInputError(ANSWER_REQUIRED, "answer")
     return Call.objects.create(**_call_fields(operator=operator, **call), outcome=Call.Outcome.ANSWERED,
-                               article=article, answer=answer or (article.body if article else ""))
+                               article=article, answer=answer or (article.body if article else ""),
+                               referral=referral)
 
 
 def call_dispatch(*, operator, idempotency_key=None, **call):
@@ -165,6 +177,35 @@ def phone_reveal(*, call, user):
     return crypto.decrypt(call.caller_phone_encrypted)
 
 
+def may_reach_citizen(ticket, user):
+    """Return whether `user` may reveal the citizen's number of `ticket`: the hotline's operators (for
+    the callback), and the staff of the unit holding it (to contact the citizen) unless it is confidential."""
+    if is_intake_role(user):
+        return True
+    first_call = ticket.hotline_calls.order_by("started_at").first()
+    confidential = first_call is not None and first_call.confidential
+    return (user.is_authenticated and user.role in HANDLERS and user.unit_id is not None
+            and user.unit_id == ticket.handling_unit_id and not confidential)
+
+
+def citizen_phone_reveal(*, ticket, user):
+    """Return the full number of the citizen `ticket` answers (its first caller, or its reporter),
+    recording the reveal (PhoneReveal for a call, the audit trail for a report); PermissionDenied,
+    recorded too, for anyone may_reach_citizen refuses."""
+    call = ticket.hotline_calls.order_by("started_at").first()
+    target = f"hotline.call:{call.pk}" if call else f"incidents.ticket:{ticket.pk}"
+    if not may_reach_citizen(ticket, user):
+        audit_record(action=AuditEvent.Action.REVEAL, result=AuditEvent.Result.FAILURE, actor=user,
+                     target=target, details={"field": "phone"})
+        raise PermissionDenied(MAY_NOT_REVEAL)
+    if call is not None:
+        PhoneReveal.objects.create(call=call, user=user)
+        return crypto.decrypt(call.caller_phone_encrypted)
+    audit_record(action=AuditEvent.Action.REVEAL, result=AuditEvent.Result.SUCCESS, actor=user,
+                 target=target, details={"field": "reporter_phone"})
+    return crypto.decrypt(ticket.reporter_phone_encrypted)
+
+
 # --- after dispatch --------------------------------------------------------------------------
 
 
@@ -184,25 +225,45 @@ def ticket_reply(*, ticket_id, actor, content):
     """The handling unit records its reply to the citizen (答复); in time if before the call's reply_due_at.
 
     That deadline is fixed when the order is made: extensions and suspensions of the ticket's
-    clock do not move it. Shown on the order's panel; the rates count callbacks, not replies.
+    clock do not move it. The reply reaches the citizens of the orders merged into this one too
+    (并单), each judged against its own deadline. Shown on the order's panel; the rates count
+    callbacks, not replies.
     """
     TICKETS.require_reason(content, "content", REPLY_REQUIRED)
 
     def change(ticket):
-        first_call = ticket.hotline_calls.filter(outcome=Call.Outcome.NEW_TICKET).first()
-        due = first_call.reply_due_at if first_call else None
-        Reply.objects.create(ticket=ticket, unit=ticket.handling_unit, replied_by=actor, content=content,
-                             in_time=due is None or timezone.now() <= due)
+        now = timezone.now()
+        for order in (ticket, *merged_into(ticket)):
+            first_call = order.hotline_calls.filter(outcome=Call.Outcome.NEW_TICKET).first()
+            due = first_call.reply_due_at if first_call else None
+            Reply.objects.create(ticket=order, unit=ticket.handling_unit, replied_by=actor, content=content,
+                                 in_time=due is None or now <= due)
 
     return TICKETS.apply(ticket_id, "reply", actor=actor, reason=content, change=change)
+
+
+def ticket_contact(*, ticket_id, actor, contacted_at, way, result, note=""):
+    """The holding unit records its contact with the citizen (time, way, result); in time if by the
+    call's reply deadline. A citizen reached in time makes the order responded (响应率)."""
+    if contacted_at > timezone.now():
+        raise HotlineInputError(CONTACT_IN_FUTURE, "contacted_at")
+
+    def change(ticket):
+        first_call = ticket.hotline_calls.filter(outcome=Call.Outcome.NEW_TICKET).first()
+        due = first_call.reply_due_at if first_call else None
+        CitizenContact.objects.create(ticket=ticket, unit=ticket.handling_unit, contacted_by=actor,
+                                      contacted_at=contacted_at, way=way, result=result, note=note,
+                                      in_time=due is None or contacted_at <= due)
+
+    return TICKETS.apply(ticket_id, "contact", actor=actor, reason_code=result, reason=note, change=change)
 
 
 def ticket_callback(*, ticket_id, actor, reached, responded=False, solved=False, satisfaction="", note=""):
     """Record the callback (回访) of a closed order; a reached citizen's answer rates the order.
 
-    The operator records what the citizen says, including whether the unit contacted them in
-    time (`responded`, which the response rate counts). An unsatisfied citizen's order can then
-    be handled again (ticket_rehandle).
+    The operator records what the citizen says. The order counts as responded (the response rate)
+    when its unit recorded reaching the citizen in time (ticket_contact), or the citizen says it
+    did (`responded`). An unsatisfied citizen's order can then be handled again (ticket_rehandle).
     """
     if reached and satisfaction not in Ticket.Satisfaction.values:
         raise HotlineInputError(SATISFACTION_REQUIRED, "satisfaction")
@@ -210,9 +271,10 @@ def ticket_callback(*, ticket_id, actor, reached, responded=False, solved=False,
     def change(ticket):
         if reached:
             ticket.satisfaction = satisfaction
+        contacted = ticket.citizen_contacts.filter(in_time=True, result=CitizenContact.Result.REACHED).exists()
         Callback.objects.create(
             ticket=ticket, unit=ticket.handling_unit, operator=actor, reached=reached,
-            responded=reached and responded, solved=reached and solved,
+            responded=reached and (responded or contacted), solved=reached and solved,
             satisfaction=satisfaction if reached else "", note=note,
         )
 
@@ -231,6 +293,8 @@ def ticket_rehandle(*, ticket_id, actor, reason):
 # The hotline's steps on a work order, by name (as in incidents.workflow.TRANSITIONS): pages and API use this.
 ACTION_SERVICES = {
     "supervise": ticket_supervise, "reply": ticket_reply, "callback": ticket_callback, "rehandle": ticket_rehandle,
+    "park": ticket_park, "register_review": ticket_register_review, "unpark": ticket_unpark,
+    "merge": ticket_merge, "unmerge": ticket_unmerge, "contact": ticket_contact,
 }
 
 

@@ -8,7 +8,12 @@ urlpatterns = [
     path("hotline/calls/<int:call_id>/", views.call_detail, name="hotline-call"),
     path("hotline/tickets/", views.follow_up, name="hotline-follow-up"),
     path("hotline/tickets/<int:ticket_id>/", views.ticket_panel, name="hotline-ticket"),
+    path("hotline/tickets/<int:ticket_id>/citizen-phone/", views.ticket_citizen_reveal,
+         name="hotline-ticket-citizen-phone"),
     path("hotline/tickets/<int:ticket_id>/<slug:action>/", views.ticket_act, name="hotline-ticket-act"),
+    path("hotline/supervision-notices/<int:notice_id>.pdf", views.supervision_notice_pdf,
+         name="hotline-supervision-notice"),
+    path("hotline/register/", views.register, name="hotline-register"),
     path("hotline/rates/", views.rates, name="hotline-rates"),
 ]
 

@@ -19,12 +19,16 @@ from govportal.pages import action_form, action_take
 from govportal.periods import PeriodForm
 from incidents.forms import FORM_SENT_BEFORE
 from incidents.models import Ticket
+from incidents.merging import merged_into
+from incidents.register import register_entries_open
+from incidents.selectors import ticket_list
 from incidents.selectors import ticket_board
 from incidents.services import IdempotencyKeyReused
 from incidents.views import ticket_or_404
 from incidents.workflow import TICKETS
 
 from . import selectors, services
+from .documents import supervision_notice_response
 from .forms import ACTION_FORMS, CallForm
 from .models import Call
 
@@ -55,7 +59,7 @@ def intake(request):
         try:
             if data["outcome"] == Call.Outcome.ANSWERED:
                 call = services.call_answer(operator=request.user, article=data["article"], answer=data["answer"],
-                                            **form.call_fields())
+                                            referral=data["referral"], **form.call_fields())
             elif data["outcome"] == Call.Outcome.LINKED:
                 if data["link_ticket"] is None:
                     raise services.HotlineInputError(services.TICKET_NOT_OPEN, "link_ticket")
@@ -113,8 +117,8 @@ def follow_up(request):
 
 
 @login_required
-def ticket_panel(request, ticket_id, forms=None):
-    """A hotline work order: its calls, replies and callbacks, and the steps you may take now."""
+def ticket_panel(request, ticket_id, forms=None, citizen_phone=None):
+    """A work order the hotline follows: its calls, replies and callbacks, and the steps you may take now."""
     ticket = ticket_or_404(request.user, ticket_id)
     allowed = TICKETS.allowed_actions(ticket, request.user)
     forms = forms or {}
@@ -125,7 +129,23 @@ def ticket_panel(request, ticket_id, forms=None):
         "calls": selectors.call_list(user=request.user, ticket=ticket),
         "replies": ticket.hotline_replies.select_related("unit", "replied_by"),
         "callbacks": ticket.hotline_callbacks.select_related("operator", "unit"),
+        "overdue_notices": ticket.overdue_notices.select_related("unit"),
+        "register_entries": ticket.register_entries.select_related("registered_by"),
+        "merged_in": merged_into(ticket), "merged_into": ticket.merges.filter(unmerged_at__isnull=True)
+        .select_related("master").first(),
+        "contacts": ticket.citizen_contacts.select_related("contacted_by", "unit"),
+        "citizen_phone": citizen_phone, "may_reveal": services.may_reach_citizen(ticket, request.user),
     })
+
+
+@login_required
+@require_POST
+def ticket_citizen_reveal(request, ticket_id):
+    """Show the citizen's full number to an operator (for the callback) or the holding unit (to
+    contact them), the reveal recorded."""
+    ticket = ticket_or_404(request.user, ticket_id)
+    phone = services.citizen_phone_reveal(ticket=ticket, user=request.user)
+    return ticket_panel(request, ticket_id, citizen_phone=phone)
 
 
 @login_required
@@ -143,15 +163,30 @@ def ticket_act(request, ticket_id, action):
 
 
 @login_required
+def supervision_notice_pdf(request, notice_id):
+    """The written supervision notice (督办单) of a work order you may see, as a PDF."""
+    notice = get_object_or_404(selectors.supervision_notice_list(user=request.user), pk=notice_id)
+    return supervision_notice_response(request, notice)
+
+
+@login_required
+def register(request):
+    """The register (挂账) of the matters in your scope, next review first; a due review is marked."""
+    entries = register_entries_open(ticket_list(user=request.user))[:500]
+    return render(request, "hotline/register.html", {"entries": entries, "today": timezone.localdate()})
+
+
+@login_required
 def rates(request):
     """The three rates of your area and the ranking of its units for a period (this month by default)."""
     form = PeriodForm(request.GET or None)
-    area, totals, ranking = scope_area(request.user), None, []
+    area, totals, ranking, referrals = scope_area(request.user), None, [], []
     if not form.errors:
         period = form.period()
         if area is not None:
             totals = selectors.three_rates_for_area(area_code=area.code, period=period)
         ranking = selectors.three_rates_by_unit(user=request.user, period=period)
+        referrals = selectors.referral_counts(period=period)
     return render(request, "hotline/rates.html", {
-        "form": form, "area": area, "totals": totals, "ranking": ranking,
+        "form": form, "area": area, "totals": totals, "ranking": ranking, "referrals": referrals,
     }, status=400 if form.errors else 200)

@@ -66,6 +66,15 @@ CATALOGUE = [
         ("1101", "养老服务", ChainLevel.COMMUNITY, D.CIVIL_AFFAIRS, ROUTINE, False),
         ("1102", "困难群众救助", ChainLevel.COMMUNITY, D.CIVIL_AFFAIRS, ROUTINE, False),
     ]),
+    # Water, power, gas and heating: the hotline's utilities class (2 h to dispatch, 24 h to reply,
+    # hotline.defaults). Gas and heating are overseen by housing and construction, as in most
+    # cities; power, supplied by the grid company, has no department of its own here.
+    ("12", "公用事业", [
+        ("1201", "供水", ChainLevel.DEPARTMENT, D.WATER, ALL_URGENCIES, False),
+        ("1202", "供电", ChainLevel.DEPARTMENT, D.HOUSING, ALL_URGENCIES, False),
+        ("1203", "燃气", ChainLevel.DEPARTMENT, D.HOUSING, ALL_URGENCIES, False),
+        ("1204", "供暖", ChainLevel.DEPARTMENT, D.HOUSING, ALL_URGENCIES, False),
+    ]),
 ]
 
 # The major categories whose citizens' requests Open311 publishes: the city's appearance and its

@@ -194,6 +194,10 @@ class Ticket(Permanent):
         CLOSED = "closed", _("Closed")
         RATED = "rated", _("Rated")
         VOIDED = "voided", _("Voided")
+        # 挂账: verified as not solvable now (funds, planning); off the overdue counts until lifted.
+        PARKED = "parked", _("On the register")
+        # 并单: a duplicate merged into a master order, which is handled for both (incidents.merging).
+        MERGED = "merged", _("Merged")
 
     class DueKind(models.TextChoices):
         ACCEPT = "accept", _("Accept")
@@ -524,3 +528,62 @@ class Notification(models.Model):
     @property
     def ticket_count(self):
         return len(self.digest_ticket_ids) if self.digest_ticket_ids else 1
+
+
+class RegisterEntry(models.Model):
+    """A work order on the register (挂账, domain.md §2): verified as not solvable now, with the
+    reason and the date it is next reviewed (incidents.register)."""
+
+    class Reason(models.TextChoices):
+        FUNDS = "funds", _("Funds not available")
+        PLANNING = "planning", _("Awaiting planning")
+        OTHER = "other", _("Other conditions not yet met")
+
+    ticket = models.ForeignKey(Ticket, models.PROTECT, related_name="register_entries", verbose_name=_("work order"),
+                               db_index=False)  # registerentry_one_open leads with it
+    reason_kind = models.CharField(_("why it cannot be solved now"), max_length=10, choices=Reason.choices)
+    reason = models.TextField(_("reason"))
+    review_on = models.DateField(_("review on"))
+    # The last review date whose reminder went out: the review sweep sends each one once.
+    review_reminded_on = models.DateField(null=True, blank=True, editable=False)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                      verbose_name=_("registered by"))
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("register entry")
+        verbose_name_plural = _("register (挂账)")
+        ordering = ["review_on", "id"]
+        indexes = [models.Index(fields=["review_on"], name="registerentry_review_idx",
+                                condition=Q(lifted_at__isnull=True))]
+        constraints = [models.UniqueConstraint(fields=["ticket"], condition=Q(lifted_at__isnull=True),
+                                               name="registerentry_one_open")]
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.get_reason_kind_display()}"
+
+
+class TicketMerge(models.Model):
+    """A duplicate work order merged into a master order (并单, domain.md §4): its calls and citizen are
+    the master's too, replies reach it and its citizen is called back; undone with a reason."""
+
+    master = models.ForeignKey(Ticket, models.PROTECT, related_name="merged_in", verbose_name=_("master order"))
+    merged = models.ForeignKey(Ticket, models.PROTECT, related_name="merges", verbose_name=_("merged order"),
+                               db_index=False)  # ticketmerge_one_open leads with it
+    reason = models.TextField(_("reason"))
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                  verbose_name=_("merged by"))
+    created_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    unmerged_at = models.DateTimeField(_("unmerged at"), null=True, blank=True)
+    unmerge_reason = models.TextField(_("reason for unmerging"), blank=True)
+
+    class Meta:
+        verbose_name = _("merged work order")
+        verbose_name_plural = _("merged work orders")
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["merged"], condition=Q(unmerged_at__isnull=True),
+                                               name="ticketmerge_one_open")]
+
+    def __str__(self):
+        return f"{self.merged_id} → {self.master_id}"

@@ -16,10 +16,21 @@ from .models import Category, Notification, Ticket, TicketEvent
 #    unit holds now, and their own reports;
 #  - department handlers: what their unit holds or has held (held_by_unit);
 #  - mediators: the work orders referred to their organisation as cases (now or before);
-#  - hotline operators: the hotline's orders in their area;
+#  - hotline operators: the orders they call back in their area (CALLED_BACK);
 #  - a superuser (break-glass only): everything; any other role, the three administrators
 #    included: nothing.
 AREA_ROLES = (User.Role.GRID_WORKER, User.Role.COMMUNITY_STAFF, User.Role.STREET_COORDINATOR, User.Role.LEADER)
+
+
+# The work orders the hotline calls back (回访, domain.md §4): its own, and the citizens' reports
+# (随手拍, Open311) whose reporter left a phone number.
+CALLED_BACK = Q(source=Ticket.Source.HOTLINE) | Q(source=Ticket.Source.CITIZEN) & ~Q(reporter_phone_encrypted="")
+
+
+def is_called_back(ticket):
+    """Return whether the hotline calls back the reporter of `ticket` (CALLED_BACK, for one row)."""
+    return ticket.source == Ticket.Source.HOTLINE or (
+        ticket.source == Ticket.Source.CITIZEN and bool(ticket.reporter_phone_encrypted))
 
 
 DIGEST_SHOWN = 20  # work orders of a digest notice listed by number; the rest are counted
@@ -60,7 +71,7 @@ def ticket_list(*, user):
     if user.role == User.Role.MEDIATOR:
         return Ticket.objects.filter(_referred_to(user.unit_id))
     if user.role == User.Role.HOTLINE_OPERATOR:
-        return Ticket.objects.filter(scope_q(user, code_field="area_code"), source=Ticket.Source.HOTLINE)
+        return Ticket.objects.filter(scope_q(user, code_field="area_code"), CALLED_BACK)
     return Ticket.objects.none()
 
 
@@ -82,7 +93,7 @@ def ticket_is_visible(*, user, ticket):
     if user.role == User.Role.MEDIATOR:
         return Ticket.objects.filter(_referred_to(user.unit_id), pk=ticket.pk).exists()
     if user.role == User.Role.HOTLINE_OPERATOR:
-        return ticket.source == Ticket.Source.HOTLINE and is_in_scope(user, ticket.area_code)
+        return is_called_back(ticket) and is_in_scope(user, ticket.area_code)
     return False
 
 

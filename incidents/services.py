@@ -28,6 +28,7 @@ from .models import (
     Category, Notification, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketNumberCounter, TicketPhoto,
     Urgency,
 )
+from .extensions import extension_citizens_tell
 from .photos import photos_attach, photos_kept_if_committed, photos_store, upload_digest
 from .routing import routing_wake_up, tickets_route
 from .workflow import TICKETS
@@ -35,6 +36,7 @@ from .worktime import deadline, minutes_left, working_day_minutes
 
 NO_SUPERIOR = _("This unit has no superior to escalate to.")
 NOT_A_DEPARTMENT = _("Work orders are dispatched to functional departments.")
+EXTENSION_TOO_LATE = _("An extension is asked for before the deadline passes.")
 EXTENSION_TOO_LONG = _("This work order may be extended by at most %(days)s days.")
 URGENCY_NOT_ALLOWED = _("This category does not allow the urgency %(urgency)s.")
 UNKNOWN_URGENCY = _("Unknown urgency.")
@@ -415,6 +417,8 @@ def ticket_request_extension(*, ticket_id, actor, minutes, reason):
         raise WorkflowInputError(_("Ask for a positive amount of time."), "minutes")
 
     def change(t):
+        if t.due_at is None or t.due_at <= timezone.now():
+            raise WorkflowInputError(EXTENSION_TOO_LATE, "minutes")
         if t.extension_max_minutes is not None and minutes > t.extension_max_minutes:
             days = t.extension_max_minutes / (24 * 60 if t.clock_time else working_day_minutes())
             raise WorkflowInputError(EXTENSION_TOO_LONG % {"days": f"{days:g}"}, "minutes")
@@ -425,11 +429,13 @@ def ticket_request_extension(*, ticket_id, actor, minutes, reason):
 
 
 def ticket_approve_extension(*, ticket_id, actor):
-    """The street grants the requested time: the running deadline moves by that much."""
+    """The street grants the requested time: the running deadline moves by that much, and the
+    citizens are told by SMS after commit (incidents.extensions)."""
     def change(t):
         t.due_at = deadline(t.due_at or timezone.now(), t.extension_requested_minutes, clock_time=t.clock_time)
         t.due_kind = t.due_kind or Ticket.DueKind.HANDLE
         t.extension_requested_minutes = None
+        transaction.on_commit(lambda: extension_citizens_tell(t.pk))
 
     return TICKETS.apply(ticket_id, "approve_extension", actor=actor, change=change,
                          notify=lambda t: [t.handling_unit_id])
@@ -446,27 +452,30 @@ def ticket_deny_extension(*, ticket_id, actor, reason):
                          notify=lambda t: [t.handling_unit_id])
 
 
+def clock_stop(ticket):
+    """Stop `ticket`'s clock, remembering the time left (a suspension, the register)."""
+    if ticket.due_at is not None:
+        ticket.paused_minutes_left = minutes_left(timezone.now(), ticket.due_at, clock_time=ticket.clock_time)
+    _clear_due(ticket)
+
+
+def clock_restart(ticket):
+    """Run `ticket`'s clock again with the time that was left when it stopped (after the move back)."""
+    if ticket.paused_minutes_left is not None:
+        kind = Ticket.DueKind.SIGN if ticket.status == Ticket.Status.DISPATCHED else Ticket.DueKind.HANDLE
+        _set_due(ticket, timezone.now(), ticket.paused_minutes_left, kind)
+    ticket.paused_minutes_left = None
+
+
 def ticket_suspend(*, ticket_id, actor, reason):
     """The street parks the matter (挂起): the clock stops with the time left remembered."""
     TICKETS.require_reason(reason)
-
-    def change(t):
-        if t.due_at is not None:
-            t.paused_minutes_left = minutes_left(timezone.now(), t.due_at, clock_time=t.clock_time)
-        _clear_due(t)
-
-    return TICKETS.apply(ticket_id, "suspend", actor=actor, reason=reason, change=change)
+    return TICKETS.apply(ticket_id, "suspend", actor=actor, reason=reason, change=clock_stop)
 
 
 def ticket_resume(*, ticket_id, actor):
     """The clock runs again with the time that was left when it stopped."""
-    def change(t):
-        if t.paused_minutes_left is not None:
-            kind = Ticket.DueKind.SIGN if t.status == Ticket.Status.DISPATCHED else Ticket.DueKind.HANDLE
-            _set_due(t, timezone.now(), t.paused_minutes_left, kind)
-        t.paused_minutes_left = None
-
-    return TICKETS.apply(ticket_id, "resume", actor=actor, change=change)
+    return TICKETS.apply(ticket_id, "resume", actor=actor, change=clock_restart)
 
 
 def ticket_handle(*, ticket_id, actor, feedback, photos=()):

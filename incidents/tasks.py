@@ -3,7 +3,7 @@
 from celery import shared_task
 from celery.signals import worker_ready
 
-from . import notifications, photos, routing, sweeps, verification
+from . import notifications, photos, register, routing, sweeps, verification
 
 
 # A pool process that dies mid-run (SIGKILL, out of memory) gives its message back at once for
@@ -60,3 +60,9 @@ def prune_notifications():
 def prune_phone_codes():
     """Delete the citizen report's SMS verification codes older than a day (daily, Celery beat)."""
     return verification.phone_codes_prune()
+
+
+@shared_task
+def remind_register_reviews():
+    """Tell the registrars of the register's matters whose review date has come, once each (daily, Celery beat)."""
+    return register.register_reviews_remind()

@@ -149,7 +149,7 @@ def dispatch_board(request):
         "overdue_total": totals["overdue"], "outside_own_grids_total": totals["outside_own_grids"],
         "map_points": [
             {"id": t.pk, "number": t.number, "lat": t.location.y, "lng": t.location.x, "status": t.status,
-             "overdue": t.overdue_count > 0, "category": t.category.name}
+             "status_display": t.get_status_display(), "overdue": t.overdue_count > 0, "category": t.category.name}
             for t in open_tickets.select_related("category").only(
                 "id", "number", "location", "status", "overdue_count", "category__name")[:2000]
         ],

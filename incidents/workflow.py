@@ -14,7 +14,7 @@ from accounts.access import is_in_scope
 from accounts.models import User
 from govportal.workflow import PREVIOUS, SYSTEM, Guard, System, Transition, Workflow
 
-from .models import Notification, Ticket, TicketEvent
+from .models import Notification, Ticket, TicketEvent, TicketMerge
 from .notifications import notifications_wake_up
 from .selectors import ticket_is_visible
 
@@ -23,18 +23,28 @@ NOT_YOUR_UNIT = _("Only the unit that holds this work order may do this.")
 NOT_THE_DISPATCHER = _("Only the dispatching street may do this.")
 NOT_A_VERIFIER = _("Only the reporter or the community staff may verify or rate this work order.")
 NO_EXTENSION_REQUESTED = _("No extension has been requested.")
+MASTER_NOT_CLOSED = _("The order this one was merged into is not closed yet.")
 
 HANDLERS = (User.Role.COMMUNITY_STAFF, User.Role.STREET_COORDINATOR, User.Role.DEPARTMENT_HANDLER)
 DISPATCHERS = (User.Role.STREET_COORDINATOR,)
 VERIFIERS = (User.Role.GRID_WORKER, User.Role.COMMUNITY_STAFF)
 WORKING = (S.ACCEPTED, S.SIGNED, S.IN_PROGRESS)
+REGISTRARS = (User.Role.LEADER, User.Role.HOTLINE_OPERATOR)  # who verifies a matter for the register
 
 # An extension is decided only once the unit has asked for one.
 EXTENSION_ASKED = Guard(lambda ticket: ticket.extension_requested_minutes is not None, NO_EXTENSION_REQUESTED)
 
+# A merged order's citizen is called back once the master order is closed.
+CALLED_BACK_NOW = Guard(
+    lambda ticket: ticket.status != S.MERGED or TicketMerge.objects.filter(
+        merged=ticket, unmerged_at__isnull=True, master__status__in=(S.CLOSED, S.RATED)).exists(),
+    MASTER_NOT_CLOSED)
+MERGEABLE = (S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURNED)
+
 # The system's actors on work orders, named.
 ROUTER = System("routing")
 ESCALATION_SWEEP = System("escalation sweep")
+MERGING = System("merging")  # the master order's side of a merge
 
 TRANSITIONS = {
     # Routing (routing.py, set-based) gives a report its first unit: a community or street accepts
@@ -75,9 +85,28 @@ TRANSITIONS = {
     "supervise": Transition(tuple(Ticket.OPEN_STATUSES), None, "hotline",
                             (User.Role.HOTLINE_OPERATOR, User.Role.LEADER)),
     "reply": Transition((*WORKING, S.HANDLED, S.VERIFIED, S.CLOSED), None, "unit", HANDLERS),
-    "callback": Transition((S.CLOSED,), S.RATED, "hotline", (User.Role.HOTLINE_OPERATOR,)),
-    "callback_unreached": Transition((S.CLOSED,), None, "hotline", (User.Role.HOTLINE_OPERATOR,)),
+    # The holding unit records its contact with the citizen (time, way, result): the response rate's.
+    "contact": Transition((*WORKING, S.HANDLED), None, "unit", HANDLERS),
+    "callback": Transition((S.CLOSED, S.MERGED), S.RATED, "hotline", (User.Role.HOTLINE_OPERATOR,),
+                           guard=CALLED_BACK_NOW),
+    "callback_unreached": Transition((S.CLOSED, S.MERGED), None, "hotline", (User.Role.HOTLINE_OPERATOR,),
+                                     guard=CALLED_BACK_NOW),
     "rehandle": Transition((S.RATED,), S.DISPATCHED, "hotline", (User.Role.HOTLINE_OPERATOR,)),
+    # The hotline's supervision sweep (hotline.supervision), set-based: the unit still holding an
+    # overdue hotline order gets a reminder (催办), then a written supervision notice (督办单).
+    "remind": Transition((S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURNED)),
+    "supervision_notice": Transition((S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RETURNED)),
+    # 挂账 (incidents.register): a matter verified as not solvable now (funds, planning) goes on
+    # the register, its clock stopped; it is reviewed on its review date, and lifted back to work.
+    "park": Transition(WORKING, S.PARKED, "hotline", REGISTRARS),
+    "register_review": Transition((S.PARKED,), None, "hotline", REGISTRARS),
+    "unpark": Transition((S.PARKED,), PREVIOUS, "hotline", REGISTRARS),
+    # 并单 (incidents.merging): the hotline merges a duplicate into a master order, whose timeline
+    # records it (the system's side); unmerging sends the duplicate back where it stood.
+    "merge": Transition(MERGEABLE, S.MERGED, "hotline", (User.Role.HOTLINE_OPERATOR,)),
+    "unmerge": Transition((S.MERGED,), PREVIOUS, "hotline", (User.Role.HOTLINE_OPERATOR,)),
+    "merge_in": Transition(MERGEABLE),
+    "unmerge_out": Transition((*Ticket.OPEN_STATUSES, S.CLOSED, S.RATED)),
 }
 
 
@@ -93,6 +122,11 @@ ACTION_LABELS = {
     "reopen": _("Reopen"), "void": _("Void"), "overdue_escalate": _("Overdue: escalated"), "overdue": _("Overdue"),
     "supervise": _("Supervised"), "reply": _("Reply to the citizen"), "callback": _("Callback"),
     "callback_unreached": _("Callback: caller not reached"), "rehandle": _("Second handling"),
+    "remind": _("Overdue reminder"), "supervision_notice": _("Supervision notice"),
+    "park": _("Put on the register"), "register_review": _("Register review"),
+    "unpark": _("Lift from the register"), "register_review_due": _("Register review due"),
+    "contact": _("Contact with the citizen"), "merge": _("Merge into another order"), "unmerge": _("Unmerge"), "merge_in": _("Duplicate merged in"),
+    "unmerge_out": _("Duplicate unmerged"),
     "escalated": _("Escalated to your unit"),  # the notice to the unit a sweep escalated to
 }
 
@@ -101,7 +135,7 @@ class TicketWorkflow(Workflow):
     """Work orders on the shared engine; a move may also notify handling units after commit."""
 
     model, event_model, transitions, action_labels = Ticket, TicketEvent, TRANSITIONS, ACTION_LABELS
-    pause_field, paused_states = "status_before_suspension", (S.SUSPENDED,)
+    pause_field, paused_states = "status_before_suspension", (S.SUSPENDED, S.PARKED, S.MERGED)
     not_allowed = _("“%(action)s” is not allowed while the work order is %(status)s.")
 
     def is_visible(self, ticket, user):

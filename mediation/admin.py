@@ -3,13 +3,31 @@ because every change to them goes through the mediation services (pages and API)
 masked numbers only."""
 
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 
 from audit.admin import PersonalDataAdminMixin
 from incidents.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
-    CaseEvent, FollowUpVisit, MediationCase, MediationOrganisation, MediationSession, Mediator, Party, PartyReveal,
+    CaseEvent, CommitteeMember, FollowUpVisit, MediationCase, MediationOrganisation, MediationSession, Mediator, Party, PartyReveal,
 )
+
+
+class CommitteeMembersFormSet(BaseInlineFormSet):
+    """A committee is saved only with 3 to 9 members and one chair (MediationOrganisation.validate_members)."""
+
+    def clean(self):
+        super().clean()
+        kept = [form.cleaned_data for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        self.instance.validate_members(member["position"] for member in kept)
+
+
+class CommitteeMemberInline(admin.TabularInline):
+    model = CommitteeMember
+    formset = CommitteeMembersFormSet
+    fields = ["name", "position"]
+    extra = 0
 
 
 @admin.register(MediationOrganisation)
@@ -18,6 +36,7 @@ class MediationOrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "speciality"]
     search_fields = ["unit__name", "unit__code"]
     autocomplete_fields = ["unit"]
+    inlines = [CommitteeMemberInline]
 
 
 @admin.register(Mediator)

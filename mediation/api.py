@@ -65,6 +65,7 @@ class AgreementOutputSerializer(serializers.Serializer):
     confirmation_court = serializers.CharField()
     confirmation_number = serializers.CharField()
     confirmation_decided_on = serializers.DateField(allow_null=True)
+    confirmation_route = serializers.CharField()
     performance = serializers.CharField()
 
 
@@ -92,6 +93,10 @@ class CaseOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     accepted_at = serializers.DateTimeField(allow_null=True)
     concluded_at = serializers.DateTimeField(allow_null=True)
+    archive_number = serializers.CharField()
+    archive_contents = serializers.DictField(child=serializers.IntegerField())
+    archived_at = serializers.DateTimeField(allow_null=True)
+    archived_by = serializers.CharField(source="archived_by.username", allow_null=True, default=None)
 
 
 class CaseDetailOutputSerializer(CaseOutputSerializer):
@@ -141,7 +146,7 @@ class CaseListCreateApi(ListCreateAPIView):
         parties = PartyInputSerializer(many=True)
 
     def get_queryset(self):
-        return case_list(user=self.request.user).select_related("organisation__unit")
+        return case_list(user=self.request.user).select_related("organisation__unit", "archived_by")
 
     @extend_schema(request=CaseCreateInputSerializer, responses={201: CaseDetailOutputSerializer, 400: None, 403: None})
     def post(self, request):
@@ -199,7 +204,8 @@ class SessionInput(serializers.Serializer):
 
 
 class ExtendInput(CaseReasonInput):
-    working_days = serializers.IntegerField(min_value=1, max_value=60)
+    days = serializers.IntegerField(min_value=1, max_value=60,
+                                    help_text="working days; calendar days (at most 30) for a court-entrusted case")
     parties_consent = serializers.BooleanField()
 
 
@@ -225,13 +231,15 @@ class SignInput(serializers.Serializer):
 
 class ApplyConfirmationInput(serializers.Serializer):
     applied_on = serializers.DateField()
-    court = serializers.CharField(max_length=100)
+    joint = serializers.BooleanField(help_text="both parties apply jointly (the court is the district's)")
 
 
 class DecideConfirmationInput(serializers.Serializer):
     result = serializers.ChoiceField(choices=[Agreement.Confirmation.CONFIRMED, Agreement.Confirmation.REFUSED])
     decided_on = serializers.DateField()
     number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    route = serializers.ChoiceField(choices=Agreement.Route.choices, required=False, allow_blank=True, default="",
+                                    help_text="when refused: where the parties go")
 
 
 class FollowUpInput(serializers.Serializer):
@@ -261,14 +269,23 @@ def action_patterns():
 
 
 class AgreementPdfApi(APIView):
-    """The written agreement (调解协议书) as a PDF in Chinese, ready to print and sign."""
+    """The written agreement (调解协议书) as a PDF in Chinese, ready to print and sign: masked, or the
+    parties' or the court's copy with the full identification, for the case's mediators (each print logged)."""
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="PDF"), 404: None})
+    class CopyInput(serializers.Serializer):
+        copy = serializers.ChoiceField(choices=PartyReveal.Copy.choices, required=False)
+
+    @extend_schema(parameters=[CopyInput], responses={
+        (200, "application/pdf"): OpenApiResponse(description="PDF"), 400: None, 403: None, 404: None})
     def get(self, request, case_id):
+        data = self.CopyInput(data=request.query_params)
+        data.is_valid(raise_exception=True)
         case = _get(request.user, case_id)
         if not Agreement.objects.filter(case=case, kind=Agreement.Kind.WRITTEN).exists():
             raise NotFound(NO_WRITTEN_AGREEMENT)
-        return agreement_pdf_response(request, case)
+        copy = data.validated_data.get("copy", "")
+        identities = services.agreement_copy_identities(case=case, actor=request.user, copy=copy) if copy else None
+        return agreement_pdf_response(request, case, copy=copy, identities=identities)
 
 
 class PartyRevealApi(APIView):

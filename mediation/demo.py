@@ -16,9 +16,9 @@ from govportal.workflow import numbers_reserve
 from grids.models import Area
 
 from . import services
-from .models import (Agreement, CaseEvent, CaseNumberCounter, DisputeType, MediationCase, MediationOrganisation,
-                     Mediator, Party)
-from .services import case_time_limit_due
+from .models import (Agreement, CaseEvent, CaseNumberCounter, CommitteeMember, DisputeType, MediationCase,
+                     MediationOrganisation, Mediator, Party)
+from .deadlines import time_limit_due
 
 K = MediationOrganisation.Kind
 Q = Mediator.Qualification
@@ -33,6 +33,16 @@ def _organisation(code, name, kind, area, superior=None, speciality=""):
     unit = HandlingUnit.objects.create(code=code, name=name, kind=HandlingUnit.Kind.MEDIATION, area=area,
                                        superior=superior.unit if superior else None)
     return MediationOrganisation.objects.create(unit=unit, kind=kind, speciality=speciality)
+
+
+COMMITTEE_NAMES = ["梁淑芬", "陈国强", "何秀兰", "罗志明", "黄丽娟"]
+
+
+def _members(organisation):
+    """Return five members of a committee, the first its chair (a woman, as the law would have one among them)."""
+    P = CommitteeMember.Position
+    positions = [P.CHAIR, P.VICE_CHAIR, P.MEMBER, P.MEMBER, P.MEMBER]
+    return [{"name": name, "position": position} for name, position in zip(COMMITTEE_NAMES, positions)]
 
 
 def _parties(applicant, respondent, respondent_kind="person"):
@@ -68,6 +78,8 @@ def demo_mediation_create():
                   speciality=DisputeType.TRAFFIC)
     studio = _organisation(f"MP{district.code}001", "老彭调解室", K.STUDIO, district,
                            speciality=DisputeType.NEIGHBOURS)
+    for organisation in MediationOrganisation.objects.filter(kind__in=(K.COMMITTEE, K.INDUSTRY)):
+        services.committee_members_set(organisation=organisation, members=_members(organisation))
 
     # demo_mediator works at the first street's dispute-resolution centre.
     mediator_user.unit = our_centre.unit
@@ -138,6 +150,27 @@ def _demo_cases(user, mediator, committee):
     services.case_assign(case_id=failed.pk, actor=user, mediators=[mediator])
     services.case_fail(case_id=failed.pk, actor=user, guidance=MediationCase.Guidance.LITIGATION,
                        reason="双方对违约金数额分歧过大，已告知可向人民法院起诉。")
+    services.case_archive(case_id=failed.pk, actor=user)
+
+    entrusted = register(actor=user, source=MediationCase.Source.COURT_ENTRUSTED, dispute_type=DisputeType.DAMAGES,
+                         facts="区人民法院立案后委托调处中心调解的人身损害赔偿纠纷。", amount_involved=26000,
+                         parties=_parties(("冯志勇", "441900198204183317", "13400134001"),
+                                          ("蔡玉梅", "441900199010102828", "13400134002")))
+    services.case_accept(case_id=entrusted.pk, actor=user)
+
+    not_confirmed = register(actor=user, source="walk_in", dispute_type=DisputeType.CONTRACT,
+                             facts="借款到期未还，双方就还款计划达成协议后申请司法确认。", amount_involved=30000,
+                             parties=_parties(("邓建华", "441900197708081115", "13200132001"),
+                                              ("许慧敏", "441900198612126623", "13200132002")))
+    services.case_accept(case_id=not_confirmed.pk, actor=user)
+    services.case_assign(case_id=not_confirmed.pk, actor=user, mediators=[mediator])
+    services.case_conclude_agreement(
+        case_id=not_confirmed.pk, actor=user, kind=Agreement.Kind.WRITTEN, obligations="许慧敏分三期归还借款人民币30000元。",
+        performance_manner="银行转账。", performance_deadline=today + timedelta(days=90))
+    services.case_sign_agreement(case_id=not_confirmed.pk, actor=user, signed_on=today)
+    services.case_apply_confirmation(case_id=not_confirmed.pk, actor=user, applied_on=today, joint=True)
+    services.case_decide_confirmation(case_id=not_confirmed.pk, actor=user, result=Agreement.Confirmation.REFUSED,
+                                      decided_on=today, route=Agreement.Route.MEDIATION)
 
     flagged = register(actor=committee_mediator, organisation=committee, source="grid", dispute_type=DisputeType.VILLAGE_AFFAIRS,
                        facts="村民小组分红分配引发二十余户村民聚集争执。",
@@ -145,7 +178,7 @@ def _demo_cases(user, mediator, committee):
                                         ("某村民小组", "", ""), "organisation"))
     services.case_accept(case_id=flagged.pk, actor=committee_mediator)
     services.case_flag_risk(case_id=flagged.pk, actor=committee_mediator, note="涉及二十余户，有群体性事件苗头。")
-    return [registered, accepted, mediating, agreed, failed, flagged]
+    return [registered, accepted, mediating, agreed, failed, entrusted, not_confirmed, flagged]
 
 
 # --- history: about three months of cases at the demo mediator's centre (govportal.demo_history) ---
@@ -216,7 +249,8 @@ def _case_walk(rng, mediator, day, now):
            "dispute_type": dispute_type, "amount_involved": amount, "facts": facts, "points_in_dispute": "",
            "high_risk": False, "risk_note": "", "refusal_reason": "", "guidance": "", "outcome_note": "",
            "due_at": None, "overdue_count": 0, "created_at": registered, "updated_at": registered,
-           "accepted_at": None, "concluded_at": None}
+           "accepted_at": None, "concluded_at": None, "archive_number": "", "archive_contents": {},
+           "archived_at": None, "archived_by_id": None}
     case = {"row": row, "events": [], "agreement": [], "mediators": [],
             "parties": [{"role": role, "kind": Party.Kind.PERSON, "name": name, "address": "",
                          "refuses_mediation": False, **crypto.sealed("id_number", id_number, mask=mask_id_number),
@@ -242,7 +276,7 @@ def _case_walk(rng, mediator, day, now):
         row["refusal_reason"], row["concluded_at"] = MediationCase.RefusalReason.COURT, at
         move(at, "refuse", MediationCase.Status.REFUSED, reason_code=row["refusal_reason"], reason="已向人民法院起诉。")
         return case
-    row["accepted_at"], row["due_at"] = at, case_time_limit_due(at)
+    row["accepted_at"], row["due_at"] = at, time_limit_due(at)
     move(at, "accept", MediationCase.Status.ACCEPTED)
     if at + steps[1] > now:
         return case
@@ -260,7 +294,7 @@ def _case_walk(rng, mediator, day, now):
     signed = timezone.localdate(at)
     case["agreement"].append({"kind": Agreement.Kind.WRITTEN, "responsibilities": "", "obligations": "双方按调解协议履行各自义务。",
                               "performance_manner": "一次性银行转账。", "performance_deadline": signed + timedelta(days=15),
-                              "effective_on": signed, "confirmation": "", "confirmation_court": "",
+                              "effective_on": signed, "confirmation": "", "confirmation_court": "", "confirmation_route": "",
                               "confirmation_number": "", "performance": Agreement.Performance.PENDING,
                               "created_at": at})
     move(at, "conclude_agreement", MediationCase.Status.AGREED, reason_code=Agreement.Kind.WRITTEN)

@@ -14,6 +14,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
@@ -24,6 +25,15 @@ from audit.exports import PDF, download_response
 FONT_FILE = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 FONT = "WenQuanYiZenHei"
 ROLE_NAMES = {"applicant": "申请人", "respondent": "被申请人"}
+COPY_NAMES = {"parties": "当事人存执", "court": "人民法院存执"}
+MARGIN = 25 * mm
+FRAME_PADDING = 6  # points each side (platypus Frame's default)
+TEXT_WIDTH = A4[0] - 2 * MARGIN - 2 * FRAME_PADDING
+# Chinese line-breaking rules (标点符号用法 GB/T 15834, like Japanese kinsoku): closing punctuation
+# never starts a line, opening punctuation never ends one. ReportLab's CJK wrapping misses the
+# full-width comma, colon, semicolon and marks, so the agreement's lines are broken here.
+NO_LINE_START = "，。、；：？！…—～·）】》」』〕〉〗”’%‰℃,.;:?!)]}"
+NO_LINE_END = "（【《「『〔〈〖“‘([{"
 
 
 @cache
@@ -42,28 +52,64 @@ def _styles():
 
 
 def _lines(text):
-    return [escape(line) for line in (text or "").splitlines() if line.strip()] or ["无"]
+    return [line for line in (text or "").splitlines() if line.strip()] or ["无"]
 
 
-def agreement_pdf(case):
-    """Return the PDF bytes of `case`'s written agreement (parties shown with masked numbers)."""
+def _breaks_badly(line, rest):
+    """Return whether ending a line with `line` and starting the next with `rest` breaks the rules."""
+    return rest[:1] in NO_LINE_START or line[-1:] in NO_LINE_END
+
+
+def lines_break(text, *, font=FONT, size, width=TEXT_WIDTH):
+    """Return `text` cut into lines at most `width` points wide that keep the Chinese line-breaking
+    rules: where a line would start with closing punctuation (or end with opening punctuation), the
+    last character of the line moves down with it."""
     _register_font()
-    agreement, style = case.agreement, _styles()
+    lines, line = [], ""
+    for char in text:
+        if not line or stringWidth(line + char, font, size) <= width:
+            line += char
+            continue
+        rest = char
+        while len(line) > 1 and _breaks_badly(line, rest):
+            line, rest = line[:-1], line[-1] + rest
+        lines.append(line)
+        line = rest
+    return [*lines, line] if line else lines
+
+
+def _paragraph(text, style):
+    """Return a body paragraph of plain `text`, broken into lines by the Chinese rules."""
+    lines = lines_break(text, size=style.fontSize, width=TEXT_WIDTH - style.leftIndent - style.rightIndent)
+    return Paragraph("<br/>".join(escape(line) for line in lines), style)
+
+
+def agreement_pdf(case, *, copy="", identities=None):
+    """Return the PDF bytes of `case`'s written agreement.
+
+    `copy` names the parties' or the court's copy, which carries the parties' full ID numbers
+    `identities` ({party id: number}, revealed and logged by services.agreement_copy_identities);
+    any other copy shows masked numbers.
+    """
+    _register_font()
+    agreement, style, identities = case.agreement, _styles(), identities or {}
     story = [
         Paragraph("人民调解协议书", style["title"]),
-        Paragraph(f"{escape(case.organisation.name)}　{escape(case.number)}号", style["number"]),
+        Paragraph(f"{escape(case.organisation.name)}　{escape(case.number)}号"
+                  + (f"（{COPY_NAMES[copy]}）" if copy else ""), style["number"]),
         Paragraph("一、当事人基本情况", style["heading"]),
     ]
     for party in case.parties.all():
-        details = [f"{ROLE_NAMES[party.role]}：{escape(party.name)}"]
-        if party.id_number_masked:
+        details = [f"{ROLE_NAMES[party.role]}：{party.name}"]
+        id_number = identities.get(party.pk, party.id_number_masked)
+        if id_number:
             details.append(("统一社会信用代码" if party.kind == party.Kind.ORGANISATION else "身份证号码")
-                           + f"：{party.id_number_masked}")
+                           + f"：{id_number}")
         if party.phone_masked:
             details.append(f"联系电话：{party.phone_masked}")
         if party.address:
-            details.append(f"住所：{escape(party.address)}")
-        story.append(Paragraph("，".join(details), style["body"]))
+            details.append(f"住所：{party.address}")
+        story.append(_paragraph("，".join(details), style["body"]))
     sections = [
         ("二、纠纷的主要事实、争议事项", case.facts + ("\n争议事项：" + case.points_in_dispute if case.points_in_dispute else "")),
         ("三、各方当事人的责任", agreement.responsibilities),
@@ -73,10 +119,10 @@ def agreement_pdf(case):
     ]
     for heading, text in sections:
         story.append(Paragraph(heading, style["heading"]))
-        story.extend(Paragraph(line, style["body"]) for line in _lines(text))
+        story.extend(_paragraph(line, style["body"]) for line in _lines(text))
     story += [
         Paragraph("六、其他", style["heading"]),
-        Paragraph("本协议自各方当事人签名、盖章或者按指印，人民调解员签名并加盖人民调解委员会印章之日起生效。"
+        _paragraph("本协议自各方当事人签名、盖章或者按指印，人民调解员签名并加盖人民调解委员会印章之日起生效。"
                   "当事人可以自本协议生效之日起三十日内共同向人民法院申请司法确认。"
                   "本协议一式三份，当事人各执一份，人民调解委员会留存一份。", style["body"]),
         Spacer(1, 14 * mm),
@@ -87,12 +133,13 @@ def agreement_pdf(case):
         Paragraph(f"{escape(case.organisation.name)}（印章）　　　　年　　月　　日", style["number"]),
     ]
     buffer = BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=25 * mm,
+    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=25 * mm,
                       bottomMargin=20 * mm, title=f"人民调解协议书 {case.number}").build(story)
     return buffer.getvalue()
 
 
-def agreement_pdf_response(request, case):
-    """Return the HTTP answer carrying `case`'s agreement as a PDF to open in the browser."""
-    return download_response(request, agreement_pdf(case), content_type=PDF, filename=f"{case.number}.pdf",
-                             inline=True)
+def agreement_pdf_response(request, case, *, copy="", identities=None):
+    """Return the HTTP answer carrying `case`'s agreement (the `copy` named, if any) as a PDF to open in the browser."""
+    filename = f"{case.number}-{copy}.pdf" if copy else f"{case.number}.pdf"
+    return download_response(request, agreement_pdf(case, copy=copy, identities=identities), content_type=PDF,
+                             filename=filename, inline=True)

@@ -7,7 +7,7 @@ from govportal.dates import DateTimeFormField
 from govportal.pages import ActionForm
 
 from .models import Agreement, DisputeType, MediationCase, Mediator, Party, PartyReveal
-from .selectors import mediator_list
+from .selectors import jurisdiction_court, mediator_list
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -71,7 +71,8 @@ class SessionForm(ActionForm):
 
 
 class ExtendForm(ReasonForm):
-    working_days = forms.IntegerField(min_value=1, max_value=60, initial=10, label=_("Extra working days"))
+    days = forms.IntegerField(min_value=1, max_value=60, initial=10, label=_("Extra days"),
+                              help_text=_("Working days; calendar days, at most 30, for a court-entrusted case."))
     parties_consent = forms.BooleanField(required=False, label=_("Both parties consent"))
 
 
@@ -97,7 +98,13 @@ class SignForm(ActionForm):
 
 class ApplyConfirmationForm(ActionForm):
     applied_on = forms.DateField(label=_("Applied on"), widget=DATE_INPUT)
-    court = forms.CharField(max_length=100, label=_("Court"))
+    joint = forms.BooleanField(required=False, label=_("Both parties apply jointly"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.subject is not None:
+            self.fields["applied_on"].help_text = _("To %(court)s, within 30 days of the agreement taking effect.") % {
+                "court": jurisdiction_court(self.subject)}
 
 
 class DecideConfirmationForm(ActionForm):
@@ -105,6 +112,8 @@ class DecideConfirmationForm(ActionForm):
                                label=_("Result"))
     decided_on = forms.DateField(label=_("Decided on"), widget=DATE_INPUT)
     number = forms.CharField(max_length=60, required=False, label=_("Confirmation case number (调确字)"))
+    route = forms.ChoiceField(choices=[("", "—"), *Agreement.Route.choices], required=False,
+                              label=_("If refused: the parties' route"))
 
 
 class FollowUpForm(ActionForm):
@@ -120,7 +129,7 @@ ACTION_FORMS = {
     "record_session": SessionForm, "extend": ExtendForm, "escalate": ReasonForm, "flag_risk": FlagRiskForm,
     "conclude_agreement": AgreementForm, "fail": FailForm, "sign_agreement": SignForm,
     "apply_confirmation": ApplyConfirmationForm, "decide_confirmation": DecideConfirmationForm,
-    "follow_up": FollowUpForm,
+    "follow_up": FollowUpForm, "archive": None,
 }
 
 

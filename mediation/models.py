@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,10 @@ CASE_IS_PERMANENT = _("Mediation cases are never deleted.")
 # Judicial confirmation must be applied for jointly within 30 days of the agreement taking effect
 # (People's Mediation Law art. 33).
 CONFIRMATION_WINDOW = timedelta(days=30)
+# A people's mediation committee has three to nine members, one of them its chair (art. 9).
+COMMITTEE_SIZE = range(3, 10)
+COMMITTEE_SIZE_WRONG = _("A mediation committee has 3 to 9 members; this one would have %(count)s.")
+ONE_CHAIR = _("A mediation committee has exactly one chair.")
 
 
 class DisputeType(models.TextChoices):
@@ -78,6 +83,47 @@ class MediationOrganisation(models.Model):
     def name(self):
         return self.unit.name
 
+    @property
+    def is_committee(self):
+        """Committees (people's and industry ones) are bound to their size and chair; centres and studios are not."""
+        return self.kind in (self.Kind.COMMITTEE, self.Kind.INDUSTRY)
+
+    def validate_members(self, positions):
+        """Raise ValidationError unless a committee with members of these `positions` is lawful (art. 9)."""
+        if not self.is_committee:
+            return
+        positions = list(positions)
+        if len(positions) not in COMMITTEE_SIZE:
+            raise ValidationError(COMMITTEE_SIZE_WRONG % {"count": len(positions)}, code="committee_size")
+        if positions.count(CommitteeMember.Position.CHAIR) != 1:
+            raise ValidationError(ONE_CHAIR, code="committee_chair")
+
+
+class CommitteeMember(models.Model):
+    """A member of a mediation committee (调委会): its chair, vice-chairs and members."""
+
+    class Position(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        VICE_CHAIR = "vice_chair", _("Vice-chair")
+        MEMBER = "member", _("Member")
+
+    organisation = models.ForeignKey(MediationOrganisation, models.CASCADE, related_name="members",
+                                     verbose_name=_("organisation"))
+    name = models.CharField(_("name"), max_length=50)
+    position = models.CharField(_("position"), max_length=10, choices=Position.choices, default=Position.MEMBER)
+
+    class Meta:
+        verbose_name = _("committee member")
+        verbose_name_plural = _("committee members")
+        ordering = ["organisation", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation"], condition=Q(position="chair"),
+                                    name="committee_one_chair"),
+        ]
+
+    def __str__(self):
+        return self.name
+
 
 class Mediator(models.Model):
     """A people's mediator of an organisation; experts (专家库) may be called on by any level."""
@@ -111,6 +157,16 @@ class Mediator(models.Model):
         return self.name
 
 
+class ArchiveItem(models.TextChoices):
+    """The documents of a case file (art. 27: registration, session records and the agreement)."""
+
+    REGISTRATION = "registration", _("Registration form")
+    SESSIONS = "sessions", _("Session records")
+    AGREEMENT = "agreement", _("Mediation agreement")
+    CONFIRMATION = "confirmation", _("Court ruling on judicial confirmation")
+    FOLLOW_UPS = "follow_ups", _("Follow-up visit records")
+
+
 class MediationCase(Permanent):
     """One dispute from registration to its outcome, agreement and follow-up."""
 
@@ -121,6 +177,7 @@ class MediationCase(Permanent):
         WORK_ORDER = "work_order", _("Work order (hotline or grid)")
         POLICE = "police", _("110 police diversion")
         COURT = "court", _("Court pre-litigation referral")
+        COURT_ENTRUSTED = "court_entrusted", _("Court-entrusted mediation")
         WALK_IN = "walk_in", _("Walk-in application")
         ONLINE = "online", _("Online application")
 
@@ -131,6 +188,7 @@ class MediationCase(Permanent):
         MEDIATING = "mediating", _("Mediating")
         AGREED = "agreed", _("Agreement reached")
         FAILED = "failed", _("Mediation failed")
+        ARCHIVED = "archived", _("Closed and archived")
 
     class RefusalReason(models.TextChoices):
         COURT = "court", _("Already accepted by a court")
@@ -146,7 +204,7 @@ class MediationCase(Permanent):
     OPEN_STATUSES = (Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING)
 
     number = models.CharField(_("number"), max_length=20, unique=True)
-    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
     organisation = models.ForeignKey(MediationOrganisation, models.PROTECT, related_name="cases",
                                      verbose_name=_("organisation"), db_index=False)  # case_org_status_idx
@@ -174,6 +232,13 @@ class MediationCase(Permanent):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    # 结案归档 (art. 27): the case file closed under its archive number; the case is read-only then.
+    archive_number = models.CharField(_("archive number"), max_length=20, blank=True)
+    archive_contents = models.JSONField(_("archive contents"), default=dict, blank=True,
+                                        help_text=_("How many documents of each kind the case file holds."))
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("archived by"))
 
     class Meta:
         verbose_name = _("mediation case")
@@ -186,16 +251,34 @@ class MediationCase(Permanent):
             models.Index(fields=["concluded_at"], name="case_concluded_idx", condition=Q(concluded_at__isnull=False)),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(status="refused") | Q(refusal_reason=""),
+            models.CheckConstraint(condition=Q(status__in=("refused", "archived")) | Q(refusal_reason=""),
                                    name="case_refusal_reason_only_when_refused"),
+            models.UniqueConstraint(fields=["archive_number"], condition=~Q(archive_number=""),
+                                    name="case_archive_number_unique"),
         ]
 
     def __str__(self):
         return self.number
 
+    def archive_listing(self):
+        """Return the case file's documents as (label, count), in the order of ArchiveItem."""
+        return [(item.label, self.archive_contents[item]) for item in ArchiveItem if item in self.archive_contents]
+
+    @property
+    def is_court_entrusted(self):
+        """A court-entrusted case (委托调解) runs on the court's clock: 30 days, extendable once by 30."""
+        return self.source == self.Source.COURT_ENTRUSTED
+
 
 class CaseNumberCounter(models.Model):
     """The last number handed out on a day, for numbers like TJ202611230001."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class ArchiveNumberCounter(models.Model):
+    """The last archive number handed out on a day, for numbers like GD202611230001."""
 
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
@@ -275,7 +358,14 @@ class PartyReveal(AppendOnly, models.Model):
         PHONE = "phone", _("phone")
 
     party = models.ForeignKey(Party, models.PROTECT, related_name="reveals", verbose_name=_("party"))
+    class Copy(models.TextChoices):
+        """The agreement copy printed with the full number, when the reveal is one."""
+
+        PARTIES = "parties", _("Parties' copy")
+        COURT = "court", _("Court's copy")
+
     field = models.CharField(_("field"), max_length=10, choices=Field.choices)
+    copy = models.CharField(_("printed on"), max_length=8, choices=Copy.choices, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by"))
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
@@ -315,6 +405,12 @@ class Agreement(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         REFUSED = "refused", _("Refused")
 
+    class Route(models.TextChoices):
+        """Where the parties go once the court refuses to confirm the agreement (Civil Procedure Law art. 202)."""
+
+        MEDIATION = "mediation", _("Back to mediation: change the agreement or reach a new one")
+        LITIGATION = "litigation", _("Litigation at court")
+
     class Performance(models.TextChoices):
         PENDING = "pending", _("Not yet visited")
         PERFORMING = "performing", _("Being performed")
@@ -335,6 +431,8 @@ class Agreement(models.Model):
     confirmation_court = models.CharField(_("court"), max_length=100, blank=True)
     confirmation_number = models.CharField(_("confirmation case number (调确字)"), max_length=60, blank=True)
     confirmation_decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    confirmation_route = models.CharField(_("parties' route after refusal"), max_length=10, choices=Route.choices,
+                                          blank=True)
     performance = models.CharField(_("performance"), max_length=14, choices=Performance.choices,
                                    default=Performance.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -347,6 +445,11 @@ class Agreement(models.Model):
     def confirmation_deadline(self):
         """Return the last day to apply for judicial confirmation, once the agreement is in effect."""
         return self.effective_on + CONFIRMATION_WINDOW if self.effective_on else None
+
+    @property
+    def confirmation_pending(self):
+        """Return whether the court has yet to decide on an application."""
+        return self.confirmation == self.Confirmation.APPLIED
 
 
 class FollowUpVisit(models.Model):

@@ -25,7 +25,8 @@ def monthly_report_xlsx(*, area, month):
     summary["A1"].font = Font(bold=True, size=14)
     for label, value in (
         (_("Cases registered"), stats["registered"]),
-        (_("Cases concluded"), stats["concluded"]),
+        (_("Cases not accepted"), stats["refused"]),
+        (_("Mediations concluded"), stats["concluded"]),
         (_("Successful (agreement reached)"), stats["successful"]),
         (_("Success rate"), _percent(stats["success_rate"])),
         (_("Agreements reached"), stats["agreements"]),

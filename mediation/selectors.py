@@ -21,6 +21,8 @@ REFERRERS = (User.Role.COMMUNITY_STAFF, User.Role.STREET_COORDINATOR, User.Role.
              User.Role.HOTLINE_OPERATOR, User.Role.MEDIATOR)
 # A referral suspends the work order, so it is referable exactly when incidents allows "suspend".
 REFERABLE_STATUSES = TICKET_TRANSITIONS["suspend"].sources
+DISTRICT_CODE_LENGTH = 6  # area codes: 6 digits for a district, then 3 per level
+COURT_NAME = "%(district)s人民法院"  # a proper name, in Chinese whatever the page language
 
 
 # Who sees a case, in its two forms (a filter and a test of one row); keep them together.
@@ -56,7 +58,7 @@ def case_is_visible(*, user, case):
 def case_get(*, user, case_id):
     """Return the case if `user` may see it; MediationCase.DoesNotExist otherwise, whether it exists or not."""
     return visible_one(case_list(user=user).select_related(
-        "organisation__unit__area", "ticket", "agreement", "registered_by"), case_id)
+        "organisation__unit__area", "ticket", "agreement", "registered_by", "archived_by"), case_id)
 
 
 def party_get(*, user, party_id):
@@ -96,6 +98,14 @@ def superior_organisation(organisation):
     return MediationOrganisation.objects.filter(pk=superior_id).select_related("unit").first()
 
 
+def jurisdiction_court(case):
+    """Return the basic people's court with jurisdiction: the district's court where the committee sits
+    (People's Mediation Law art. 33)."""
+    district = Area.objects.filter(level=Area.Level.DISTRICT,
+                                   code=case.organisation.unit.area.code[:DISTRICT_CODE_LENGTH]).first()
+    return COURT_NAME % {"district": district.name} if district else ""
+
+
 def mediator_list(*, organisation=None, experts=False):
     """Return active mediators with their current load (open cases), lightest first.
 
@@ -131,11 +141,18 @@ def _rate(numerator, denominator):
     return round(numerator / denominator, 4) if denominator else None
 
 
+# A concluded case was mediated unless it was refused (refused cases are never accepted, but
+# they conclude too); it succeeded when an agreement was reached. Both hold once it is archived.
+MEDIATED = Q(accepted_at__isnull=False)
+SUCCESSFUL = Q(agreement__isnull=False)
+
+
 def _outcomes(concluded, **more):
-    """Return, in one query, how many `concluded` cases there are, how many reached an agreement
-    (successful), the success rate and the aggregates `more`."""
-    figures = concluded.aggregate(
-        concluded=Count("id"), successful=Count("id", filter=Q(status=MediationCase.Status.AGREED)), **more
+    """Return, in one query, how many of the `concluded` cases were mediated ("concluded"), how many
+    of those reached an agreement (successful), the success rate (调解成功率 = successful / mediated,
+    domain.md §5) and the aggregates `more` (over the mediated ones)."""
+    figures = concluded.filter(MEDIATED).aggregate(
+        concluded=Count("id"), successful=Count("id", filter=SUCCESSFUL), **more
     )
     return figures | {"success_rate": _rate(figures["successful"], figures["concluded"])}
 
@@ -144,9 +161,10 @@ def case_statistics(*, area_code, period):
     """Return the figures of the cases of organisations in the area `area_code`, for the days of `period`.
 
     Counts by type, level, organisation and source are over cases registered in the period;
-    success rate (调解成功率) = agreements / concluded cases and the average duration (days from
-    registration) are over cases concluded in the period; the performance rate = agreements
-    fully performed / agreements reached in the period.
+    success rate (调解成功率) = agreements / mediations concluded and the average duration (days from
+    registration) are over mediations concluded in the period (refused cases were not mediated: they
+    are counted apart); the performance rate = agreements fully performed / agreements reached in
+    the period.
     """
     cases, (since, until) = _cases_in_area(area_code), period.bounds()
     registered = cases.filter(created_at__gte=since, created_at__lt=until)
@@ -171,6 +189,7 @@ def case_statistics(*, area_code, period):
         "by_level": by("organisation__kind", dict(MediationOrganisation.Kind.choices)),
         "by_organisation": by("organisation__unit__code", label_field="organisation__unit__name"),
         "by_source": by("source", dict(MediationCase.Source.choices)),
+        "refused": concluded_cases.exclude(MEDIATED).count(),
         "concluded": concluded["concluded"],
         "successful": concluded["successful"],
         "success_rate": concluded["success_rate"],
@@ -188,7 +207,7 @@ def _cases_in_area(area_code):
 
 
 def success_rate_for_area(*, area_code, period):
-    """Return {"concluded", "successful", "success_rate"} for cases of organisations in the area
-    `area_code`, concluded on the days of `period` (the dashboards' figures)."""
+    """Return {"concluded", "successful", "success_rate"} for mediations by organisations in the area
+    `area_code` concluded on the days of `period` (the dashboards' figures; refused cases not counted)."""
     since, until = period.bounds()
     return _outcomes(_cases_in_area(area_code).filter(concluded_at__gte=since, concluded_at__lt=until))

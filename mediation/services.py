@@ -8,8 +8,7 @@ actor checks and the audit row for all of them.
 import re
 from contextlib import suppress
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,13 +22,13 @@ from govportal.masking import mask_id_number, mask_phone
 from incidents import services as ticket_services
 from incidents.selectors import ticket_get
 from govportal.workflow import ROLE_NOT_ALLOWED, System, TransitionNotAllowed, numbers_reserve
-from incidents.worktime import deadline, working_day_minutes
 
+from .deadlines import extended_due, time_limit_due
 from .models import (
-    CONFIRMATION_WINDOW, Agreement, CaseEvent, CaseNumberCounter, DisputeType, FollowUpVisit, MediationCase, MediationSession, Party,
-    PartyReveal,
+    CONFIRMATION_WINDOW, Agreement, ArchiveItem, ArchiveNumberCounter, CaseEvent, CaseNumberCounter, CommitteeMember, DisputeType,
+    FollowUpVisit, MediationCase, MediationSession, Party, PartyReveal,
 )
-from .selectors import REFERRERS, organisation_for_place, party_get, superior_organisation
+from .selectors import REFERRERS, jurisdiction_court, organisation_for_place, party_get, superior_organisation
 from .workflow import CASES, REGISTRATION, MediationInputError, works_on_case
 
 UNKNOWN_REASON = _("Unknown reason code.")
@@ -51,9 +50,6 @@ ALREADY_HIGH_RISK = _("The case is already flagged as high risk.")
 NOT_A_DISPUTE = _("Only work orders of a dispute category go to mediation.")
 NOT_REFERABLE = _("Only a work order being handled can be referred to mediation.")
 ALREADY_REFERRED = _("This work order has already been referred to mediation.")
-NOT_WRITTEN = _("Only a written agreement is signed.")
-ALREADY_SIGNED = _("The agreement has already taken effect.")
-NOT_EFFECTIVE = _("Judicial confirmation needs an agreement that has taken effect.")
 DATE_IN_FUTURE = _("The date cannot be in the future.")
 BEFORE_EFFECTIVE = _("The date cannot be before the agreement took effect.")
 BEFORE_CONCLUSION = _("The parties cannot sign before the agreement was reached.")
@@ -62,8 +58,9 @@ CONFIRMATION_WINDOW_PASSED = _(
     "Judicial confirmation must be applied for within 30 days of the agreement taking effect "
     "(last day: %(last_day)s)."
 )
-ALREADY_APPLIED = _("Judicial confirmation has already been applied for.")
-NOT_APPLIED = _("No judicial confirmation has been applied for.")
+JOINT_APPLICATION_REQUIRED = _("Judicial confirmation is applied for by both parties jointly.")
+ROUTE_REQUIRED = _("Tell the parties their route once the court refuses: back to mediation or to court.")
+UNKNOWN_COPY = _("Unknown copy.")
 CONFIRMATION_NUMBER_REQUIRED = _("A confirmed agreement needs the court's case number (调确字).")
 UNKNOWN_RESULT = _("Unknown result.")
 UNKNOWN_PERFORMANCE = _("Unknown performance.")
@@ -93,17 +90,9 @@ def _next_number(day):
     return numbers_reserve(CaseNumberCounter, prefix="TJ", day=day)[0]
 
 
-def case_time_limit_due(start, working_days=None):
-    """Return the end of `working_days` working days from `start`; by default the organisation's time
-    limit (normally one month, Ministry of Justice rules 2002). Services and the sweep use it."""
-    if working_days is None:
-        working_days = settings.MEDIATION_TIME_LIMIT_WORKING_DAYS
-    return deadline(start, working_days * working_day_minutes(), clock_time=False)
-
-
 def _start_clock(case, start):
-    """Give the holding organisation its time limit from `start`."""
-    case.due_at = case_time_limit_due(start)
+    """Give the holding organisation the case's time limit from `start`."""
+    case.due_at = time_limit_due(start, entrusted=case.is_court_entrusted)
 
 
 def _move_up(case, superior):
@@ -294,14 +283,14 @@ def case_record_session(*, case_id, actor, held_at, place, attendees, record):
     return CASES.apply(case_id, "record_session", actor=actor, change=change)
 
 
-def case_extend(*, case_id, actor, working_days, parties_consent, reason):
-    """Give the case more time: beyond the normal month only with both parties' consent."""
+def case_extend(*, case_id, actor, days, parties_consent, reason):
+    """Give the case more time, only with both parties' consent (deadlines.extended_due says how much)."""
     if not parties_consent:
         raise MediationInputError(CONSENT_REQUIRED, "parties_consent")
     CASES.require_reason(reason)
 
     def change(case):
-        case.due_at = case_time_limit_due(case.due_at or timezone.now(), working_days)
+        case.due_at = extended_due(case, days, timezone.now())
 
     return CASES.apply(case_id, "extend", actor=actor, reason=reason, change=change)
 
@@ -388,11 +377,7 @@ def _check_date(value, field, *, not_before=None, before_message=BEFORE_EFFECTIV
 def case_sign_agreement(*, case_id, actor, signed_on):
     """Record that the parties and the mediator signed the written agreement: it takes effect."""
     def change(case):
-        agreement = case.agreement
-        if agreement.kind != Agreement.Kind.WRITTEN:
-            raise MediationInputError(NOT_WRITTEN)
-        if agreement.effective_on is not None:
-            raise MediationInputError(ALREADY_SIGNED)
+        agreement = case.agreement  # written and unsigned: workflow.SIGNABLE
         _check_date(signed_on, "signed_on", not_before=timezone.localdate(case.concluded_at),
                     before_message=BEFORE_CONCLUSION)
         agreement.effective_on = signed_on
@@ -401,19 +386,18 @@ def case_sign_agreement(*, case_id, actor, signed_on):
     return CASES.apply(case_id, "sign_agreement", actor=actor, reason=signed_on.isoformat(), change=change)
 
 
-def case_apply_confirmation(*, case_id, actor, applied_on, court):
-    """Record the parties' joint application for judicial confirmation (司法确认, art. 33).
+def case_apply_confirmation(*, case_id, actor, applied_on, joint):
+    """Record the parties' joint application for judicial confirmation (司法确认, art. 33) to the court
+    with jurisdiction.
 
-    Refused after the 30-day window from the agreement taking effect.
+    Offered while the agreement is in effect and its 30-day window open (workflow.CONFIRMATION_OPEN);
+    an application dated after the window is refused.
     """
-    CASES.require_reason(court, "court")
+    if not joint:
+        raise MediationInputError(JOINT_APPLICATION_REQUIRED, "joint")
 
     def change(case):
         agreement = case.agreement
-        if agreement.effective_on is None:
-            raise MediationInputError(NOT_EFFECTIVE)
-        if agreement.confirmation:
-            raise MediationInputError(ALREADY_APPLIED)
         _check_date(applied_on, "applied_on", not_before=agreement.effective_on)
         if applied_on > agreement.effective_on + CONFIRMATION_WINDOW:
             raise MediationInputError(CONFIRMATION_WINDOW_PASSED % {"last_day": agreement.confirmation_deadline},
@@ -422,27 +406,32 @@ def case_apply_confirmation(*, case_id, actor, applied_on, court):
         agreement.confirmation_applied_on, agreement.confirmation_court = applied_on, court
         agreement.save(update_fields=["confirmation", "confirmation_applied_on", "confirmation_court"])
 
+    court = jurisdiction_court(MediationCase.objects.select_related("organisation__unit__area").get(pk=case_id))
     return CASES.apply(case_id, "apply_confirmation", actor=actor, reason=court, change=change)
 
 
-def case_decide_confirmation(*, case_id, actor, result, decided_on, number=""):
-    """Record the court's ruling: confirmed (enforceable, with its 调确字 number) or refused."""
+def case_decide_confirmation(*, case_id, actor, result, decided_on, number="", route=""):
+    """Record the court's ruling: confirmed (enforceable, with its 调确字 number) or refused, with the
+    route the parties were told then (back to mediation or to court)."""
     if result not in (Agreement.Confirmation.CONFIRMED, Agreement.Confirmation.REFUSED):
         raise MediationInputError(UNKNOWN_RESULT, "result")
-    if result == Agreement.Confirmation.CONFIRMED and not number.strip():
+    confirmed = result == Agreement.Confirmation.CONFIRMED
+    if confirmed and not number.strip():
         raise MediationInputError(CONFIRMATION_NUMBER_REQUIRED, "number")
+    if not confirmed and route not in Agreement.Route.values:
+        raise MediationInputError(ROUTE_REQUIRED, "route")
 
     def change(case):
-        agreement = case.agreement
-        if agreement.confirmation != Agreement.Confirmation.APPLIED:
-            raise MediationInputError(NOT_APPLIED)
+        agreement = case.agreement  # an application waits: workflow.AWAITING_COURT
         _check_date(decided_on, "decided_on", not_before=agreement.confirmation_applied_on)
         agreement.confirmation, agreement.confirmation_decided_on = result, decided_on
         agreement.confirmation_number = number.strip()
-        agreement.save(update_fields=["confirmation", "confirmation_decided_on", "confirmation_number"])
+        agreement.confirmation_route = "" if confirmed else route
+        agreement.save(update_fields=["confirmation", "confirmation_decided_on", "confirmation_number",
+                                      "confirmation_route"])
 
-    return CASES.apply(case_id, "decide_confirmation", actor=actor, reason_code=result, reason=number,
-                       change=change)
+    return CASES.apply(case_id, "decide_confirmation", actor=actor, reason_code=result,
+                       reason=number.strip() if confirmed else route, change=change)
 
 
 def case_follow_up(*, case_id, actor, visited_on, performance, note=""):
@@ -460,6 +449,67 @@ def case_follow_up(*, case_id, actor, visited_on, performance, note=""):
     return CASES.apply(case_id, "follow_up", actor=actor, reason_code=performance, reason=note, change=change)
 
 
+def case_archive(*, case_id, actor):
+    """Close the case file (结案归档, art. 27) under a new archive number, listing what it holds;
+    the case is read-only from then on (no move leaves the archived state)."""
+    def change(case):
+        case.archive_number, case.archive_contents = number, _archive_contents(case)
+        case.archived_at, case.archived_by = timezone.now(), actor
+
+    with transaction.atomic():  # a refused move hands out no number
+        number = numbers_reserve(ArchiveNumberCounter, prefix="GD", day=timezone.localdate())[0]
+        return CASES.apply(case_id, "archive", actor=actor, reason=number, change=change)
+
+
+def _archive_contents(case):
+    """Return how many documents of each kind (ArchiveItem) the case file holds, leaving out none-such."""
+    agreement = getattr(case, "agreement", None)
+    counts = {
+        ArchiveItem.REGISTRATION: 1,
+        ArchiveItem.SESSIONS: case.sessions.count(),
+        ArchiveItem.AGREEMENT: int(agreement is not None),
+        ArchiveItem.CONFIRMATION: int(agreement is not None and agreement.confirmation_decided_on is not None),
+        ArchiveItem.FOLLOW_UPS: case.follow_ups.count(),
+    }
+    return {str(item): count for item, count in counts.items() if count}
+
+
+# --- Agreement copies ---
+
+def agreement_copy_identities(*, case, actor, copy):
+    """Return {party id: full ID number} for the parties' or the court's copy of the agreement.
+
+    Those copies carry the full identification; only the case's mediators print them, and each
+    number printed is a reveal, logged like the others (PartyReveal, hence the audit trail).
+    """
+    if copy not in PartyReveal.Copy.values:
+        raise MediationInputError(UNKNOWN_COPY, "copy")
+    if not works_on_case(case, actor):
+        audit_record(action=AuditEvent.Action.REVEAL, result=AuditEvent.Result.FAILURE, actor=actor,
+                     target=f"mediation.case:{case.pk}", details={"field": "id_number", "copy": copy})
+        raise PermissionDenied(REVEAL_NOT_ALLOWED)
+    identities = {}
+    for party in case.parties.exclude(id_number_encrypted=""):
+        PartyReveal.objects.create(party=party, field=PartyReveal.Field.ID_NUMBER, copy=copy, actor=actor)
+        identities[party.pk] = crypto.decrypt(party.id_number_encrypted)
+    return identities
+
+
+# --- Committees ---
+
+def committee_members_set(*, organisation, members):
+    """Replace the members of a committee with `members` ({"name", "position"}); a committee has
+    3 to 9 members, one of them its chair (art. 9), else MediationInputError on "members"."""
+    try:
+        organisation.validate_members(member["position"] for member in members)
+    except ValidationError as error:
+        raise MediationInputError(error.messages[0], "members") from None
+    with transaction.atomic():
+        organisation.members.all().delete()
+        CommitteeMember.objects.bulk_create([CommitteeMember(organisation=organisation, **member)
+                                             for member in members])
+
+
 # Every action a person takes, by name (as in workflow.TRANSITIONS): pages and API use this.
 ACTION_SERVICES = {
     "add_party": party_add, "accept": case_accept, "refuse": case_refuse, "assign": case_assign,
@@ -467,5 +517,5 @@ ACTION_SERVICES = {
     "flag_risk": case_flag_risk,
     "conclude_agreement": case_conclude_agreement, "fail": case_fail, "sign_agreement": case_sign_agreement,
     "apply_confirmation": case_apply_confirmation, "decide_confirmation": case_decide_confirmation,
-    "follow_up": case_follow_up,
+    "follow_up": case_follow_up, "archive": case_archive,
 }

@@ -76,7 +76,7 @@ def case_detail(request, case_id):
         "case": case, "actions": actions, "events": events, "agreement": agreement,
         "parties": case.parties.all(), "sessions": case.sessions.select_related("recorded_by"),
         "follow_ups": case.follow_ups.select_related("visited_by"), "mediators": case.mediators.all(),
-        "may_reveal": works_on_case(case, request.user),
+        "may_reveal": works_on_case(case, request.user), "copies": PartyReveal.Copy.choices,
         "overdue_now": case.due_at is not None and case.due_at < timezone.now(),
     })
 
@@ -97,11 +97,17 @@ def case_act(request, case_id, action):
 
 @login_required
 def agreement_pdf(request, case_id):
-    """The written agreement to print and sign."""
+    """The written agreement to print and sign: masked, or `?copy=` the parties' or the court's
+    copy with the full identification (each print logged by the service)."""
     case = _case_or_404(request.user, case_id)
     if not Agreement.objects.filter(case=case, kind=Agreement.Kind.WRITTEN).exists():
         raise Http404
-    return agreement_pdf_response(request, case)
+    copy = request.GET.get("copy", "")
+    try:
+        identities = services.agreement_copy_identities(case=case, actor=request.user, copy=copy) if copy else None
+    except DomainInputError as error:
+        return HttpResponseBadRequest(str(error))
+    return agreement_pdf_response(request, case, copy=copy, identities=identities)
 
 
 @login_required

@@ -317,6 +317,10 @@ ensure_node_assets() {
   fi
   mkdir -p "$ROOT/static_vendor/echarts"
   cp -u "$ROOT/node_modules/echarts/dist/echarts.min.js" "$ROOT/node_modules/echarts/LICENSE" "$ROOT/static_vendor/echarts/"
+  local cluster="$ROOT/node_modules/leaflet.markercluster"
+  mkdir -p "$ROOT/static_vendor/leaflet.markercluster"
+  cp -u "$cluster/dist/leaflet.markercluster.js" "$cluster/dist/MarkerCluster.css" "$cluster/dist/MarkerCluster.Default.css" \
+    "$cluster/MIT-LICENCE.txt" "$ROOT/static_vendor/leaflet.markercluster/"
 }
 
 # provision REQUIREMENTS_FILE REDIS_DB [extra Debian packages...]

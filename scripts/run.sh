@@ -27,6 +27,22 @@ shutdown() {
 }
 trap shutdown INT TERM EXIT
 
+# Run a command, and run it again 5 s after it exits, until this subshell is told to stop: Celery's
+# worker and beat exit when Redis stays away longer than their reconnection attempts (what a
+# container's restart policy does in docker-compose.yml and on a server systemd's Restart=).
+supervised() {
+  local name=$1 child= status
+  shift
+  trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' INT TERM
+  while true; do
+    "$@" & child=$!
+    status=0
+    wait "$child" || status=$?
+    say "$name exited ($status); starting it again in 5 s (log: $LOCAL/log/)"
+    sleep 5 & wait $!
+  done
+}
+
 umask 077  # every file the servers below write (logs included) is their owner's only
 private_dir "$LOCAL/log"  # access and worker logs may hold personal data: owner only
 chmod 600 "$LOCAL"/log/*.log 2>/dev/null || true  # files an earlier run left readable
@@ -34,9 +50,10 @@ chmod 600 "$LOCAL"/log/*.log 2>/dev/null || true  # files an earlier run left re
 "$VENV/bin/gunicorn" govportal.wsgi:application --config python:govportal.gunicorn_conf \
   --bind "127.0.0.1:$PORT" --workers 3 \
   --access-logfile "$LOCAL/log/access.log" --error-logfile "$LOCAL/log/web.log" & pids+=($!)
-"$VENV/bin/celery" -A govportal worker -Q celery,routing,sweeps,notifications --concurrency 2 \
-  --loglevel INFO --logfile "$LOCAL/log/worker.log" & pids+=($!)
-"$VENV/bin/celery" -A govportal beat --scheduler django_celery_beat.schedulers:DatabaseScheduler \
+supervised "Celery worker" "$VENV/bin/celery" -A govportal worker -Q celery,routing,sweeps,notifications \
+  --concurrency 2 --loglevel INFO --logfile "$LOCAL/log/worker.log" & pids+=($!)
+supervised "Celery beat" "$VENV/bin/celery" -A govportal beat \
+  --scheduler django_celery_beat.schedulers:DatabaseScheduler \
   --loglevel INFO --logfile "$LOCAL/log/beat.log" --pidfile= & pids+=($!)
 
 cat <<MSG

@@ -17,10 +17,22 @@ export DJANGO_SETTINGS_MODULE=govportal.settings.test
 #  - a make-up working Saturday (调休) right after the eight-day National Day holiday.
 DATED_INSTANTS=(2026-06-01T08:30+08:00 2026-10-10T09:00+08:00)
 
+# The passes run side by side (2 cores: about a third less wall time than one after the other);
+# each has its own test database, cache prefix and Celery queue (govportal/settings/test.py). The
+# main pass prints as it goes, the dated passes' output follows it.
+logs=$(mktemp -d)
+pids=()
+for instant in "${DATED_INSTANTS[@]}"; do
+  "$VENV/bin/pytest" -q -m dated --at "$instant" >"$logs/$instant.log" 2>&1 &
+  pids+=("$!")
+done
 status=0
 "$VENV/bin/pytest" || status=$?
-for instant in "${DATED_INSTANTS[@]}"; do
+for index in "${!DATED_INSTANTS[@]}"; do
+  instant=${DATED_INSTANTS[$index]}
+  wait "${pids[$index]}" || status=$?
   say "the date-sensitive tests at $instant"
-  "$VENV/bin/pytest" -q -m dated --at "$instant" || status=$?
+  cat "$logs/$instant.log"
 done
+rm -rf "$logs"
 exit "$status"

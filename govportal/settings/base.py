@@ -46,9 +46,11 @@ INSTALLED_APPS = [
     "incidents",
     "dashboards",
     "mediation",
+    "participation",
     "django.contrib.postgres",  # trigram lookups of the hotline's knowledge search
     "hotline",
     "audit",
+    "supervision",
     "fieldwork",
     "govportal",  # the home page and manage.py seed_demo, which span the apps
 ]
@@ -83,7 +85,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "govportal.context_processors.map_tiles",
                 "incidents.context_processors.unread_notices",
                 "govportal.context_processors.web_app",
             ],
@@ -259,6 +260,10 @@ CELERY_TASK_ROUTES = {
     "accounts.tasks.delete_expired_tokens": {"queue": "sweeps"},
     "dashboards.tasks.fold_rollups": {"queue": "sweeps"},
     "mediation.tasks.escalate_overdue_cases": {"queue": "sweeps"},
+    "participation.tasks.warn_unclaimed_tasks": {"queue": "sweeps"},
+    "supervision.tasks.sweep_milestone_deadlines": {"queue": "sweeps"},
+    "hotline.tasks.send_overdue_notices": {"queue": "sweeps"},
+    "incidents.tasks.remind_register_reviews": {"queue": "sweeps"},
     "fieldwork.tasks.*": {"queue": "sweeps"},
 }
 CELERY_BEAT_SCHEDULE = {
@@ -267,6 +272,8 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-notifications": {"task": "incidents.tasks.deliver_pending_notifications", "schedule": 60.0},
     "fold-dashboard-rollups": {"task": "dashboards.tasks.fold_rollups", "schedule": 60.0},
     "escalate-overdue-mediation-cases": {"task": "mediation.tasks.escalate_overdue_cases", "schedule": 300.0},
+    "warn-unclaimed-participation-tasks": {"task": "participation.tasks.warn_unclaimed_tasks", "schedule": 300.0},
+    "sweep-milestone-deadlines": {"task": "supervision.tasks.sweep_milestone_deadlines", "schedule": crontab(minute=5)},
     "refresh-area-statistics": {
         "task": "grids.tasks.refresh_area_statistics",
         "schedule": crontab(minute=15, hour=2),
@@ -276,6 +283,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hotline.tasks.prune_ticket_places",
         "schedule": crontab(minute=40, hour=2),
     },
+    "send-hotline-overdue-notices": {"task": "hotline.tasks.send_overdue_notices", "schedule": crontab(minute=10)},
+    "remind-register-reviews": {"task": "incidents.tasks.remind_register_reviews",
+                                "schedule": crontab(minute=0, hour=8)},
     "prune-notifications": {"task": "incidents.tasks.prune_notifications", "schedule": crontab(minute=50, hour=2)},
     "prune-phone-codes": {"task": "incidents.tasks.prune_phone_codes", "schedule": crontab(minute=55, hour=2)},
     "delete-expired-tokens": {"task": "accounts.tasks.delete_expired_tokens", "schedule": crontab(minute=5, hour=3)},
@@ -312,15 +322,45 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Maps: no external tiles by default (no internet); a tile URL may be configured ---
+# --- Maps: no external tiles by default (no internet): the area tree is drawn as the base map
+# (grids.selectors.outline_get). 天地图 with its key, or one XYZ/WMTS URL template, may be configured
+# (docs/deploy.md, "Base maps"); MAP_TILE_CRS=gcj02 for AMap/Tencent tiles, whose offset the overlays follow. ---
 MAP_TILE_URL = env_url("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+MAP_TILE_SUBDOMAINS = env_str("MAP_TILE_SUBDOMAINS", "abc")
+MAP_TILE_CRS = env_str("MAP_TILE_CRS", "wgs84")
+TIANDITU_KEY = env_str("TIANDITU_KEY", "")
+if MAP_TILE_CRS not in ("wgs84", "gcj02"):
+    raise ImproperlyConfigured(f"MAP_TILE_CRS={MAP_TILE_CRS!r} is not wgs84 or gcj02.")
+if TIANDITU_KEY and MAP_TILE_URL:
+    raise ImproperlyConfigured("Set TIANDITU_KEY or MAP_TILE_URL, not both: the map has one base layer.")
+if TIANDITU_KEY and MAP_TILE_CRS != "wgs84":
+    raise ImproperlyConfigured("天地图 tiles are CGCS2000 (WGS-84 within centimetres): leave MAP_TILE_CRS at wgs84.")
+# 天地图's Web Mercator WMTS: the vector map (vec) under its annotation (cva, the Chinese labels).
+TIANDITU_WMTS = (
+    "https://t{s}.tianditu.gov.cn/%(layer)s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=%(layer)s"
+    "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=%(key)s"
+)
+if TIANDITU_KEY:
+    MAP_TILE_LAYERS = [
+        {"url": TIANDITU_WMTS % {"layer": layer, "key": TIANDITU_KEY}, "subdomains": "01234567",
+         "attribution": "© 天地图 · 国家地理信息公共服务平台" if layer == "vec" else ""}
+        for layer in ("vec", "cva")
+    ]
+elif MAP_TILE_URL:
+    MAP_TILE_LAYERS = [{"url": MAP_TILE_URL, "subdomains": MAP_TILE_SUBDOMAINS, "attribution": MAP_TILE_ATTRIBUTION}]
+else:
+    MAP_TILE_LAYERS = []
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (23.02, 113.75),
     "DEFAULT_ZOOM": 12,
     "MIN_ZOOM": 3,
     "MAX_ZOOM": 19,
-    "TILES": [(_("Base map"), MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION})] if MAP_TILE_URL else [],
+    # The admin's map widget on the same base map (its annotation layer over it); the pages use MAP_TILE_LAYERS.
+    "TILES": [(_("Base map"), layer["url"], {"subdomains": layer["subdomains"], "attribution": layer["attribution"]})
+              for layer in MAP_TILE_LAYERS[:1]],
+    "OVERLAYS": [(_("Map annotation"), layer["url"], {"subdomains": layer["subdomains"]})
+                 for layer in MAP_TILE_LAYERS[1:]],
     "RESET_VIEW": False,
 }
 
@@ -335,8 +375,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF, NONCE],
         "style-src-attr": ["'unsafe-inline'"],
         # data: for the favicon and Swagger UI's icons, blob: for photos shown from the device; the
-        # base map's tiles when MAP_TILE_URL is set.
-        "img-src": [SELF, "data:", "blob:", *([url_source(MAP_TILE_URL)] if MAP_TILE_URL else [])],
+        # configured base map's tile hosts.
+        "img-src": [SELF, "data:", "blob:", *dict.fromkeys(url_source(layer["url"]) for layer in MAP_TILE_LAYERS)],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],

@@ -13,7 +13,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
-CELERY_TASK_DEFAULT_QUEUE = "test"  # never shared with a `make run` worker
+# Never shared with a `make run` worker, nor with another test run (make test runs three at once).
+CELERY_TASK_DEFAULT_QUEUE = f"test-{os.getpid()}"
 CELERY_TASK_ROUTES = {}
 # The worker thread of the Celery tests must not keep its connection open, or the test
 # database cannot be dropped at the end of the run.

@@ -1,4 +1,5 @@
 /* The grid map: loads areas of the ticked levels inside the view as GeoJSON, click for details. */
+/* global L, GovBasemap */
 (function () {
   "use strict";
   var el = document.getElementById("map");
@@ -13,15 +14,12 @@
   };
   var nextLevel = { "": "district", city: "street", district: "street", street: "community", community: "grid" };
 
-  var map = L.map(el, { preferCanvas: false });
-  if (el.dataset.tileUrl) {
-    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
-  }
+  var map = GovBasemap.map(el, { preferCanvas: false });
   if (el.dataset.extent) {
     var e = el.dataset.extent.split(",").map(Number);
-    map.fitBounds([[e[1], e[0]], [e[3], e[2]]]);
+    map.fitBounds([GovBasemap.toDisplay([e[1], e[0]]), GovBasemap.toDisplay([e[3], e[2]])]);
   } else {
-    map.setView([23.02, 113.75], 12);
+    map.setView(GovBasemap.toDisplay([23.02, 113.75]), 12);
   }
 
   // One pane per level, finer levels above coarser ones, so a click reaches the smallest area.
@@ -38,11 +36,7 @@
   });
   map.on("moveend", refresh);
 
-  function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
-  }
+  var escapeHtml = GovBasemap.escapeHtml;
 
   function loadLevel(level, url, layer) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -54,14 +48,16 @@
   }
 
   function refresh() {
-    var bounds = map.getBounds();
-    var bbox = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()].join(",");
+    var bounds = map.getBounds();  // shown corners, back to the stored WGS-84
+    var south = GovBasemap.fromDisplay(bounds.getSouthWest()), north = GovBasemap.fromDisplay(bounds.getNorthEast());
+    var bbox = [south.lng, south.lat, north.lng, north.lat].join(",");
     boxes.forEach(function (box) {
       var level = box.value;
       if (layers[level]) { map.removeLayer(layers[level]); delete layers[level]; }
       if (!box.checked) { return; }
       var layer = L.geoJSON(null, {
         pane: "level-" + level,
+        coordsToLatLng: GovBasemap.coordsToLatLng,
         style: Object.assign({ className: "area-" + level }, styles[level]),
         onEachFeature: function (feature, shape) {
           shape.bindTooltip(escapeHtml(feature.properties.name), { sticky: true });

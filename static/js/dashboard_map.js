@@ -1,30 +1,23 @@
 /* 综治一张图: the child areas shaded by tickets reported or overdue rate, open work orders
-   clustered per area (per ticket inside a grid), key places and risk sources; a click on an
-   area shows its figures with links to its own dashboard and map. */
+   counted per area (per ticket inside a grid) and clustered on the map, key places and risk sources;
+   a click on an area shows its figures with links to its own dashboard and map. */
+/* global L, GovBasemap */
 (function () {
   "use strict";
   var el = document.getElementById("map");
   var urls = JSON.parse(document.getElementById("map-urls").textContent);
   var labels = JSON.parse(document.getElementById("dashboard-labels").textContent);
-  var body = document.body;
   var PLACEHOLDER = "000000";
   var SHADES = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
 
-  var map = L.map(el);
-  if (body.dataset.tileUrl) {
-    L.tileLayer(body.dataset.tileUrl, { attribution: body.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
-  }
+  var map = GovBasemap.map(el);
   var e = el.dataset.extent.split(",").map(Number);
-  map.fitBounds([[e[1], e[0]], [e[3], e[2]]]);
+  map.fitBounds([GovBasemap.toDisplay([e[1], e[0]]), GovBasemap.toDisplay([e[3], e[2]])]);
 
   var layers = {};
   var data = null;
 
-  function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
-  }
+  var escapeHtml = GovBasemap.escapeHtml;
 
   function percent(value) {
     return value == null ? "—" : (100 * value).toFixed(1) + "%";
@@ -44,6 +37,7 @@
     var key = shadeBy();
     var max = Math.max.apply(null, data.areas.features.map(function (f) { return f.properties[key] || 0; }).concat([0]));
     layers.areas = L.geoJSON(data.areas, {
+      coordsToLatLng: GovBasemap.coordsToLatLng,
       style: function (feature) {
         return { color: "#555", weight: 1, fillOpacity: 0.6, fillColor: colour(feature.properties[key], max) };
       },
@@ -68,19 +62,39 @@
       escapeHtml(labels.drillDown) + "</a>") + "</p>";
   }
 
+  function countIcon(count, overdue) {
+    var size = 18 + Math.min(30, Math.round(Math.sqrt(count) * 4));
+    return L.divIcon({
+      className: "cluster" + (overdue ? " overdue" : ""), html: "<span>" + count + "</span>", iconSize: [size, size]
+    });
+  }
+
+  // A child area's open tickets (count), or inside a grid one ticket (its number, category and state).
   function bubble(item) {
-    var size = 18 + Math.min(30, Math.round(Math.sqrt(item.count) * 4));
-    return L.marker([item.lat, item.lng], {
-      icon: L.divIcon({
-        className: "cluster" + (item.overdue ? " overdue" : ""), html: "<span>" + item.count + "</span>",
-        iconSize: [size, size]
-      }),
-      title: item.name
-    }).bindPopup(escapeHtml(item.name) + ": " + item.count + " (" + escapeHtml(labels.overdue) + " " + item.overdue + ")");
+    var label = item.ticket_id ? item.code + " · " + item.name + " · " + item.status :
+      item.name + ": " + item.count + " (" + labels.overdue + " " + item.overdue + ")";
+    return L.marker(GovBasemap.toDisplay([item.lat, item.lng]), {
+      icon: countIcon(item.count, item.overdue), title: label, count: item.count, overdue: item.overdue
+    }).bindTooltip(escapeHtml(label)).bindPopup(escapeHtml(label));
+  }
+
+  // Bubbles that would overlap merge into one showing the sum of their counts.
+  function clusterGroup(items) {
+    var group = L.markerClusterGroup({
+      maxClusterRadius: 40,
+      iconCreateFunction: function (cluster) {
+        var sum = function (key) {
+          return cluster.getAllChildMarkers().reduce(function (total, m) { return total + m.options[key]; }, 0);
+        };
+        return countIcon(sum("count"), sum("overdue"));
+      }
+    });
+    items.forEach(function (item) { group.addLayer(bubble(item)); });
+    return group;
   }
 
   function place(item, risky) {
-    return L.circleMarker([item.lat, item.lng], {
+    return L.circleMarker(GovBasemap.toDisplay([item.lat, item.lng]), {
       radius: risky ? 6 : 4, color: risky ? "#c0392b" : "#1f618d", weight: 1, fillOpacity: 0.8
     }).bindPopup("<strong>" + escapeHtml(item.name) + "</strong><br>" + escapeHtml(item.kind) + " · " +
       escapeHtml(labels.risk) + " " + escapeHtml(item.risk_display) + "<br>" + escapeHtml(item.address));
@@ -88,7 +102,7 @@
 
   function drawLayers() {
     var builders = {
-      clusters: function () { return L.layerGroup(data.clusters.map(bubble)); },
+      clusters: function () { return clusterGroup(data.clusters); },
       key_places: function () { return L.layerGroup(data.key_places.map(function (p) { return place(p, false); })); },
       risk_sources: function () { return L.layerGroup(data.risk_sources.map(function (p) { return place(p, true); })); }
     };

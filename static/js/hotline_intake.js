@@ -4,7 +4,6 @@
  * Addresses come from the base data's standard addresses; a map click also sets the place. */
 (function () {
   "use strict";
-  L.Icon.Default.imagePath = document.body.dataset.leafletImages;
   var form = document.getElementById("call-form");
   var labels = JSON.parse(document.getElementById("intake-labels").textContent);
   var field = function (name) { return form.elements[name]; };
@@ -25,21 +24,19 @@
     form.querySelector("[name=outcome][value=" + value + "]").checked = true;
   }
 
-  // --- the place: a standard address or a click on the map ---
-  var map = L.map("intake-map").setView([Number(lat.value) || 23.02, Number(lng.value) || 113.75], 14);
-  if (document.body.dataset.tileUrl) {
-    L.tileLayer(document.body.dataset.tileUrl, { attribution: document.body.dataset.tileAttribution, maxZoom: 19 })
-      .addTo(map);
-  }
+  // --- the place: a standard address or a click on the map (drawn where the base map shows it, kept in WGS-84) ---
+  var map = GovBasemap.map("intake-map")
+    .setView(GovBasemap.toDisplay([Number(lat.value) || 23.02, Number(lng.value) || 113.75]), 14);
   var pin = null;
   function place(latlng) {
+    var shown = GovBasemap.toDisplay(latlng);
     lat.value = latlng.lat.toFixed(7);
     lng.value = latlng.lng.toFixed(7);
-    if (pin) { pin.setLatLng(latlng); } else { pin = L.marker(latlng).addTo(map); }
+    if (pin) { pin.setLatLng(shown); } else { pin = L.marker(shown).addTo(map); }
     document.getElementById("position").textContent = lat.value + ", " + lng.value;
     refresh();
   }
-  map.on("click", function (event) { place(event.latlng); });
+  map.on("click", function (event) { place(GovBasemap.fromDisplay(event.latlng)); });
   if (lat.value && lng.value) { place(L.latLng(Number(lat.value), Number(lng.value))); }
 
   var addressTimer = null;
@@ -47,7 +44,7 @@
     var text = field("address").value;
     if (addresses[text]) {
       var found = addresses[text];
-      map.setView([found.lat, found.lng], 17);
+      map.setView(GovBasemap.toDisplay([found.lat, found.lng]), 17);
       place(L.latLng(found.lat, found.lng));
       return;
     }

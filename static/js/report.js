@@ -5,10 +5,9 @@
  * the server answers with the ticket. Without a network it waits and is sent later (offline.js,
  * the service worker); refused, it stays on the phone "needs attention" with the server's
  * messages and opens here again (#draft=KEY) to be fixed and sent with the same key. */
-/* global L, GovDrafts, GovOffline, gettext, interpolate */
+/* global L, GovBasemap, GovDrafts, GovOffline, gettext, interpolate */
 (function () {
   "use strict";
-  L.Icon.Default.imagePath = document.body.dataset.leafletImages;  // hashed static names defeat auto-detection
   var form = document.getElementById("report-form");
   var labels = JSON.parse(document.getElementById("report-labels").textContent);
   var status = document.getElementById("queue-status");
@@ -19,15 +18,12 @@
     return text.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
   }
 
-  // --- map and position ---
-  var start = [Number(lat.value) || 23.02, Number(lng.value) || 113.75];
-  var map = L.map("report-map").setView(start, 16);
-  if (document.body.dataset.tileUrl) {
-    L.tileLayer(document.body.dataset.tileUrl, { attribution: document.body.dataset.tileAttribution, maxZoom: 19 })
-      .addTo(map);
-  }
+  // --- map and position: the pin is where the base map shows it, the fields hold WGS-84 ---
+  var start = GovBasemap.toDisplay([Number(lat.value) || 23.02, Number(lng.value) || 113.75]);
+  var map = GovBasemap.map("report-map").setView(start, 16);
   var pin = L.marker(start, { draggable: true }).addTo(map);
-  function place(latlng) {
+  function place(shown) {
+    var latlng = GovBasemap.fromDisplay(shown);
     lat.value = latlng.lat.toFixed(7);
     lng.value = latlng.lng.toFixed(7);
     document.getElementById("position").textContent = fmt(labels.position, { lat: lat.value, lng: lng.value });
@@ -41,7 +37,7 @@
   var fixingDraft = /^#draft=/.test(window.location.hash);  // a draft being fixed keeps its place
   if (navigator.geolocation && !fixingDraft) {
     navigator.geolocation.getCurrentPosition(function (p) {
-      var here = L.latLng(p.coords.latitude, p.coords.longitude);  // browsers give WGS-84
+      var here = GovBasemap.toDisplay([p.coords.latitude, p.coords.longitude]);  // browsers give WGS-84
       pin.setLatLng(here); map.setView(here, 17); place(here); setSource("device");
     }, function () { status.textContent = labels.noGeolocation; }, { enableHighAccuracy: true, timeout: 10000 });
   }
@@ -146,7 +142,7 @@
     selfHandled.checked = draft.fields.self_handled === true;
     form.elements.idempotency_key.value = draft.key;
     toggleFeedback();
-    var here = L.latLng(Number(lat.value), Number(lng.value));
+    var here = GovBasemap.toDisplay([Number(lat.value), Number(lng.value)]);
     pin.setLatLng(here); map.setView(here, 17); place(here);
     photosHint.textContent = draft.photos.length ?
       interpolate(gettext("%s photo(s) kept; choose photos to replace them."), [draft.photos.length]) : "";

@@ -1,29 +1,34 @@
-/* Small maps: the board's open tickets (overdue in red) and one ticket's place. */
+/* Small maps: the board's open tickets clustered with counts (overdue in red), and one ticket's place. */
+/* global L, GovBasemap */
 (function () {
   "use strict";
-  L.Icon.Default.imagePath = document.body.dataset.leafletImages;  // hashed static names defeat auto-detection
-  function baseLayer(map) {
-    var tiles = document.body.dataset.tileUrl;
-    if (tiles) { L.tileLayer(tiles, { attribution: document.body.dataset.tileAttribution, maxZoom: 19 }).addTo(map); }
-    return map;
-  }
   var board = document.getElementById("board-map");
   if (board) {
     var points = JSON.parse(document.getElementById("map-points").textContent);
-    var map = baseLayer(L.map(board));
-    var markers = points.map(function (p) {
-      return L.circleMarker([p.lat, p.lng], {
-        radius: 6, color: p.overdue ? "#c0392b" : "#1f618d", fillOpacity: 0.8, className: "ticket-marker"
-      }).bindPopup('<a href="/tickets/' + p.id + '/">' + p.number + "</a> " + p.category).addTo(map);
-    });
-    // Without a tile layer the map has no maximum zoom: cap it, or one marker zooms to infinity.
-    if (markers.length) { map.fitBounds(L.featureGroup(markers).getBounds().pad(0.2), { maxZoom: 16 }); }
+    var map = GovBasemap.map(board);
+    var places = points.map(function (p) { return GovBasemap.toDisplay([p.lat, p.lng]); });
+    // The view first: the clusters are made for a zoom. Without a tile layer's limit one ticket
+    // would zoom in to the last street lamp: cap the fit.
+    if (places.length) { map.fitBounds(L.latLngBounds(places).pad(0.2), { maxZoom: 16 }); }
     else { map.setView([23.02, 113.75], 12); }
+    var clusters = L.markerClusterGroup({ maxClusterRadius: 50 });
+    points.forEach(function (p, index) {
+      var label = p.number + " · " + p.category + " · " + p.status_display;
+      L.marker(places[index], {
+        icon: L.divIcon({ className: "ticket-dot" + (p.overdue ? " overdue" : ""), iconSize: [12, 12] }),
+        title: label, alt: label
+      })
+        .bindTooltip(GovBasemap.escapeHtml(label))  // hover
+        .bindPopup('<a href="/tickets/' + p.id + '/">' + GovBasemap.escapeHtml(p.number) + "</a><br>" +
+          GovBasemap.escapeHtml(p.category + " · " + p.status_display))  // tap
+        .addTo(clusters);
+    });
+    clusters.addTo(map);
   }
   var one = document.getElementById("ticket-map");
   if (one) {
-    var at = [Number(one.dataset.lat), Number(one.dataset.lng)];
-    var detail = baseLayer(L.map(one)).setView(at, 17);
+    var at = GovBasemap.toDisplay([Number(one.dataset.lat), Number(one.dataset.lng)]);
+    var detail = GovBasemap.map(one).setView(at, 17);
     L.marker(at).addTo(detail);
   }
 })();

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
@@ -271,6 +272,25 @@ def test_token_revocations_name_who_why_and_from_where(tree, actors, sysadmin, s
     assert recorded(A.TOKEN_REVOKE)[-1].created_at == NOW + settings.TOKEN_TTL + timedelta(minutes=1)
     (locked,) = recorded(A.LOCKOUT)
     check(locked, A.LOCKOUT, R.FAILURE, None, "10.2.0.6", target=staff.username, locked_address="10.2.0.6")
+
+
+@covers(A.LOCKOUT_LIFT)
+def test_lifting_a_lock_names_who_lifted_it(actors, secadmin, recorded, clock):
+    staff, worker = actors.community_staff, actors.grid_worker
+    for user, address in ((staff, "10.2.1.1"), (worker, "10.2.1.2")):
+        for _ in range(settings.LOGIN_FAILURE_LIMIT):
+            Client().post("/login/", {"username": user.username, "password": "wrong"}, REMOTE_ADDR=address)
+    Client().post("/login/", {"username": actors.leader.username, "password": "wrong"}, REMOTE_ADDR="10.2.1.3")
+    attempt = AccessAttempt.objects.get(username=staff.username)
+    client_of(secadmin, "10.2.1.9").post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+    call_command("axes_reset_username", worker.username, stdout=StringIO())  # on the server: no one signed in
+    call_command("axes_reset", stdout=StringIO())  # the leader's one failure locked nothing: no record
+    by_admin, by_command = recorded(A.LOCKOUT_LIFT)
+    check(by_admin, A.LOCKOUT_LIFT, R.SUCCESS, secadmin, "10.2.1.9", target=staff.username,
+          locked_address="10.2.1.1", failures=settings.LOGIN_FAILURE_LIMIT)
+    check(by_command, A.LOCKOUT_LIFT, R.SUCCESS, None, "", target=worker.username, locked_address="10.2.1.2")
+    assert Client().post("/login/", {"username": worker.username, "password": TEST_PASSWORD},
+                         REMOTE_ADDR="10.2.1.2").status_code == 302  # the lock is really gone
 
 
 # --- accounts, passwords, roles, groups and permissions ----------------------------------------

@@ -278,7 +278,7 @@ def test_street_dispatches_and_department_signs_for(city, live_server, browser, 
     row = page.locator(f"tr[data-ticket='{ticket.number}']")
     expect(row).to_contain_text("违法建设")
     expect(row.locator("td").nth(2)).to_have_text(zh_label(Ticket.Status.ACCEPTED))
-    expect(page.locator("#board-map path.ticket-marker")).to_have_count(1)
+    expect(page.locator("#board-map .ticket-dot")).to_have_count(1)
     dispatch = row.locator("form[action$='/act/dispatch/']")
     expect(dispatch.locator("button[type=submit]")).to_have_text(zh("Dispatch"))
     expect(dispatch.locator("select")).to_have_value(department.code)  # the category's default department

@@ -1,9 +1,16 @@
 import re
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.core.management import call_command
+from django.utils import translation
+from playwright.sync_api import expect
 
 from grids.demo import DEMO_PASSWORD
+from grids.models import GridMember
+from incidents.models import Category, Ticket
+from incidents.services import ticket_create, ticket_route
+from tests.grids.test_coords import REFERENCE
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +40,93 @@ def test_map_shows_the_demo_grids_with_chinese_text(demo_city, live_server, log_
 
 def test_map_in_english_after_switching_language(demo_city, live_server, log_in):
     page = log_in("demo_coordinator", DEMO_PASSWORD)
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():  # the choice posts the language form (language.js)
+        page.select_option("select[name=language]", "en")
     page.goto(f"{live_server.url}/map/")
     assert page.locator("h1").inner_text() == "Grid map"
+
+
+def inside(box, frame):
+    """Return whether the centre of `box` lies within `frame` (Playwright bounding boxes)."""
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    return frame["x"] <= x <= frame["x"] + frame["width"] and frame["y"] <= y <= frame["y"] + frame["height"]
+
+
+def test_without_tiles_the_phone_maps_draw_the_area_tree_with_names(demo_city, live_server, browser, tmp_path):
+    grid = GridMember.objects.get(user__username="demo_gridworker").grid
+    here = grid.geom.point_on_surface
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True,
+        geolocation={"latitude": here.y, "longitude": here.x}, permissions=["geolocation"], locale="zh-CN",
+    )
+    phone = context.new_page()
+    phone.set_default_timeout(15_000)
+
+    # A resident's /report/: the public outline (districts to communities, named), no grids.
+    phone.goto(f"{live_server.url}/report/")
+    expect(phone.locator("#report-map .basemap-label").first).to_be_visible()
+    assert inside(phone.locator("#report-map .basemap-label").first.bounding_box(),
+                  phone.locator("#report-map").bounding_box())  # off-screen names come into view
+    assert phone.locator("#report-map path.basemap-community").count() >= 1
+    assert phone.locator("#report-map path.basemap-grid").count() == 0
+    assert phone.locator("#report-map .basemap-place").count() == 0
+    phone.screenshot(path=str(tmp_path / "citizen-report-map-phone.png"), full_page=True)
+
+    # The grid worker's report form: the district's grids named, their own highlighted, places around.
+    phone.goto(f"{live_server.url}/login/")
+    phone.fill("#id_username", "demo_gridworker")
+    phone.fill("#id_password", DEMO_PASSWORD)
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/tickets/new/")
+    phone.wait_for_function("() => document.getElementById('id_lat').value !== ''")  # the phone's position, zoom 17
+    expect(phone.locator("#report-map")).to_have_attribute("data-basemap-zoom", "17")
+    assert phone.locator("#report-map path.basemap-grid").count() >= 4
+    assert phone.locator("#report-map path.basemap-grid.basemap-own").count() == 1
+    own_label = phone.locator("#report-map .basemap-label.own")
+    expect(own_label).to_have_text(grid.name)
+    assert inside(own_label.bounding_box(), phone.locator("#report-map").bounding_box())
+    assert phone.locator("#report-map .basemap-label-grid").count() >= 4
+    assert phone.locator("#report-map .basemap-place").count() >= 1  # the demo's buildings and key places
+    phone.screenshot(path=str(tmp_path / "report-map-phone.png"), full_page=True)
+
+    # Over GCJ-02 tiles the overlays are shifted by the published formula: the reference pairs.
+    for wgs_lat, wgs_lng, gcj_lat, gcj_lng in REFERENCE:
+        shifted = phone.evaluate("([lng, lat]) => GovBasemap.wgs84ToGcj02(lng, lat)", [wgs_lng, wgs_lat])
+        assert shifted == pytest.approx([gcj_lng, gcj_lat], abs=1e-9)
+        back = phone.evaluate("([lng, lat]) => GovBasemap.gcj02ToWgs84(lng, lat)", [gcj_lng, gcj_lat])
+        assert back == pytest.approx([wgs_lng, wgs_lat], abs=1e-8)
+    context.close()
+
+
+def test_board_clusters_tickets_with_a_count_and_labels_each(demo_city, live_server, log_in, tmp_path):
+    worker = GridMember.objects.get(user__username="demo_gridworker")
+    centre = worker.grid.geom.point_on_surface
+    category = Category.objects.get(code="0102")
+    on_the_board = Ticket.objects.filter(status__in=Ticket.OPEN_STATUSES).count() + 8
+    tickets = []
+    for n in range(8):  # some 20 m apart: one cluster at the board's zoom 16, apart at 19
+        ticket, _created = ticket_create(
+            source=Ticket.Source.GRID_WORKER, category=category, description=f"路边垃圾堆积 {n}",
+            location=Point(centre.x + 0.0002 * (n % 4), centre.y + 0.00025 * (n // 4), srid=4326),
+            reporter=worker.user,
+        )
+        tickets.append(ticket_route(ticket_id=ticket.pk))
+    assert len({ticket.status for ticket in tickets}) == 1
+    with translation.override("zh-hans"):
+        status = str(tickets[0].get_status_display())
+
+    page = log_in("demo_coordinator", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/tickets/board/")
+    cluster = page.locator("#board-map .marker-cluster", has_text=re.compile(r"^8$"))
+    expect(cluster).to_have_count(1)  # ours; the demo's 12345 ticket lies apart
+    expect(page.locator("#board-map .basemap-label").first).to_be_visible()  # on the area tree
+    page.screenshot(path=str(tmp_path / "board-clustered.png"), full_page=True)
+
+    cluster.click()  # zooms in until the tickets stand apart
+    dots = page.locator("#board-map .ticket-dot")
+    expect(dots).to_have_count(on_the_board)
+    label = f"{tickets[0].number} · 乱堆放 · {status}"  # number, category, state
+    dots.and_(page.locator(f"[title='{label}']")).hover()
+    expect(page.locator("#board-map .leaflet-tooltip-pane .leaflet-tooltip")).to_have_text(label)
+    page.screenshot(path=str(tmp_path / "board-apart.png"), full_page=True)

@@ -1,8 +1,9 @@
 """The mediator's case page in headless Chromium: accept, assign an expert, record a session,
-record the written agreement and print it, and reveal a party's ID number (logged)."""
+record the written agreement and print it, reveal a party's ID number (logged), have it signed,
+and close and archive the case, after which the page offers nothing."""
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from mediation.workflow import ACTION_LABELS
@@ -19,7 +20,11 @@ def zh(text):
         return str(translation.gettext(text))
 
 
-def test_mediator_works_a_case_on_its_page(mediation, make_case, live_server, page):  # noqa: F811
+def offered(page):
+    return page.locator("section.actions form").evaluate_all("(forms) => forms.map((f) => f.dataset.action)")
+
+
+def test_mediator_works_a_case_on_its_page(mediation, make_case, live_server, page, tmp_path):  # noqa: F811
     case = make_case()
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", mediation.committee_mediator.username)
@@ -59,10 +64,30 @@ def test_mediator_works_a_case_on_its_page(mediation, make_case, live_server, pa
     agreement.locator("button[type=submit]").click()
     expect(page.locator("#case-status")).to_have_text(zh(MediationCase.Status.AGREED.label))
     expect(page.locator("#agreement")).to_contain_text("李四赔偿张三维修费3000元。")
-    pdf = page.request.get(live_server.url + page.locator("#agreement a.button").get_attribute("href"))
+    pdf = page.request.get(live_server.url + page.locator("#agreement a.button").first.get_attribute("href"))
     assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
     expect(page.locator("#case-timeline")).to_contain_text(zh(ACTION_LABELS["conclude_agreement"]))
 
     page.locator("tr[data-party='张三'] form:has(input[value='id_number']) button").click()
     expect(page.locator("#revealed")).to_have_text("441900199001011234")
     assert PartyReveal.objects.get().actor == mediation.committee_mediator
+
+    page.goto(f"{live_server.url}/mediation/{case.pk}/")
+    assert offered(page) == ["sign_agreement"]  # nothing else can be done before the parties sign
+    sign = page.locator("form[data-action='sign_agreement']")
+    sign.locator("summary").click()
+    sign.locator("input[name='sign_agreement-signed_on']").fill(timezone.localdate().isoformat())
+    sign.locator("button[type=submit]").click()
+    expect(page.locator("#agreement")).to_contain_text(timezone.localdate().isoformat())
+    assert offered(page) == ["apply_confirmation", "follow_up", "archive"]
+    expect(page.locator("a[data-copy='court']")).to_be_visible()
+
+    page.click("form[data-action='archive'] button")
+    expect(page.locator("#case-status")).to_have_text(zh(MediationCase.Status.ARCHIVED.label))
+    expect(page.locator("#archive-number")).to_have_text(MediationCase.objects.get(pk=case.pk).archive_number)
+    expect(page.locator("section.actions")).to_have_count(0)  # read-only
+    page.screenshot(path=tmp_path / "case-archived-desktop.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=tmp_path / "case-archived-phone.png", full_page=True)

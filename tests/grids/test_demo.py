@@ -96,3 +96,16 @@ def test_hilbert_curve_steps_are_adjacent():
 def test_split_evenly_keeps_order_and_balance():
     runs = split_evenly(list(range(10)), 3)
     assert runs == [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]
+
+
+def test_the_demo_shows_a_merged_order_an_overdue_one_reminded_and_supervised_and_one_on_the_register(demo_city):
+    from hotline.models import OverdueNotice
+    from incidents.models import RegisterEntry, Ticket, TicketMerge
+
+    merge = TicketMerge.objects.get()
+    assert merge.merged.status == Ticket.Status.MERGED and merge.master.idempotency_key.endswith("demo-hotline-lamp")
+    drain = Ticket.objects.get(idempotency_key__endswith="demo-hotline-drain")
+    assert set(drain.overdue_notices.values_list("kind", flat=True)) == {"reminder", "notice"}
+    assert OverdueNotice.objects.filter(kind="notice").exists()
+    entry = RegisterEntry.objects.get(lifted_at__isnull=True)
+    assert entry.ticket.status == Ticket.Status.PARKED and entry.reason_kind == "funds"

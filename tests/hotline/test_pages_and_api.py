@@ -234,7 +234,7 @@ def test_the_panel_offers_the_steps_each_may_take(client, dispatched, actors, op
     client.login(username=actors.community_staff.username, password=TEST_PASSWORD)  # the unit holding it
     assert offered(page(client.get(url))) == []  # nothing to reply before it is accepted
     ticket_accept(ticket_id=call.ticket_id, actor=actors.community_staff)
-    assert offered(page(client.get(url))) == ["reply"]
+    assert offered(page(client.get(url))) == ["reply", "contact"]  # and record its contact with the citizen
     client.login(username=actors.outsider.username, password=TEST_PASSWORD)
     assert client.get(url).status_code == 404
     assert page(client.get(reverse("hotline-follow-up"))).select("tr[data-ticket]") == []
@@ -309,10 +309,11 @@ def test_the_rates_page_shows_the_streets_figures_and_ranking(client, callbacks,
     assert {figure.one("dt").text: figure.one("dd").text for figure in shown.select("dl.figures div")} == {
         zh("Valid callbacks"): "4", zh("Response rate"): "75 %", zh("Resolution rate"): "50 %",
         zh("Satisfaction rate"): "72 %", zh("Composite score"): "62", zh("Supervised"): "1",
+        zh("Overdue reminders"): "0", zh("Supervision notices"): "0",
     }
-    assert shown.rows() == [["1", "西社区居委会", "4", "75 %", "50 %", "72 %", "62", "1"]]
+    assert shown.rows() == [["1", "西社区居委会", "4", "75 %", "50 %", "72 %", "62", "1", "0", "0"]]
     client.login(username=actors.outsider.username, password=TEST_PASSWORD)  # the east street's one callback
     east = page(client.get(reverse("hotline-rates"), period))
-    assert east.rows() == [["1", "东社区居委会", "1", "100 %", "100 %", "100 %", "100", "0"]]
+    assert east.rows() == [["1", "东社区居委会", "1", "100 %", "100 %", "100 %", "100", "0", "0", "0"]]
     bad = page(client.get(reverse("hotline-rates"), {"start": today, "end": today - timedelta(days=1)}), status=400)
     assert bad.select("dl.figures") == [] and bad.one("form .errors").text

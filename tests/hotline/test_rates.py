@@ -50,7 +50,8 @@ def test_a_period_without_valid_callbacks_has_no_rates(callbacks, tree):
     rates = three_rates_for_area(area_code=tree.district.code,
                                  period=Period(today + timedelta(days=1), today + timedelta(days=2)))
     assert rates == {"valid_callbacks": 0, "response_rate": None, "resolution_rate": None,
-                     "satisfaction_rate": None, "composite": None, "supervised": 0}
+                     "satisfaction_rate": None, "composite": None, "supervised": 0,
+                     "reminders": 0, "notices": 0}
 
 
 def test_units_are_ranked_by_composite(callbacks, operator, actors):

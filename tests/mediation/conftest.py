@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from accounts.models import HandlingUnit, User
 from mediation import services
@@ -115,10 +116,11 @@ def at(month, day):
 
 @pytest.fixture
 def november(make_case, mediation, actors):
-    """Six cases; the comments give what each contributes to November in the district.
+    """Seven cases; the comments give what each contributes to November in the district.
 
-    registered in November: A B C D F        concluded in November: A (4 d) B (10 d) C (6 d) E (14 d)
+    registered in November: A B C D F G      concluded in November: A (4 d) B (10 d) C (6 d) E (14 d) G
     agreements: A (performed) B (not performed) E (no visit)          C failed, D open, F concluded in December
+    G refused (already before a court): concluded, but never mediated — not in the success rate
 
     All but D are the west street's: A B E F at its committee, C at its centre; D is the east committee's.
     """
@@ -128,6 +130,7 @@ def november(make_case, mediation, actors):
         services.case_conclude_agreement(case_id=case.pk, actor=case_actor[case.pk], kind="written",
                                          obligations=obligations, performance_manner="转账。",
                                          performance_deadline=date(2026, 12, 31))
+        services.case_sign_agreement(case_id=case.pk, actor=case_actor[case.pk], signed_on=timezone.localdate())
 
     case_actor = {}
 
@@ -144,6 +147,9 @@ def november(make_case, mediation, actors):
     d = start(11, 5, source="walk_in", dispute_type="contract", actor=actors.admin,
               organisation=mediation.east_committee)
     f = start(11, 20, source="walk_in")
+    with at(11, 6):
+        g = make_case()
+        services.case_refuse(case_id=g.pk, actor=mediator, reason_code="court", reason="已向人民法院起诉。")
     with at(11, 2):
         agree(e)
     with at(11, 6):
@@ -158,4 +164,4 @@ def november(make_case, mediation, actors):
                                 performance="not_performed")
     with at(12, 2):
         agree(f)
-    return {"A": a, "B": b, "C": c, "D": d, "E": e, "F": f}
+    return {"A": a, "B": b, "C": c, "D": d, "E": e, "F": f, "G": g}

@@ -175,12 +175,13 @@ def test_monthly_report_holds_the_figures_of_the_leaders_street(november, actors
     summary, by_type, by_level, by_organisation, by_source = (
         list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets)
     # The west street's November (conftest.november, without the east committee's D): registered
-    # A B C F; concluded A B C E, of which A B E agreed; of those agreements only A performed;
-    # durations 4, 10, 6 and 14 days.
+    # A B C F G; G refused; mediations concluded A B C E, of which A B E agreed; of those agreements
+    # only A performed; durations 4, 10, 6 and 14 days.
     assert summary == [
         (zh("People's mediation monthly report"), "西街道 2026-11"),
-        (zh("Cases registered"), 4),
-        (zh("Cases concluded"), 4),
+        (zh("Cases registered"), 5),
+        (zh("Cases not accepted"), 1),
+        (zh("Mediations concluded"), 4),
         (zh("Successful (agreement reached)"), 3),
         (zh("Success rate"), "75.0%"),
         (zh("Agreements reached"), 3),
@@ -189,8 +190,8 @@ def test_monthly_report_holds_the_figures_of_the_leaders_street(november, actors
         (zh("Average duration (days)"), 8.5),
     ]
     cases = zh("Cases")
-    assert by_type == [(zh("By dispute type"), cases), (zh(DisputeType.NEIGHBOURS), 3), (zh(DisputeType.LABOUR), 1)]
-    assert by_level == [(zh("By level"), cases), (zh(Kind.COMMITTEE), 3), (zh(Kind.STREET_CENTRE), 1)]
-    assert by_organisation == [(zh("By organisation"), cases), ("西社区人民调解委员会", 3), ("西街道矛盾纠纷调处中心", 1)]
-    assert by_source == [(zh("By source"), cases), (zh(Source.WALK_IN), 2), (zh(Source.COURT), 1),
+    assert by_type == [(zh("By dispute type"), cases), (zh(DisputeType.NEIGHBOURS), 4), (zh(DisputeType.LABOUR), 1)]
+    assert by_level == [(zh("By level"), cases), (zh(Kind.COMMITTEE), 4), (zh(Kind.STREET_CENTRE), 1)]
+    assert by_organisation == [(zh("By organisation"), cases), ("西社区人民调解委员会", 4), ("西街道矛盾纠纷调处中心", 1)]
+    assert by_source == [(zh("By source"), cases), (zh(Source.WALK_IN), 3), (zh(Source.COURT), 1),
                          (zh(Source.POLICE), 1)]

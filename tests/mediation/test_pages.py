@@ -6,7 +6,7 @@ from django.utils import translation
 
 from accounts.models import User
 from incidents import services as ticket_services
-from mediation.models import DisputeType, MediationCase, MediationOrganisation, Mediator, Party, PartyReveal
+from mediation.models import Agreement, DisputeType, MediationCase, MediationOrganisation, Mediator, Party, PartyReveal
 from mediation import services
 from mediation.services import BAD_ID_NUMBER
 from tests.factories import log_in_verified
@@ -175,17 +175,18 @@ def test_statistics_page_shows_the_streets_month(client, november, actors):
     client.force_login(actors.leader)
     shown = page(client.get("/mediation/statistics/", {"month": "2026-11"}))
     # The west street's November (conftest.november, without the east committee's D): registered
-    # A B C F; concluded A B C E, of which A B E agreed; of those agreements only A performed;
-    # durations 4, 10, 6 and 14 days.
+    # A B C F G; G refused; mediations concluded A B C E, of which A B E agreed; of those agreements
+    # only A performed; durations 4, 10, 6 and 14 days.
     assert {figure.one("dt").text: figure.one("dd").text for figure in shown.select("dl.figures div")} == {
-        zh("Cases registered"): "4", zh("Cases concluded"): "4", zh("Success rate"): "75%",
+        zh("Cases registered"): "5", zh("Cases not accepted"): "1", zh("Mediations concluded"): "4",
+        zh("Success rate"): "75%",
         zh("Performance rate"): "33%", zh("Average duration (days)"): "8.5",
     }
     by_type, by_level, by_organisation, by_source = (table.rows() for table in shown.select("table"))
-    assert by_type == [[zh(DisputeType.NEIGHBOURS), "3"], [zh(DisputeType.LABOUR), "1"]]
-    assert by_level == [[zh(Kind.COMMITTEE), "3"], [zh(Kind.STREET_CENTRE), "1"]]
-    assert by_organisation == [["西社区人民调解委员会", "3"], ["西街道矛盾纠纷调处中心", "1"]]
-    assert by_source == [[zh(Source.WALK_IN), "2"], [zh(Source.COURT), "1"], [zh(Source.POLICE), "1"]]
+    assert by_type == [[zh(DisputeType.NEIGHBOURS), "4"], [zh(DisputeType.LABOUR), "1"]]
+    assert by_level == [[zh(Kind.COMMITTEE), "4"], [zh(Kind.STREET_CENTRE), "1"]]
+    assert by_organisation == [["西社区人民调解委员会", "4"], ["西街道矛盾纠纷调处中心", "1"]]
+    assert by_source == [[zh(Source.WALK_IN), "3"], [zh(Source.COURT), "1"], [zh(Source.POLICE), "1"]]
     assert shown.one("a.button").attrs["href"] == "/mediation/statistics/monthly.xlsx?month=2026-11"
 
 
@@ -208,6 +209,14 @@ def test_demo_data_is_created_once(db):
     kinds = set(MediationOrganisation.objects.values_list("kind", flat=True))
     assert kinds == set(MediationOrganisation.Kind.values)
     statuses = set(MediationCase.objects.values_list("status", flat=True))
-    assert statuses == {S.REGISTERED, S.ACCEPTED, S.MEDIATING, S.AGREED, S.FAILED}
+    assert statuses == {S.REGISTERED, S.ACCEPTED, S.MEDIATING, S.AGREED, S.ARCHIVED}
+    archived = MediationCase.objects.get(status=S.ARCHIVED)  # the failed case, archived at once
+    assert (archived.guidance, archived.archive_contents) == (MediationCase.Guidance.LITIGATION, {"registration": 1})
+    assert archived.archive_number.startswith("GD")
+    assert MediationCase.objects.filter(source=Source.COURT_ENTRUSTED, due_at__isnull=False).exists()
+    refused = Agreement.objects.get(confirmation=Agreement.Confirmation.REFUSED)
+    assert refused.confirmation_route == Agreement.Route.MEDIATION
+    assert {organisation.members.count() for organisation in MediationOrganisation.objects.filter(
+        kind__in=(Kind.COMMITTEE, Kind.INDUSTRY))} == {5}
     flagged = MediationCase.objects.get(high_risk=True)
     assert flagged.organisation == centre

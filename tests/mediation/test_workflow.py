@@ -20,7 +20,8 @@ from mediation.models import (
 from mediation.selectors import case_get, case_list, superior_organisation
 from govportal.workflow import REASON_REQUIRED, ROLE_NOT_ALLOWED
 from govportal.workflow import TransitionNotAllowed as CaseTransitionNotAllowed
-from mediation.workflow import CASES, NOT_YOUR_ORGANISATION, TRANSITIONS
+from mediation.deadlines import time_limit_due
+from mediation.workflow import CASES, NOT_OPEN_FOR_CONFIRMATION, NOT_YOUR_ORGANISATION, TRANSITIONS, UNSIGNED
 from tests.factories import log_in_verified
 
 from .conftest import APPLICANT, RESPONDENT
@@ -78,10 +79,9 @@ def test_accept_starts_the_organisations_time_limit_in_working_days(make_case, m
 
 @time_machine.travel(MONDAY_9AM, tick=False)
 def test_time_limit_and_extension_count_working_days(make_case, mediation):
-    assert services.case_time_limit_due(MONDAY_9AM, 5) == datetime(2026, 11, 30, 9, 0, tzinfo=CST)
     case = make_case(S.ACCEPTED)
-    assert case.due_at == services.case_time_limit_due(MONDAY_9AM) == datetime(2026, 12, 23, 9, 0, tzinfo=CST)
-    extended = services.case_extend(case_id=case.pk, actor=mediation.committee_mediator, working_days=5,
+    assert case.due_at == time_limit_due(MONDAY_9AM) == datetime(2026, 12, 23, 9, 0, tzinfo=CST)
+    extended = services.case_extend(case_id=case.pk, actor=mediation.committee_mediator, days=5,
                                     parties_consent=True, reason="需要鉴定")
     # Five working days more from the deadline, not from now: Wednesday 23 → Wednesday 30 December.
     assert extended.due_at == datetime(2026, 12, 30, 9, 0, tzinfo=CST)
@@ -152,7 +152,7 @@ def test_written_agreement_takes_effect_when_signed(make_case, mediation):
         services.case_sign_agreement(case_id=case.pk, actor=actor, signed_on=timezone.localdate() + timedelta(days=1))
     services.case_sign_agreement(case_id=case.pk, actor=actor, signed_on=timezone.localdate())
     assert Agreement.objects.get(case=case).effective_on == timezone.localdate()
-    with pytest.raises(services.MediationInputError, match=says(services.ALREADY_SIGNED)):
+    with pytest.raises(CaseTransitionNotAllowed, match=says(UNSIGNED)):
         services.case_sign_agreement(case_id=case.pk, actor=actor, signed_on=timezone.localdate())
 
 
@@ -174,34 +174,67 @@ def test_failure_tells_the_parties_their_route(make_case, mediation):
     assert case.concluded_at is not None
 
 
-def test_judicial_confirmation_within_30_days_of_the_agreement_taking_effect(make_case, mediation):
+def test_judicial_confirmation_is_applied_for_jointly_within_30_days_to_the_districts_court(make_case, mediation):
     actor = mediation.committee_mediator
     with time_machine.travel(datetime(2026, 10, 1, 10, tzinfo=CST), tick=False):
         case = make_case(S.AGREED)
-        with pytest.raises(services.MediationInputError, match=says(services.NOT_EFFECTIVE)):
-            services.case_apply_confirmation(case_id=case.pk, actor=actor, applied_on=date(2026, 10, 1),
-                                             court="测试区人民法院")
+        with pytest.raises(CaseTransitionNotAllowed, match=says(NOT_OPEN_FOR_CONFIRMATION)):
+            services.case_apply_confirmation(case_id=case.pk, actor=actor, applied_on=date(2026, 10, 1), joint=True)
         services.case_sign_agreement(case_id=case.pk, actor=actor, signed_on=date(2026, 10, 1))
     assert Agreement.objects.get(case=case).confirmation_deadline == date(2026, 10, 31)
+    with time_machine.travel(datetime(2026, 10, 31, 10, tzinfo=CST), tick=False):
+        with pytest.raises(services.MediationInputError, match=says(services.JOINT_APPLICATION_REQUIRED)):
+            services.case_apply_confirmation(case_id=case.pk, actor=actor, applied_on=date(2026, 10, 31), joint=False)
+        services.case_apply_confirmation(case_id=case.pk, actor=actor, applied_on=date(2026, 10, 31), joint=True)
     with time_machine.travel(datetime(2026, 11, 2, 10, tzinfo=CST), tick=False):
-        with pytest.raises(services.MediationInputError) as late:
-            services.case_apply_confirmation(case_id=case.pk, actor=actor, applied_on=date(2026, 11, 1),
-                                             court="测试区人民法院")
-        assert late.value.field == "applied_on"
-        services.case_apply_confirmation(case_id=case.pk, actor=actor, applied_on=date(2026, 10, 31),
-                                         court="测试区人民法院")
         with pytest.raises(services.MediationInputError, match=says(services.CONFIRMATION_NUMBER_REQUIRED)):
             services.case_decide_confirmation(case_id=case.pk, actor=actor, result="confirmed",
                                               decided_on=date(2026, 11, 2))
         services.case_decide_confirmation(case_id=case.pk, actor=actor, result="confirmed",
                                           decided_on=date(2026, 11, 2), number="（2026）粤1901民特123号")
     agreement = Agreement.objects.get(case=case)
+    assert agreement.confirmation_court == "测试区人民法院"  # the district where the committee sits
     assert (agreement.confirmation, agreement.confirmation_number) == ("confirmed", "（2026）粤1901民特123号")
-    assert actions_of(case)[-3:] == ["sign_agreement", "apply_confirmation", "decide_confirmation"]
+    events = list(case.events.values_list("action", "reason_code", "reason"))
+    assert events[-2:] == [("apply_confirmation", "", "测试区人民法院"),
+                           ("decide_confirmation", "confirmed", "（2026）粤1901民特123号")]
+
+
+def test_judicial_confirmation_is_refused_after_the_30_days(make_case, mediation):
+    actor = mediation.committee_mediator
+    with time_machine.travel(datetime(2026, 10, 1, 10, tzinfo=CST), tick=False):
+        case = make_case(S.AGREED)
+        services.case_sign_agreement(case_id=case.pk, actor=actor, signed_on=date(2026, 10, 1))
+    with time_machine.travel(datetime(2026, 10, 31, 10, tzinfo=CST), tick=False):
+        with pytest.raises(services.MediationInputError) as late:
+            services.case_apply_confirmation(case_id=case.pk, actor=actor, applied_on=date(2026, 11, 1), joint=True)
+        assert late.value.field == "applied_on"
+    with time_machine.travel(datetime(2026, 11, 1, 10, tzinfo=CST), tick=False):
+        assert "apply_confirmation" not in CASES.allowed_actions(case, actor)
+        with pytest.raises(CaseTransitionNotAllowed, match=says(NOT_OPEN_FOR_CONFIRMATION)):
+            services.case_apply_confirmation(case_id=case.pk, actor=actor, applied_on=date(2026, 11, 1), joint=True)
+
+
+@time_machine.travel(MONDAY_9AM, tick=False)
+def test_judicial_confirmation_refused_tells_the_parties_their_route(make_case, mediation):
+    actor = mediation.committee_mediator
+    case = make_case(S.AGREED)
+    services.case_sign_agreement(case_id=case.pk, actor=actor, signed_on=MONDAY_9AM.date())
+    services.case_apply_confirmation(case_id=case.pk, actor=actor, applied_on=MONDAY_9AM.date(), joint=True)
+    with pytest.raises(services.MediationInputError, match=says(services.ROUTE_REQUIRED)) as no_route:
+        services.case_decide_confirmation(case_id=case.pk, actor=actor, result="refused", decided_on=MONDAY_9AM.date())
+    assert no_route.value.field == "route"
+    services.case_decide_confirmation(case_id=case.pk, actor=actor, result="refused", decided_on=MONDAY_9AM.date(),
+                                      route=Agreement.Route.MEDIATION)
+    agreement = Agreement.objects.get(case=case)
+    assert (agreement.confirmation, agreement.confirmation_route) == ("refused", "mediation")
+    assert case.events.last().reason_code == "refused" and case.events.last().reason == "mediation"
+    assert "decide_confirmation" not in CASES.allowed_actions(case, actor)
 
 
 def test_follow_up_records_performance(make_case, mediation):
     case = make_case(S.AGREED)
+    services.case_sign_agreement(case_id=case.pk, actor=mediation.committee_mediator, signed_on=timezone.localdate())
     with pytest.raises(services.MediationInputError):
         services.case_follow_up(case_id=case.pk, actor=mediation.committee_mediator, visited_on=timezone.localdate(),
                                 performance="pending")
@@ -291,14 +324,14 @@ ACTION_INPUT = {
     "add_party": RESPONDENT, "accept": {}, "refuse": {"reason_code": "court"},
     "assign": {"mediators": None}, "record_session": {"held_at": MONDAY_9AM, "place": "p", "attendees": "a",
                                                       "record": "r"},
-    "extend": {"working_days": 5, "parties_consent": True, "reason": "r"}, "escalate": {"reason": "r"},
+    "extend": {"days": 5, "parties_consent": True, "reason": "r"}, "escalate": {"reason": "r"},
     "flag_risk": {"note": "n"},
     "conclude_agreement": {"kind": "oral", "obligations": "o", "performance_manner": "m",
                            "performance_deadline": date(2026, 12, 31)},
     "fail": {"guidance": "litigation", "reason": "r"}, "sign_agreement": {"signed_on": MONDAY_9AM.date()},
-    "apply_confirmation": {"applied_on": MONDAY_9AM.date(), "court": "c"},
-    "decide_confirmation": {"result": "refused", "decided_on": MONDAY_9AM.date()},
-    "follow_up": {"visited_on": MONDAY_9AM.date(), "performance": "performed"},
+    "apply_confirmation": {"applied_on": MONDAY_9AM.date(), "joint": True},
+    "decide_confirmation": {"result": "refused", "decided_on": MONDAY_9AM.date(), "route": "litigation"},
+    "follow_up": {"visited_on": MONDAY_9AM.date(), "performance": "performed"}, "archive": {},
 }
 REACHABLE = (S.REGISTERED, S.ACCEPTED, S.MEDIATING, S.AGREED)
 
@@ -327,9 +360,9 @@ def test_allowed_actions_follow_the_table(make_case, mediation):
 def test_extension_needs_both_parties_consent(make_case, mediation):
     case = make_case(S.ACCEPTED)
     with pytest.raises(services.MediationInputError, match=says(services.CONSENT_REQUIRED)):
-        services.case_extend(case_id=case.pk, actor=mediation.committee_mediator, working_days=10,
+        services.case_extend(case_id=case.pk, actor=mediation.committee_mediator, days=10,
                              parties_consent=False, reason="需要鉴定")
-    extended = services.case_extend(case_id=case.pk, actor=mediation.committee_mediator, working_days=10,
+    extended = services.case_extend(case_id=case.pk, actor=mediation.committee_mediator, days=10,
                                     parties_consent=True, reason="需要鉴定")
     assert extended.due_at > case.due_at
 

@@ -7,6 +7,8 @@ from govportal.demo_history import HISTORY_DAYS, demo_history_create
 from grids.demo import DEMO_PASSWORD, DEMO_USERNAMES, demo_city_create, demo_city_exists
 from hotline.demo import demo_hotline_create
 from mediation.demo import demo_mediation_create
+from participation.demo import demo_participation_create
+from supervision.demo import demo_supervision_create
 
 
 class Command(BaseCommand):
@@ -40,9 +42,13 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Loaded the demo mediation organisations and cases."))
         if demo_hotline_create():
             self.stdout.write("Loaded the hotline's demo data (knowledge base, calls, Open311 key demo-open311-key).")
+        if demo_supervision_create():
+            self.stdout.write(self.style.SUCCESS("Loaded the demo programme of supervised reform tasks."))
         if demo_fieldwork_create():
             self.stdout.write("Loaded the demo grid worker's week of patrols and check-ins.")
         tickets = demo_history_create(days=history_days) if history_days else 0
         if tickets:
             self.stdout.write(self.style.SUCCESS(f"Loaded {history_days} days of history: {tickets} work orders."))
+        if demo_participation_create():  # after the history: one of its work orders is given to volunteers
+            self.stdout.write(self.style.SUCCESS("Loaded the demo participants, teams and tasks."))
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}, demo only): {', '.join(DEMO_USERNAMES)}")
