@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "hotline",
     "audit",
     "supervision",
+    "fieldwork",
     "govportal",  # the home page and manage.py seed_demo, which span the apps
 ]
 
@@ -203,6 +204,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "govportal@localhost")
 SMS_GATEWAY = env_str("SMS_GATEWAY", "incidents.sms.LoggingSmsGateway")
 # Delivered notifications older than this are deleted nightly (incidents.tasks.prune_notifications).
 NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 180, minimum=1)
+# Field work: patrol tracks are personal data, kept this long; a check-in counts this close to the grid.
+FIELDWORK_TRACK_RETENTION_DAYS = env_int("FIELDWORK_TRACK_RETENTION_DAYS", 180, minimum=1)
+FIELDWORK_CHECK_IN_TOLERANCE_M = env_int("FIELDWORK_CHECK_IN_TOLERANCE_M", 50, minimum=0)
+FIELDWORK_PATROL_MAX_HOURS = env_int("FIELDWORK_PATROL_MAX_HOURS", 12, minimum=1)
 
 # --- Static and media files ---
 STATIC_URL = "static/"
@@ -264,6 +269,7 @@ CELERY_TASK_ROUTES = {
     "supervision.tasks.sweep_milestone_deadlines": {"queue": "sweeps"},
     "hotline.tasks.send_overdue_notices": {"queue": "sweeps"},
     "incidents.tasks.remind_register_reviews": {"queue": "sweeps"},
+    "fieldwork.tasks.*": {"queue": "sweeps"},
 }
 CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-work-orders": {"task": "incidents.tasks.escalate_overdue", "schedule": 60.0},
@@ -288,6 +294,8 @@ CELERY_BEAT_SCHEDULE = {
     "prune-notifications": {"task": "incidents.tasks.prune_notifications", "schedule": crontab(minute=50, hour=2)},
     "prune-phone-codes": {"task": "incidents.tasks.prune_phone_codes", "schedule": crontab(minute=55, hour=2)},
     "delete-expired-tokens": {"task": "accounts.tasks.delete_expired_tokens", "schedule": crontab(minute=5, hour=3)},
+    "end-patrols-left-open": {"task": "fieldwork.tasks.end_patrols_left_open", "schedule": crontab(minute=35)},
+    "purge-old-tracks": {"task": "fieldwork.tasks.purge_old_tracks", "schedule": crontab(minute=10, hour=3)},
 }
 
 # --- REST API ---

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from dispatch.demo import demo_dispatch_create
+from fieldwork.demo import demo_fieldwork_create
 from govportal.demo_history import HISTORY_DAYS, demo_history_create
 from grids.demo import DEMO_PASSWORD, DEMO_USERNAMES, demo_city_create, demo_city_exists
 from hotline.demo import demo_hotline_create
@@ -46,6 +47,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Loaded the demo programme of supervised reform tasks."))
         if demo_dispatch_create():
             self.stdout.write("Loaded the dispatch demo data (catalogue, a co-handled order, a re-dispatched objection).")
+        if demo_fieldwork_create():
+            self.stdout.write("Loaded the demo grid worker's week of patrols and check-ins.")
         tickets = demo_history_create(days=history_days) if history_days else 0
         if tickets:
             self.stdout.write(self.style.SUCCESS(f"Loaded {history_days} days of history: {tickets} work orders."))
