@@ -1,4 +1,8 @@
-"""Reads of the dashboards, always from the rollups (never by scanning tickets) and within scope."""
+"""Reads of the dashboards, always from the rollups (never by scanning tickets) and within scope.
+
+The figures' selectors read from the replica when one is configured (`@from_replica`); the scope
+checks and the area lookups read the primary.
+"""
 
 from datetime import timedelta
 
@@ -11,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import ensure_in_scope, scope_area
 from accounts.models import HandlingUnit, User
 from govportal.periods import Period
+from govportal.replicas import from_replica
 from grids.models import Area, KeyPlace
 from hotline.selectors import basically_factor, three_rates_for_area
 from incidents.models import Category, Ticket
@@ -84,12 +89,14 @@ def flow_rows(prefix_q, period, category=ALL_CATEGORIES):
     return DailyFlowLive.objects.filter(prefix_q, category_id=category, day__gte=period.start, day__lte=period.end)
 
 
+@from_replica
 def flow_totals(*, prefix, period):
     """Return the flow measures of the area with scope prefix `prefix` summed over `period`."""
     sums = flow_rows(Q(prefix=prefix), period).aggregate(**{m: Sum(m) for m in DailyFlow.MEASURES})
     return {measure: value or 0 for measure, value in sums.items()}
 
 
+@from_replica
 def status_counts(*, prefix):
     """Return {status: (tickets, overdue tickets)} of the area now."""
     rows = (AreaStatusCountLive.objects.filter(prefix=prefix).values("status")
@@ -110,6 +117,7 @@ def with_rates(flow, *, factor):
     }
 
 
+@from_replica
 def area_summary(*, area, today=None):
     """Return the headline figures of `area`: today, this month, open now, and the partner apps' rates."""
     today = today or timezone.localdate()
@@ -126,6 +134,7 @@ def area_summary(*, area, today=None):
     }
 
 
+@from_replica
 def daily_trend(*, area, period):
     """Return one row per day of `period` (days without tickets included): reported, closed, overdue."""
     rows = {
@@ -137,6 +146,7 @@ def daily_trend(*, area, period):
     return [rows.get(day, {"day": day, "reported": 0, "closed": 0, "overdue": 0}) for day in days]
 
 
+@from_replica
 def category_mix(*, area, period):
     """Return the tickets reported in `period` per major category, most first."""
     rows = (
@@ -153,6 +163,7 @@ def category_mix(*, area, period):
     return sorted(mix.values(), key=lambda entry: (-entry["reported"], entry["code"]))
 
 
+@from_replica
 def top_grids(*, area, period, limit=TOP_PLACES):
     """Return the grids with the most tickets reported in the months of `period` (recurring places)."""
     prefix = area.scope_prefix
@@ -168,6 +179,7 @@ def top_grids(*, area, period, limit=TOP_PLACES):
     return [{**row, "name": names.get(row["grid_code"], "")} for row in rows]
 
 
+@from_replica
 def children_figures(*, area, period):
     """Return one row per child area (the drill-down): flow in `period` with its rates, open and overdue now."""
     children = list(area.children.order_by("code"))
@@ -217,6 +229,7 @@ def _ranked(rows):
     return rows
 
 
+@from_replica
 def street_ranking(*, area, period, scheme=None):
     """Return the streets inside `area` ranked by their assessment score over `period`."""
     scheme = scheme or AssessmentScheme.current()
@@ -234,6 +247,7 @@ def street_ranking(*, area, period, scheme=None):
     return _ranked(rows)
 
 
+@from_replica
 def department_ranking(*, area, period, scheme=None):
     """Return the functional departments serving inside `area` ranked by their assessment score over `period`."""
     scheme = scheme or AssessmentScheme.current()
@@ -266,6 +280,7 @@ def department_ranking(*, area, period, scheme=None):
 # --- the map (一张图) ------------------------------------------------------------------------
 
 
+@from_replica
 def map_areas(*, area, period):
     """Return the child areas of `area` with their figures, boundary and a point inside (shading and click-through).
 
@@ -286,6 +301,7 @@ def map_areas(*, area, period):
     return areas
 
 
+@from_replica
 def open_ticket_clusters(*, user, area):
     """Return the open tickets of `area` clustered: per child area from the rollup, or one by one in a grid.
 
@@ -315,6 +331,7 @@ def open_ticket_clusters(*, user, area):
     ]
 
 
+@from_replica
 def key_places(*, area, risk_sources=False):
     """Return the key places inside `area` (or only the risk sources) for a map layer; none above a street."""
     if area.level not in PLACE_LEVELS:
