@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import ensure_in_scope, scope_area
 from accounts.models import HandlingUnit, User
 from govportal.periods import Period
-from govportal.replicas import from_replica
+from govportal.replicas import from_replica, reading_a_replica
 from grids.models import Area, KeyPlace
 from hotline.selectors import basically_factor, three_rates_for_area
 from incidents.models import Category, Ticket
@@ -23,8 +23,8 @@ from incidents.selectors import ticket_list
 from mediation.selectors import success_rate_for_area
 
 from .models import (
-    ALL_CATEGORIES, AreaStatusCountLive, AssessmentScheme, DailyFlow, DailyFlowLive, GridMonthLive,
-    UnitDailyFlow, UnitDailyFlowLive,
+    ALL_CATEGORIES, AreaStatusCount, AreaStatusCountLive, AssessmentScheme, DailyFlow, DailyFlowLive, GridMonth,
+    GridMonthLive, UnitDailyFlow, UnitDailyFlowLive,
 )
 
 VIEWER_ROLES = (User.Role.LEADER, User.Role.STREET_COORDINATOR, User.Role.COMMUNITY_STAFF)
@@ -36,6 +36,17 @@ RISK_SOURCE_KINDS = (KeyPlace.Kind.HAZARDOUS, KeyPlace.Kind.CONSTRUCTION, KeyPla
 MAP_PLACES_LIMIT = 2000
 # Places are drawn one by one, so only from a street down (a city holds tens of thousands).
 PLACE_LEVELS = (Area.Level.STREET, Area.Level.COMMUNITY, Area.Level.GRID)
+FOLDED = {DailyFlowLive: DailyFlow, AreaStatusCountLive: AreaStatusCount, UnitDailyFlowLive: UnitDailyFlow,
+          GridMonthLive: GridMonth}
+
+
+def rollup(live):
+    """Return the live view (the rollup plus the deltas not folded yet), or on a replica the rollup alone.
+
+    The delta tables are UNLOGGED (dashboards/migrations/0004): never replicated, and a standby
+    refuses to read them. A replica's figures therefore lag by up to one fold (fold_rollups).
+    """
+    return FOLDED[live] if reading_a_replica() else live
 
 
 def rate(part, whole):
@@ -86,7 +97,8 @@ def breadcrumbs(*, user, area):
 
 def flow_rows(prefix_q, period, category=ALL_CATEGORIES):
     """Return the live flow rows of the areas in `prefix_q` over `period` (by default the all-category totals)."""
-    return DailyFlowLive.objects.filter(prefix_q, category_id=category, day__gte=period.start, day__lte=period.end)
+    return rollup(DailyFlowLive).objects.filter(prefix_q, category_id=category, day__gte=period.start,
+                                                day__lte=period.end)
 
 
 @from_replica
@@ -99,7 +111,7 @@ def flow_totals(*, prefix, period):
 @from_replica
 def status_counts(*, prefix):
     """Return {status: (tickets, overdue tickets)} of the area now."""
-    rows = (AreaStatusCountLive.objects.filter(prefix=prefix).values("status")
+    rows = (rollup(AreaStatusCountLive).objects.filter(prefix=prefix).values("status")
             .annotate(tickets=Sum("tickets"), overdue=Sum("overdue_tickets")))
     return {row["status"]: (row["tickets"], row["overdue"]) for row in rows}
 
@@ -150,7 +162,7 @@ def daily_trend(*, area, period):
 def category_mix(*, area, period):
     """Return the tickets reported in `period` per major category, most first."""
     rows = (
-        DailyFlowLive.objects.filter(prefix=area.scope_prefix, day__gte=period.start, day__lte=period.end)
+        rollup(DailyFlowLive).objects.filter(prefix=area.scope_prefix, day__gte=period.start, day__lte=period.end)
         .exclude(category_id=ALL_CATEGORIES)
         .values("category_id").annotate(reported=Sum("reported")).filter(reported__gt=0)
     )
@@ -170,7 +182,7 @@ def top_grids(*, area, period, limit=TOP_PLACES):
     # Codes are digits: everything starting with `prefix` sorts between these bounds, so the
     # (month, grid_code) key answers the prefix without a pattern index.
     rows = list(
-        GridMonthLive.objects.filter(month__gte=period.start.replace(day=1), month__lte=period.end,
+        rollup(GridMonthLive).objects.filter(month__gte=period.start.replace(day=1), month__lte=period.end,
                                      grid_code__gte=prefix, grid_code__lte=prefix + "9" * (15 - len(prefix)))
         .values("grid_code").annotate(reported=Sum("reported"), overdue=Sum("overdue"))
         .filter(reported__gt=0).order_by("-reported", "grid_code")[:limit]
@@ -191,7 +203,8 @@ def children_figures(*, area, period):
     }
     open_now = {
         row["prefix"]: row
-        for row in AreaStatusCountLive.objects.filter(prefix__in=list(prefixes), status__in=Ticket.OPEN_STATUSES)
+        for row in rollup(AreaStatusCountLive).objects.filter(prefix__in=list(prefixes),
+                                                              status__in=Ticket.OPEN_STATUSES)
         .values("prefix").annotate(tickets=Sum("tickets"), overdue=Sum("overdue_tickets"))
     }
     rows, factor = [], basically_factor()
@@ -257,7 +270,7 @@ def department_ranking(*, area, period, scheme=None):
     }
     flows = {
         row["unit_id"]: row
-        for row in UnitDailyFlowLive.objects.filter(unit_id__in=list(units), day__gte=period.start,
+        for row in rollup(UnitDailyFlowLive).objects.filter(unit_id__in=list(units), day__gte=period.start,
                                                     day__lte=period.end)
         .values("unit_id").annotate(**{m: Sum(m) for m in UnitDailyFlow.MEASURES})
     }
@@ -312,7 +325,7 @@ def open_ticket_clusters(*, user, area):
     if area.level != Area.Level.GRID:
         counts = {
             row["prefix"]: row
-            for row in AreaStatusCountLive.objects.filter(
+            for row in rollup(AreaStatusCountLive).objects.filter(
                 prefix__in=[child.scope_prefix for child in area.children.all()], status__in=Ticket.OPEN_STATUSES)
             .values("prefix").annotate(tickets=Sum("tickets"), overdue=Sum("overdue_tickets"))
         }

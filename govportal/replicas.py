@@ -12,7 +12,7 @@ import contextvars
 import functools
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 
 REPLICA = "replica"
 _reading_figures = contextvars.ContextVar("reading_figures", default=False)
@@ -30,13 +30,29 @@ def figures_database():
     return settings.FIGURES_DATABASE
 
 
+def reading_a_replica():
+    """Return whether the reads of this call go to a replica (inside `@from_replica`, a replica configured)."""
+    return _reading_figures.get() and figures_database() != DEFAULT_DB_ALIAS
+
+
 def from_replica(selector):
-    """Let `selector`'s reads (and the reads of what it calls) go to the figures database."""
+    """Let `selector`'s reads (and the reads of what it calls) go to the figures database.
+
+    A replica's connection breaks when the replica goes away or is promoted (HAProxy then closes
+    its sessions); the read is tried once more on a new connection, which the load balancer gives
+    to a replica still serving.
+    """
     @functools.wraps(selector)
     def reading_figures(*args, **kwargs):
         token = _reading_figures.set(True)
         try:
-            return selector(*args, **kwargs)
+            try:
+                return selector(*args, **kwargs)
+            except (OperationalError, InterfaceError):
+                if not reading_a_replica():
+                    raise
+                connections[figures_database()].close()
+                return selector(*args, **kwargs)
         finally:
             _reading_figures.reset(token)
     return reading_figures
