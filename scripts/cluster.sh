@@ -47,23 +47,31 @@ etcd_hosts() {
 port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 running() { [ -s "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
 
-# start NAME [--as-postgres] COMMAND...: run COMMAND in a session of its own, its pid in run/NAME.pid,
-# its output in log/NAME.log.
+# start NAME [--as-postgres] [--restart] COMMAND...: run COMMAND in a session of its own, its pid
+# (the session's) in run/NAME.pid, its output in log/NAME.log. --restart starts it again a second
+# after it exits, as a service manager does (Celery's beat and workers exit when the database or
+# Redis stays away too long).
 start() {
   local name=$1; shift
-  local runner=()
+  local runner=() restart=0
   if [ "$1" = --as-postgres ]; then shift; [ "$(id -u)" -eq 0 ] && runner=(runuser -u postgres --); fi
+  if [ "$1" = --restart ]; then shift; restart=1; fi
   running "$name" && return 0
-  setsid "${runner[@]}" "$@" >>"$LOG/$name.log" 2>&1 < /dev/null &
+  if [ "$restart" = 1 ]; then
+    setsid bash -c 'while :; do "$@"; echo "exited ($?); starting again in 1 s"; sleep 1; done' _ "$@" \
+      >>"$LOG/$name.log" 2>&1 < /dev/null &
+  else
+    setsid "${runner[@]}" "$@" >>"$LOG/$name.log" 2>&1 < /dev/null &
+  fi
   echo $! > "$RUN/$name.pid"
 }
 
-# stop NAME [SIGNAL]: signal the process and wait up to 30 s for it to end.
+# stop NAME [SIGNAL]: signal the process's session (its children, a restart loop) and wait up to 30 s.
 stop() {
   running "$1" || { rm -f "$RUN/$1.pid"; return 0; }
   local pid
   pid=$(cat "$RUN/$1.pid")
-  kill "-${2:-TERM}" "$pid" 2>/dev/null || true
+  kill "-${2:-TERM}" -- "-$pid" 2>/dev/null || true
   for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   rm -f "$RUN/$1.pid"
 }
@@ -270,7 +278,8 @@ CFG
     for m in "${MEMBERS[@]}"; do echo "    server pg$m 127.0.0.1:$(pg_port "$m") check port $(rest_port "$m")"; done
     echo "    server primary 127.0.0.1:$PRIMARY_PORT backup"
     cat <<CFG
-# The web: two gunicorn instances, in service while their process answers /health/live. Not
+# The web: two gunicorn instances, in service while their process answers /health/live (within 5 s,
+# three checks in a row: its sync workers may all be waiting on the database for a moment). Not
 # /health/ready: all instances share one database, and while it fails over they would all leave
 # the pool at once, so clients would get the balancer's bare 503 instead of the app's own 503 with
 # Retry-After. A request whose connection failed goes to the other instance.
@@ -280,16 +289,20 @@ listen web
     balance roundrobin
     timeout client 60s
     timeout server 60s
+    timeout check 5s
     option httplog
     option redispatch
     retries 2
-    retry-on conn-failure empty-response
+    # Requests are replayed only on a failed connection or a response cut off; a POST replayed
+    # keeps its Idempotency-Key, so it never makes a second work order.
+    option http-buffer-request
+    retry-on all-retryable-errors
     option httpchk
     http-check send meth GET uri /health/live hdr Host 127.0.0.1
     http-check expect status 200
 CFG
     for w in "${WEB_INSTANCES[@]}"; do
-      echo "    server web$w 127.0.0.1:$(web_port "$w") check inter 1s fall 2 rise 2"
+      echo "    server web$w 127.0.0.1:$(web_port "$w") check inter 1s fall 3 rise 2"
     done
     cat <<CFG
 listen stats
@@ -319,7 +332,10 @@ max_client_conn = 1000
 default_pool_size = 40
 server_connect_timeout = 2
 server_login_retry = 1
-query_wait_timeout = 30
+# A client waits at most 5 s for a server connection (while a new primary is elected, say) and
+# then gets an error, which the app answers with 503 and Retry-After: web workers are not all
+# held for the length of a failover.
+query_wait_timeout = 5
 ignore_startup_parameters = extra_float_digits,options
 logfile = $CLUSTER/pgbouncer/pgbouncer.log
 INI
@@ -346,22 +362,23 @@ app_environment() {
 }
 
 start_web() {  # start_web N
-  start "web$1" "$VENV/bin/gunicorn" govportal.wsgi:application --config python:govportal.gunicorn_conf \
-    --bind "127.0.0.1:$(web_port "$1")" --workers 2 --access-logfile "$LOG/web$1-access.log"
+  start "web$1" --restart "$VENV/bin/gunicorn" govportal.wsgi:application --config python:govportal.gunicorn_conf \
+    --bind "127.0.0.1:$(web_port "$1")" --workers 4 --access-logfile "$LOG/web$1-access.log"
 }
 
 start_worker() {  # start_worker NAME (of WORKERS)
   local entry
   for entry in "${WORKERS[@]}"; do
     [ "${entry%%:*}" = "$1" ] || continue
-    start "worker-$1" "$VENV/bin/celery" -A govportal worker -Q "${entry#*:}" -n "$1@%h" --concurrency 1 --loglevel INFO
+    start "worker-$1" --restart "$VENV/bin/celery" -A govportal worker -Q "${entry#*:}" -n "$1@%h" \
+      --concurrency 1 --loglevel INFO
     return 0
   done
   die "no worker named $1"
 }
 
 start_beat() {
-  start beat "$VENV/bin/celery" -A govportal beat --scheduler django_celery_beat.schedulers:DatabaseScheduler \
+  start beat --restart "$VENV/bin/celery" -A govportal beat --scheduler django_celery_beat.schedulers:DatabaseScheduler \
     --loglevel INFO --pidfile=
 }
 
