@@ -1,4 +1,8 @@
-"""Reads of the dashboards, always from the rollups (never by scanning tickets) and within scope."""
+"""Reads of the dashboards, always from the rollups (never by scanning tickets) and within scope.
+
+The figures' selectors read from the replica when one is configured (`@from_replica`); the scope
+checks and the area lookups read the primary.
+"""
 
 from collections import defaultdict
 from datetime import timedelta
@@ -13,6 +17,7 @@ from accounts.access import ensure_in_scope, scope_area
 from accounts.models import HandlingUnit, User
 from dispatch.selectors import objection_figures, override_counts
 from govportal.periods import Period
+from govportal.replicas import from_replica, reading_a_replica
 from grids.models import Area, KeyPlace
 from hotline.selectors import basically_factor, three_rates_for_area
 from incidents.models import Category, Ticket
@@ -21,8 +26,8 @@ from mediation.selectors import success_rate_for_area
 from supervision.selectors import unit_supervision_rates
 
 from .models import (
-    ALL_CATEGORIES, AreaStatusCountLive, AssessmentScheme, DailyFlow, DailyFlowLive, GridMonthLive,
-    UnitDailyFlow, UnitDailyFlowLive,
+    ALL_CATEGORIES, AreaStatusCount, AreaStatusCountLive, AssessmentScheme, DailyFlow, DailyFlowLive, GridMonth,
+    GridMonthLive, UnitDailyFlow, UnitDailyFlowLive,
 )
 
 VIEWER_ROLES = (User.Role.LEADER, User.Role.STREET_COORDINATOR, User.Role.COMMUNITY_STAFF)
@@ -34,6 +39,17 @@ RISK_SOURCE_KINDS = (KeyPlace.Kind.HAZARDOUS, KeyPlace.Kind.CONSTRUCTION, KeyPla
 MAP_PLACES_LIMIT = 2000
 # Places are drawn one by one, so only from a street down (a city holds tens of thousands).
 PLACE_LEVELS = (Area.Level.STREET, Area.Level.COMMUNITY, Area.Level.GRID)
+FOLDED = {DailyFlowLive: DailyFlow, AreaStatusCountLive: AreaStatusCount, UnitDailyFlowLive: UnitDailyFlow,
+          GridMonthLive: GridMonth}
+
+
+def rollup(live):
+    """Return the live view (the rollup plus the deltas not folded yet), or on a replica the rollup alone.
+
+    The delta tables are UNLOGGED (dashboards/migrations/0004): never replicated, and a standby
+    refuses to read them. A replica's figures therefore lag by up to one fold (fold_rollups).
+    """
+    return FOLDED[live] if reading_a_replica() else live
 
 
 def rate(part, whole):
@@ -84,18 +100,21 @@ def breadcrumbs(*, user, area):
 
 def flow_rows(prefix_q, period, category=ALL_CATEGORIES):
     """Return the live flow rows of the areas in `prefix_q` over `period` (by default the all-category totals)."""
-    return DailyFlowLive.objects.filter(prefix_q, category_id=category, day__gte=period.start, day__lte=period.end)
+    return rollup(DailyFlowLive).objects.filter(prefix_q, category_id=category, day__gte=period.start,
+                                                day__lte=period.end)
 
 
+@from_replica
 def flow_totals(*, prefix, period):
     """Return the flow measures of the area with scope prefix `prefix` summed over `period`."""
     sums = flow_rows(Q(prefix=prefix), period).aggregate(**{m: Sum(m) for m in DailyFlow.MEASURES})
     return {measure: value or 0 for measure, value in sums.items()}
 
 
+@from_replica
 def status_counts(*, prefix):
     """Return {status: (tickets, overdue tickets)} of the area now."""
-    rows = (AreaStatusCountLive.objects.filter(prefix=prefix).values("status")
+    rows = (rollup(AreaStatusCountLive).objects.filter(prefix=prefix).values("status")
             .annotate(tickets=Sum("tickets"), overdue=Sum("overdue_tickets")))
     return {row["status"]: (row["tickets"], row["overdue"]) for row in rows}
 
@@ -113,6 +132,7 @@ def with_rates(flow, *, factor):
     }
 
 
+@from_replica
 def area_summary(*, area, today=None):
     """Return the headline figures of `area`: today, this month, open now, and the partner apps' rates."""
     today = today or timezone.localdate()
@@ -129,6 +149,7 @@ def area_summary(*, area, today=None):
     }
 
 
+@from_replica
 def daily_trend(*, area, period):
     """Return one row per day of `period` (days without tickets included): reported, closed, overdue."""
     rows = {
@@ -140,10 +161,11 @@ def daily_trend(*, area, period):
     return [rows.get(day, {"day": day, "reported": 0, "closed": 0, "overdue": 0}) for day in days]
 
 
+@from_replica
 def category_mix(*, area, period):
     """Return the tickets reported in `period` per major category, most first."""
     rows = (
-        DailyFlowLive.objects.filter(prefix=area.scope_prefix, day__gte=period.start, day__lte=period.end)
+        rollup(DailyFlowLive).objects.filter(prefix=area.scope_prefix, day__gte=period.start, day__lte=period.end)
         .exclude(category_id=ALL_CATEGORIES)
         .values("category_id").annotate(reported=Sum("reported")).filter(reported__gt=0)
     )
@@ -156,13 +178,14 @@ def category_mix(*, area, period):
     return sorted(mix.values(), key=lambda entry: (-entry["reported"], entry["code"]))
 
 
+@from_replica
 def top_grids(*, area, period, limit=TOP_PLACES):
     """Return the grids with the most tickets reported in the months of `period` (recurring places)."""
     prefix = area.scope_prefix
     # Codes are digits: everything starting with `prefix` sorts between these bounds, so the
     # (month, grid_code) key answers the prefix without a pattern index.
     rows = list(
-        GridMonthLive.objects.filter(month__gte=period.start.replace(day=1), month__lte=period.end,
+        rollup(GridMonthLive).objects.filter(month__gte=period.start.replace(day=1), month__lte=period.end,
                                      grid_code__gte=prefix, grid_code__lte=prefix + "9" * (15 - len(prefix)))
         .values("grid_code").annotate(reported=Sum("reported"), overdue=Sum("overdue"))
         .filter(reported__gt=0).order_by("-reported", "grid_code")[:limit]
@@ -171,6 +194,7 @@ def top_grids(*, area, period, limit=TOP_PLACES):
     return [{**row, "name": names.get(row["grid_code"], "")} for row in rows]
 
 
+@from_replica
 def children_figures(*, area, period):
     """Return one row per child area (the drill-down): flow in `period` with its rates, open and overdue now."""
     children = list(area.children.order_by("code"))
@@ -182,7 +206,8 @@ def children_figures(*, area, period):
     }
     open_now = {
         row["prefix"]: row
-        for row in AreaStatusCountLive.objects.filter(prefix__in=list(prefixes), status__in=Ticket.OPEN_STATUSES)
+        for row in rollup(AreaStatusCountLive).objects.filter(prefix__in=list(prefixes),
+                                                              status__in=Ticket.OPEN_STATUSES)
         .values("prefix").annotate(tickets=Sum("tickets"), overdue=Sum("overdue_tickets"))
     }
     rows, factor = [], basically_factor()
@@ -230,6 +255,7 @@ def _ranked(rows):
     return rows
 
 
+@from_replica
 def street_ranking(*, area, period, scheme=None):
     """Return the streets inside `area` ranked by their assessment score over `period`."""
     scheme = scheme or AssessmentScheme.current()
@@ -254,6 +280,7 @@ def street_ranking(*, area, period, scheme=None):
 NO_OBJECTIONS = {"raised": 0, "redispatched": 0, "rejected": 0}
 
 
+@from_replica
 def department_ranking(*, area, period, scheme=None):
     """Return the functional departments serving inside `area` ranked by their assessment score over `period`."""
     scheme = scheme or AssessmentScheme.current()
@@ -263,7 +290,7 @@ def department_ranking(*, area, period, scheme=None):
     }
     flows = {
         row["unit_id"]: row
-        for row in UnitDailyFlowLive.objects.filter(unit_id__in=list(units), day__gte=period.start,
+        for row in rollup(UnitDailyFlowLive).objects.filter(unit_id__in=list(units), day__gte=period.start,
                                                     day__lte=period.end)
         .values("unit_id").annotate(**{m: Sum(m) for m in UnitDailyFlow.MEASURES})
     }
@@ -292,6 +319,7 @@ def department_ranking(*, area, period, scheme=None):
 # --- the map (一张图) ------------------------------------------------------------------------
 
 
+@from_replica
 def map_areas(*, area, period):
     """Return the child areas of `area` with their figures, boundary and a point inside (shading and click-through).
 
@@ -312,6 +340,7 @@ def map_areas(*, area, period):
     return areas
 
 
+@from_replica
 def open_ticket_clusters(*, user, area):
     """Return the open tickets of `area` clustered: per child area from the rollup, or one by one in a grid.
 
@@ -322,7 +351,7 @@ def open_ticket_clusters(*, user, area):
     if area.level != Area.Level.GRID:
         counts = {
             row["prefix"]: row
-            for row in AreaStatusCountLive.objects.filter(
+            for row in rollup(AreaStatusCountLive).objects.filter(
                 prefix__in=[child.scope_prefix for child in area.children.all()], status__in=Ticket.OPEN_STATUSES)
             .values("prefix").annotate(tickets=Sum("tickets"), overdue=Sum("overdue_tickets"))
         }
@@ -342,6 +371,7 @@ def open_ticket_clusters(*, user, area):
     ]
 
 
+@from_replica
 def key_places(*, area, risk_sources=False):
     """Return the key places inside `area` (or only the risk sources) for a map layer; none above a street."""
     if area.level not in PLACE_LEVELS:

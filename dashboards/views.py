@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from audit.exports import XLSX, download_response
 from govportal.periods import MonthForm, Period, PeriodForm
+from govportal.replicas import figures_lag_to_show
 from grids.converters import CODE_PLACEHOLDER
 from grids.models import Area
 
@@ -69,6 +70,7 @@ def dashboard(request, code=None):
                      for row in tables["children"]],
     }
     return render(request, "dashboards/dashboard.html", {
+        "figures_lag": figures_lag_to_show(),
         "area": area, "breadcrumbs": selectors.breadcrumbs(user=request.user, area=area), "form": form,
         "period": period, "summary": selectors.area_summary(area=area, today=today),
         "tables": [(name, *TABLES[name], tables[name]) for name in tables], "charts": charts,
@@ -97,6 +99,7 @@ def dashboard_map(request, code=None):
     """综治一张图: the areas shaded by density or overdue rate, open-ticket clusters, key places, risk sources."""
     area = _area(request, code)
     return render(request, "dashboards/map.html", {
+        "figures_lag": figures_lag_to_show(),
         "area": area, "breadcrumbs": selectors.breadcrumbs(user=request.user, area=area),
         "extent": area.geom.extent, "labels": _labels(), "places_shown": area.level in selectors.PLACE_LEVELS,
         "urls": {"layers": reverse("api:dashboard-map", args=[area.code]),
@@ -117,6 +120,7 @@ def assessment(request, code=None):
         ("departments", *TABLES["departments"], selectors.department_ranking(area=area, period=period, scheme=scheme)),
     ]
     return render(request, "dashboards/assessment.html", {
+        "figures_lag": figures_lag_to_show(),
         "area": area, "breadcrumbs": selectors.breadcrumbs(user=request.user, area=area), "form": form,
         "period": period, "scheme": scheme, "tables": tables,
     }, status=400 if form.errors else 200)

@@ -13,7 +13,8 @@ CONN_HEALTH_CHECKS tests a reused one before use, so the next request reconnects
 
 import sys
 
-from django.db import InterfaceError, OperationalError
+import psycopg
+from django.db import InterfaceError, InternalError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
@@ -24,9 +25,22 @@ RETRY_AFTER_SECONDS = 5
 DATABASE_UNAVAILABLE = _("The service is briefly unavailable. Please try again in a few seconds.")
 
 
+def database_unavailable(error):
+    """Return whether `error` means the database cannot answer now.
+
+    OperationalError and InterfaceError; and an InternalError psycopg raised itself, without a
+    SQLSTATE from the server, when the conversation with the server broke (PgBouncer's server
+    connection died with its primary mid-transaction: "received 2 results from command 'BEGIN'").
+    """
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return True
+    cause = error.__cause__ if isinstance(error, InternalError) else None
+    return isinstance(cause, psycopg.InternalError) and cause.sqlstate is None
+
+
 def server_error(request):
     """handler500: 503 while the database cannot answer, else Django's own 500 page."""
-    if not isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+    if not database_unavailable(sys.exc_info()[1]):
         return defaults.server_error(request)
     if request.path.startswith("/api/"):
         response = JsonResponse({"message": str(DATABASE_UNAVAILABLE), "extra": {}}, status=503)

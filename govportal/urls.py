@@ -11,7 +11,7 @@ from grids import api as grids_api
 from hotline import urls as hotline_urls
 from incidents import api as incidents_api
 
-from . import views
+from . import health, views
 
 # Swagger UI with the CSP nonce on its inline script and style.
 swagger_ui = SpectacularSwaggerView.as_view(url_name="schema", template_name="govportal/swagger_ui.html")
@@ -54,6 +54,8 @@ handler404 = views.not_found
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
     path("sw.js", views.service_worker, name="service-worker"),
     path("manifest.webmanifest", views.web_manifest, name="web-manifest"),
     path("admin/", admin.site.urls),

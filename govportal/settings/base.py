@@ -94,6 +94,18 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))}
+# A streaming replica for the dashboards' reads, and only those (govportal.replicas); its lag,
+# when above the threshold, is shown on the dashboards.
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+FIGURES_DATABASE = "replica" if "replica" in DATABASES else "default"
+DATABASE_ROUTERS = ["govportal.replicas.ReplicaRouter"]
+REPLICA_LAG_WARNING_SECONDS = env_int("REPLICA_LAG_WARNING_SECONDS", 30, minimum=1)
+# Behind PgBouncer in transaction mode a session lasts one transaction: no server-side cursors (they
+# live across transactions) and no persistent connections (the pooler keeps them).
+if env_bool("DATABASE_BEHIND_PGBOUNCER", False):
+    for database in DATABASES.values():
+        database.update(DISABLE_SERVER_SIDE_CURSORS=True, CONN_MAX_AGE=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and security (等保 2.0 level 3 expectations, domain.md §7) ---

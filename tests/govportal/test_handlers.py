@@ -10,9 +10,10 @@ test client leaves out the connection housekeeping a server does after each requ
 import socket
 from contextlib import contextmanager
 
+import psycopg
 import pytest
-from django.db import close_old_connections, connection
-from django.test import Client
+from django.db import InternalError, close_old_connections, connection
+from django.test import Client, RequestFactory
 from django.utils import translation
 from knox.models import AuthToken
 from rest_framework.test import APIClient
@@ -112,3 +113,25 @@ def test_other_errors_keep_the_500_page(rf):
         response = server_error(rf.get("/api/v1/tickets/"))
     assert response.status_code == 500
     assert not response.has_header("Retry-After")
+
+
+def broken(error):
+    """Answer a request that failed with `error`, raised as Django's database wrapper raises it."""
+    try:
+        try:
+            raise error
+        except psycopg.InternalError as exc:
+            raise InternalError(*exc.args) from exc
+    except InternalError:
+        return server_error(RequestFactory().get("/api/v1/tickets/"))
+
+
+def test_a_conversation_with_the_server_broken_mid_transaction_answers_503():
+    # What PgBouncer's client sees when its server connection died with the primary.
+    response = broken(psycopg.InternalError("received 2 results from command 'BEGIN'"))
+    assert (response.status_code, response["Retry-After"]) == (503, str(RETRY_AFTER_SECONDS))
+
+
+def test_an_internal_error_the_server_reports_keeps_the_500_page():
+    response = broken(psycopg.errors.InternalError_("XX000: the server's own bug"))
+    assert response.status_code == 500
