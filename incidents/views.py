@@ -194,10 +194,13 @@ def ticket_act(request, ticket_id, action):
 
 
 def _back(request, ticket):
-    """Return to the page the action came from (a local path), else the ticket's page."""
+    """Return to the page the action came from (a local path) at the ticket's row, else the ticket's page.
+
+    The board sorts by deadline, so the row acted on may move: the browser scrolls to it and marks it.
+    """
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
-        return redirect(next_url)
+        return redirect(f"{next_url.split('#')[0]}#ticket-{ticket.pk}")
     return redirect("ticket-detail", ticket_id=ticket.pk)
 
 

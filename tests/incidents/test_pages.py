@@ -100,8 +100,11 @@ def test_actions_from_the_page_go_through_the_services(report, actors, client):
     assert [cell.text for cell in row.select("td")][1:3] == ["违法建设", zh(Ticket.Status.ACCEPTED)]
     assert row.select(f"select[name=t{ticket.pk}-unit]")
     department = HandlingUnit.objects.get(department="urban_management")
-    client.post(f"/tickets/{ticket.pk}/act/dispatch/",
-                {"prefix": f"t{ticket.pk}", f"t{ticket.pk}-unit": department.code, "next": "/tickets/board/"})
+    dispatched = client.post(f"/tickets/{ticket.pk}/act/dispatch/",
+                             {"prefix": f"t{ticket.pk}", f"t{ticket.pk}-unit": department.code, "next": "/tickets/board/"})
+    # Back on the board at the row acted on (its deadline moved it): the browser scrolls there.
+    assert dispatched["Location"] == f"/tickets/board/#ticket-{ticket.pk}"
+    assert page(client.get("/tickets/board/")).one(f"tr#ticket-{ticket.pk}")
     ticket.refresh_from_db()
     assert (ticket.status, ticket.handling_unit) == (Ticket.Status.DISPATCHED, department)
     client.force_login(actors.department_handler)
