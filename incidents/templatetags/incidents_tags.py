@@ -1,6 +1,6 @@
 from django import template
 
-from incidents.models import Ticket
+from incidents.models import RegisterEntry, Ticket
 from incidents.services import REJECT_REASONS, RETURN_REASONS
 from incidents.workflow import ACTION_LABELS
 
@@ -11,6 +11,7 @@ REASON_LABELS = {
     "reject": REJECT_REASONS, "return": RETURN_REASONS,
     "rate": dict(Ticket.Satisfaction.choices), "callback": dict(Ticket.Satisfaction.choices),
     "overdue": dict(Ticket.DueKind.choices), "overdue_escalate": dict(Ticket.DueKind.choices),
+    "park": dict(RegisterEntry.Reason.choices),
 }
 
 

@@ -39,12 +39,15 @@ from audit.models import AuditEvent
 from grids.models import GridMember
 from grids.selectors import grid_locate
 from hotline import services as hotline_services
-from hotline.models import Call, KnowledgeArticle, Open311Key
+from hotline.models import Call, KnowledgeArticle, Open311Key, OverdueNotice
+from hotline.supervision import overdue_notices_send
 from incidents import services as ticket_services
 from incidents.models import RewardEntry, Ticket
 from mediation.models import MediationCase, Party
+from supervision.models import Programme
 from tests.factories import TEST_PASSWORD, UserFactory, log_in_verified
 from tests.hotline.conftest import WEST_POINT, call_fields, catalogue, dispatched, operator  # noqa: F401
+from tests.hotline.test_supervision import overdue  # noqa: F401  (a fixture)
 from tests.mediation.conftest import make_case, mediation  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.dated  # the clock stands still: TOTP codes, token expiry and lockouts read it
@@ -410,6 +413,7 @@ def test_no_admin_writes_past_the_log_the_trail_hears():
 # test_every_route_handing_out_a_file_is_here finds none missing.
 EXPORT_ROUTES = ("dashboard-export", "assessment-report", "mediation-monthly-xlsx", "mediation-case-agreement",
                  "api:mediation-monthly-report", "api:mediation-agreement-pdf", "audit-export")
+SUPERVISION_EXPORT_ROUTES = ("supervision-export", "supervision-bulletin", "hotline-supervision-notice")
 
 
 @covers(A.EXPORT)
@@ -465,17 +469,36 @@ def _routes(patterns, prefix="", namespace=""):
 def test_every_route_handing_out_a_file_is_here():
     """A route named like a file (.xlsx, .pdf, .csv, or a format in its name) is one of EXPORT_ROUTES, and
     every file answer is built by audit.exports.download_response: nothing else sets Content-Disposition,
-    and FileResponse serves the work orders' photos only (shown on the ticket's page, to those who see it)."""
+    and FileResponse serves photos only: the work orders' (shown on the ticket's page, to those who see
+    it) and the volunteer tasks' (to the participant and the staff who see the task)."""
     file_like = {name for route, name in _routes(get_resolver().url_patterns)
                  if any(marker in route for marker in (".xlsx", ".pdf", ".csv", "file_format"))}
-    assert file_like <= set(EXPORT_ROUTES)
+    assert file_like <= set(EXPORT_ROUTES) | set(SUPERVISION_EXPORT_ROUTES)
     builders = {marker: {path for path, text in project_sources() if marker in text}
-                for marker in ("Content-Disposition", "FileResponse(", "as_attachment")}
-    assert builders == {"Content-Disposition": {"audit/exports.py"}, "FileResponse(": {"incidents/views.py"},
-                        "as_attachment": set()}
+                for marker in ("Content-Disposition", "FileResponse(", "as_attachment=")}
+    assert builders == {"Content-Disposition": {"audit/exports.py"},
+                        "FileResponse(": {"incidents/views.py", "participation/views.py"}, "as_attachment=": set()}
     callers = {path for path, text in project_sources() if "download_response(" in text}
     assert callers == {"audit/exports.py", "audit/views.py", "dashboards/views.py", "mediation/documents.py",
-                       "mediation/reports.py"}  # each one's routes are in EXPORT_ROUTES
+                       "mediation/reports.py", "supervision/exports.py", "hotline/documents.py"}  # routes listed above
+
+
+def test_the_supervision_files_are_recorded_exports(actors, operator, overdue, recorded):  # noqa: F811
+    """The task supervision office's status workbook and monthly bulletin, and a 12345 督办单."""
+    programme = Programme.objects.create(name="2027年试点任务", year=2027, office=actors.leader.unit)
+    [ticket_id] = overdue()
+    overdue_notices_send(now=datetime(2026, 11, 24, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai")))  # the reminder
+    overdue_notices_send(now=datetime(2026, 12, 1, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai")))  # 5 working days on
+    notice = OverdueNotice.objects.get(ticket_id=ticket_id, kind="notice")
+    asked = [(actors.leader, reverse("supervision-export", args=[programme.pk]), {}),
+             (actors.leader, reverse("supervision-bulletin", args=[programme.pk]), {"month": "2026-11"}),
+             (operator, reverse("hotline-supervision-notice", args=[notice.pk]), {})]
+    assert {resolve(path).view_name for _who, path, _query in asked} == set(SUPERVISION_EXPORT_ROUTES)
+    for number, (who, path, query) in enumerate(asked, start=1):
+        assert client_of(who, f"10.6.1.{number}").get(path, query).status_code == 200, path
+    exports = recorded(A.EXPORT)
+    assert [(event.actor, event.client_ip, event.details["path"]) for event in exports] == [
+        (who, f"10.6.1.{number}", path) for number, (who, path, _query) in enumerate(asked, start=1)]
 
 
 # --- reveals of personal numbers ---------------------------------------------------------------
@@ -516,10 +539,12 @@ def test_reveals_granted_and_refused_on_pages_and_in_the_api(actors, operator, d
                 "441900199001011234" in str(event.details)]
 
 
-def test_a_work_orders_reporter_number_is_never_revealed(catalogue, actors):  # noqa: F811
-    """Work orders have no reveal to record: a citizen's number is sealed, shown masked, and read in clear
-    only to credit their reward points (incidents.services.ticket_accept) and to compare it with the
-    number a citizen gives to follow their report (incidents.selectors.citizen_report_progress)."""
+def test_a_work_orders_reporter_number_is_read_in_clear_only_where_listed(catalogue, actors):  # noqa: F811
+    """A citizen's number is sealed and shown masked; it is read in clear only to credit their reward
+    points (incidents.services.ticket_accept), to compare it with the number a citizen gives to follow
+    their report (incidents.selectors.citizen_report_progress), and when the hotline or the holding
+    unit reveals it to call the citizen back (hotline.services, each reveal recorded:
+    tests/hotline/test_callbacks_for_all.py)."""
     ticket, _created = ticket_services.ticket_create(
         source=Ticket.Source.CITIZEN, category=catalogue["0102"], description="路边垃圾堆积", location=WEST_POINT,
         reporter_phone=CITIZEN_PHONE)
@@ -530,7 +555,7 @@ def test_a_work_orders_reporter_number_is_never_revealed(catalogue, actors):  # 
                      staff_api.get(f"/api/v1/tickets/{ticket.pk}/timeline/")):
         assert response.status_code == 200 and CITIZEN_PHONE not in response.content.decode()
     decrypting = {path for path, text in project_sources() if "reporter_phone_encrypted)" in text}
-    assert decrypting == {"incidents/services.py", "incidents/selectors.py"}
+    assert decrypting == {"incidents/services.py", "incidents/selectors.py", "hotline/services.py"}
 
 
 # --- the admin's views of personal data --------------------------------------------------------

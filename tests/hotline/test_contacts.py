@@ -63,6 +63,7 @@ def test_a_contact_in_time_makes_the_order_responded_in_the_rates(accepted, disp
                                         satisfaction="satisfied").hotline_callbacks.get().responded
 
 
+@time_machine.travel(MONDAY_9AM + timedelta(hours=2), tick=False)  # the contact at 9:00 lies in the past
 def test_a_contact_is_recorded_by_the_holding_unit_once_it_happened(accepted, actors):
     with pytest.raises(services.HotlineInputError, match=str(services.CONTACT_IN_FUTURE)):
         services.ticket_contact(ticket_id=accepted.ticket_id, actor=actors.community_staff,
