@@ -76,7 +76,6 @@ def check_radio_groups(page, live_server, operator):
     expect(page.locator("#rating input[type=radio]")).to_have_count(3)
     assert page.evaluate(RADIOS_OUT_OF_PLACE, "#rating") == []
     assert_fits(page, "the intake")
-    page.context.clear_cookies()
 
 
 def check_period_filters(page, live_server, coordinator):
@@ -87,18 +86,18 @@ def check_period_filters(page, live_server, coordinator):
         for box in page.locator("main form.inline :is(input[type=date], input[type=month])").all():
             assert box.input_value(), f"an empty date box on {name}"  # the browser empties a value it cannot read
         assert_fits(page, name, field_page=False)
-    page.context.clear_cookies()
 
 
 def test_pages_fit_a_phone_and_read_well_on_a_desktop(city, live_server, browser):  # noqa: F811
     ticket = report("0102", city.grid_worker)
     operator = UserFactory(role=User.Role.HOTLINE_OPERATOR, unit=city.street_coordinator.unit)
-    for device in (PHONE, DESKTOP):
-        context = browser.new_context(**device)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        if device is PHONE:  # first, so that the screenshots of home are the grid worker's
-            check_field_pages(page, live_server, city.grid_worker, ticket)
-        check_radio_groups(page, live_server, operator)
-        check_period_filters(page, live_server, city.street_coordinator)
-        context.close()
+    checks = [(check_field_pages, (city.grid_worker, ticket), (PHONE,)),  # first: home's screenshots are his
+              (check_radio_groups, (operator,), (PHONE, DESKTOP)),
+              (check_period_filters, (city.street_coordinator,), (PHONE, DESKTOP))]
+    for check, people, devices in checks:
+        for device in devices:  # each person on a device of their own (its service worker is theirs)
+            context = browser.new_context(**device)
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            check(page, live_server, *people)
+            context.close()
