@@ -64,6 +64,7 @@ def test_a_day_in_the_field(worker_phone, desktop, live_server, city, tmp_path):
 
     page.context.set_offline(True)  # the network drops for two fixes: they wait on the phone
     walk_to(page, 2)
+    expect(page.locator("#patrol-waiting")).to_have_text("1")  # recorded before the next fix comes
     walk_to(page, 3)
     expect(page.locator("#patrol-waiting")).to_have_text("2")
     assert len(stored_seqs(patrol)) == 2
