@@ -1,11 +1,14 @@
 """派单目录 in the admin: the system administrator adds lines; a line that replaces another closes it."""
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from dispatch.models import DispatchEntry
 from tests.factories import UserFactory, log_in_verified
+
+pytestmark = pytest.mark.dated  # "today" read from the clock: also on the chosen days
 
 
 def add_line(client, catalogue, unit, **extra):

@@ -18,6 +18,8 @@ from govportal.errors import DomainConflict
 
 from .conftest import EAST_POINT, WEST_POINT
 
+pytestmark = pytest.mark.dated  # "today" read from the clock: also on the chosen days
+
 
 def create(catalogue, actors, code, point=WEST_POINT):
     ticket, _ = ticket_create(source=Ticket.Source.GRID_WORKER, category=catalogue[code], description="井盖缺失",

@@ -11,7 +11,7 @@ from fieldwork.models import CheckIn, Patrol
 from fieldwork.selectors import grid_coverage
 from govportal.periods import Period
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dated]  # "today" read from the clock: also on the chosen days
 
 
 def test_a_week_of_patrols_inside_the_grid_once(db):

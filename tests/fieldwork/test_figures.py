@@ -16,7 +16,7 @@ from tests.factories import TicketFactory
 
 from .conftest import WALK, track_points
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dated]  # "today" read from the clock: also on the chosen days
 
 UTM_49N = 32649  # the UTM zone of 113.7° E
 

@@ -20,7 +20,7 @@ from tests.factories import UserFactory
 
 from .conftest import WALK, track_points
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dated]  # "today" read from the clock: also on the chosen days
 
 
 def test_a_worker_starts_a_patrol_of_their_grid(actors, tree):

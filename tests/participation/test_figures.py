@@ -16,7 +16,7 @@ from participation.selectors import participation_figures
 
 from .conftest import NEAR
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dated]  # "today" read from the clock: also on the chosen days
 
 # Mid-month, so that the work of the test (a few hours) stays within one month whatever the day.
 ANCHOR = datetime(2026, 11, 16, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -15,7 +15,7 @@ from tests.incidents.photos import jpeg
 
 from .conftest import NEAR, PHONE, PLACE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dated]  # "today" read from the clock: also on the chosen days
 
 
 def test_a_resident_registers_then_sees_the_registration_on_their_phone_page(client, tree, sms):

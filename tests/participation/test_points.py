@@ -20,7 +20,7 @@ from tests.concurrency import run_at_once
 
 from .conftest import NEAR, PHONE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dated]  # "today" read from the clock: also on the chosen days
 
 
 @pytest.fixture

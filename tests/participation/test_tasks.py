@@ -19,7 +19,7 @@ from tests.incidents.photos import jpeg
 
 from .conftest import FAR, NEAR
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dated]  # "today" read from the clock: also on the chosen days
 
 
 def test_a_volunteer_takes_checks_in_reports_and_the_community_confirms_the_hours(actors, enter, post_task):

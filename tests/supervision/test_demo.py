@@ -8,6 +8,8 @@ from supervision.demo import TASKS
 from supervision.models import Milestone, Programme, SupervisionOrder
 from supervision.selectors import Light, programme_rows
 
+pytestmark = pytest.mark.dated  # "today" read from the clock: also on the chosen days
+
 
 @pytest.fixture
 def demo(db):
