@@ -336,6 +336,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UrgencyEnum": "incidents.models.Urgency",
         "TicketSourceEnum": "incidents.models.Ticket.Source",
+        "AreaLevelEnum": "grids.models.Area.Level",
     },
 }
 
