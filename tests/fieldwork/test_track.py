@@ -4,6 +4,7 @@ always the track (and length) that a rebuild from every stored point gives."""
 import pytest
 from django.db import transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from fieldwork import services
 from fieldwork.models import Patrol
@@ -88,3 +89,18 @@ def test_a_batch_costs_three_statements_and_a_batch_sent_again_two(patrol, actor
         kept = services.patrol_points_add(patrol_id=patrol.pk, worker=actors.grid_worker, points=batch(range(5, 10)))
     assert (kept.point_count, kept.last_seq) == (10, 9)
 
+
+
+def test_a_batch_through_the_api_reads_the_patrol_once_for_access(api, actors, patrol, django_assert_num_queries):
+    url = reverse("api:patrol-points", args=[patrol.pk])
+    body = {"points": [{"seq": point.seq, "lng": point.longitude, "lat": point.latitude,
+                        "recorded_at": point.recorded_at.isoformat()} for point in batch(range(0, 5))]}
+    client = api(actors.grid_worker)
+    client.post(url, body, format="json")
+    body["points"] = [{**fix, "seq": fix["seq"] + 5} for fix in body["points"]]
+
+    # The patrol's id among those the worker may see (no track, no grid), then the service's five.
+    with django_assert_num_queries(6) as queries:
+        answer = client.post(url, body, format="json")
+    assert answer.status_code == 200 and answer.data["point_count"] == 10
+    assert "track" not in queries.captured_queries[0]["sql"]
