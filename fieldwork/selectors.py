@@ -46,6 +46,12 @@ def patrol_get(*, user, patrol_id):
     return visible_one(patrol_list(user=user).select_related("grid", "worker"), patrol_id)
 
 
+def patrol_visible_id(*, user, patrol_id):
+    """Return `patrol_id` if `user` may see that patrol, reading neither its track nor its grid (before a
+    service that loads the patrol itself); Patrol.DoesNotExist otherwise."""
+    return visible_one(patrol_list(user=user).only("pk"), patrol_id).pk
+
+
 def patrol_active(*, worker):
     """Return `worker`'s open patrol, or None."""
     return Patrol.objects.filter(worker=worker, status=Patrol.Status.ACTIVE).select_related("grid").first()
