@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "audit",
     "supervision",
     "fieldwork",
+    "carelist",  # special groups (9+X): helpers, visit schedules, overdue warnings
     "govportal",  # the home page and manage.py seed_demo, which span the apps
 ]
 
@@ -308,6 +309,7 @@ CELERY_BEAT_SCHEDULE = {
     "delete-expired-tokens": {"task": "accounts.tasks.delete_expired_tokens", "schedule": crontab(minute=5, hour=3)},
     "end-patrols-left-open": {"task": "fieldwork.tasks.end_patrols_left_open", "schedule": crontab(minute=35)},
     "purge-old-tracks": {"task": "fieldwork.tasks.purge_old_tracks", "schedule": crontab(minute=10, hour=3)},
+    "warn-overdue-care-visits": {"task": "carelist.tasks.warn_overdue_visits", "schedule": crontab(minute=20)},
 }
 
 # --- REST API ---
