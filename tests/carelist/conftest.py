@@ -15,7 +15,8 @@ from datetime import date
 import pytest
 
 from accounts.models import HandlingUnit, User
-from carelist.models import CareHelper, CareLevel, CarePerson
+from carelist.groups import national_groups_load
+from carelist.models import CareGroup, CareHelper, CareLevel, CarePerson
 from carelist.services import care_person_register
 from tests.factories import UserFactory
 
@@ -32,7 +33,13 @@ class Care:
 
 
 @pytest.fixture
-def care(actors, tree):
+def care_groups(db):
+    """The national groups (a transactional test may have wiped what the data migration loaded)."""
+    national_groups_load(CareGroup, CareLevel)
+
+
+@pytest.fixture
+def care(actors, tree, care_groups):
     committee = actors.community_staff.unit
     east_committee = HandlingUnit.objects.get(area=tree.east_community)
     return Care(
