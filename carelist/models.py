@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from incidents.models import AppendOnly
 
@@ -77,7 +78,7 @@ class CarePerson(models.Model):
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Being looked after")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("special-group file", "Closed")
 
     name = models.CharField(_("name"), max_length=50)
     id_number_encrypted = models.TextField(_("ID number (encrypted)"), blank=True, editable=False)
@@ -182,9 +183,9 @@ class CareVisit(AppendOnly, models.Model):
         AT_RISK = "at_risk", _("At risk")
 
     person = models.ForeignKey(CarePerson, models.PROTECT, related_name="visits", verbose_name=_("person"))
-    visited_on = models.DateField(_("visited on"))
-    place = models.CharField(_("place"), max_length=200)
-    way = models.CharField(_("way"), max_length=10, choices=Way.choices)
+    visited_on = models.DateField(_("date of the visit"))
+    place = models.CharField(_("place of the visit"), max_length=200)
+    way = models.CharField(_("way of visiting"), max_length=10, choices=Way.choices)
     condition = models.CharField(_("condition"), max_length=10, choices=Condition.choices)
     note = models.TextField(_("note"), max_length=2000, blank=True)
     follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)

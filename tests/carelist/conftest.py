@@ -41,7 +41,7 @@ def care_groups(db):
 @pytest.fixture
 def care(actors, tree, care_groups):
     committee = actors.community_staff.unit
-    east_committee = HandlingUnit.objects.get(area=tree.east_community)
+    east_committee = HandlingUnit.objects.get(area=tree.east_community, kind=HandlingUnit.Kind.COMMUNITY_COMMITTEE)
     return Care(
         helper=UserFactory(role=User.Role.GRID_WORKER, unit=committee, last_name="赵帮扶"),
         bystander=actors.grid_worker,
