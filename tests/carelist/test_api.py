@@ -1,7 +1,7 @@
 """The special-group API: the groups, a visit recorded with 400/403/404/409, closing, the counts per
 grid for the map (counts only, for the roles that may see them), and the OpenAPI operations."""
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
