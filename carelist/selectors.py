@@ -5,7 +5,7 @@ area holds their grid — community, street, district (and a superuser). A grid 
 grid who is not a helper sees nothing: these files are narrower than the grid's other base data.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from accounts.access import restrict_to_scope, scope_q, sees_areas, visible_one
 from accounts.models import HandlingUnit, User
@@ -57,6 +57,12 @@ def visits_due(*, user):
     return (person_list(user=user).filter(status=CarePerson.Status.ACTIVE)
             .select_related("grid").prefetch_related("levels__group")
             .annotate(warned=Exists(warned)).order_by("next_visit_due", "pk"))
+
+
+def overdue_warning_count(*, user):
+    """Return how many persons `user` helps whose visit is overdue and who were warned of it (the menu's badge)."""
+    return OverdueWarning.objects.filter(helper=user, person__status=CarePerson.Status.ACTIVE,
+                                         due_on=F("person__next_visit_due")).count()
 
 
 def group_list():

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "incidents.context_processors.unread_notices",
+                "carelist.context_processors.overdue_visits",
                 "govportal.context_processors.web_app",
             ],
         },

@@ -44,6 +44,17 @@ def test_each_helper_is_warned_once_per_overdue_period(person, person_make, care
     assert OverdueWarning.objects.filter(due_on=date(2026, 3, 19)).count() == 2
 
 
+def test_the_warned_helper_sees_it_in_the_menu_until_the_visit(person, care, client):
+    client.force_login(care.helper)
+    overdue_visits_warn(now=at(date(2026, 3, 10)))
+    with time_machine.travel(at(date(2026, 3, 10)), tick=False):
+        page = client.get("/carelist/").content.decode()
+        assert 'id="overdue-visits">1<' in page and "已提醒" in page
+        care_visit_record(person_id=person.pk, actor=care.helper, visited_on=date(2026, 3, 10), place="家中",
+                          way=CareVisit.Way.HOME, condition=CareVisit.Condition.STABLE)
+        assert 'id="overdue-visits"' not in client.get("/carelist/").content.decode()
+
+
 def test_a_closed_file_is_not_warned(person, care):
     care_person_close(person_id=person.pk, actor=care.community_leader, reason="迁出")
     assert overdue_visits_warn(now=at(date(2026, 5, 1))) == 0
