@@ -23,7 +23,8 @@ class CareGroupAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # A changed interval moves the next visit of everyone at that level.
-        for person in CarePerson.objects.filter(levels__group=form.instance).distinct():
+        active = CarePerson.objects.filter(levels__group=form.instance, status=CarePerson.Status.ACTIVE)
+        for person in active.distinct():
             care_schedule_refresh(person=person)
 
 

@@ -45,6 +45,6 @@ def demo_carelist_create():
             registered_on=today - timedelta(days=registered))
         if visited is not None:
             care_visit_record(person_id=person.pk, actor=users[helpers[0][0]],
-                              visited_on=today - timedelta(days=visited), place="家中", way=CareVisit.Way.HOME, condition=CareVisit.Condition.STABLE,
-                              note="情绪稳定，按时报到。")
+                              visited_on=today - timedelta(days=visited), place="家中", way=CareVisit.Way.HOME,
+                              condition=CareVisit.Condition.STABLE, note="情绪稳定，按时报到。")
     return True

@@ -117,8 +117,9 @@ class CarePerson(models.Model):
         return self.levels.aggregate(days=models.Min("visit_interval_days"))["days"]
 
     def schedule_refresh(self):
-        """Set `next_visit_due`: one interval after the last visit, or after registration (unsaved)."""
-        interval = self.visit_interval_days()
+        """Set `next_visit_due`: one interval after the last visit, or after registration; none once
+        the file is closed (unsaved)."""
+        interval = self.visit_interval_days() if self.status == self.Status.ACTIVE else None
         start = self.last_visited_on or self.registered_on
         self.next_visit_due = start + timedelta(days=interval) if interval else None
 

@@ -75,10 +75,8 @@ def care_person_close(*, person_id, actor, reason):
     """The leadership closes the file (the correction ended, the person moved away, …), saying why."""
     CARE.require_reason(reason)
 
-    def write(person):
-        person.next_visit_due = None
-
-    return CARE.apply(person_id, "close", actor=actor, reason=reason.strip(), change=write)
+    return CARE.apply(person_id, "close", actor=actor, reason=reason.strip(),
+                      change=lambda person: person.schedule_refresh())  # closed: no visit falls due
 
 
 def care_person_view(*, user, pk):

@@ -50,7 +50,8 @@ def visit_record(request, person_id):
     person = found_or_404(services.care_person_view, user=request.user, pk=person_id)
     if not CARE.may(person, request.user, CARE.transitions["record_visit"]):
         raise PermissionDenied
-    form = VisitForm(request.POST or None, initial={"visited_on": timezone.localdate(), "place": person.address})
+    form = VisitForm(request.POST if request.method == "POST" else None,
+                     initial={"visited_on": timezone.localdate(), "place": person.address})
     if request.method == "POST" and form.is_valid():
         try:
             services.care_visit_record(person_id=person.pk, actor=request.user, **form.cleaned_data)
