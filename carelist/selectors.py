@@ -53,7 +53,7 @@ def person_is_helper(*, user, person):
 def visits_due(*, user):
     """Return the active persons `user` sees, the next visit due first (so the overdue ones lead);
     `warned`: the user was warned that this visit is overdue (carelist.sweeps)."""
-    warned = OverdueWarning.objects.filter(person=OuterRef("pk"), helper=user, due_on=OuterRef("next_visit_due"))
+    warned = OverdueWarning.objects.filter(person=OuterRef("pk"), helper_id=user.pk, due_on=OuterRef("next_visit_due"))
     return (person_list(user=user).filter(status=CarePerson.Status.ACTIVE)
             .select_related("grid").prefetch_related("levels__group")
             .annotate(warned=Exists(warned)).order_by("next_visit_due", "pk"))

@@ -339,6 +339,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UrgencyEnum": "incidents.models.Urgency",
         "TicketSourceEnum": "incidents.models.Ticket.Source",
+        "CareVisitWayEnum": "carelist.models.CareVisit.Way",
+        "CareVisitConditionEnum": "carelist.models.CareVisit.Condition",
     },
 }
 
