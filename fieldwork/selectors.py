@@ -10,6 +10,7 @@ from accounts.models import User
 from govportal.periods import Period
 from govportal.workflow import ROLE_NOT_ALLOWED
 from grids.models import Area
+from grids.selectors import root_area
 from incidents.models import Ticket
 
 from .models import CheckIn, Patrol, PatrolFinding
@@ -76,7 +77,7 @@ def figures_area(*, user, code=None):
         raise PermissionDenied(ROLE_NOT_ALLOWED)
     if code:
         return visible_one(Area.objects.filter(scope_q(user)), Area.objects.get(code=code).pk)
-    return scope_area(user) or Area.objects.filter(level=Area.Level.CITY).order_by("code").first()
+    return scope_area(user) or root_area()
 
 
 def _patrols_in(area, period):

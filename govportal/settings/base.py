@@ -339,6 +339,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UrgencyEnum": "incidents.models.Urgency",
         "TicketSourceEnum": "incidents.models.Ticket.Source",
+        "AreaLevelEnum": "grids.models.Area.Level",
         "CareVisitWayEnum": "carelist.models.CareVisit.Way",
         "CareVisitConditionEnum": "carelist.models.CareVisit.Condition",
     },
