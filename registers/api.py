@@ -176,16 +176,16 @@ class InspectionApi(APIView):
 class ResidentRevealApi(APIView):
     """A resident's full name, ID or phone number, for the grid workers of their grid, with a reason; logged."""
 
-    class RevealInput(serializers.Serializer):
+    class ResidentRevealInput(serializers.Serializer):
         field = serializers.ChoiceField(choices=ResidentReveal.Field.choices)
         reason = serializers.CharField(max_length=200)
 
-    class RevealOutput(serializers.Serializer):
+    class ResidentRevealOutput(serializers.Serializer):
         value = serializers.CharField()
 
-    @extend_schema(request=RevealInput, responses={200: RevealOutput, 400: None, 403: None, 404: None})
+    @extend_schema(request=ResidentRevealInput, responses={200: ResidentRevealOutput, 400: None, 403: None, 404: None})
     def post(self, request, resident_id):
-        data = self.RevealInput(data=request.data)
+        data = self.ResidentRevealInput(data=request.data)
         data.is_valid(raise_exception=True)
         value = found_or_not_found(services.resident_reveal, NO_SUCH_RESIDENT, resident_id=resident_id,
                                    actor=request.user, **data.validated_data)
