@@ -501,8 +501,8 @@ class Notification(models.Model):
     kind = models.CharField(max_length=24)
     # A notice about something other than work orders (an overdue rental-house inspection, …): its
     # line as written by the module that sends it, and the page it points to.
-    text = models.CharField(max_length=300, blank=True)
-    link = models.CharField(max_length=200, blank=True)
+    text = models.CharField(max_length=300, blank=True, db_default="")  # db_default: the sweeps insert in SQL
+    link = models.CharField(max_length=200, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True, help_text=_("When e-mail and SMS copies went out."))
     read_at = models.DateTimeField(null=True, blank=True)
