@@ -15,7 +15,7 @@ def _date(label, required=True):
 
 class MoveInForm(forms.Form):
     kind = forms.ChoiceField(choices=Resident.Kind.choices, label=_("Kind"))
-    name = forms.CharField(max_length=50, label=_("Name"))
+    name = forms.CharField(max_length=50, label=_("Full name"))
     id_number = forms.CharField(min_length=18, max_length=18, label=_("ID number"))
     phone = forms.CharField(max_length=20, required=False, label=_("Phone"))
     household = forms.CharField(max_length=20, required=False, label=_("Household number"),
