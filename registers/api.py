@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govportal.api import found_or_not_found
-from grids.models import Area
 
 from . import selectors, services
 from .models import Resident, ResidentReveal, RiskGrade
@@ -120,10 +119,7 @@ class MoveInApi(APIView):
         house = _house_of(request, house_id)
         data = self.MoveInInput(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        number = values.pop("household")
-        household = services.household_create(actor=request.user, house=house, number=number) if number else None
-        residence = services.resident_move_in(actor=request.user, house=house, household=household, **values)
+        residence = services.resident_move_in(actor=request.user, house=house, **data.validated_data)
         return Response(ResidenceOutputSerializer(residence).data, status=status.HTTP_201_CREATED)
 
 

@@ -29,7 +29,8 @@ def _person(serial):
 def _houses(building):
     houses = [House(building=building, unit=str(unit), floor=floor, room=f"{unit}-{floor}0{room}",
                     floor_area_m2=60 + 15 * room)
-              for unit in range(1, UNITS + 1) for floor in range(1, FLOORS + 1) for room in range(1, ROOMS_PER_FLOOR + 1)]
+              for unit in range(1, UNITS + 1) for floor in range(1, FLOORS + 1)
+              for room in range(1, ROOMS_PER_FLOOR + 1)]
     for house in houses:
         house.save()
     return houses
@@ -60,15 +61,15 @@ def demo_registers_create():
                 owner, _id, owner_phone = _person(500 + serial)
                 services.rental_house_register(actor=worker, house=house, owner_name=owner, owner_phone=owner_phone,
                                                grade=grade, registered_on=registered)
-            household = services.household_create(actor=worker, house=house, number=f"H{house.room}")
             for _member in range(1 + index % 3):
                 serial += 1
                 name, id_number, phone = _person(serial)
                 moved_in = today - timedelta(days=30 + serial * 11)
                 services.resident_move_in(
                     actor=worker, house=house, kind=kind, name=name, id_number=id_number, phone=phone,
-                    household=household, moved_in_on=moved_in,
-                    lease_start=moved_in if rental else None, lease_end=moved_in + timedelta(days=365) if rental else None)
+                    household=f"H{house.room}", moved_in_on=moved_in,
+                    lease_start=moved_in if rental else None,
+                    lease_end=moved_in + timedelta(days=365) if rental else None)
         # History: one resident of the building's first house moved out last month.
         residence = houses[0].residences.first()
         services.residence_move_out(residence_id=residence.pk, actor=worker, moved_out_on=today - timedelta(days=30),

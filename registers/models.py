@@ -137,10 +137,12 @@ class Residence(models.Model):
             models.CheckConstraint(condition=Q(status="living", moved_out_on__isnull=True)
                                    | Q(status="moved_out", moved_out_on__isnull=False),
                                    name="residence_moved_out_has_date"),
-            models.CheckConstraint(condition=Q(moved_out_on__isnull=True) | Q(moved_out_on__gte=models.F("moved_in_on")),
-                                   name="residence_out_after_in"),
-            models.CheckConstraint(condition=Q(lease_end__isnull=True) | Q(lease_start__isnull=True)
-                                   | Q(lease_end__gte=models.F("lease_start")), name="residence_lease_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(moved_out_on__isnull=True) | Q(moved_out_on__gte=models.F("moved_in_on")),
+                name="residence_out_after_in"),
+            models.CheckConstraint(
+                condition=Q(lease_end__isnull=True) | Q(lease_start__isnull=True)
+                | Q(lease_end__gte=models.F("lease_start")), name="residence_lease_ends_after_start"),
         ]
 
     def __str__(self):

@@ -28,7 +28,6 @@ BAD_PHONE = _("Enter a phone number of digits (a leading + and hyphens allowed).
 LEASE_REQUIRED = _("A tenant's lease start date is required.")
 LEASE_ONLY_FOR_TENANTS = _("Only tenants have a lease.")
 NOT_A_RENTAL_HOUSE = _("Tenants live in rental houses: register this house as one first.")
-HOUSEHOLD_ELSEWHERE = _("This household is at another house.")
 ALREADY_LIVING = _("This person lives at %(house)s already: record the move-out there first.")
 MOVED_IN_BEFORE_LAST_MOVE_OUT = _("This person moved out of their last house on %(date)s: move-in cannot be earlier.")
 IN_THE_FUTURE = _("This date is in the future.")
@@ -82,9 +81,10 @@ def _lease_check(*, house, kind, lease_start, lease_end):
         raise RegisterInputError(LEASE_ONLY_FOR_TENANTS, "lease_start")
 
 
-def resident_move_in(*, actor, house, kind, name, id_number, moved_in_on, phone="", household=None,
+def resident_move_in(*, actor, house, kind, name, id_number, moved_in_on, phone="", household="",
                      lease_start=None, lease_end=None):
-    """Record that a person moved into `house` and return their new residence.
+    """Record that a person moved into `house` (in its household numbered `household`, registered if new)
+    and return their new residence.
 
     The person is found by their ID number's keyed hash: someone who lived in the registers before
     keeps their record (and its history); a newcomer gets one. Someone still living elsewhere is
@@ -94,14 +94,12 @@ def resident_move_in(*, actor, house, kind, name, id_number, moved_in_on, phone=
     id_number, phone = id_number_clean(id_number), phone_clean(phone)
     _not_in_future(moved_in_on, "moved_in_on")
     _lease_check(house=house, kind=kind, lease_start=lease_start, lease_end=lease_end)
-    if household is not None and household.house_id != house.pk:
-        raise RegisterInputError(HOUSEHOLD_ELSEWHERE, "household")
     try:
         with transaction.atomic():
             resident = _resident_for_move(id_number=id_number, name=name.strip(), phone=phone, kind=kind,
                                           area_code=house.area_code, moved_in_on=moved_in_on)
             residence = Residence.objects.create(
-                resident=resident, house=house, household=household, area_code=house.area_code,
+                resident=resident, house=house, household=_household(house, household), area_code=house.area_code,
                 moved_in_on=moved_in_on, lease_start=lease_start, lease_end=lease_end)
             ResidenceEvent.objects.create(residence=residence, action="move_in", to_status=residence.status,
                                           actor=actor)
@@ -145,11 +143,10 @@ def residence_move_out(*, residence_id, actor, moved_out_on, reason=""):
     return RESIDENCES.apply(residence_id, "move_out", actor=actor, reason=reason, change=change)
 
 
-def household_create(*, actor, house, number):
-    """Register a household at `house`; return it."""
-    _edit_check(actor, house.area_code)
-    household, _created = Household.objects.get_or_create(house=house, number=number.strip())
-    return household
+def _household(house, number):
+    """Return the household numbered `number` at `house`, registered if new; None for no number."""
+    number = (number or "").strip()
+    return Household.objects.get_or_create(house=house, number=number)[0] if number else None
 
 
 def rental_house_register(*, actor, house, owner_name, grade, registered_on, owner_phone=""):
@@ -160,7 +157,8 @@ def rental_house_register(*, actor, house, owner_name, grade, registered_on, own
     try:
         with transaction.atomic():
             return RentalHouse.objects.create(
-                house=house, grade=grade, registered_on=registered_on, next_inspection_due=grade.next_due(registered_on),
+                house=house, grade=grade, registered_on=registered_on,
+                next_inspection_due=grade.next_due(registered_on),
                 **crypto.sealed("owner_name", owner_name.strip(), mask=mask_name),
                 **crypto.sealed("owner_phone", owner_phone, mask=mask_phone))
     except IntegrityError:

@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from grids.models import Area
 from . import selectors, services
 from .forms import InspectionForm, MoveInForm, MoveOutForm, RevealForm
 from .models import Residence, Resident, ResidentReveal, RiskGrade
+from .workflow import NOT_YOUR_GRID
 
 HOUSES_SHOWN = 300  # a grid has a few hundred households; the API pages through more
 
@@ -65,13 +67,12 @@ def house_detail(request, house_id, *, move_in_form=None, inspection_form=None, 
 def move_in(request, house_id):
     """Add a resident to the house (a grid worker of its grid): the form, then the house page."""
     house = found_or_404(selectors.house_get, user=request.user, house_id=house_id)
+    if not selectors.may_edit(user=request.user, area_code=house.area_code):
+        raise PermissionDenied(NOT_YOUR_GRID)
     form = MoveInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        number = values.pop("household")
         try:
-            household = services.household_create(actor=request.user, house=house, number=number) if number else None
-            residence = services.resident_move_in(actor=request.user, house=house, household=household, **values)
+            residence = services.resident_move_in(actor=request.user, house=house, **form.cleaned_data)
         except (DomainInputError, DomainConflict) as error:
             _form_error(form, error)
         else:

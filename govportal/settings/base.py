@@ -309,7 +309,8 @@ CELERY_BEAT_SCHEDULE = {
     "delete-expired-tokens": {"task": "accounts.tasks.delete_expired_tokens", "schedule": crontab(minute=5, hour=3)},
     "end-patrols-left-open": {"task": "fieldwork.tasks.end_patrols_left_open", "schedule": crontab(minute=35)},
     "purge-old-tracks": {"task": "fieldwork.tasks.purge_old_tracks", "schedule": crontab(minute=10, hour=3)},
-    "warn-overdue-inspections": {"task": "registers.tasks.warn_overdue_inspections", "schedule": crontab(minute=20, hour=8)},
+    "warn-overdue-inspections": {"task": "registers.tasks.warn_overdue_inspections",
+                                 "schedule": crontab(minute=20, hour=8)},
 }
 
 # --- REST API ---

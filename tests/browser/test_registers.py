@@ -29,9 +29,10 @@ def _log_in(page, live_server, user):
 
 @pytest.fixture
 def overdue_rental(tree, actors):
-    severe, _created = RiskGrade.objects.get_or_create(code="C", defaults={"name": "严管", "inspection_interval_days": 7})
-    building = Building.objects.create(grid=tree.grids[0], code="B001", name="幸福路1号楼", address="测试市幸福路1号",
-                                       location=Point(113.705, 23.005, srid=4326))
+    severe, _created = RiskGrade.objects.get_or_create(code="C", defaults={"name": "严管",
+                                                                          "inspection_interval_days": 7})
+    building = Building.objects.create(grid=tree.grids[0], code="B001", name="幸福路1号楼",
+                                       address="测试市幸福路1号", location=Point(113.705, 23.005, srid=4326))
     house = House.objects.create(building=building, unit="2", floor=5, room="2-502", floor_area_m2=70)
     return services.rental_house_register(actor=actors.grid_worker, house=house, owner_name="陈房东",
                                           owner_phone="13800001111", grade=severe,

@@ -29,9 +29,9 @@ def anchored_today():
 @pytest.fixture
 def grades(db):
     """The risk grades as the data migration ships them (a transactional test may have flushed them)."""
-    rows = {code: RiskGrade.objects.get_or_create(code=code, defaults={"name": name, "inspection_interval_days": days})[0]
+    return {code: RiskGrade.objects.get_or_create(code=code, defaults={"name": name,
+                                                                        "inspection_interval_days": days})[0]
             for code, name, days in (("A", "放心", 90), ("B", "关注", 30), ("C", "严管", 7))}
-    return rows
 
 
 @pytest.fixture

@@ -48,6 +48,7 @@ def test_the_community_reads_its_area_but_does_not_edit(logged_in, actors, resid
     page = client.get("/registers/")
     assert page.status_code == 200 and "西社区第1网格" in page.content.decode()
     assert client.get(f"/registers/houses/{residence.house_id}/").status_code == 200
+    assert client.get(f"/registers/houses/{residence.house_id}/move-in/").status_code == 403
     answer = api(actors.community_staff).post(f"/api/v1/registers/residences/{residence.pk}/move-out/",
                                               {"moved_out_on": "2026-06-01"}, format="json")
     assert answer.status_code == 403
@@ -60,7 +61,8 @@ def test_a_reveal_needs_a_reason_and_is_audited(actors, residence, api):
     answer = worker.post(url, {"field": "id_number", "reason": "办理居住证核对身份"}, format="json")
     assert answer.status_code == 200 and answer.json() == {"value": ID_NUMBER}
     [reveal] = ResidentReveal.objects.all()
-    assert (reveal.actor, reveal.field, reveal.reason) == (actors.grid_worker, "id_number", "办理居住证核对身份")
+    assert (reveal.actor, reveal.field) == (actors.grid_worker, "id_number")
+    assert reveal.reason == "办理居住证核对身份"
     audited = AuditEvent.objects.get(action=AuditEvent.Action.REVEAL, result=AuditEvent.Result.SUCCESS)
     assert audited.actor == actors.grid_worker and audited.target == f"registers.resident:{residence.resident_id}"
     assert ID_NUMBER not in str(audited.details)
