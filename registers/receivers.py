@@ -5,6 +5,7 @@ from django.dispatch import receiver
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from govportal.masking import mask_numbers
 
 from .models import ResidentReveal
 
@@ -14,4 +15,4 @@ def resident_data_revealed(sender, instance, created, **kwargs):
     if created:
         audit_record(action=AuditEvent.Action.REVEAL, result=AuditEvent.Result.SUCCESS, actor=instance.actor,
                      target=f"registers.resident:{instance.resident_id}",
-                     details={"field": instance.field, "reason": instance.reason})
+                     details={"field": instance.field, "reason": mask_numbers(instance.reason)})

@@ -15,7 +15,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from govportal import crypto
 from govportal.errors import DomainConflict
-from govportal.masking import mask_id_number, mask_name, mask_phone
+from govportal.masking import mask_id_number, mask_name, mask_numbers, mask_phone
 from incidents.models import Notification
 from incidents.notifications import notifications_wake_up
 
@@ -201,7 +201,8 @@ def resident_reveal(*, resident_id, actor, field, reason):
         raise RegisterInputError(REVEAL_REASON_REQUIRED, "reason")
     if not may_edit(user=actor, area_code=resident.area_code):
         audit_record(action=AuditEvent.Action.REVEAL, result=AuditEvent.Result.FAILURE, actor=actor,
-                     target=f"registers.resident:{resident.pk}", details={"field": field, "reason": reason})
+                     target=f"registers.resident:{resident.pk}",
+                     details={"field": field, "reason": mask_numbers(reason)})
         raise PermissionDenied(REVEAL_NOT_ALLOWED)
     token = getattr(resident, f"{field}_encrypted")
     if not token:
