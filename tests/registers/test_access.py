@@ -58,14 +58,15 @@ def test_a_reveal_needs_a_reason_and_is_audited(actors, residence, api):
     worker = api(actors.grid_worker)
     url = f"/api/v1/registers/residents/{residence.resident_id}/reveal/"
     assert worker.post(url, {"field": "id_number", "reason": " "}, format="json").status_code == 400
-    answer = worker.post(url, {"field": "id_number", "reason": "办理居住证核对身份，来电13912345678"}, format="json")
+    reason = "办理居住证核对身份，来电13912345678"
+    answer = worker.post(url, {"field": "id_number", "reason": reason}, format="json")
     assert answer.status_code == 200 and answer.json() == {"value": ID_NUMBER}
     [reveal] = ResidentReveal.objects.all()
     assert (reveal.actor, reveal.field) == (actors.grid_worker, "id_number")
-    assert reveal.reason == "办理居住证核对身份，来电13912345678"
+    assert reveal.reason == reason
     audited = AuditEvent.objects.get(action=AuditEvent.Action.REVEAL, result=AuditEvent.Result.SUCCESS)
     assert audited.actor == actors.grid_worker and audited.target == f"registers.resident:{residence.resident_id}"
-    assert audited.details["reason"] == "办理居住证核对身份，来电139****5678"  # the trail holds no full number
+    assert audited.details["reason"] == "办理居住证核对身份，来电139****5678"  # no full number in the trail
 
 
 def test_the_community_may_not_reveal_and_the_attempt_is_audited(actors, residence, api):
