@@ -11,6 +11,7 @@ from accounts.models import User
 from grids.models import Building
 
 from . import services
+from .defaults import risk_grades_load
 from .models import House, Resident, RiskGrade
 from .selectors import worker_grid_codes
 
@@ -44,6 +45,7 @@ def demo_registers_create():
     if not codes or House.objects.filter(area_code=codes[0]).exists():
         return False
     today = timezone.localdate()
+    risk_grades_load(RiskGrade)  # a flushed test database has lost the migration's rows
     grades = {grade.code: grade for grade in RiskGrade.objects.all()}
     serial, overdue_made = 0, False
     for number, building in enumerate(Building.objects.filter(grid__code=codes[0]).order_by("code")):

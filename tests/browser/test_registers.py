@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from grids.models import Building
 from registers import services
+from registers.defaults import risk_grades_load
 from registers.models import House, RiskGrade
 from tests.factories import TEST_PASSWORD
 
@@ -29,8 +30,8 @@ def _log_in(page, live_server, user):
 
 @pytest.fixture
 def overdue_rental(tree, actors):
-    severe, _created = RiskGrade.objects.get_or_create(code="C", defaults={"name": "严管",
-                                                                          "inspection_interval_days": 7})
+    risk_grades_load(RiskGrade)  # the live server's flushed database has lost the migration's rows
+    severe = RiskGrade.objects.get(code="C")
     building = Building.objects.create(grid=tree.grids[0], code="B001", name="幸福路1号楼",
                                        address="测试市幸福路1号", location=Point(113.705, 23.005, srid=4326))
     house = House.objects.create(building=building, unit="2", floor=5, room="2-502", floor_area_m2=70)

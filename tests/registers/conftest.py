@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from grids.models import Building, GridMember
 from registers import services
+from registers.defaults import risk_grades_load
 from registers.models import House, Resident, RiskGrade
 from tests.factories import UserFactory
 
@@ -29,9 +30,8 @@ def anchored_today():
 @pytest.fixture
 def grades(db):
     """The risk grades as the data migration ships them (a transactional test may have flushed them)."""
-    return {code: RiskGrade.objects.get_or_create(code=code, defaults={"name": name,
-                                                                        "inspection_interval_days": days})[0]
-            for code, name, days in (("A", "放心", 90), ("B", "关注", 30), ("C", "严管", 7))}
+    risk_grades_load(RiskGrade)
+    return {grade.code: grade for grade in RiskGrade.objects.all()}
 
 
 @pytest.fixture

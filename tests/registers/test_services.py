@@ -13,6 +13,8 @@ from incidents.models import Notification
 from registers import services
 from registers.models import House, Inspection, Residence, ResidenceEvent, Resident
 
+from tests.concurrency import run_at_once
+
 from .conftest import ID_NUMBER, OTHER_ID_NUMBER
 
 
@@ -159,3 +161,15 @@ def test_the_overdue_notice_reads_as_a_line(rental, actors):
     services.inspections_overdue_warn()
     [notice] = overdue_notices(actors.grid_worker)
     assert notification_text(notice) == notice.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sweeps_warn_each_house_once(building, actors, grades):
+    for number in range(30):
+        house = House.objects.create(building=building, unit="3", floor=1, room=f"3-1{number:02d}")
+        services.rental_house_register(actor=actors.grid_worker, house=house, owner_name="房东", grade=grades["C"],
+                                       registered_on=date(2026, 5, 1))
+    claimed = run_at_once(lambda: services.inspections_overdue_warn(batch_size=4))
+    assert sum(claimed) == 30
+    notices = overdue_notices(actors.grid_worker)
+    assert sum(int(notice.text.split(" ")[0]) for notice in notices) == 30  # each house named in one notice
