@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "supervision",
     "fieldwork",
     "carelist",  # special groups (9+X): helpers, visit schedules, overdue warnings
+    "registers",  # the grid's base-data registers: houses, residents, rental houses
     "govportal",  # the home page and manage.py seed_demo, which span the apps
 ]
 
@@ -311,6 +312,8 @@ CELERY_BEAT_SCHEDULE = {
     "end-patrols-left-open": {"task": "fieldwork.tasks.end_patrols_left_open", "schedule": crontab(minute=35)},
     "purge-old-tracks": {"task": "fieldwork.tasks.purge_old_tracks", "schedule": crontab(minute=10, hour=3)},
     "warn-overdue-care-visits": {"task": "carelist.tasks.warn_overdue_visits", "schedule": crontab(minute=20)},
+    "warn-overdue-inspections": {"task": "registers.tasks.warn_overdue_inspections",
+                                 "schedule": crontab(minute=20, hour=8)},
 }
 
 # --- REST API ---
