@@ -158,7 +158,8 @@ class OrderWorkInput(serializers.Serializer):
     address = serializers.CharField(max_length=200, required=False, default="")
 
     def validate(self, data):
-        return {**data, "location": Point(data.pop("longitude"), data.pop("latitude"), srid=4326)}
+        location = Point(data.pop("longitude"), data.pop("latitude"), srid=4326)
+        return {**data, "location": location}
 
 
 def _select(*, topic_id, actor, meeting):
@@ -167,14 +168,17 @@ def _select(*, topic_id, actor, meeting):
     return services.topic_select(topic_id=topic_id, actor=actor, meeting=found)
 
 
+ACTION_INPUTS = {"select": SelectInput, "deselect": RejectInput, "decide": DecideInput, "publish": PublishInput,
+                 "order_work": OrderWorkInput, "close": RejectInput}
+
+
 def action_patterns():
     """POST topics/{id}/{select,deselect,decide,publish,order-work,close}/; the answer is the topic."""
     assert set(services.ACTION_SERVICES) == {name for name, t in TOPICS.transitions.items() if t.party != "system"}
     return action_urls(
         route="topics/<int:topic_id>/", name="deliberation-topic",
         services={**services.ACTION_SERVICES, "select": _select},
-        inputs={"select": SelectInput, "deselect": RejectInput, "decide": DecideInput, "publish": PublishInput,
-                "order_work": OrderWorkInput, "close": RejectInput},
+        inputs=ACTION_INPUTS,
         id_kwarg="topic_id", get_subject=_topic, output=TopicDetailOutputSerializer, present=_detail,
         tag="deliberation_topics",
     )
@@ -188,15 +192,24 @@ class MeetingOutputSerializer(serializers.Serializer):
     title = serializers.CharField()
     held_at = serializers.DateTimeField()
     place = serializers.CharField()
-    invited_participants = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    invited_units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    invited_participants = serializers.SerializerMethodField()
+    invited_units = serializers.SerializerMethodField()
     invited_others = serializers.CharField()
     attended = serializers.SerializerMethodField()
-    agenda = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    agenda = serializers.SerializerMethodField()
     minutes = serializers.CharField()
+
+    def get_invited_participants(self, meeting) -> list[int]:
+        return sorted(person.pk for person in meeting.invited_participants.all())
+
+    def get_invited_units(self, meeting) -> list[int]:
+        return sorted(unit.pk for unit in meeting.invited_units.all())
 
     def get_attended(self, meeting) -> list[int]:
         return sorted(meeting.attendances.values_list("participant_id", flat=True))
+
+    def get_agenda(self, meeting) -> list[int]:
+        return sorted(meeting.agenda.values_list("pk", flat=True))
 
 
 def _meeting(user, meeting_id):
@@ -273,7 +286,7 @@ class MeetingMinutesApi(APIView):
 
 # --- figures ---
 
-class AreaFiguresOutputSerializer(serializers.Serializer):
+class AreaTopicFiguresOutputSerializer(serializers.Serializer):
     area = serializers.CharField()
     area_name = serializers.CharField()
     raised = serializers.IntegerField()
@@ -286,11 +299,11 @@ class FiguresApi(APIView):
     """Topics raised, decided and implemented in an area of your scope over a period (this month to date by
     default), and in each area one level down (the communities of a street)."""
 
-    class FiguresOutput(serializers.Serializer):
-        area = AreaFiguresOutputSerializer()
-        children = AreaFiguresOutputSerializer(many=True)
+    class DeliberationFiguresOutput(serializers.Serializer):
+        area = AreaTopicFiguresOutputSerializer()
+        children = AreaTopicFiguresOutputSerializer(many=True)
 
-    @extend_schema(parameters=[PeriodInput], responses={200: FiguresOutput, 400: None, 404: None})
+    @extend_schema(parameters=[PeriodInput], responses={200: DeliberationFiguresOutput, 400: None, 404: None})
     def get(self, request, code):
         area = area_get(user=request.user, code=code)
         if area is None:
@@ -298,7 +311,7 @@ class FiguresApi(APIView):
         data = PeriodInput(data=request.query_params)
         data.is_valid(raise_exception=True)
         period = data.validated_data["period"]
-        return Response(self.FiguresOutput({
+        return Response(self.DeliberationFiguresOutput({
             "area": deliberation_figures(area=area, period=period),
             "children": [deliberation_figures(area=child, period=period) for child in area.children.order_by("code")
                          if child.level != Area.Level.GRID],

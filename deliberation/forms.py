@@ -102,7 +102,8 @@ class DecideForm(ActionForm):
     votes_for = forms.IntegerField(min_value=0, max_value=100_000, label=_("For"))
     votes_against = forms.IntegerField(min_value=0, max_value=100_000, label=_("Against"))
     votes_abstain = forms.IntegerField(min_value=0, max_value=100_000, label=_("Abstained"))
-    decision = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Decision"))
+    decision = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                               label=_("Decision of the meeting"))
 
 
 class PublishForm(ActionForm):
