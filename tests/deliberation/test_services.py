@@ -14,7 +14,7 @@ from deliberation.models import Attendance, Topic, TopicEvent
 from deliberation.selectors import decisions_public, topic_get
 from deliberation.workflow import ONLY_ADOPTED, DeliberationInputError
 from govportal.errors import DomainConflict
-from govportal.workflow import TransitionNotAllowed
+from govportal.workflow import ROLE_NOT_ALLOWED, TransitionNotAllowed
 from participation.models import PointEntry
 from participation.points import points_balance
 
@@ -139,3 +139,17 @@ def test_a_topic_goes_only_before_a_meeting_of_its_own_community(actors, tree, r
                                  held_at=MONDAY_9AM, place="东社区")
     with pytest.raises(DeliberationInputError, match=str(services.NOT_THIS_COMMUNITYS_MEETING)):
         services.topic_select(topic_id=topic.pk, actor=actors.community_staff, meeting=east)
+
+
+@pytest.mark.parametrize("role", ["grid_worker", "department_handler", "leader"])
+def test_only_community_staff_take_a_topics_steps(actors, raise_topic, meeting, attended, role):
+    topic = raise_topic()
+    attended(1)
+    services.topic_select(topic_id=topic.pk, actor=actors.community_staff, meeting=meeting)
+    with pytest.raises(PermissionDenied, match=str(ROLE_NOT_ALLOWED)):
+        services.topic_decide(topic_id=topic.pk, actor=getattr(actors, role), votes_for=1, votes_against=0,
+                              votes_abstain=0, decision="同意")
+    with pytest.raises(PermissionDenied, match=str(ROLE_NOT_ALLOWED)):
+        services.topic_deselect(topic_id=topic.pk, actor=getattr(actors, role), reason="改期")
+    services.topic_decide(topic_id=topic.pk, actor=actors.street_coordinator, votes_for=1, votes_against=0,
+                          votes_abstain=0, decision="同意")
