@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from deliberation import services
 from deliberation.models import Topic
+from tests.factories import TEST_PASSWORD
 from tests.deliberation.conftest import RESIDENT, enter, sms  # noqa: F401  (fixtures)
 from tests.incidents.photos import jpeg
 
@@ -23,7 +24,7 @@ def zh(text):
 
 
 def test_a_resident_raises_a_topic_and_reads_the_published_decision(
-        actors, tree, enter, sms, browser, live_server, tmp_path):  # noqa: F811
+        actors, tree, enter, sms, browser, page, live_server, tmp_path):  # noqa: F811
     phone = browser.new_context(**PHONE_SCREEN).new_page()
     phone.set_default_timeout(15_000)
     community_page = f"{live_server.url}/deliberate/{tree.west_community.code}/"
@@ -67,3 +68,14 @@ def test_a_resident_raises_a_topic_and_reads_the_published_decision(
     expect(phone.locator(f".decisions li[data-topic='{topic.pk}'] .decision-text")).to_contain_text("由街道协调建设")
     phone.screenshot(path=str(tmp_path / "community-phone.png"), full_page=True)
     phone.context.close()
+
+    page.goto(f"{live_server.url}/login/")  # the staff's side, on a desktop
+    page.fill("#id_username", staff.username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/deliberation/topics/{topic.pk}/")
+    expect(page.locator("form[data-action='order_work']")).to_have_count(1)
+    expect(page.locator("#topic-timeline li")).to_have_count(4)
+    page.goto(f"{live_server.url}/deliberation/meetings/{meeting.pk}/")
+    expect(page.locator(".attendances li")).to_have_count(5)
