@@ -35,6 +35,7 @@ api_v1 = [
     path("participation/", include("participation.api_urls")),
     path("deliberation/", include("deliberation.api_urls")),
     path("supervision/", include("supervision.api_urls")),
+    path("carelist/", include("carelist.api_urls")),
     path("", include("fieldwork.api_urls")),
     path("dashboard/areas/<area:code>/", dashboards_api.DashboardSummaryApi.as_view(), name="dashboard-summary"),
     path("dashboard/areas/<area:code>/children/", dashboards_api.DashboardChildrenApi.as_view(),
@@ -77,6 +78,7 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("audit.urls")),
     path("", include("supervision.urls")),
+    path("", include("carelist.urls")),
 ]
 
 # A database outage answers 503 with Retry-After, not 500 (govportal.handlers).

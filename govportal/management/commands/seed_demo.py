@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from carelist.demo import demo_carelist_create
 from deliberation.demo import demo_deliberation_create
 from dispatch.demo import demo_dispatch_create
 from fieldwork.demo import demo_fieldwork_create
@@ -50,6 +51,8 @@ class Command(BaseCommand):
             self.stdout.write("Loaded the dispatch demo data (catalogue, a co-handled order, a re-dispatched objection).")
         if demo_fieldwork_create():
             self.stdout.write("Loaded the demo grid worker's week of patrols and check-ins.")
+        if demo_carelist_create():
+            self.stdout.write("Loaded the demo special-group persons, their helpers and visits (one overdue).")
         tickets = demo_history_create(days=history_days) if history_days else 0
         if tickets:
             self.stdout.write(self.style.SUCCESS(f"Loaded {history_days} days of history: {tickets} work orders."))
