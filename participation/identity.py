@@ -21,9 +21,14 @@ def phone_signed_in(request, phone):
     request.session[SESSION_KEY] = blind_index(phone)
 
 
+def signed_in_phone_hash(request):
+    """Return the keyed hash of the visitor's proved phone, or "" if they have not signed in."""
+    return request.session.get(SESSION_KEY, "")
+
+
 def signed_in_registrations(request):
     """Return the registrations of the visitor's proved phone (none if they have not signed in)."""
-    phone_hash = request.session.get(SESSION_KEY)
+    phone_hash = signed_in_phone_hash(request)
     if not phone_hash:
         return Participant.objects.none()
     return Participant.objects.filter(phone_hash=phone_hash).select_related("community")

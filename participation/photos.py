@@ -18,15 +18,17 @@ from .models import TaskClaimPhoto
 PHOTO_ROOT = "participation"
 
 
-def photos_store(uploads):
-    """Check every upload, then store them re-encoded; return their StoredPhotos (PhotoError for a bad one)."""
+def photos_store(uploads, *, root=PHOTO_ROOT, max_count=None):
+    """Check every upload, then store them re-encoded under `root`; return their StoredPhotos (PhotoError for a
+    bad one, or for more than `max_count`, by default PHOTO_MAX_COUNT)."""
     uploads = list(uploads)
-    if len(uploads) > settings.PHOTO_MAX_COUNT:
-        raise ticket_photos.PhotoError(ticket_photos.TOO_MANY_PHOTOS % {"limit": settings.PHOTO_MAX_COUNT})
+    max_count = max_count or settings.PHOTO_MAX_COUNT
+    if len(uploads) > max_count:
+        raise ticket_photos.PhotoError(ticket_photos.TOO_MANY_PHOTOS % {"limit": max_count})
     if sum(ticket_photos.photo_check(upload) for upload in uploads) > settings.PHOTO_MAX_PIXELS_PER_REQUEST:
         raise ticket_photos.PhotoError(ticket_photos.TOO_MANY_PIXELS_TOGETHER % {
             "limit": settings.PHOTO_MAX_PIXELS_PER_REQUEST // 10**6})
-    directory = f"{PHOTO_ROOT}/{timezone.localdate():%Y/%m/%d}"
+    directory = f"{root}/{timezone.localdate():%Y/%m/%d}"
     stored = []
     try:
         for upload in uploads:
@@ -45,10 +47,11 @@ def photos_attach(*, claim, photos):
 
 
 @contextmanager
-def photos_kept_if_committed(photos):
-    """Around the transaction that attaches `photos`: delete their files unless their rows exist after it."""
+def photos_kept_if_committed(photos, *, model=TaskClaimPhoto):
+    """Around the transaction that attaches `photos` as rows of `model`: delete their files unless the rows exist
+    after it."""
     try:
         yield photos
     finally:
-        if photos and not TaskClaimPhoto.objects.filter(image__in=[photo.image for photo in photos]).exists():
+        if photos and not model.objects.filter(image__in=[photo.image for photo in photos]).exists():
             ticket_photos.photos_delete(photos)

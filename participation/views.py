@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from govportal.clientip import client_ip
@@ -113,9 +114,17 @@ def my_participation(request):
 
     def take(data, key):
         identity.participant_sign_in(request, phone=data["phone"], code=data["code"], key=key)
-        return redirect("participation-mine")
+        return redirect(_after_sign_in(request))
 
     return _phone_form_page(request, SignInForm, "participation/sign_in.html", take)
+
+
+def _after_sign_in(request):
+    """Where a resident goes once signed in: the page that sent them (`next`, on this site), or their own page."""
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "participation-mine"
 
 
 @require_POST

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "dashboards",
     "mediation",
     "participation",
+    "deliberation",  # 议事协商: topics, meetings, votes and their published decisions
     "django.contrib.postgres",  # trigram lookups of the hotline's knowledge search
     "hotline",
     "audit",
@@ -281,6 +282,7 @@ CELERY_TASK_ROUTES = {
     "dashboards.tasks.fold_rollups": {"queue": "sweeps"},
     "mediation.tasks.escalate_overdue_cases": {"queue": "sweeps"},
     "participation.tasks.warn_unclaimed_tasks": {"queue": "sweeps"},
+    "deliberation.tasks.mark_implemented_topics": {"queue": "sweeps"},
     "supervision.tasks.sweep_milestone_deadlines": {"queue": "sweeps"},
     "hotline.tasks.send_overdue_notices": {"queue": "sweeps"},
     "incidents.tasks.remind_register_reviews": {"queue": "sweeps"},
@@ -293,6 +295,7 @@ CELERY_BEAT_SCHEDULE = {
     "fold-dashboard-rollups": {"task": "dashboards.tasks.fold_rollups", "schedule": 60.0},
     "escalate-overdue-mediation-cases": {"task": "mediation.tasks.escalate_overdue_cases", "schedule": 300.0},
     "warn-unclaimed-participation-tasks": {"task": "participation.tasks.warn_unclaimed_tasks", "schedule": 300.0},
+    "mark-implemented-deliberation-topics": {"task": "deliberation.tasks.mark_implemented_topics", "schedule": 300.0},
     "sweep-milestone-deadlines": {"task": "supervision.tasks.sweep_milestone_deadlines", "schedule": crontab(minute=5)},
     "refresh-area-statistics": {
         "task": "grids.tasks.refresh_area_statistics",

@@ -2,6 +2,8 @@ import jsonschema_rs
 import pytest
 from django.core.management import call_command
 
+from deliberation import api as deliberation_api
+from deliberation import services as deliberation_services
 from hotline import api as hotline_api
 from hotline import services as hotline_services
 from incidents import api as incidents_api
@@ -13,6 +15,7 @@ ACTION_APIS = [
     ("/api/v1/tickets/{ticket_id}/", incidents_services.ACTION_SERVICES, incidents_api.ACTION_INPUTS),
     ("/api/v1/mediation/cases/{case_id}/", mediation_services.ACTION_SERVICES, mediation_api.ACTION_INPUTS),
     ("/api/v1/hotline/tickets/{ticket_id}/", hotline_services.ACTION_SERVICES, hotline_api.ACTION_INPUTS),
+    ("/api/v1/deliberation/topics/{topic_id}/", deliberation_services.ACTION_SERVICES, deliberation_api.ACTION_INPUTS),
 ]
 
 
@@ -44,7 +47,7 @@ def request_fields(schema, operation):
     return set(schema["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"])
 
 
-@pytest.mark.parametrize("prefix, services, inputs", ACTION_APIS, ids=["tickets", "mediation", "hotline"])
+@pytest.mark.parametrize("prefix, services, inputs", ACTION_APIS, ids=["tickets", "mediation", "hotline", "deliberation"])
 def test_each_action_has_its_own_operation_with_exactly_its_fields(schema, prefix, services, inputs):
     operation_ids = set()
     for action in services:

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from carelist.demo import demo_carelist_create
+from deliberation.demo import demo_deliberation_create
 from dispatch.demo import demo_dispatch_create
 from fieldwork.demo import demo_fieldwork_create
 from govportal.demo_history import HISTORY_DAYS, demo_history_create
@@ -60,4 +61,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Loaded {history_days} days of history: {tickets} work orders."))
         if demo_participation_create():  # after the history: one of its work orders is given to volunteers
             self.stdout.write(self.style.SUCCESS("Loaded the demo participants, teams and tasks."))
+        if demo_deliberation_create():  # after participation: its confirmed people attend the meeting
+            self.stdout.write(self.style.SUCCESS("Loaded the demo deliberation topics, meeting and decisions."))
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}, demo only): {', '.join(DEMO_USERNAMES)}")
