@@ -11,6 +11,7 @@ from carelist.models import CareEvent, CareVisit, OverdueWarning
 from carelist.services import care_person_close, care_visit_record
 from carelist.sweeps import overdue_visits_warn
 from carelist.tasks import warn_overdue_visits
+from incidents.models import Notification
 from tests.concurrency import run_at_once
 
 from .conftest import REGISTERED
@@ -33,6 +34,9 @@ def test_each_helper_is_warned_once_per_overdue_period(person, person_make, care
     assert overdue_visits_warn(now=at(date(2026, 3, 10))) == 1
     assert warnings() == sorted([(care.helper.username, DUE), (actors.community_staff.username, DUE)])
     assert overdue_visits_warn(now=at(date(2026, 3, 11))) == 0  # the same period: no second warning
+    # One notice each, in the platform's language, naming nobody.
+    assert sorted(Notification.objects.values_list("user__username", "text", "link")) == sorted(
+        (user.username, "特殊人群档案中有1次走访已逾期", "/carelist/") for user in (care.helper, actors.community_staff))
     assert CareEvent.objects.filter(person=person, action="warn_overdue").values_list("reason", flat=True).get() \
         == DUE.isoformat()
 
@@ -68,6 +72,7 @@ def test_two_sweeps_at_once_warn_once(person_make):
     assert sorted(results) == [0, 1]
     assert OverdueWarning.objects.filter(person=person).count() == 2  # one per helper
     assert CareEvent.objects.filter(person=person, action="warn_overdue").count() == 1
+    assert Notification.objects.count() == 2  # one per helper
 
 
 def test_the_beat_task_runs_the_sweep(person):
