@@ -227,11 +227,17 @@ class Function:
                 f" LANGUAGE {self.language}{attributes}\nAS $function${self.body}$function$\n")
 
 
+# The statement of a trigger function is planned above jit_above_cost once a few thousand rows
+# change, and JIT compiles its many expressions anew at every call: 0.6-1.1 s of a 5,000-row
+# escalation batch against 0.15-0.3 s to run it (docs/benchmarks.md, escalation sweep).
+NO_JIT = "SET jit TO 'off'"
+
+
 def _trigger_function(operation):
     """Return the trigger function for INSERT, UPDATE or DELETE (transition tables differ by operation)."""
     new = EMPTY if operation == "DELETE" else "new_rows"
     old = EMPTY if operation == "INSERT" else "old_rows"
-    return Function(f"dashboards_ticket_{operation.lower()}()", "trigger", "plpgsql", "",
+    return Function(f"dashboards_ticket_{operation.lower()}()", "trigger", "plpgsql", NO_JIT,
                     f"\nBEGIN{deltas_sql(new, old)};\n    RETURN NULL;\nEND\n")
 
 
