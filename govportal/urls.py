@@ -35,6 +35,7 @@ api_v1 = [
     path("participation/", include("participation.api_urls")),
     path("supervision/", include("supervision.api_urls")),
     path("", include("fieldwork.api_urls")),
+    path("", include("components.api_urls")),
     path("dashboard/areas/<area:code>/", dashboards_api.DashboardSummaryApi.as_view(), name="dashboard-summary"),
     path("dashboard/areas/<area:code>/children/", dashboards_api.DashboardChildrenApi.as_view(),
          name="dashboard-children"),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "audit",
     "supervision",
     "fieldwork",
+    "components",  # city components (部件) and the work orders naming them
     "govportal",  # the home page and manage.py seed_demo, which span the apps
 ]
 
