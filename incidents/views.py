@@ -78,6 +78,7 @@ def ticket_report(request):
                 idempotency_key=services.idempotency_key_of(request.user, data["idempotency_key"]),
                 self_handled=data["self_handled"], feedback=data["feedback"], photos=data["photos"],
                 place=data["place"], position_source=data["position_source"],
+                component=data["component"], component_damaged=data["component_damaged"],
             )
         except DomainInputError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
