@@ -11,6 +11,7 @@ from grids.models import Area
 from incidents.models import Category, Ticket
 from incidents.services import ticket_create, ticket_route
 
+from .catalogue import kinds_load
 from .models import Component, ComponentKind
 
 D = HandlingUnit.Department
@@ -40,6 +41,7 @@ def demo_components_create():
     district = Area.objects.get(code=grid.code[:6])
     owners = {unit.department: unit for unit in HandlingUnit.objects.filter(
         area=district, kind=HandlingUnit.Kind.DEPARTMENT, is_active=True)}
+    kinds_load(ComponentKind)  # a flushed test database has lost the migration's rows
     kinds = ComponentKind.objects.in_bulk([row[0] for row in DEMO_COMPONENTS], field_name="code")
     with transaction.atomic():
         components = Component.objects.bulk_create([

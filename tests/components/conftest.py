@@ -2,11 +2,18 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from accounts.models import HandlingUnit
+from components.catalogue import kinds_load
 from components.models import Component, ComponentKind
 
 # Inside the west street's first grid of the test tree (tests/factories.py).
 WEST_POINT = Point(113.705, 23.005, srid=4326)
 EAST_POINT = Point(113.735, 23.005, srid=4326)
+
+
+@pytest.fixture(autouse=True)
+def component_kinds(db):
+    """The seeded catalogue (a transactional test may have wiped it)."""
+    kinds_load(ComponentKind)
 
 
 @pytest.fixture

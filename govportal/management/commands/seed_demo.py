@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from components.demo import demo_components_create
 from dispatch.demo import demo_dispatch_create
 from fieldwork.demo import demo_fieldwork_create
 from govportal.demo_history import HISTORY_DAYS, demo_history_create
@@ -49,6 +50,8 @@ class Command(BaseCommand):
             self.stdout.write("Loaded the dispatch demo data (catalogue, a co-handled order, a re-dispatched objection).")
         if demo_fieldwork_create():
             self.stdout.write("Loaded the demo grid worker's week of patrols and check-ins.")
+        if demo_components_create():  # after dispatch: its manhole cover overrides the catalogue's line
+            self.stdout.write("Loaded the demo city components and a work order about a damaged one.")
         tickets = demo_history_create(days=history_days) if history_days else 0
         if tickets:
             self.stdout.write(self.style.SUCCESS(f"Loaded {history_days} days of history: {tickets} work orders."))
