@@ -25,6 +25,11 @@ def component_for_report(code):
     return Component.objects.select_related("owner_unit").get(code=code)
 
 
+def component_of_ticket(ticket):
+    """Return the component `ticket` names, with its kind and owner, or None."""
+    return Component.objects.filter(ticket_links__ticket=ticket).select_related("kind", "owner_unit").first()
+
+
 def kind_list():
     """Return the minor classes of the catalogue with their major classes."""
     return ComponentKind.objects.filter(parent__isnull=False).select_related("parent")

@@ -80,7 +80,10 @@ def test_the_report_form_takes_a_component_code(client, actors, catalogue, compo
     refused = client.post(reverse("ticket-report"), form)
     assert str(UNKNOWN_COMPONENT % {"code": "4419010105999999"}) in refused.content.decode()
     assert client.post(reverse("ticket-report"), {**form, "component": "4419010105000001"}).status_code == 302
-    assert components[0].ticket_links.get().ticket.description == "井盖破损"
+    ticket = components[0].ticket_links.get().ticket
+    assert ticket.description == "井盖破损"
+    page = client.get(reverse("ticket-detail", args=[ticket.pk])).content.decode()
+    assert "电力井盖 4419010105000001" in page and urban_management.name in page
 
 
 def test_the_schema_documents_the_component_endpoints_and_the_reports_code(api, actors):
