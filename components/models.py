@@ -12,6 +12,7 @@ from grids.models import Area
 BAD_CODE = _("A component code has 16 digits: district 6, major class 2, minor class 2, sequence 6.")
 UNKNOWN_DISTRICT = _("%(district)s is not the code of a district.")
 UNKNOWN_KIND = _("%(kind)s is not a minor class of the component catalogue.")
+GRID_OUTSIDE_DISTRICT = _("The place lies in grid %(grid)s, outside district %(district)s of the code.")
 BAD_KIND_CODE = _("A major class has a 2-digit code; a minor class 4 digits starting with its major class's.")
 
 
@@ -104,9 +105,6 @@ class Component(models.Model):
             errors["location"] = [GRID_OUTSIDE_DISTRICT % {"grid": self.grid.code, "district": self.code[:6]}]
         if errors:
             raise ValidationError(errors)
-
-
-GRID_OUTSIDE_DISTRICT = _("The place lies in grid %(grid)s, outside district %(district)s of the code.")
 
 
 def code_parts_check(code):

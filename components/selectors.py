@@ -43,7 +43,7 @@ def owner_units_of(ticket_ids):
 
 
 def components_on_map(*, area, major=None, state=None):
-    """Return the components inside `area` (of a major class, in a state) for the map, nearest code first."""
+    """Return the components inside `area` (of a major class, in a state) for the map, by code."""
     components = (Component.objects.filter(area_code__startswith=area.scope_prefix)
                   .select_related("kind__parent", "owner_unit").order_by("code"))
     if major:
