@@ -32,6 +32,8 @@ ADMINISTRATOR_PERMISSIONS = {
             ("mediation", ("mediationorganisation", "mediator")),
             ("dashboards", ("assessmentscheme",)),
             ("components", ("componentkind", "component")),
+            ("carelist", ("caregroup", "carelevel")),  # the special groups (9+X) and their visit intervals
+            ("registers", ("riskgrade", "house")),
         ) for name in names for verb in EDIT),
         "components.view_componentstatechange",  # written by the reports, read only
         # The dispatch catalogue: lines are added and closed, never changed in place nor deleted.

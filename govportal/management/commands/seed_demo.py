@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from carelist.demo import demo_carelist_create
 from components.demo import demo_components_create
 from dispatch.demo import demo_dispatch_create
 from fieldwork.demo import demo_fieldwork_create
@@ -10,6 +11,7 @@ from grids.demo import DEMO_PASSWORD, DEMO_USERNAMES, demo_city_create, demo_cit
 from hotline.demo import demo_hotline_create
 from mediation.demo import demo_mediation_create
 from participation.demo import demo_participation_create
+from registers.demo import demo_registers_create
 from supervision.demo import demo_supervision_create
 
 
@@ -52,6 +54,10 @@ class Command(BaseCommand):
             self.stdout.write("Loaded the demo grid worker's week of patrols and check-ins.")
         if demo_components_create():  # after dispatch: its manhole cover overrides the catalogue's line
             self.stdout.write("Loaded the demo city components and a work order about a damaged one.")
+        if demo_carelist_create():
+            self.stdout.write("Loaded the demo special-group persons, their helpers and visits (one overdue).")
+        if demo_registers_create():
+            self.stdout.write("Loaded the demo grid's registers (houses, residents, rental houses).")
         tickets = demo_history_create(days=history_days) if history_days else 0
         if tickets:
             self.stdout.write(self.style.SUCCESS(f"Loaded {history_days} days of history: {tickets} work orders."))
