@@ -21,7 +21,7 @@ EDIT = ("add", "change", "delete", "view")
 
 ADMINISTRATOR_PERMISSIONS = {
     # Users (their accounts, not their power), units, areas, the catalogue, time limits, the calendar,
-    # assessment schemes, configuration.
+    # assessment schemes, city components, configuration.
     User.Role.SYSTEM_ADMIN: (
         *(f"accounts.{verb}_user" for verb in ("add", "change", "view")),  # deactivated, never deleted
         *(f"{model}.{verb}_{name}" for model, names in (
@@ -31,9 +31,11 @@ ADMINISTRATOR_PERMISSIONS = {
             ("hotline", ("hotlinetimelimit", "categorykeyword", "knowledgearticle", "rateweights")),
             ("mediation", ("mediationorganisation", "mediator")),
             ("dashboards", ("assessmentscheme",)),
+            ("components", ("componentkind", "component")),
             ("carelist", ("caregroup", "carelevel")),  # the special groups (9+X) and their visit intervals
             ("registers", ("riskgrade", "house")),
         ) for name in names for verb in EDIT),
+        "components.view_componentstatechange",  # written by the reports, read only
         # The dispatch catalogue: lines are added and closed, never changed in place nor deleted.
         *(f"dispatch.{verb}_dispatchentry" for verb in ("add", "change", "view")),
     ),

@@ -19,6 +19,7 @@ from grids.converters import CODE_PLACEHOLDER
 from grids.models import Area
 
 from . import selectors
+from .layers import map_layers_page_data
 from .models import AssessmentScheme
 from .tables import TABLES, workbook
 
@@ -96,7 +97,8 @@ def dashboard_export(request, code, table):
 
 @login_required
 def dashboard_map(request, code=None):
-    """综治一张图: the areas shaded by density or overdue rate, open-ticket clusters, key places, risk sources."""
+    """综治一张图: the areas shaded by density or overdue rate, open-ticket clusters, key places, risk sources,
+    and the registered layers the user's role may see (dashboards.layers)."""
     area = _area(request, code)
     return render(request, "dashboards/map.html", {
         "figures_lag": figures_lag_to_show(),
@@ -105,6 +107,7 @@ def dashboard_map(request, code=None):
         "urls": {"layers": reverse("api:dashboard-map", args=[area.code]),
                  "map": reverse("dashboard-map", args=[CODE_PLACEHOLDER]),
                  "dashboard": reverse("dashboard", args=[CODE_PLACEHOLDER])},
+        "extra_layers": map_layers_page_data(request.user),
     })
 
 

@@ -37,6 +37,7 @@ api_v1 = [
     path("supervision/", include("supervision.api_urls")),
     path("carelist/", include("carelist.api_urls")),
     path("", include("fieldwork.api_urls")),
+    path("", include("components.api_urls")),
     path("registers/", include("registers.api_urls")),
     path("dashboard/areas/<area:code>/", dashboards_api.DashboardSummaryApi.as_view(), name="dashboard-summary"),
     path("dashboard/areas/<area:code>/children/", dashboards_api.DashboardChildrenApi.as_view(),

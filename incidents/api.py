@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import HandlingUnit, User
+from components.fields import ComponentCodeSerializerField
 from dispatch.api import ACTION_INPUTS as DISPATCH_ACTION_INPUTS
 from govportal.api import NewestFirstPagination, action_urls, found_or_not_found
 from grids.coords import SUPPORTED_CRS, WGS84, wgs84_point
@@ -120,6 +121,9 @@ class TicketListCreateApi(ListCreateAPIView):
         self_handled = serializers.BooleanField(default=False)
         feedback = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
         photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+        component = ComponentCodeSerializerField()
+        component_damaged = serializers.BooleanField(
+            default=False, help_text="with `component`: mark the component damaged")
         position_source = serializers.ChoiceField(
             choices=services.PositionSource.choices, default=services.PositionSource.DEVICE,
             help_text="where lat/lng came from: `device` (its positioning) or `map` (placed by hand); only "

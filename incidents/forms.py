@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HandlingUnit
+from components.fields import ComponentCodeField
 from dispatch.catalogue import catalogue_leads
 from dispatch.forms import ACTION_FORMS as DISPATCH_ACTION_FORMS
 from govportal.pages import ActionForm
@@ -82,6 +83,8 @@ class ReportForm(KeyedForm, PlacedForm):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Description"))
     address = forms.CharField(max_length=200, required=False, label=_("Address"))
     photos = MultipleFileField(label=_("Photos"))
+    component = ComponentCodeField()
+    component_damaged = forms.BooleanField(required=False, label=_("The component is damaged"))
     self_handled = forms.BooleanField(required=False, label=_("Handled on the spot"))
     feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
                                label=_("What was done on the spot"))

@@ -8,7 +8,8 @@ INSERT of events, of co-handlers and of notifications per batch, so the cost per
 flat however fast tickets arrive (docs/benchmarks.md, intake).
 
 Who takes a ticket (docs/dispatch-catalogue.md): the unit the operator chose over the catalogue's
-proposal, else the catalogue's most specific line (with its co-handlers), else the category's
+proposal, else the owner unit of the city component it names (a facility's fault goes to whoever
+maintains it), else the catalogue's most specific line (with its co-handlers), else the category's
 first level at the place, else — 首接负责 — the district government of the place, which must take it.
 
 Wake-ups are coalesced (govportal.wakeups): a ticket enqueues a router run only if none is
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import HandlingUnit
+from components.selectors import owner_units_of
 from dispatch.catalogue import CatalogueLines, co_units_of
 from dispatch.models import CoHandler, DispatchOverride
 from govportal.wakeups import WakeUp
@@ -191,18 +193,22 @@ class _UnitDirectory:
         self.chosen = {override.ticket_id: override.chosen_unit for override in DispatchOverride.objects.filter(
             ticket_id__in=[ticket.pk for ticket in tickets], stage=DispatchOverride.Stage.INTAKE,
             chosen_unit__is_active=True).select_related("chosen_unit")}
+        self.owners = owner_units_of([ticket.pk for ticket in tickets if ticket.pk])
 
     def street_office(self, street_id):
         return self.units.get((street_id, HandlingUnit.Kind.STREET_OFFICE, ""))
 
     def first_unit(self, ticket):
         """Return (the unit that handles `ticket` first, the catalogue line naming its co-handlers or None):
-        the operator's choice, the catalogue's line, the category's level, the district government."""
+        the operator's choice, the named component's owner, the catalogue's line, the category's level,
+        the district government."""
         if ticket.grid_id is None:
             return None, None
         line = self.catalogue.line_for(ticket)
         if ticket.pk in self.chosen:
             return self.chosen[ticket.pk], line
+        if ticket.pk in self.owners:
+            return self.owners[ticket.pk], None
         if line is not None:
             return line.lead_unit, line
         unit = self._by_category(ticket) or self.units.get(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import sees_areas
 from accounts.models import HandlingUnit, User
+from components.services import component_fault_record
 from dispatch.services import ACTION_SERVICES as DISPATCH_SERVICES
 from dispatch.services import street_override_record
 from govportal import crypto
@@ -166,7 +167,8 @@ def reporter_check(reporter):
 
 def ticket_create(*, source, category, description, location, urgency=None, address="", reporter=None,
                   reporter_phone="", idempotency_key=None, self_handled=False, feedback="", photos=(), place=None,
-                  limit=None, position_source=PositionSource.DEVICE, request_extras=None):
+                  limit=None, position_source=PositionSource.DEVICE, request_extras=None, component=None,
+                  component_damaged=False):
     """Store a new work order, located, and queue its routing; return (ticket, created).
 
     `place` is the grid_locate() Location of `location` when the caller has it already; `limit`
@@ -185,6 +187,9 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
 
     A grid worker may report a place outside the grids they serve (a matter seen on the way):
     it is accepted and routed like any other, and marked `outside_own_grids` for the dispatcher.
+
+    A report naming a city `component` is routed to its owner unit; with `component_damaged` the
+    component is marked damaged (components.services.component_fault_record).
     """
     reporter_check(reporter)
     urgency = ticket_urgency(category, urgency)
@@ -201,6 +206,8 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
     keep_gps = photo_gps_needed(reporter=reporter, position_source=position_source)
     outside_own_grids = _outside(_grids_served_by(reporter), place.grid)
     stored = photos_store(photos, keep_gps=keep_gps)  # before the transaction, deleted if it fails (incidents.photos)
+    if component is not None:
+        request_extras = {**(request_extras or {}), "component": component.code, "damaged": component_damaged}
     fingerprint = ticket_fingerprint(
         source=source, category=category, urgency=urgency, description=description, address=address,
         location=location, reporter_phone=reporter_phone, self_handled=self_handled, feedback=feedback,
@@ -222,6 +229,8 @@ def ticket_create(*, source, category, description, location, urgency=None, addr
             )
             photos_attach(ticket=ticket, photos=stored, stage=TicketPhoto.Stage.REPORT, user=reporter)
             TicketEvent.objects.create(ticket=ticket, action="report", to_status=ticket.status, actor=reporter)
+            if component is not None:
+                component_fault_record(ticket=ticket, component=component, damaged=component_damaged, actor=reporter)
             # Marked as sent now: if the message is lost, the resend sweep finds it a minute later.
             RoutingRequest.objects.create(ticket=ticket, enqueued_at=timezone.now())
             transaction.on_commit(routing_wake_up)

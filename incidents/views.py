@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from components.selectors import component_of_ticket
 from dispatch.catalogue import catalogue_leads
 from dispatch.selectors import dispatch_states_attach
 from govportal.clientip import client_ip
@@ -78,6 +79,7 @@ def ticket_report(request):
                 idempotency_key=services.idempotency_key_of(request.user, data["idempotency_key"]),
                 self_handled=data["self_handled"], feedback=data["feedback"], photos=data["photos"],
                 place=data["place"], position_source=data["position_source"],
+                component=data["component"], component_damaged=data["component_damaged"],
             )
         except DomainInputError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
@@ -176,6 +178,7 @@ def ticket_detail(request, ticket_id):
         "ticket": ticket, "actions": actions, "forms": forms,
         "time_left": divmod(left, 60) if left is not None else None,
         "events": ticket.events.select_related("actor", "unit"), "photos": ticket.photos.all(),
+        "component": component_of_ticket(ticket),
     })
 
 

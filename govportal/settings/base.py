@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "audit",
     "supervision",
     "fieldwork",
+    "components",  # city components (部件) and the work orders naming them
     "carelist",  # special groups (9+X): helpers, visit schedules, overdue warnings
     "registers",  # the grid's base-data registers: houses, residents, rental houses
     "govportal",  # the home page and manage.py seed_demo, which span the apps

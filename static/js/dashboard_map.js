@@ -1,6 +1,7 @@
 /* 综治一张图: the child areas shaded by tickets reported or overdue rate, open work orders
    counted per area (per ticket inside a grid) and clustered on the map, key places and risk sources;
-   a click on an area shows its figures with links to its own dashboard and map. */
+   a click on an area shows its figures with links to its own dashboard and map; and the layers other apps
+   register (dashboards.layers), offered to the roles that may see them. */
 /* global L, GovBasemap */
 (function () {
   "use strict";
@@ -112,6 +113,79 @@
       if (box.checked) layers[box.value].addTo(map);
     });
   }
+
+  // The registered layers (dashboards.layers): each fetched once when first shown, as GeoJSON of the
+  // area, drawn with the style the server gives (a colour per value of one property, a popup's fields).
+  var extraLayers = JSON.parse(document.getElementById("map-extra-layers").textContent);
+  var extraDrawn = {};
+
+  function featureColour(style, feature) {
+    return style.colour_by ? style.colours[feature.properties[style.colour_by]] || style.color : style.color;
+  }
+
+  function featurePopup(style, feature) {
+    return (style.popup || []).map(function (field) {
+      var value = feature.properties[field[0]];
+      return value == null || value === "" ? "" : escapeHtml(field[1]) + ": " + escapeHtml(String(value));
+    }).filter(Boolean).join("<br>");
+  }
+
+  function extraLayer(spec, json) {
+    var style = spec.style;
+    return L.geoJSON(json, {
+      coordsToLatLng: GovBasemap.coordsToLatLng,
+      style: function (feature) { return Object.assign({}, style, { color: featureColour(style, feature) }); },
+      pointToLayer: function (feature, latlng) {
+        var colour = featureColour(style, feature);
+        return L.circleMarker(latlng, Object.assign({}, style, { color: "#333", fillColor: colour }));
+      },
+      onEachFeature: function (feature, layer) { layer.bindPopup(featurePopup(style, feature)); }
+    });
+  }
+
+  function drawLegend() {
+    var legend = document.getElementById("map-legend");
+    var items = extraLayers.filter(function (spec) {
+      return spec.style.legend && document.querySelector("input[name=extra-layer][value=" + spec.name + "]").checked;
+    }).map(function (spec) {
+      return Object.keys(spec.style.legend).map(function (value) {
+        var swatch = document.createElement("span");
+        swatch.className = "swatch";
+        swatch.style.backgroundColor = spec.style.colours[value];
+        var item = document.createElement("li");
+        item.append(swatch, spec.style.legend[value]);
+        return item;
+      });
+    });
+    legend.replaceChildren.apply(legend, [].concat.apply([], items));
+    legend.hidden = !items.length;
+  }
+
+  function toggleExtra(box) {
+    var spec = extraLayers.find(function (layer) { return layer.name === box.value; });
+    drawLegend();
+    if (!box.checked) {
+      if (extraDrawn[spec.name]) map.removeLayer(extraDrawn[spec.name]);
+      return;
+    }
+    if (extraDrawn[spec.name]) { extraDrawn[spec.name].addTo(map); return; }
+    var url = spec.url + "?area=" + encodeURIComponent(el.dataset.area);
+    box.disabled = true;
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (json) {
+        extraDrawn[spec.name] = extraLayer(spec, json);
+        if (box.checked) extraDrawn[spec.name].addTo(map);
+        box.dataset.features = json.features.length;
+      })
+      .catch(function () { document.getElementById("map-info").textContent = labels.loadFailed; })
+      .finally(function () { box.disabled = false; });
+  }
+
+  document.querySelectorAll("input[name=extra-layer]").forEach(function (box) {
+    box.addEventListener("change", function () { toggleExtra(box); });
+    if (box.checked) toggleExtra(box);
+  });
 
   document.querySelectorAll("input[name=shade]").forEach(function (radio) { radio.addEventListener("change", drawAreas); });
   document.querySelectorAll("input[name=layer]").forEach(function (box) { box.addEventListener("change", drawLayers); });

@@ -11,10 +11,13 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from components.catalogue import kinds_load
+from components.models import Component, ComponentKind
 from incidents.catalogue import catalogue_load
 from incidents.models import Category, Ticket
 from incidents.services import ticket_create, ticket_route
 from incidents.worktime import calendar_sync_from_package
+from tests.browser.conftest import SCREENSHOTS
 from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.dated]
@@ -124,7 +127,18 @@ def test_big_screen_fills_a_wall_and_refreshes_from_the_api(browser, live_server
     page.close()
 
 
-def test_map_shades_areas_and_drills_down(browser, live_server, city, tree):
+def _components(tree, owner):
+    """A good lamp and a damaged litter bin in the west community's first grid."""
+    kinds_load(ComponentKind)
+    grid, centre = tree.grids[0], tree.grids[0].geom.centroid
+    for sequence, (kind, state) in enumerate([("0118", "good"), ("0306", "damaged")], start=1):
+        Component.objects.create(code=f"{tree.district.code}{kind}{sequence:06d}", kind=ComponentKind.objects.get(
+            code=kind), owner_unit=owner, state=state, location=Point(centre.x + 0.002 * sequence, centre.y, srid=4326),
+            grid=grid, area_code=grid.code)
+
+
+def test_map_shades_areas_drills_down_and_toggles_the_registered_layers(browser, live_server, city, tree):
+    _components(tree, city.department_handler.unit)
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     errors = watch_errors(page)
     log_in(page, live_server, city.leader)
@@ -137,5 +151,18 @@ def test_map_shades_areas_and_drills_down(browser, live_server, city, tree):
     page.wait_for_url(f"{live_server.url}/dashboard/{tree.west_community.code}/map/")
     page.wait_for_selector("#map[data-loaded=true]")
     assert page.locator(".cluster").count() == 2  # one per grid
+    shapes = page.locator("path.leaflet-interactive").count()
+    page.check("input[name=extra-layer][value=components]")
+    page.wait_for_selector("input[value=components][data-features='2']:not([disabled])")
+    assert page.locator("path.leaflet-interactive").count() == shapes + 2
+    assert page.locator("#map-legend li").count() == 5  # one colour per state
+    page.check("input[name=extra-layer][value=patrol_tracks]")
+    page.wait_for_selector("input[value=patrol_tracks][data-features='0']:not([disabled])")
+    page.screenshot(path=SCREENSHOTS / "dashboard-map-layers@1280.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=SCREENSHOTS / "dashboard-map-layers@390.png", full_page=True)
+    page.uncheck("input[name=extra-layer][value=components]")
+    assert page.locator("path.leaflet-interactive").count() == shapes
+    assert page.locator("#map-legend").is_hidden()
     assert errors == []
     page.close()

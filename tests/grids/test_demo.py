@@ -109,3 +109,14 @@ def test_the_demo_shows_a_merged_order_an_overdue_one_reminded_and_supervised_an
     assert OverdueNotice.objects.filter(kind="notice").exists()
     entry = RegisterEntry.objects.get(lifted_at__isnull=True)
     assert entry.ticket.status == Ticket.Status.PARKED and entry.reason_kind == "funds"
+
+
+def test_the_demo_has_components_of_several_kinds_and_states_and_a_damaged_one_reported_to_its_owner(demo_city):
+    from components.models import Component, TicketComponent
+
+    assert Component.objects.values("kind__parent").distinct().count() >= 3
+    assert set(Component.objects.values_list("state", flat=True)) >= {"good", "damaged", "lost", "occupied"}
+    link = TicketComponent.objects.select_related("ticket", "component").get()
+    assert link.reported_damaged and link.component.state == Component.State.DAMAGED
+    assert link.ticket.handling_unit == link.component.owner_unit
+    assert link.component.owner_unit.department == HandlingUnit.Department.URBAN_MANAGEMENT  # not the catalogue's water

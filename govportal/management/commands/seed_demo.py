@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from carelist.demo import demo_carelist_create
+from components.demo import demo_components_create
 from deliberation.demo import demo_deliberation_create
 from dispatch.demo import demo_dispatch_create
 from fieldwork.demo import demo_fieldwork_create
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             self.stdout.write("Loaded the dispatch demo data (catalogue, a co-handled order, a re-dispatched objection).")
         if demo_fieldwork_create():
             self.stdout.write("Loaded the demo grid worker's week of patrols and check-ins.")
+        if demo_components_create():  # after dispatch: its manhole cover overrides the catalogue's line
+            self.stdout.write("Loaded the demo city components and a work order about a damaged one.")
         if demo_carelist_create():
             self.stdout.write("Loaded the demo special-group persons, their helpers and visits (one overdue).")
         if demo_registers_create():
