@@ -15,7 +15,7 @@ FUNCTIONS = ("dashboards_ticket_insert()", "dashboards_ticket_update()", "dashbo
 
 class Migration(migrations.Migration):
 
-    dependencies = [("dashboards", "0007_assessment_supervision_weight")]
+    dependencies = [("dashboards", "0008_province_prefixes")]
 
     operations = [
         migrations.RunSQL(
