@@ -3,7 +3,7 @@
 一张图 map (never a person)."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import PageNumberPagination
@@ -121,29 +121,27 @@ class PersonDetailApi(APIView):
         return Response(_detail(person, request.user))
 
 
-class GridCountOutputSerializer(serializers.Serializer):
-    grid = serializers.CharField(source="grid__code")
-    name = serializers.CharField(source="grid__name")
-    count = serializers.IntegerField()
-
-
 class GridCountsApi(APIView):
-    """How many persons each grid of your area looks after (the 一张图 map's layer): counts only.
-    For community staff, street coordinators and leaders."""
+    """How many persons each grid of your area looks after, as GeoJSON points at the grids' centres (the
+    一张图 map's layer, dashboards.layers): counts only. For community staff, street coordinators and leaders."""
 
-    @extend_schema(parameters=[OpenApiParameter("area", str, description="an area code: only the grids under it")],
-                   responses={200: GridCountOutputSerializer(many=True), 403: None, 404: None})
+    class GridCountsQuery(serializers.Serializer):
+        area = serializers.CharField(max_length=15, required=False, help_text="an area code: only the grids under it")
+
+    @extend_schema(parameters=[GridCountsQuery], responses={(200, "application/geo+json"): dict, 400: None, 403: None,
+                                                            404: None})
     def get(self, request):
         if not may_see_grid_counts(request.user):
             raise exceptions.PermissionDenied(COUNTS_REFUSED)
-        code = request.query_params.get("area")
+        query = self.GridCountsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        code = query.validated_data.get("area")
         within = None
         if code:
             within = Area.objects.filter(code=code).first()
             if within is None:
                 raise exceptions.NotFound(NO_SUCH_AREA)
-        rows = care_counts_by_grid(user=request.user, within=within)
-        return Response(GridCountOutputSerializer(rows, many=True).data)
+        return Response(care_counts_by_grid(user=request.user, within=within))
 
 
 class VisitInput(serializers.Serializer):

@@ -9,7 +9,8 @@ from django.utils import timezone
 from accounts.models import User
 from grids.models import Area, Building
 
-from .models import CareHelper, CareLevel, CareVisit
+from .groups import national_groups_load
+from .models import CareGroup, CareHelper, CareLevel, CareVisit
 from .services import care_person_register, care_visit_record
 
 CADRE, WORKER = CareHelper.Kind.COMMUNITY_CADRE, CareHelper.Kind.GRID_WORKER
@@ -33,6 +34,7 @@ def demo_carelist_create():
     grid = Area.objects.filter(level=Area.Level.GRID, members__user=worker).order_by("code").first()
     if worker is None or "demo_community" not in users or grid is None or grid.care_persons.exists():
         return False
+    national_groups_load(CareGroup, CareLevel)  # what the migration loaded, unless a flushed database lost it
     today = timezone.localdate()
     buildings = list(Building.objects.filter(grid=grid).order_by("code")[:len(PERSONS)])
     for number, (name, id_number, phone, memberships, helpers, registered, visited) in enumerate(PERSONS):

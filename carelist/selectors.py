@@ -5,6 +5,9 @@ area holds their grid — community, street, district (and a superuser). A grid 
 grid who is not a helper sees nothing: these files are narrower than the grid's other base data.
 """
 
+import json
+
+from django.contrib.gis.db.models.functions import Centroid
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from accounts.access import restrict_to_scope, scope_q, sees_areas, visible_one
@@ -75,16 +78,21 @@ def may_see_grid_counts(user):
 
 
 def care_counts_by_grid(*, user, within=None):
-    """Return [{grid code, grid name, count}] of persons looked after, per grid in `user`'s scope.
+    """Return the persons looked after per grid in `user`'s scope, as a GeoJSON FeatureCollection of
+    points at the grids' centres with the grid's code, name and count.
 
     Counts only, never a person: the 一张图 map's layer for roles of COUNT_ROLES (others get
     nothing). `within` (an Area) narrows it to the grids under that area.
     """
     if not may_see_grid_counts(user):
-        return []
+        return {"type": "FeatureCollection", "features": []}
     persons = restrict_to_scope(CarePerson.objects.filter(status=CarePerson.Status.ACTIVE), user,
                                 code_field="grid__code")
     if within is not None:
         persons = persons.filter(grid__code__startswith=within.scope_prefix)
-    return list(persons.values("grid__code", "grid__name").annotate(count=Count("pk"))
-                .order_by("grid__code"))
+    rows = (persons.values("grid__code", "grid__name").annotate(count=Count("pk"), centre=Centroid("grid__geom"))
+            .order_by("grid__code"))
+    return {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "geometry": json.loads(row["centre"].geojson),
+        "properties": {"grid": row["grid__code"], "name": row["grid__name"], "count": row["count"]},
+    } for row in rows]}

@@ -14,7 +14,7 @@ from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from accounts.access import ensure_in_scope
-from dashboards.layers import map_layer_check
+from dashboards.layers import LayerQuery, map_layer_check
 from grids.models import Area
 
 from . import selectors
@@ -114,8 +114,7 @@ class ComponentMapApi(APIView):
     """The components' map layer: the components inside an area of your scope as GeoJSON, for the roles
     that see the layer (dashboards.layers)."""
 
-    class ComponentMapInput(serializers.Serializer):
-        area = serializers.CharField(max_length=15, help_text="an area code in your scope")
+    class ComponentMapInput(LayerQuery):
         major = serializers.RegexField(r"^\d{2}$", required=False, help_text="major class code (2 digits)")
         state = serializers.ChoiceField(choices=Component.State.choices, required=False)
 

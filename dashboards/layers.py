@@ -10,8 +10,15 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 LAYER_NOT_ALLOWED = _("Your role may not see this map layer.")
+
+
+class LayerQuery(serializers.Serializer):
+    """What every layer's endpoint reads: the area whose features it answers."""
+
+    area = serializers.CharField(max_length=15, help_text="an area code in your scope")
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,11 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dashboards.layers import LayerQuery, map_layer_check
 from govportal.api import found_or_not_found
 
 from . import selectors, services
+from .layers import RENTAL_HOUSES_LAYER
 from .models import Resident, ResidentReveal, RiskGrade
 
 NO_SUCH_HOUSE = _("No such house.")
@@ -206,8 +208,13 @@ class RegisterCountsApi(APIView):
 
 
 class RentalHouseMapApi(APIView):
-    @extend_schema(responses={(200, "application/geo+json"): dict, 404: None})
-    def get(self, request, code):
-        """The rental houses of an area in your scope as GeoJSON points at their buildings, by risk grade."""
-        area = found_or_not_found(selectors.area_get, NO_SUCH_AREA, user=request.user, code=code)
+    @extend_schema(parameters=[LayerQuery], responses={(200, "application/geo+json"): dict, 400: None, 403: None,
+                                                       404: None})
+    def get(self, request):
+        """The map's layer of rental houses (dashboards.layers): those of an area in your scope as GeoJSON
+        points at their buildings, by risk grade."""
+        map_layer_check(request.user, RENTAL_HOUSES_LAYER.name)
+        query = LayerQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        area = found_or_not_found(selectors.area_get, NO_SUCH_AREA, user=request.user, code=query.validated_data["area"])
         return Response(selectors.rental_houses_geojson(area=area, today=timezone.localdate()))

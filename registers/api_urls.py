@@ -13,5 +13,5 @@ urlpatterns = [
          name="registers-inspection"),
     path("residents/<int:resident_id>/reveal/", api.ResidentRevealApi.as_view(), name="registers-reveal"),
     path("areas/<area:code>/counts/", api.RegisterCountsApi.as_view(), name="registers-counts"),
-    path("areas/<area:code>/rental-houses.geojson", api.RentalHouseMapApi.as_view(), name="registers-rental-map"),
+    path("rental-houses/map/", api.RentalHouseMapApi.as_view(), name="registers-rental-map"),
 ]

@@ -8,4 +8,9 @@ class RegistersConfig(AppConfig):
     verbose_name = _("Base-data registers")
 
     def ready(self):
+        from dashboards.layers import map_layer_register
+
         from . import receivers  # noqa: F401 - reveals go into the audit trail
+        from .layers import RENTAL_HOUSES_LAYER
+
+        map_layer_register(RENTAL_HOUSES_LAYER)

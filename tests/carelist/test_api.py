@@ -53,13 +53,18 @@ def test_counts_per_grid_never_show_a_person(api, actors, care, person_make, tre
     services.care_person_close(person_id=closed.pk, actor=care.community_leader, reason="迁出")
     person_make("戊", grid=tree.grids[2])  # the east community
     url = "/api/v1/carelist/grid-counts/"
+
+    def counts(user, **params):
+        features = api(user).get(url, params).json()["features"]
+        assert all(feature["geometry"]["type"] == "Point" for feature in features)  # the grid's centre
+        return [feature["properties"] for feature in features]
+
     expected = [{"grid": tree.grids[0].code, "name": tree.grids[0].name, "count": 2},
                 {"grid": tree.grids[1].code, "name": tree.grids[1].name, "count": 1}]
-    assert api(actors.community_staff).get(url).json() == expected
-    assert api(actors.leader).get(url, {"area": tree.grids[1].code}).json() == expected[1:]
-    assert len(api(actors.admin).get(url).json()) == 3
-    assert api(actors.outsider).get(url).json() == [{"grid": tree.grids[2].code, "name": tree.grids[2].name,
-                                                      "count": 1}]
+    assert counts(actors.community_staff) == expected
+    assert counts(actors.leader, area=tree.grids[1].code) == expected[1:]
+    assert len(counts(actors.admin)) == 3
+    assert counts(actors.outsider) == [{"grid": tree.grids[2].code, "name": tree.grids[2].name, "count": 1}]
     assert api(actors.grid_worker).get(url).status_code == 403
     assert api(actors.department_handler).get(url).status_code == 403
     assert api(actors.leader).get(url, {"area": "999"}).status_code == 404

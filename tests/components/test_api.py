@@ -107,8 +107,9 @@ def test_the_map_page_offers_only_the_layers_the_role_may_see(client, actors, tr
     page = reverse("dashboard-map", args=[tree.west_street.code])
     client.force_login(actors.leader)
     offered = client.get(page).context["extra_layers"]
-    assert [layer["name"] for layer in offered] == ["patrol_tracks", "components", "test_leaders_only"]
+    layers = ["patrol_tracks", "components", "care_counts", "rental_houses"]
+    assert [layer["name"] for layer in offered] == [*layers, "test_leaders_only"]
     assert offered[1]["url"] == reverse("api:component-map")
     client.force_login(actors.street_coordinator)
-    assert [layer["name"] for layer in client.get(page).context["extra_layers"]] == ["patrol_tracks", "components"]
+    assert [layer["name"] for layer in client.get(page).context["extra_layers"]] == layers
     assert 'value="test_leaders_only"' not in client.get(page).content.decode()

@@ -51,8 +51,8 @@ def test_counts_per_grid_and_the_map_layer(api, actors, tree, rental, residence)
     assert first["grid"] == tree.grids[0].code
     assert first["residents"] == {"registered": 1, "floating": 0, "tenant": 0}
     assert first["rental_houses"] == {"A": 0, "B": 0, "C": 1} and first["overdue_inspections"] == 1
-    layer = api(actors.street_coordinator).get(
-        f"/api/v1/registers/areas/{tree.west_street.code}/rental-houses.geojson").json()
+    layer = api(actors.street_coordinator).get("/api/v1/registers/rental-houses/map/",
+                                                {"area": tree.west_street.code}).json()
     [feature] = layer["features"]
     assert feature["geometry"] == {"type": "Point", "coordinates": [113.705, 23.005]}
     assert feature["properties"]["grade"] == "C" and feature["properties"]["overdue"] is True
@@ -61,8 +61,9 @@ def test_counts_per_grid_and_the_map_layer(api, actors, tree, rental, residence)
 
 def test_area_figures_are_404_outside_scope_and_for_grid_workers(api, actors, tree):
     assert api(actors.outsider).get(f"/api/v1/registers/areas/{tree.west_community.code}/counts/").status_code == 404
-    assert api(actors.grid_worker).get(
-        f"/api/v1/registers/areas/{tree.west_community.code}/rental-houses.geojson").status_code == 404
+    rental_map = "/api/v1/registers/rental-houses/map/"
+    assert api(actors.outsider).get(rental_map, {"area": tree.west_community.code}).status_code == 404
+    assert api(actors.grid_worker).get(rental_map, {"area": tree.west_community.code}).status_code == 403  # not their layer
 
 
 def test_the_schema_documents_each_operation_with_its_answers(api, actors):
@@ -75,4 +76,4 @@ def test_the_schema_documents_each_operation_with_its_answers(api, actors):
     }
     for path, answers in operations.items():
         assert answers <= set(paths[path]["post"]["responses"]), path
-    assert "/api/v1/registers/areas/{code}/rental-houses.geojson" in paths
+    assert "/api/v1/registers/rental-houses/map/" in paths
