@@ -25,9 +25,12 @@ from grids.selectors import area_get
 from incidents.selectors import ticket_get
 
 from . import points, services
-from .models import PartnerOffer, Participant, Task, TaskClaim, Team
+from .models import (
+    PartnerOffer, Participant, ProjectApplication, ProjectMilestone, ServiceProject, Task, TaskClaim, Team,
+)
 from .selectors import (
-    claim_get, participant_get, participant_list, participation_figures, task_get, task_list, team_list,
+    claim_get, participant_get, participant_list, participation_figures, project_get, project_list, task_get, task_list,
+    team_list,
 )
 from .workflow import CLAIM_TRANSITIONS, PARTICIPANTS
 
@@ -385,3 +388,117 @@ class FiguresApi(APIView):
             "children": [participation_figures(area=child, period=period) for child in area.children.order_by("code")
                          if child.level != Area.Level.GRID],
         }).data)
+
+
+# --- service projects (三社联动) ---
+
+NO_SUCH_PROJECT = _("No such service project.")
+
+
+class ApplicationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    organisation = serializers.IntegerField(source="organisation_id")
+    organisation_name = serializers.CharField(source="organisation.name")
+    plan = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class MilestoneOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    planned_on = serializers.DateField()
+    done_on = serializers.DateField(allow_null=True)
+    note = serializers.CharField()
+
+
+class ProjectOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    community = serializers.CharField(source="community.code")
+    title = serializers.CharField()
+    need = serializers.CharField()
+    budget = serializers.DecimalField(max_digits=12, decimal_places=2)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    status = serializers.CharField()
+    score = serializers.IntegerField(allow_null=True)
+    grade = serializers.CharField()
+    evaluation = serializers.CharField()
+    evaluated_at = serializers.DateTimeField(allow_null=True)
+
+
+class ProjectDetailOutputSerializer(ProjectOutputSerializer):
+    applications = ApplicationOutputSerializer(many=True, source="applications.all")
+    milestones = MilestoneOutputSerializer(many=True, source="milestones.all")
+
+
+class ProjectListCreateApi(ListAPIView):
+    """List the service projects of the communities in your scope; post one for the street's social organisations."""
+
+    serializer_class = ProjectOutputSerializer
+    pagination_class = NewestFirstPagination
+
+    class ProjectPostInput(serializers.Serializer):
+        community = CommunityField()
+        title = serializers.CharField(max_length=100)
+        need = serializers.CharField(max_length=2000)
+        budget = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+        starts_on = serializers.DateField()
+        ends_on = serializers.DateField()
+
+    def get_queryset(self):
+        return project_list(user=self.request.user)
+
+    @extend_schema(request=ProjectPostInput, responses={201: ProjectDetailOutputSerializer, 400: None, 403: None})
+    def post(self, request):
+        data = self.ProjectPostInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = services.project_post(actor=request.user, **data.validated_data)
+        return Response(ProjectDetailOutputSerializer(project).data, status=status.HTTP_201_CREATED)
+
+
+def _project(user, project_id):
+    return found_or_not_found(project_get, NO_SUCH_PROJECT, user=user, project_id=project_id)
+
+
+class ProjectDetailApi(APIView):
+    """One service project with its applications and milestones."""
+
+    @extend_schema(responses={200: ProjectDetailOutputSerializer, 404: None})
+    def get(self, request, project_id):
+        return Response(ProjectDetailOutputSerializer(_project(request.user, project_id)).data)
+
+
+class ApproveInput(serializers.Serializer):
+    application = serializers.PrimaryKeyRelatedField(queryset=ProjectApplication.objects.all())
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class MilestonePlanInput(serializers.Serializer):
+    title = serializers.CharField(max_length=100)
+    planned_on = serializers.DateField()
+
+
+class MilestoneDoneInput(serializers.Serializer):
+    milestone = serializers.PrimaryKeyRelatedField(queryset=ProjectMilestone.objects.all())
+    done_on = serializers.DateField()
+    note = serializers.CharField(max_length=2000)
+
+
+class EvaluateInput(serializers.Serializer):
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    grade = serializers.ChoiceField(choices=ServiceProject.Grade.choices)
+    evaluation = serializers.CharField(max_length=4000)
+
+
+PROJECT_ACTION_INPUTS = {"approve": ApproveInput, "plan_milestone": MilestonePlanInput,
+                         "milestone_done": MilestoneDoneInput, "evaluate": EvaluateInput, "cancel": RejectInput}
+
+
+def project_action_patterns():
+    """POST projects/{id}/{approve,plan-milestone,milestone-done,evaluate,cancel}/: the staff's moves."""
+    return action_urls(
+        route="projects/<int:project_id>/", name="participation-project", services=services.PROJECT_ACTION_SERVICES,
+        inputs=PROJECT_ACTION_INPUTS, id_kwarg="project_id", get_subject=_project, output=ProjectDetailOutputSerializer,
+        present=lambda request, project: ProjectDetailOutputSerializer(project).data, tag="participation_projects")

@@ -8,7 +8,7 @@ from accounts.access import is_in_scope, restrict_to_scope, visible_one
 from govportal.crypto import blind_index
 from grids.models import Area
 
-from .models import Participant, Task, TaskClaim, Team
+from .models import Participant, ServiceProject, Task, TaskClaim, Team
 
 
 def participant_is_visible(*, user, participant):
@@ -113,3 +113,32 @@ def participation_figures(*, area, period):
         "average_hours_to_take": None if wait is None else round(wait.total_seconds() / 3600, 1),
         "needs_met": needs_met.count(),
     }
+
+
+# --- service projects ---
+
+def project_list(*, user):
+    """Return the service projects of the communities in staff `user`'s scope, newest first."""
+    projects = ServiceProject.objects.select_related("community")
+    return restrict_to_scope(projects, user, code_field="community__code").order_by("-created_at", "-pk")
+
+
+def project_get(*, user, project_id):
+    """Return a project staff `user` sees; ServiceProject.DoesNotExist otherwise (404)."""
+    return visible_one(project_list(user=user), project_id)
+
+
+def projects_for_organisations(*, participants):
+    """Return the projects one phone's registrations see as a social organisation: those open in the
+    streets where it is a confirmed organisation, and those it applied to."""
+    organisations = [p for p in participants if p.kind == Participant.Kind.SOCIAL_ORGANISATION]
+    streets = [p.community.parent_id for p in organisations if p.status == Participant.Status.CONFIRMED]
+    return ServiceProject.objects.filter(
+        Q(status=ServiceProject.Status.OPEN, community__parent__in=streets)
+        | Q(applications__organisation__in=organisations)).select_related("community").distinct().order_by(
+        "-created_at", "-pk")
+
+
+def project_of_organisations(*, participants, project_id):
+    """Return one of the projects `participants` see as an organisation; ServiceProject.DoesNotExist otherwise."""
+    return visible_one(projects_for_organisations(participants=participants), project_id)
