@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.access import restrict_to_scope
 from govportal.api import NewestFirstPagination, action_urls, found_or_not_found
-from govportal.dates import DateTimeInputField
+from govportal.dates import DateTimeInputField, validate_year
 from govportal.periods import MonthInput
 from grids.models import Area
 from grids.selectors import area_get
@@ -444,8 +444,8 @@ class ProjectListCreateApi(ListAPIView):
         title = serializers.CharField(max_length=100)
         need = serializers.CharField(max_length=2000)
         budget = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
-        starts_on = serializers.DateField()
-        ends_on = serializers.DateField()
+        starts_on = serializers.DateField(validators=[validate_year])
+        ends_on = serializers.DateField(validators=[validate_year])
 
     def get_queryset(self):
         return project_list(user=self.request.user)
@@ -477,12 +477,12 @@ class ApproveInput(serializers.Serializer):
 
 class MilestonePlanInput(serializers.Serializer):
     title = serializers.CharField(max_length=100)
-    planned_on = serializers.DateField()
+    planned_on = serializers.DateField(validators=[validate_year])
 
 
 class MilestoneDoneInput(serializers.Serializer):
     milestone = serializers.PrimaryKeyRelatedField(queryset=ProjectMilestone.objects.all())
-    done_on = serializers.DateField()
+    done_on = serializers.DateField(validators=[validate_year])
     note = serializers.CharField(max_length=2000)
 
 

@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from govportal.crypto import blind_index
 from govportal.workflow import TransitionNotAllowed
-from participation import services
+from participation import identity, services
 from participation.api import PROJECT_ACTION_INPUTS
 from participation.models import Participant, ProjectApplication, ProjectEvent, ServiceProject
 from participation.selectors import project_list, projects_for_organisations
 from participation.workflow import MILESTONES_NOT_DONE, NOT_AN_ORGANISATION_HERE, PROJECTS, ParticipationInputError
+from tests.factories import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +169,49 @@ def test_each_project_action_has_its_own_operation_with_exactly_its_fields(api, 
         assert set(schema["components"]["schemas"][body]["properties"]) == set(input_serializer().fields), action
         assert {"200", "400", "403", "404", "409"} <= set(operation["responses"]), action
     assert set(PROJECT_ACTION_INPUTS) == set(services.PROJECT_ACTION_SERVICES)
+
+
+def _signed_in_as(client, participant_phone):
+    session = client.session
+    session[identity.SESSION_KEY] = blind_index(participant_phone)
+    session.save()
+
+
+def test_the_pages_take_a_project_from_posting_to_its_evaluation(client, actors, tree, enter):
+    today = timezone.localdate()
+    post = {"community": tree.west_community.pk, "title": "四点半课堂", "need": "放学后托管", "budget": "20000",
+            "starts_on": str(today), "ends_on": str(today - timedelta(days=1))}
+    log_in_verified(client, actors.community_staff)
+    refused = client.post(reverse("participation-project-new"), post)
+    assert refused.status_code == 400 and not ServiceProject.objects.exists()
+    client.post(reverse("participation-project-new"), {**post, "ends_on": str(today + timedelta(days=90))})
+    project = ServiceProject.objects.get()
+    client.post(reverse("participation-project-act", args=[project.pk, "plan_milestone"]),
+                {"plan_milestone-title": "开班", "plan_milestone-planned_on": str(today)})
+    enter("阳光社工", kind=ORG, phone="13912345678")
+    client.logout()
+    page = reverse("participation-organisation-project", args=[project.pk])
+    assert client.get(page).status_code == 404  # nobody signed in
+    _signed_in_as(client, "13912345678")
+    assert "四点半课堂" in client.get(reverse("participation-mine")).content.decode()
+    client.post(reverse("participation-organisation-project-act", args=[project.pk, "apply"]),
+                {"apply-plan": "每周五天托管", "apply-amount": "18000"})
+    application = project.applications.get()
+    log_in_verified(client, actors.outsider)
+    assert client.get(reverse("participation-project", args=[project.pk])).status_code == 404
+    log_in_verified(client, actors.street_coordinator)
+    client.post(reverse("participation-project-act", args=[project.pk, "approve"]),
+                {"approve-application": application.pk})
+    client.logout()
+    _signed_in_as(client, "13912345678")
+    done = client.post(reverse("participation-organisation-project-act", args=[project.pk, "milestone_done"]),
+                       {"milestone_done-milestone": project.milestones.get().pk,
+                        "milestone_done-done_on": str(today), "milestone_done-note": "首期开班 30 人"}, follow=True)
+    assert "首期开班 30 人" in done.content.decode()
+    log_in_verified(client, actors.community_staff)
+    client.post(reverse("participation-project-act", args=[project.pk, "evaluate"]),
+                {"evaluate-score": "88", "evaluate-grade": "good", "evaluate-evaluation": "家长满意"})
+    detail = client.get(reverse("participation-project", args=[project.pk])).content.decode()
+    assert "家长满意" in detail and "阳光社工" in detail
+    project.refresh_from_db()
+    assert (project.status, project.grade) == (ServiceProject.Status.EVALUATED, "good")
