@@ -71,7 +71,7 @@ class ParticipantListCreateApi(ListAPIView):
 
     class ParticipantEnterInput(serializers.Serializer):
         community = CommunityField()
-        kind = serializers.ChoiceField(choices=Participant.Kind.choices)
+        kind = serializers.ChoiceField(choices=Participant.REGISTERED_KINDS)
         name = serializers.CharField(max_length=100)
         phone = serializers.RegexField(r"^1[3-9]\d{9}$")
         work_unit = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")

@@ -25,7 +25,7 @@ class ParticipantFields(forms.Form):
     """What a registration asks, whoever fills it in."""
 
     community = forms.ModelChoiceField(queryset=communities_for(), label=_("Community you report to"))
-    kind = forms.ChoiceField(choices=Participant.Kind.choices, label=_("I take part as"))
+    kind = forms.ChoiceField(choices=Participant.REGISTERED_KINDS, label=_("I take part as"))
     name = forms.CharField(max_length=100, label=_("Name"))
     phone = phone_field()
     work_unit = forms.CharField(max_length=100, required=False, label=_("Work unit (party members)"))

@@ -24,6 +24,11 @@ class Participant(models.Model):
         PARTY_MEMBER = "party_member", _("In-service party member")
         SOCIAL_WORKER = "social_worker", _("Social worker")
         SOCIAL_ORGANISATION = "social_organisation", _("Social organisation")
+        # A citizen whose valid report (随手拍) earned points: registered by that report, no other role.
+        RESIDENT = "resident", _("Resident reporter")
+
+    # The kinds one registers as (报到); a resident reporter is registered by their first valid report.
+    REGISTERED_KINDS = [choice for choice in Kind.choices if choice[0] != "resident"]
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting confirmation")
@@ -337,6 +342,8 @@ class PointEntry(AppendOnly, models.Model):
                                  verbose_name=_("task claim"))
     redemption = models.OneToOneField(Redemption, models.PROTECT, null=True, blank=True,
                                       related_name="point_entry", verbose_name=_("redemption"))
+    ticket = models.OneToOneField("incidents.Ticket", models.PROTECT, null=True, blank=True,
+                                  related_name="point_entry", verbose_name=_("valid report"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("entered by"))
@@ -354,6 +361,8 @@ class PointEntry(AppendOnly, models.Model):
                                    name="pointentry_redemption_spends"),
             models.CheckConstraint(condition=Q(claim__isnull=True) | Q(reason="confirmed_hour"),
                                    name="pointentry_claim_earns_hours"),
+            models.CheckConstraint(condition=Q(ticket__isnull=True) | Q(reason="valid_report"),
+                                   name="pointentry_ticket_earns_report"),
         ]
 
 

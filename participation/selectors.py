@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.contrib.gis.db.models.functions import Distance
 from django.db.models import Avg, Count, F, Min, Q, Sum
 
 from accounts.access import is_in_scope, restrict_to_scope, visible_one
@@ -104,7 +105,7 @@ def participation_figures(*, area, period):
         first_confirmed=Min("claims__confirmed_at")).filter(first_confirmed__gte=start, first_confirmed__lt=end)
     return {
         "area": area.code,
-        "participants": {kind: by_kind.get(kind, 0) for kind in Participant.Kind.values},
+        "participants": {kind: by_kind.get(kind, 0) for kind, _label in Participant.REGISTERED_KINDS},
         "awaiting_confirmation": people.filter(status=Participant.Status.PENDING).count(),
         "hours": confirmed.aggregate(hours=Sum("hours_credited"))["hours"] or Decimal("0"),
         "tasks_posted": Task.objects.filter(created_at__gte=start, created_at__lt=end, **inside).count(),
@@ -142,3 +143,12 @@ def projects_for_organisations(*, participants):
 def project_of_organisations(*, participants, project_id):
     """Return one of the projects `participants` see as an organisation; ServiceProject.DoesNotExist otherwise."""
     return visible_one(projects_for_organisations(participants=participants), project_id)
+
+
+def community_of_report(ticket):
+    """Return the community a citizen's report earns its points in: the work order's own, or for a place
+    outside every community the nearest one (None only if there is no community at all)."""
+    if ticket.community_id is not None:
+        return ticket.community
+    return Area.objects.filter(level=Area.Level.COMMUNITY).annotate(
+        distance=Distance("geom", ticket.location)).order_by("distance", "code").first()

@@ -30,6 +30,7 @@ PARTICIPANT_TRANSITIONS = {
 
 ACTION_LABELS = {
     "register": _("Registered"), "enter": _("Entered by community staff"),
+    "first_report": _("Registered by a first valid report"),
     "confirm": _("Confirm"), "reject": _("Do not confirm"),
 }
 
