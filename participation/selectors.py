@@ -145,6 +145,12 @@ def project_of_organisations(*, participants, project_id):
     return visible_one(projects_for_organisations(participants=participants), project_id)
 
 
+def projects_running(*, area):
+    """Return how many service projects run now in `area` (a street, a community, …)."""
+    return ServiceProject.objects.filter(status=ServiceProject.Status.RUNNING,
+                                         community__code__startswith=area.scope_prefix).count()
+
+
 def community_of_report(ticket):
     """Return the community a citizen's report earns its points in: the work order's own, or for a place
     outside every community the nearest one (None only if there is no community at all)."""
