@@ -45,6 +45,16 @@ CHECK_IN_LABELS = {
 }
 
 
+# Texts of static/js/participation_task_map.js, the map of the open tasks.
+TASK_MAP_LABELS = {"seeTask": gettext_lazy("See the task"), "youAreHere": gettext_lazy("You are here")}
+
+
+def _task_points(tasks):
+    """The open tasks as the map draws them (static/js/participation_task_map.js)."""
+    return [{"id": task.pk, "title": task.title, "place": task.place_name, "lat": task.place.y, "lng": task.place.x,
+             "starts": f"{timezone.localtime(task.starts_at):%m-%d %H:%M}"} for task in tasks]
+
+
 def _form_key(request):
     """The idempotency key of a phone form: an SMS code belongs to the form it was used on."""
     return (request.POST.get("form_key") or uuid.uuid4().hex)[:32]
@@ -108,10 +118,10 @@ def my_participation(request):
             registration.ranking = [{**row, "participant__name": mask_name(row["participant__name"])}
                                     for row in points.monthly_ranking(community=registration.community, period=month,
                                                                       limit=10)]
+        tasks = list(open_tasks_for(participants=registrations).exclude(claims__in=taken))
         return render(request, "participation/mine.html", {
-            "registrations": registrations, "claims": taken,
-            "tasks": open_tasks_for(participants=registrations).exclude(claims__in=taken),
-            "projects": projects_for_organisations(participants=registrations),
+            "registrations": registrations, "claims": taken, "tasks": tasks, "task_points": _task_points(tasks),
+            "task_map_labels": TASK_MAP_LABELS, "projects": projects_for_organisations(participants=registrations),
         })
 
     def take(data, key):
