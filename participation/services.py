@@ -265,7 +265,6 @@ TASK_ACTION_SERVICES = {"close": task_close, "cancel": task_cancel}
 
 PERIOD_ENDS_BEFORE_START = _("The period ends before it starts.")
 AMOUNT_OVER_BUDGET = _("The amount asked exceeds the project's budget of %(budget)s yuan.")
-ALREADY_APPLIED = _("Your organisation has applied to this project already.")
 NOT_AN_APPLICATION_HERE = _("Choose one of the applications submitted to this project.")
 MILESTONE_OUTSIDE_PERIOD = _("The milestone lies outside the project's period.")
 NO_SUCH_MILESTONE = _("Choose one of the project's milestones not done yet.")
@@ -290,15 +289,14 @@ def project_post(*, actor, community, title, need, budget, starts_on, ends_on):
 
 
 def project_apply(*, project_id, actor, plan, amount):
-    """Apply to run the project as the social organisation `actor` (once), with a plan and the amount asked."""
+    """Apply to run the project as the social organisation `actor` (once: the workflow's party check), with a
+    plan and the amount asked."""
     if not plan.strip():
         raise ParticipationInputError(PLAN_REQUIRED, "plan")
 
     def change(project):
         if amount > project.budget:
             raise ParticipationInputError(AMOUNT_OVER_BUDGET % {"budget": project.budget}, "amount")
-        if project.applications.filter(organisation=actor).exists():  # the project's row is locked
-            raise TransitionNotAllowed(ALREADY_APPLIED)
         project.event_links = {"application": ProjectApplication.objects.create(
             project=project, organisation=actor, plan=plan.strip(), amount=amount)}
 

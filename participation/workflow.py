@@ -145,6 +145,7 @@ CLAIMS = ClaimWorkflow()
 S = ServiceProject.Status
 STREET_ROLES = (User.Role.STREET_COORDINATOR,)
 NOT_AN_ORGANISATION_HERE = _("Only confirmed social organisations of the project's street apply to it.")
+ALREADY_APPLIED = _("Your organisation has applied to this project already.")
 NOT_THE_APPROVED_ORGANISATION = _("Only the approved organisation or the community's staff record this.")
 MILESTONES_NOT_DONE = _("Every milestone is done before the project is evaluated.")
 APPROVAL = System("project approval")
@@ -200,9 +201,10 @@ class ProjectWorkflow(Workflow):
         return is_in_scope(user, project.community.code)
 
     def party_refusal(self, project, user, party):
-        if party == "organisation":
-            return None if _is_participant(user) and is_organisation_of_street(user, project) \
-                else NOT_AN_ORGANISATION_HERE
+        if party == "organisation":  # once: the engine asks this with the project's row locked
+            if not (_is_participant(user) and is_organisation_of_street(user, project)):
+                return NOT_AN_ORGANISATION_HERE
+            return ALREADY_APPLIED if project.applications.filter(organisation=user).exists() else None
         if party == "delivery":
             if _is_participant(user):
                 approved = project.approved_application

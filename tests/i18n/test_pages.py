@@ -19,6 +19,7 @@ from grids.demo import DEMO_USERNAMES
 from hotline.models import Call
 from incidents.models import Ticket
 from mediation.models import MediationCase
+from participation.models import ServiceProject
 from tests.factories import log_in_verified
 
 # Words a Chinese page may show as they are: names of things, formats, the language picker's own name.
@@ -127,7 +128,7 @@ def test_every_page_reads_in_chinese(client, demo_city):
     and figures are the role's) by every account; an object's page (one per state of tickets, cases and calls)
     by every account that may open it, as its actions are the role's."""
     ids = {"ticket_id": one_per_state(Ticket.objects), "case_id": one_per_state(MediationCase.objects),
-           "call_id": one_per_state(Call.objects, "outcome")}
+           "call_id": one_per_state(Call.objects, "outcome"), "project_id": one_per_state(ServiceProject.objects)}
     unread = list(pages_of(list(page_patterns()), ids))  # what no account may GET is left: posted forms
     reader = Reader(client)
     for username in (None, *DEMO_USERNAMES):  # first a citizen's pages, without an account

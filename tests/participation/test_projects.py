@@ -16,7 +16,9 @@ from participation import identity, services
 from participation.api import PROJECT_ACTION_INPUTS
 from participation.models import Participant, ProjectApplication, ProjectEvent, ServiceProject
 from participation.selectors import project_list, projects_for_organisations
-from participation.workflow import MILESTONES_NOT_DONE, NOT_AN_ORGANISATION_HERE, PROJECTS, ParticipationInputError
+from participation.workflow import (
+    ALREADY_APPLIED, MILESTONES_NOT_DONE, NOT_AN_ORGANISATION_HERE, PROJECTS, ParticipationInputError,
+)
 from tests.factories import log_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +82,8 @@ def test_applications_are_checked(actors, tree, project, organisations, enter):
         _apply(project, sunshine, "50000.01")
     assert over.value.field == "amount"
     _apply(project, sunshine, "50000")
-    with pytest.raises(TransitionNotAllowed):
+    assert PROJECTS.allowed_actions(project, sunshine) == []
+    with pytest.raises(PermissionDenied, match=str(ALREADY_APPLIED)):
         _apply(project, sunshine, "100")  # one application per organisation
     volunteer = enter("李志愿")
     elsewhere = enter("东社工", kind=ORG, community=tree.east_community)
