@@ -395,7 +395,7 @@ class FiguresApi(APIView):
 NO_SUCH_PROJECT = _("No such service project.")
 
 
-class ApplicationOutputSerializer(serializers.Serializer):
+class ProjectApplicationOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     organisation = serializers.IntegerField(source="organisation_id")
     organisation_name = serializers.CharField(source="organisation.name")
@@ -405,7 +405,7 @@ class ApplicationOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class MilestoneOutputSerializer(serializers.Serializer):
+class ProjectMilestoneOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     planned_on = serializers.DateField()
@@ -429,8 +429,8 @@ class ProjectOutputSerializer(serializers.Serializer):
 
 
 class ProjectDetailOutputSerializer(ProjectOutputSerializer):
-    applications = ApplicationOutputSerializer(many=True, source="applications.all")
-    milestones = MilestoneOutputSerializer(many=True, source="milestones.all")
+    applications = ProjectApplicationOutputSerializer(many=True, source="applications.all")
+    milestones = ProjectMilestoneOutputSerializer(many=True, source="milestones.all")
 
 
 class ProjectListCreateApi(ListAPIView):
@@ -470,30 +470,31 @@ class ProjectDetailApi(APIView):
         return Response(ProjectDetailOutputSerializer(_project(request.user, project_id)).data)
 
 
-class ApproveInput(serializers.Serializer):
+class ProjectApproveInput(serializers.Serializer):
     application = serializers.PrimaryKeyRelatedField(queryset=ProjectApplication.objects.all())
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
-class MilestonePlanInput(serializers.Serializer):
+class ProjectMilestonePlanInput(serializers.Serializer):
     title = serializers.CharField(max_length=100)
     planned_on = serializers.DateField(validators=[validate_year])
 
 
-class MilestoneDoneInput(serializers.Serializer):
+class ProjectMilestoneDoneInput(serializers.Serializer):
     milestone = serializers.PrimaryKeyRelatedField(queryset=ProjectMilestone.objects.all())
     done_on = serializers.DateField(validators=[validate_year])
     note = serializers.CharField(max_length=2000)
 
 
-class EvaluateInput(serializers.Serializer):
+class ProjectEvaluateInput(serializers.Serializer):
     score = serializers.IntegerField(min_value=0, max_value=100)
     grade = serializers.ChoiceField(choices=ServiceProject.Grade.choices)
     evaluation = serializers.CharField(max_length=4000)
 
 
-PROJECT_ACTION_INPUTS = {"approve": ApproveInput, "plan_milestone": MilestonePlanInput,
-                         "milestone_done": MilestoneDoneInput, "evaluate": EvaluateInput, "cancel": RejectInput}
+PROJECT_ACTION_INPUTS = {"approve": ProjectApproveInput, "plan_milestone": ProjectMilestonePlanInput,
+                         "milestone_done": ProjectMilestoneDoneInput, "evaluate": ProjectEvaluateInput,
+                         "cancel": RejectInput}
 
 
 def project_action_patterns():

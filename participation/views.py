@@ -375,8 +375,9 @@ def _project_actions(project, actor):
 def _project_page(request, project, *, template, actor, **context):
     """A project with its applications, milestones and timeline, and what `actor` may do on it now."""
     events = list(project.events.select_related("actor", "participant"))
-    for event in events:
+    for event in events:  # the system's moves are named in the code; people read "System"
         event.label = PROJECT_ACTION_LABELS.get(event.action, event.action)
+        event.by = event.actor or (event.participant.name if event.participant else _("System"))
     return render(request, template, {
         "project": project, "applications": project.applications.select_related("organisation"),
         "milestones": project.milestones.all(), "events": events,

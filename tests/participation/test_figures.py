@@ -79,14 +79,14 @@ def test_the_dashboard_page_shows_the_figures_of_its_area_against_a_hand_count(c
     services.claim_report(claim_id=claim.pk, actor=volunteer, report="完成")
     services.claim_confirm(claim_id=claim.pk, actor=actors.community_staff)
     today = timezone.localdate()
-    running, _still_open = (services.project_post(
+    running, *_still_open = (services.project_post(
         actor=actors.community_staff, community=tree.west_community, title=title, need="助餐", budget=Decimal("9000"),
-        starts_on=today, ends_on=today + timedelta(days=30)) for title in ("长者助餐", "四点半课堂"))
+        starts_on=today, ends_on=today + timedelta(days=30)) for title in ("长者助餐", "四点半课堂", "邻里节"))
     services.project_apply(project_id=running.pk, actor=organisation, plan="配送", amount=Decimal("8000"))
     services.project_approve(project_id=running.pk, actor=actors.street_coordinator,
                              application=running.applications.get())
     # By hand, in the west street: two volunteers, a party member and an organisation; one task posted,
-    # taken and confirmed for 2.5 hours; no need (微心愿); one project running of the two posted.
+    # taken and confirmed for 2.5 hours; no need (微心愿); one project running of the three posted.
     expected = {"participants-volunteer": "2", "participants-party_member": "1", "participants-social_worker": "0",
                 "participants-social_organisation": "1", "hours": "2.5", "tasks-posted": "1", "places-taken": "1",
                 "claims-confirmed": "1", "needs-met": "0", "projects-running": "1"}
