@@ -166,7 +166,8 @@ def test_the_api_runs_a_project_and_answers_404_outside_scope(api, actors, tree,
 def test_each_project_action_has_its_own_operation_with_exactly_its_fields(api, actors):
     schema = api(actors.admin).get("/api/schema/", {"format": "json"}).json()
     for action, input_serializer in PROJECT_ACTION_INPUTS.items():
-        operation = schema["paths"][f"/api/v1/participation/projects/{{project_id}}/{action.replace('_', '-')}/"]["post"]
+        path = f"/api/v1/participation/projects/{{project_id}}/{action.replace('_', '-')}/"
+        operation = schema["paths"][path]["post"]
         assert operation["operationId"] == f"participation_projects_{action}"
         body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
         assert set(schema["components"]["schemas"][body]["properties"]) == set(input_serializer().fields), action
