@@ -31,6 +31,8 @@ ADMINISTRATOR_PERMISSIONS = {
             ("hotline", ("hotlinetimelimit", "categorykeyword", "knowledgearticle", "rateweights")),
             ("mediation", ("mediationorganisation", "mediator")),
             ("dashboards", ("assessmentscheme",)),
+            ("carelist", ("caregroup", "carelevel")),  # the special groups (9+X) and their visit intervals
+            ("registers", ("riskgrade", "house")),
         ) for name in names for verb in EDIT),
         # The dispatch catalogue: lines are added and closed, never changed in place nor deleted.
         *(f"dispatch.{verb}_dispatchentry" for verb in ("add", "change", "view")),

@@ -50,6 +50,7 @@ class AuditEvent(AppendOnly, models.Model):
         ADMIN_REFUSED = "admin_refused", _("Refused in the admin")
         PERSONAL_DATA_VIEW = "personal_data_view", _("Personal data viewed in the admin")
         REVEAL = "reveal", _("Personal number revealed")
+        CARE_FILE_VIEW = "care_file_view", _("Special-group file viewed")
         EXPORT = "export", _("Export")
         AUDIT_READ = "audit_read", _("Audit trail read")
         AUDIT_PRUNE = "audit_prune", _("Audit records pruned")

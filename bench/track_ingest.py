@@ -10,8 +10,9 @@ bench/locate.py: created if needed, migrated, a demo city of 20,000 grids seeded
 1. Ingest: PATROLS grid workers each walk a patrol of POINTS_PER_PATROL fixes, sent in batches of
    BATCH the way the phone sends them, through `services.patrol_points_add` and through
    `POST /api/v1/patrols/{id}/points/` in-process; every RESEND-th batch is sent a second time (a
-   lost answer). Each patrol's track is rebuilt in PostGIS after every batch. Reported: points/s
-   and per-batch latency; checked: every point stored exactly once.
+   lost answer). The batches come in order, so each new one is appended to the patrol's track in
+   PostGIS (a batch filling a gap would rebuild it) and one sent again changes nothing. Reported:
+   points/s and per-batch latency; checked: every point stored exactly once.
 2. Coverage: one patrol a grid in all 20,000 grids, its track three lanes across the grid with a
    vertex every 10 m (generated in SQL), then `selectors.grid_coverage` of the whole city for the
    day (buffer 25 m, union per grid, intersection with the grid, in its UTM zone), and of one street.
@@ -198,6 +199,10 @@ def time_coverage(area):
     return time.perf_counter() - started, len(rows), sum(share for _c, _n, share in rows) / max(len(rows), 1)
 
 
+def load_line(load):
+    return " / ".join(f"{minutes:.2f}" for minutes in load)
+
+
 def rate_line(label, latencies, sent, seconds):
     return f"- {label}: {sent:,} points in {seconds:.1f} s = **{sent / seconds:,.0f} points/s**"
 
@@ -218,6 +223,7 @@ def main():
 
     from grids.models import Area
 
+    load_at_start = os.getloadavg()
     clear_bench_patrols()
     accounts = walkers(PATROLS)
     service = ingest_service(accounts)
@@ -232,11 +238,14 @@ def main():
     city_seconds, city_rows, city_share = time_coverage(city)
     street_seconds, street_rows, street_share = time_coverage(street)
     clear_bench_patrols()
+    load_at_end = os.getloadavg()
 
     rate = service[1] / service[2]
     print(f"\n## Patrol tracks: ingestion and coverage — database {database}\n")
     for label, value in locate.machine().items():
         print(f"- {label}: {value}")
+    print(f"- load average (1, 5, 15 min): {load_line(load_at_start)} at the start, {load_line(load_at_end)} at the end "
+          f"(the machine is shared: a figure taken under load is pessimistic)")
     print(f"- dataset: {Area.objects.filter(level='grid').count()} grids from seed_demo ({seeding}); "
           f"{PATROLS} patrols × {POINTS_PER_PATROL} points in batches of {BATCH}, every {RESEND}th batch sent twice\n")
     print(locate.table([("batch through the service (patrol_points_add)", service[0]),

@@ -35,7 +35,7 @@ def area_from(request, code):
 class DashboardAreaSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
-    level = serializers.CharField()
+    level = serializers.ChoiceField(choices=Area.Level.choices)
 
 
 class DashboardFlowSerializer(serializers.Serializer):
@@ -76,12 +76,12 @@ class DashboardSummaryApi(APIView):
 
 
 class DashboardChildrenApi(APIView):
-    """The drill-down: one row per child area (districts of a city, …, grids of a community)."""
+    """The drill-down: one row per child area (cities of a province, districts of a city, …, grids of a community)."""
 
     class ChildAreaOutputSerializer(DashboardFlowSerializer):
         code = serializers.CharField()
         name = serializers.CharField()
-        level = serializers.CharField()
+        level = serializers.ChoiceField(choices=Area.Level.choices)
         open_now = serializers.IntegerField()
         overdue_open_now = serializers.IntegerField()
 

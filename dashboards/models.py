@@ -2,8 +2,8 @@
 the assessment weights.
 
 Every figure a dashboard shows is a sum over rollup rows. Each rollup row is keyed by an area
-*prefix* — the scope prefix of the city (4 digits), a district (6), street (9), community (12) or
-grid (15), or '' for everything — so any scope and any period is an index range of at most a few
+*prefix* — the scope prefix of a province (2 digits), city (4), district (6), street (9), community
+(12) or grid (15), or '' for everything — so any scope and any period is an index range of at most a few
 thousand rows, whatever the number of tickets. Statement-level triggers on incidents_ticket
 (their counting rules in `rules.py`) append the grid-level changes of each statement to
 unindexed delta tables; `services.rollups_fold` moves them into these tables, expanded to every

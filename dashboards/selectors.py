@@ -19,6 +19,7 @@ from dispatch.selectors import objection_figures, override_counts
 from govportal.periods import Period
 from govportal.replicas import from_replica, reading_a_replica
 from grids.models import Area, KeyPlace
+from grids.selectors import root_area
 from hotline.selectors import basically_factor, three_rates_for_area
 from incidents.models import Category, Ticket
 from incidents.selectors import ticket_list
@@ -67,7 +68,7 @@ def satisfaction_rate(*, satisfied, basically_satisfied, rated, factor):
 
 
 def dashboard_area(*, user, code=None):
-    """Return the area whose dashboard `user` asks for: `code`, else their own area (a superuser: the first city).
+    """Return the area whose dashboard `user` asks for: `code`, else their own area (a superuser: the top of the tree).
 
     PermissionDenied for a role without dashboards; Area.DoesNotExist for an unknown code or an
     area outside the user's scope (the same 404 for both).
@@ -75,7 +76,7 @@ def dashboard_area(*, user, code=None):
     if not (user.is_superuser or user.role in VIEWER_ROLES):
         raise PermissionDenied(NOT_A_VIEWER)
     if code is None:
-        area = scope_area(user) or Area.objects.filter(level=Area.Level.CITY).order_by("code").first()
+        area = scope_area(user) or root_area()
         if area is None:
             raise Area.DoesNotExist(NO_AREA)
         return area

@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.models import Area
 
-# How specific an entry's place is: the deeper, the more specific (no place: the whole city).
-AREA_DEPTH = {None: 0, Area.Level.CITY: 1, Area.Level.DISTRICT: 2, Area.Level.STREET: 3,
-              Area.Level.COMMUNITY: 4, Area.Level.GRID: 5}
+# How specific an entry's place is: the deeper, the more specific (no place: everywhere).
+AREA_DEPTH = {None: 0, **{level: depth for depth, level in enumerate(Area.LEVEL_ORDER, start=1)}}
 
 
 class DispatchEntryQuerySet(models.QuerySet):

@@ -50,6 +50,11 @@ def _patrol_of(request, patrol_id):
     return found_or_not_found(selectors.patrol_get, NO_SUCH_PATROL, user=request.user, patrol_id=patrol_id)
 
 
+def _visible_patrol_id(request, patrol_id):
+    """Return `patrol_id` if the user may see it (the write services load the patrol themselves); NotFound if not."""
+    return found_or_not_found(selectors.patrol_visible_id, NO_SUCH_PATROL, user=request.user, patrol_id=patrol_id)
+
+
 class PatrolListStartApi(ListAPIView):
     """List the patrols you may see (your own; your area's for the community's leadership and up); start one."""
 
@@ -104,13 +109,13 @@ class PatrolPointsApi(APIView):
 
     @extend_schema(request=PatrolPointsInput, responses={200: PatrolPointsOutput, 400: None, 403: None, 404: None})
     def post(self, request, patrol_id):
-        patrol = _patrol_of(request, patrol_id)
+        patrol_id = _visible_patrol_id(request, patrol_id)
         data = self.PatrolPointsInput(data=request.data)
         data.is_valid(raise_exception=True)
         points = [services.TrackPoint(seq=item["seq"], longitude=item["lng"], latitude=item["lat"],
                                       recorded_at=item["recorded_at"], accuracy_m=item["accuracy"])
                   for item in data.validated_data["points"]]
-        patrol = services.patrol_points_add(patrol_id=patrol.pk, worker=request.user, points=points)
+        patrol = services.patrol_points_add(patrol_id=patrol_id, worker=request.user, points=points)
         return Response({"confirmed": [point.seq for point in points], "point_count": patrol.point_count,
                          "distance_m": patrol.distance_m, "last_seq": patrol.last_seq})
 
@@ -119,8 +124,8 @@ class PatrolEndApi(APIView):
     @extend_schema(request=None, responses={200: PatrolOutputSerializer, 403: None, 404: None, 409: None})
     def post(self, request, patrol_id):
         """End your patrol (send its last points first: points sent later are still taken)."""
-        patrol = _patrol_of(request, patrol_id)
-        return Response(PatrolOutputSerializer(services.patrol_end(patrol_id=patrol.pk, actor=request.user)).data)
+        patrol_id = _visible_patrol_id(request, patrol_id)
+        return Response(PatrolOutputSerializer(services.patrol_end(patrol_id=patrol_id, actor=request.user)).data)
 
 
 class FindingOutputSerializer(serializers.Serializer):
@@ -148,7 +153,7 @@ class PatrolProblemApi(APIView):
                                      description="client-made key: a retry with the same key returns the same finding")],
     )
     def post(self, request, patrol_id):
-        patrol = _patrol_of(request, patrol_id)
+        patrol_id = _visible_patrol_id(request, patrol_id)
         data = self.PatrolProblemInput(data=request.data)
         data.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key", "").strip() or None
@@ -156,7 +161,7 @@ class PatrolProblemApi(APIView):
             raise serializers.ValidationError({"Idempotency-Key": [KEY_TOO_LONG % {"limit": MAX_IDEMPOTENCY_KEY}]})
         values = data.validated_data
         finding, created = services.patrol_problem_report(
-            patrol_id=patrol.pk, worker=request.user, category=values["category"],
+            patrol_id=patrol_id, worker=request.user, category=values["category"],
             description=values["description"], location=values["location"], urgency=values.get("urgency"),
             idempotency_key=idempotency_key_of(request.user, key))
         return Response(FindingOutputSerializer(finding).data,
@@ -181,10 +186,10 @@ class PatrolNothingFoundApi(APIView):
     @extend_schema(request=NothingFoundInput, responses={201: FindingOutputSerializer, 400: None, 403: None, 404: None,
                                              409: None})
     def post(self, request, patrol_id):
-        patrol = _patrol_of(request, patrol_id)
+        patrol_id = _visible_patrol_id(request, patrol_id)
         data = self.NothingFoundInput(data=request.data)
         data.is_valid(raise_exception=True)
-        finding = services.patrol_nothing_found(patrol_id=patrol.pk, worker=request.user, **data.validated_data)
+        finding = services.patrol_nothing_found(patrol_id=patrol_id, worker=request.user, **data.validated_data)
         return Response(FindingOutputSerializer(finding).data, status=status.HTTP_201_CREATED)
 
 

@@ -27,7 +27,7 @@ class Patrol(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     started_at = models.DateTimeField(_("started at"))
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
-    # Built in PostGIS from the points in sequence order (services.track_rebuild), never sent by a client.
+    # Built in PostGIS from the points in sequence order (services.track_append, track_rebuild), never sent by a client.
     track = models.LineStringField(_("track"), srid=4326, null=True, blank=True)
     distance_m = models.FloatField(_("distance (m)"), default=0)
     point_count = models.PositiveIntegerField(_("points"), default=0)

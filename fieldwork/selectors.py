@@ -10,6 +10,7 @@ from accounts.models import User
 from govportal.periods import Period
 from govportal.workflow import ROLE_NOT_ALLOWED
 from grids.models import Area
+from grids.selectors import root_area
 from incidents.models import Ticket
 
 from .models import CheckIn, Patrol, PatrolFinding
@@ -45,6 +46,12 @@ def patrol_get(*, user, patrol_id):
     return visible_one(patrol_list(user=user).select_related("grid", "worker"), patrol_id)
 
 
+def patrol_visible_id(*, user, patrol_id):
+    """Return `patrol_id` if `user` may see that patrol, reading neither its track nor its grid (before a
+    service that loads the patrol itself); Patrol.DoesNotExist otherwise."""
+    return visible_one(patrol_list(user=user).only("pk"), patrol_id).pk
+
+
 def patrol_active(*, worker):
     """Return `worker`'s open patrol, or None."""
     return Patrol.objects.filter(worker=worker, status=Patrol.Status.ACTIVE).select_related("grid").first()
@@ -76,7 +83,7 @@ def figures_area(*, user, code=None):
         raise PermissionDenied(ROLE_NOT_ALLOWED)
     if code:
         return visible_one(Area.objects.filter(scope_q(user)), Area.objects.get(code=code).pk)
-    return scope_area(user) or Area.objects.filter(level=Area.Level.CITY).order_by("code").first()
+    return scope_area(user) or root_area()
 
 
 def _patrols_in(area, period):

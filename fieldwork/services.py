@@ -105,47 +105,109 @@ def patrols_left_open_end(*, now=None):
 
 
 def patrol_points_add(*, patrol_id, worker, points):
-    """Store `points` (TrackPoints) of `worker`'s patrol and rebuild its track; return the patrol.
+    """Store `points` (TrackPoints) of `worker`'s patrol and bring its track up to date; return the patrol
+    (its track deferred: read it only where it is shown).
 
     A point whose sequence number is stored already is skipped (ON CONFLICT DO NOTHING): a batch
-    sent again after a lost answer is stored once. Points are taken after the end too — a phone
-    that lost the network sends what it kept when it is back. The patrol row is locked first, so
-    two batches of one patrol are stored one after the other and each rebuild sees the other's points.
+    sent again after a lost answer is stored once and leaves the track as it was. Points are taken
+    after the end too — a phone that lost the network sends what it kept when it is back. The patrol
+    row is locked first, so two batches of one patrol are stored one after the other and each sees
+    the other's points.
     """
     latest = timezone.now() + CLOCK_SKEW
     if any(point.recorded_at > latest for point in points):
         raise PatrolInputError(POINT_IN_FUTURE, "points")
     with transaction.atomic():
-        patrol = Patrol.objects.select_for_update().get(pk=patrol_id)
+        patrol = Patrol.objects.select_for_update().defer("track").get(pk=patrol_id)
         if patrol.worker_id != worker.pk:
             raise PermissionDenied(PATROLS.party_refusal(patrol, worker, "walker"))
-        PatrolPoint.objects.bulk_create([
-            PatrolPoint(patrol=patrol, seq=point.seq, location=Point(point.longitude, point.latitude, srid=4326),
-                        accuracy_m=point.accuracy_m, recorded_at=point.recorded_at)
-            for point in points
-        ], ignore_conflicts=True)
-        track_rebuild(patrol_id=patrol.pk)
-    patrol.refresh_from_db()
+        first_stored = _points_store(patrol_id=patrol.pk, points=points)
+        if first_stored is not None:
+            if _follows_track(patrol, first_stored):
+                figures = track_append(patrol_id=patrol.pk, after_seq=patrol.last_seq)
+            else:
+                figures = track_rebuild(patrol_id=patrol.pk)
+            patrol.distance_m, patrol.point_count, patrol.last_seq = figures
     return patrol
 
 
-def track_rebuild(*, patrol_id):
-    """Rebuild the patrol's track from its points in sequence order, with its length, count and last number."""
+POINTS_INSERT_SQL = """
+    WITH stored AS (
+        INSERT INTO fieldwork_patrolpoint (patrol_id, seq, location, accuracy_m, recorded_at)
+        SELECT %(patrol)s, fix.seq, ST_SetSRID(ST_MakePoint(fix.lng, fix.lat), 4326), fix.accuracy, fix.at
+          FROM unnest(%(seq)s::bigint[], %(lng)s::float8[], %(lat)s::float8[], %(accuracy)s::float8[],
+                      %(at)s::timestamptz[]) AS fix(seq, lng, lat, accuracy, at)
+            ON CONFLICT (patrol_id, seq) DO NOTHING
+        RETURNING seq
+    )
+    SELECT min(seq) FROM stored
+"""
+
+
+def _points_store(*, patrol_id, points):
+    """Insert the points not stored yet in one statement; return the lowest sequence number stored now
+    (None when every one was stored before)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE fieldwork_patrol AS patrol
-               SET track = points.line,
-                   distance_m = COALESCE(ST_Length(points.line::geography), 0),
-                   point_count = points.n,
-                   last_seq = points.last
-              FROM (SELECT CASE WHEN count(*) >= 2 THEN ST_MakeLine(location ORDER BY seq) END AS line,
-                           count(*) AS n, max(seq) AS last
-                      FROM fieldwork_patrolpoint WHERE patrol_id = %s) AS points
-             WHERE patrol.id = %s
-            """,
-            [patrol_id, patrol_id],
-        )
+        cursor.execute(POINTS_INSERT_SQL, {
+            "patrol": patrol_id, "seq": [point.seq for point in points],
+            "lng": [point.longitude for point in points], "lat": [point.latitude for point in points],
+            "accuracy": [point.accuracy_m for point in points], "at": [point.recorded_at for point in points],
+        })
+        return cursor.fetchone()[0]
+
+
+def _follows_track(patrol, first_stored):
+    """Return whether the points just stored all come after the track's last one, so that appending
+    them gives the track a rebuild would. A batch that fills a gap (sent late by an offline phone)
+    does not; nor does one added to a single point (no track yet to append to)."""
+    return patrol.point_count >= 2 and patrol.last_seq is not None and first_stored > patrol.last_seq
+
+
+# Both statements set the same four columns and return (distance_m, point_count, last_seq). A point
+# repeated at the joint stays repeated: ST_MakeLine of a line and points keeps every point, as the
+# rebuild does (ST_MakeLine of two lines would merge the end of one with the same start of the next).
+TRACK_APPEND_SQL = """
+    UPDATE fieldwork_patrol AS patrol
+       SET track = ST_MakeLine(ARRAY[patrol.track] || added.points),
+           distance_m = patrol.distance_m
+                        + ST_Length(ST_MakeLine(ARRAY[ST_EndPoint(patrol.track)] || added.points)::geography),
+           point_count = patrol.point_count + added.n,
+           last_seq = added.last
+      FROM (SELECT array_agg(location ORDER BY seq) AS points, count(*) AS n, max(seq) AS last
+              FROM fieldwork_patrolpoint WHERE patrol_id = %(patrol)s AND seq > %(after)s) AS added
+     WHERE patrol.id = %(patrol)s
+ RETURNING patrol.distance_m, patrol.point_count, patrol.last_seq
+"""
+
+TRACK_REBUILD_SQL = """
+    UPDATE fieldwork_patrol AS patrol
+       SET track = points.line,
+           distance_m = COALESCE(ST_Length(points.line::geography), 0),
+           point_count = points.n,
+           last_seq = points.last
+      FROM (SELECT CASE WHEN count(*) >= 2 THEN ST_MakeLine(location ORDER BY seq) END AS line,
+                   count(*) AS n, max(seq) AS last
+              FROM fieldwork_patrolpoint WHERE patrol_id = %(patrol)s) AS points
+     WHERE patrol.id = %(patrol)s
+ RETURNING patrol.distance_m, patrol.point_count, patrol.last_seq
+"""
+
+
+def track_append(*, patrol_id, after_seq):
+    """Append the points numbered after `after_seq` (the track's last) to the track, adding the length
+    of their segments and of the one joining them to it; return (distance_m, point_count, last_seq).
+    The caller holds the patrol's lock and knows every point after `after_seq` is not on the track yet."""
+    with connection.cursor() as cursor:
+        cursor.execute(TRACK_APPEND_SQL, {"patrol": patrol_id, "after": after_seq})
+        return cursor.fetchone()
+
+
+def track_rebuild(*, patrol_id):
+    """Rebuild the patrol's track from all its points in sequence order, with its length, count and
+    last number; return (distance_m, point_count, last_seq)."""
+    with connection.cursor() as cursor:
+        cursor.execute(TRACK_REBUILD_SQL, {"patrol": patrol_id})
+        return cursor.fetchone()
 
 
 def patrol_nothing_found(*, patrol_id, worker, location, note=""):

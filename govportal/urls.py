@@ -34,7 +34,9 @@ api_v1 = [
     path("mediation/", include("mediation.api_urls")),
     path("participation/", include("participation.api_urls")),
     path("supervision/", include("supervision.api_urls")),
+    path("carelist/", include("carelist.api_urls")),
     path("", include("fieldwork.api_urls")),
+    path("registers/", include("registers.api_urls")),
     path("dashboard/areas/<area:code>/", dashboards_api.DashboardSummaryApi.as_view(), name="dashboard-summary"),
     path("dashboard/areas/<area:code>/children/", dashboards_api.DashboardChildrenApi.as_view(),
          name="dashboard-children"),
@@ -70,11 +72,13 @@ urlpatterns = [
     path("", include("mediation.urls")),
     path("", include("participation.urls")),
     path("", include("fieldwork.urls")),
+    path("", include("registers.urls")),
     path("", include("hotline.urls")),
     path("open311/", include((hotline_urls.open311_patterns, "open311"), namespace="open311")),
     path("", include("dashboards.urls")),
     path("", include("audit.urls")),
     path("", include("supervision.urls")),
+    path("", include("carelist.urls")),
 ]
 
 # A database outage answers 503 with Retry-After, not 500 (govportal.handlers).

@@ -1,4 +1,4 @@
-"""The area tree (city → district → street → community → grid) and each grid's base data."""
+"""The area tree ((province →) city → district → street → community → grid) and each grid's base data."""
 
 from django.conf import settings
 from django.contrib.gis.db import models
@@ -13,8 +13,9 @@ OUTSIDE_PARENT_TOLERANCE = 1e-6
 INVALID_GEOMETRY = _("Invalid polygon: %(reason)s")
 CHILD_OUTSIDE_PARENT = _("Area %(code)s lies outside its parent %(parent)s.")
 WRONG_PARENT_LEVEL = _("A %(level)s must belong to a %(parent_level)s, not to a %(actual)s.")
-CITY_WITH_PARENT = _("A city has no parent area.")
+PROVINCE_WITH_PARENT = _("A province has no parent area.")
 BAD_CODE = _("Code %(code)s is not a valid %(level)s code (%(length)s digits).")
+BAD_CODE_ZEROS = _("Code %(code)s is not a valid %(level)s code (%(length)s digits ending in %(zeros)s).")
 CODE_OUTSIDE_PARENT = _("Code %(code)s does not start with its parent's prefix %(prefix)s.")
 
 
@@ -22,6 +23,7 @@ class Area(models.Model):
     """One node of the area tree, with its boundary in WGS-84."""
 
     class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
         CITY = "city", _("City")
         DISTRICT = "district", _("District")
         STREET = "street", _("Street")
@@ -32,13 +34,20 @@ class Area(models.Model):
         GENERAL = "general", _("General grid")
         DEDICATED = "dedicated", _("Dedicated grid")
 
-    # Levels from the top; a child is always exactly one level below its parent.
-    LEVEL_ORDER = [Level.CITY, Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
-    # Code length per level: GB/T 2260 six digits for city and district, then 3 per level.
-    CODE_LENGTH = {Level.CITY: 6, Level.DISTRICT: 6, Level.STREET: 9, Level.COMMUNITY: 12, Level.GRID: 15}
-    # Leading digits shared by everything inside an area. A prefecture-level city's code
-    # ends in "00" and its districts share its first four digits (441900 → 4419xx).
-    SCOPE_PREFIX_LENGTH = {Level.CITY: 4, Level.DISTRICT: 6, Level.STREET: 9, Level.COMMUNITY: 12, Level.GRID: 15}
+    # Levels from the top; a child is always exactly one level below its parent. A province is
+    # optional: an installation of one city keeps that city as its root.
+    LEVEL_ORDER = [Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
+    # The levels that may be a root of the tree (several cities in one installation sit under provinces).
+    ROOT_LEVELS = (Level.PROVINCE, Level.CITY)
+    # Code length per level: GB/T 2260 six digits for province, city and district, then 3 per level.
+    CODE_LENGTH = {Level.PROVINCE: 6, Level.CITY: 6, Level.DISTRICT: 6, Level.STREET: 9, Level.COMMUNITY: 12,
+                   Level.GRID: 15}
+    # The zeros a six-digit code ends in at a level (GB/T 2260): 440000 Guangdong, 441900 Dongguan.
+    CODE_SUFFIX = {Level.PROVINCE: "0000", Level.CITY: "00"}
+    # Leading digits shared by everything inside an area. A province's cities share its first two
+    # digits (440000 → 44xxxx); a prefecture-level city's districts its first four (441900 → 4419xx).
+    SCOPE_PREFIX_LENGTH = {Level.PROVINCE: 2, Level.CITY: 4, Level.DISTRICT: 6, Level.STREET: 9, Level.COMMUNITY: 12,
+                           Level.GRID: 15}
 
     code = models.CharField(_("code"), max_length=15, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -59,16 +68,19 @@ class Area(models.Model):
             models.Index(fields=["level", "parent"], name="area_level_parent_idx"),
         ]
         constraints = [
+            # A city may be a root (one city per installation) or sit under a province.
             models.CheckConstraint(
-                condition=Q(level="city", parent__isnull=True) | (~Q(level="city") & Q(parent__isnull=False)),
-                name="area_only_city_is_root",
+                condition=Q(level="province", parent__isnull=True) | Q(level="city")
+                | (~Q(level__in=["province", "city"]) & Q(parent__isnull=False)),
+                name="area_only_province_or_city_is_root",
             ),
             models.CheckConstraint(
                 condition=Q(level="grid") | Q(grid_kind=""), name="area_grid_kind_only_on_grids"
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(level__in=["city", "district"], code__regex=r"^\d{6}$")
+                    Q(level="province", code__regex=r"^\d{2}0000$")
+                    | Q(level__in=["city", "district"], code__regex=r"^\d{6}$")
                     | Q(level="street", code__regex=r"^\d{9}$")
                     | Q(level="community", code__regex=r"^\d{12}$")
                     | Q(level="grid", code__regex=r"^\d{15}$")
@@ -87,9 +99,14 @@ class Area(models.Model):
 
     @classmethod
     def parent_level_of(cls, level):
-        """Return the level directly above `level`, or None for a city."""
+        """Return the level directly above `level`, or None for a province."""
         index = cls.LEVEL_ORDER.index(level)
         return cls.LEVEL_ORDER[index - 1] if index else None
+
+    @classmethod
+    def code_fits_level(cls, code, level):
+        """Return whether `code` has the digits of a `level` code (length, and a province's or city's zeros)."""
+        return code.isdigit() and len(code) == cls.CODE_LENGTH[level] and code.endswith(cls.CODE_SUFFIX.get(level, ""))
 
     def encloses_code(self, code):
         """Return whether the area with `code` lies inside (or is) this area."""
@@ -106,11 +123,10 @@ class Area(models.Model):
 def validate_area(*, code, level, geom, parent, grid_kind=""):
     """Return {field: [messages]} for an area that would break the tree's rules; empty when valid."""
     errors = {}
-    length = Area.CODE_LENGTH.get(level)
-    if length and not (code.isdigit() and len(code) == length and (level != Area.Level.CITY or code.endswith("00"))):
-        errors.setdefault("code", []).append(
-            BAD_CODE % {"code": code, "level": Area.Level(level).label, "length": length}
-        )
+    if level in Area.CODE_LENGTH and not Area.code_fits_level(code, level):
+        zeros = Area.CODE_SUFFIX.get(level)
+        values = {"code": code, "level": Area.Level(level).label, "length": Area.CODE_LENGTH[level], "zeros": zeros}
+        errors.setdefault("code", []).append((BAD_CODE_ZEROS if zeros else BAD_CODE) % values)
     if geom is not None and not geom.valid:
         errors.setdefault("geom", []).append(INVALID_GEOMETRY % {"reason": geom.valid_reason})
     if grid_kind and level != Area.Level.GRID:
@@ -118,7 +134,9 @@ def validate_area(*, code, level, geom, parent, grid_kind=""):
     expected_parent_level = Area.parent_level_of(level) if level in Area.LEVEL_ORDER else None
     if expected_parent_level is None:
         if parent is not None:
-            errors.setdefault("parent", []).append(CITY_WITH_PARENT)
+            errors.setdefault("parent", []).append(PROVINCE_WITH_PARENT)
+        return errors
+    if level in Area.ROOT_LEVELS and parent is None:
         return errors
     if parent is None or parent.level != expected_parent_level:
         errors.setdefault("parent", []).append(

@@ -113,6 +113,15 @@ def area_list(*, user, level=None, parent_code=None):
     return areas
 
 
+def root_area():
+    """Return the first area at the top of the tree: a province, else (one city installed) a city; None when empty."""
+    for level in Area.ROOT_LEVELS:
+        root = Area.objects.filter(level=level, parent__isnull=True).order_by("code").first()
+        if root is not None:
+            return root
+    return None
+
+
 def area_get(*, user, code):
     """Return the area with `code` if `user` may see it, else None."""
     return area_list(user=user).filter(code=code).select_related("parent", "statistics").first()
@@ -132,11 +141,13 @@ def grid_member_list(*, grid):
 OUTLINE_MIN_ZOOM, OUTLINE_MAX_ZOOM = 3, 18
 # The zoom from which each level is drawn: finer areas only once they are large enough on the screen.
 OUTLINE_LEVEL_ZOOM = {
-    Area.Level.CITY: 0, Area.Level.DISTRICT: 0, Area.Level.STREET: 12, Area.Level.COMMUNITY: 14, Area.Level.GRID: 15,
+    Area.Level.PROVINCE: 0, Area.Level.CITY: 0, Area.Level.DISTRICT: 0, Area.Level.STREET: 12,
+    Area.Level.COMMUNITY: 14, Area.Level.GRID: 15,
 }
 # What anyone may see (the citizens' page): names and boundaries of the administrative areas; no grids,
 # nothing inside them.
-PUBLIC_OUTLINE_LEVELS = (Area.Level.CITY, Area.Level.DISTRICT, Area.Level.STREET, Area.Level.COMMUNITY)
+PUBLIC_OUTLINE_LEVELS = (Area.Level.PROVINCE, Area.Level.CITY, Area.Level.DISTRICT, Area.Level.STREET,
+                         Area.Level.COMMUNITY)
 OUTLINE_PLACES_ZOOM = 16
 OUTLINE_PLACES_LIMIT = 2000
 # The cache key carries the areas' version, so an edited boundary is never served stale; a day only bounds memory.
@@ -189,10 +200,11 @@ def outline_get(*, user, zoom):
 def _outline_prefixes(scope):
     """Return the code prefixes of a base map around `scope`: (its areas', its grids').
 
-    The areas of the district around `scope` (all of the city for a city or a superuser's None);
-    grids only of the street around it, the hundreds of a district's being too much for a phone.
+    The areas of the district around `scope` (all of it for a province or a city, everything for a
+    superuser's None); grids only of the street around it, the hundreds of a district's being too
+    much for a phone.
     """
-    if scope is None or scope.level == Area.Level.CITY:
+    if scope is None or scope.level in Area.ROOT_LEVELS:
         prefix = scope.scope_prefix if scope else ""
         return prefix, prefix
     district = scope.code[: Area.SCOPE_PREFIX_LENGTH[Area.Level.DISTRICT]]

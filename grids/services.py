@@ -44,17 +44,25 @@ class ImportReport:
 
 
 def level_from_code(code):
-    """Return the level a code's length implies (a six-digit code ending in 00 is a city)."""
+    """Return the level a code's length implies (six digits ending in 0000: a province; in 00: a city)."""
     by_length = {15: Area.Level.GRID, 12: Area.Level.COMMUNITY, 9: Area.Level.STREET}
     if len(code) == 6:
-        return Area.Level.CITY if code.endswith("00") else Area.Level.DISTRICT
+        return next(level for level in (Area.Level.PROVINCE, Area.Level.CITY, Area.Level.DISTRICT)
+                    if code.endswith(Area.CODE_SUFFIX.get(level, "")))
     return by_length.get(len(code))
 
 
-def parent_code_from_code(code, level):
-    """Return the parent's code that the hierarchical code implies."""
+def parent_code_from_code(code, level, *, provinces=frozenset()):
+    """Return the parent's code that the hierarchical code implies, None for a root.
+
+    A city belongs to the province its first two digits name when that province is among
+    `provinces` (the codes known); otherwise it is a root, as in an installation of one city.
+    """
+    if level == Area.Level.CITY:
+        province = code[: Area.SCOPE_PREFIX_LENGTH[Area.Level.PROVINCE]] + Area.CODE_SUFFIX[Area.Level.PROVINCE]
+        return province if province in provinces else None
     return {
-        Area.Level.CITY: None,
+        Area.Level.PROVINCE: None,
         Area.Level.DISTRICT: code[:4] + "00",
         Area.Level.STREET: code[:6],
         Area.Level.COMMUNITY: code[:9],

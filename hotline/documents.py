@@ -4,27 +4,18 @@ A one-page legal text in Chinese whatever the page language, drawn from the Over
 it prints the same whenever it is asked for.
 """
 
-from functools import cache
 from io import BytesIO
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from audit.exports import PDF, download_response
-from mediation.documents import FONT, FONT_FILE
+from govportal.documents import MARGIN, document_styles
 
 ISSUER = "12345政务服务便民热线"
-
-
-@cache
-def _register_font():
-    pdfmetrics.registerFont(TTFont(FONT, FONT_FILE, subfontIndex=0))
 
 
 def _local(moment):
@@ -33,11 +24,9 @@ def _local(moment):
 
 def supervision_notice_pdf(notice):
     """Return the PDF bytes of the supervision notice `notice` (an OverdueNotice of kind NOTICE)."""
-    _register_font()
     ticket = notice.ticket
-    body = ParagraphStyle("body", fontName=FONT, fontSize=11.5, leading=19, wordWrap="CJK")
-    title = ParagraphStyle("title", parent=body, fontSize=20, leading=30, alignment=1, spaceAfter=4)
-    right = ParagraphStyle("right", parent=body, alignment=2, spaceAfter=10)
+    style = document_styles()
+    body, title, right = style["body"], style["title"], style["number"]
     reminder = ticket.overdue_notices.filter(kind=notice.Kind.REMINDER).first()
     rows = [
         ("承办单位", notice.unit.name),
@@ -62,7 +51,7 @@ def supervision_notice_pdf(notice):
         Paragraph(f"{timezone.localtime(notice.created_at):%Y年%m月%d日}", right),
     ]
     buffer = BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=25 * mm,
+    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=25 * mm,
                       bottomMargin=20 * mm, title=f"督办单 {ticket.number}").build(story)
     return buffer.getvalue()
 

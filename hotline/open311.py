@@ -26,7 +26,7 @@ from django.contrib.gis.db.models.functions import Centroid
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db.models import F
+from django.db.models import Case, Exists, F, OuterRef, Subquery, When
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +39,7 @@ from govportal.dates import FIRST_YEAR, LAST_YEAR, in_years
 from govportal.errors import DomainInputError
 from govportal.masking import mask_numbers
 from grids.selectors import PointOutsideGrids, grid_locate
-from incidents.models import Category, Ticket, Urgency
+from incidents.models import Category, Ticket, TicketMerge, Urgency
 from incidents.ratelimit import rate_limit_hit
 
 from . import services
@@ -174,26 +174,48 @@ def _check_jurisdiction(params):
 
 # --- requests -----------------------------------------------------------------------------
 
+# "open" to the public: being handled, or on the register (挂账) — not solved, however long it waits.
+# A merged order (并单) is open while the order it was merged into is.
+PUBLICLY_OPEN = (*Ticket.OPEN_STATUSES, Ticket.Status.PARKED)
+
 
 def _public_tickets():
     """Work orders the public may read: citizens' reports in public categories, none of a
     confidential call (a call linked to one), each with its grid's centroid and names."""
     confidential = Call.objects.filter(confidential=True, ticket__isnull=False).values("ticket_id")
+    merge = TicketMerge.objects.filter(merged=OuterRef("pk"), unmerged_at__isnull=True)
     return (
         Ticket.objects.filter(source=Ticket.Source.CITIZEN, category__is_public=True, grid__isnull=False)
         .exclude(pk__in=confidential)
         .select_related("category", "handling_unit")
-        .annotate(grid_centroid=Centroid("grid__geom"), grid_name=F("grid__name"), street_name=F("street__name"))
+        .annotate(grid_centroid=Centroid("grid__geom"), grid_name=F("grid__name"), street_name=F("street__name"),
+                  master_number=Subquery(merge.values("master__number")[:1]))
+        .annotate(publicly_open=Case(
+            When(status__in=PUBLICLY_OPEN, then=True),
+            When(status=Ticket.Status.MERGED, then=Exists(merge.filter(master__status__in=PUBLICLY_OPEN))),
+            default=False,
+        ))
     )
+
+
+def _status_notes(ticket):
+    """What the citizen reads beside the status: the unit's feedback once closed, why an order on the
+    register (挂账) stays open, which order a merged one is handled in."""
+    if ticket.status == Ticket.Status.PARKED:
+        return _("On the register: it cannot be solved for now (funds, planning); it stays open and is "
+                 "reviewed until it is.")
+    if ticket.status == Ticket.Status.MERGED:
+        return _("Merged into %(number)s, which is handled for both.") % {"number": ticket.master_number}
+    return "" if ticket.publicly_open else mask_numbers(ticket.feedback)
 
 
 def _request(ticket):
     """The public view of a work order: blurred to its grid, numbers in its text masked."""
-    closed = ticket.status not in Ticket.OPEN_STATUSES
+    closed = not ticket.publicly_open
     return {
         "service_request_id": ticket.number,
         "status": "closed" if closed else "open",
-        "status_notes": mask_numbers(ticket.feedback) if closed else "",
+        "status_notes": _status_notes(ticket),
         "service_name": ticket.category.name,
         "service_code": ticket.category.code,
         "description": mask_numbers(ticket.description),
@@ -201,7 +223,7 @@ def _request(ticket):
         "service_notice": "",
         "requested_datetime": ticket.created_at.isoformat(),
         "updated_datetime": ticket.updated_at.isoformat(),
-        "expected_datetime": ticket.due_at.isoformat() if ticket.due_at and not closed else "",
+        "expected_datetime": ticket.due_at.isoformat() if ticket.due_at and ticket.status in Ticket.OPEN_STATUSES else "",
         "address": " ".join(filter(None, (ticket.street_name, ticket.grid_name))),
         "address_id": "",
         "zipcode": "",
@@ -249,9 +271,9 @@ def request_list(request, fmt):
     if statuses - {"open", "closed"}:
         raise Open311Error(400, "status must be open, closed or both, comma-delimited")
     if statuses == {"open"}:
-        tickets = tickets.filter(status__in=Ticket.OPEN_STATUSES)
+        tickets = tickets.filter(publicly_open=True)
     elif statuses == {"closed"}:
-        tickets = tickets.exclude(status__in=Ticket.OPEN_STATUSES)
+        tickets = tickets.filter(publicly_open=False)
     start, end = _parse_date(params, "start_date"), _parse_date(params, "end_date")
     if start is None and end is None:
         start = timezone.now() - timedelta(days=DEFAULT_DAYS)

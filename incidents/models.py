@@ -479,6 +479,10 @@ class Notification(models.Model):
     ticket = models.ForeignKey(Ticket, models.CASCADE, null=True, blank=True, related_name="notifications")
     digest_ticket_ids = ArrayField(models.BigIntegerField(), null=True, blank=True, editable=False)
     kind = models.CharField(max_length=24)
+    # A notice about something other than work orders (an overdue rental-house inspection, …): its
+    # line as written by the module that sends it, and the page it points to.
+    text = models.CharField(max_length=300, blank=True, db_default="")  # db_default: the sweeps insert in SQL
+    link = models.CharField(max_length=200, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True, help_text=_("When e-mail and SMS copies went out."))
     read_at = models.DateTimeField(null=True, blank=True)
@@ -504,9 +508,10 @@ class Notification(models.Model):
             models.CheckConstraint(condition=Q(unit__isnull=False) | Q(user__isnull=False),
                                    name="notification_has_recipient"),
             models.CheckConstraint(
-                condition=Q(ticket__isnull=False, digest_ticket_ids__isnull=True)
-                | Q(ticket__isnull=True, digest_ticket_ids__len__gt=0),
-                name="notification_one_ticket_or_digest",
+                condition=Q(ticket__isnull=False, digest_ticket_ids__isnull=True, text="")
+                | Q(ticket__isnull=True, digest_ticket_ids__len__gt=0, text="")
+                | Q(ticket__isnull=True, digest_ticket_ids__isnull=True) & ~Q(text=""),
+                name="notification_one_ticket_digest_or_text",
             ),
         ]
 

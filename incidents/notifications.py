@@ -90,6 +90,8 @@ def notifications_wake_up():
 
 def notification_text(notification):
     """Return the one-line text of a notification (a digest names how many work orders, not which)."""
+    if notification.text:  # written by the module that sent it
+        return notification.text
     if notification.ticket_id is None:  # a digest, its work orders attached (selectors.digest_tickets_attach)
         numbers = ", ".join(number for _pk, number in notification.digest_tickets)
         more = " …" if notification.ticket_count > len(notification.digest_tickets) else ""

@@ -14,8 +14,7 @@ from govportal.api import NewestFirstPagination, action_urls, found_or_not_found
 from govportal.dates import DateTimeInputField
 from govportal.periods import RequiredMonthInput, RequiredPeriodInput
 from govportal.workflow import ROLE_NOT_ALLOWED
-from grids.models import Area
-from grids.selectors import area_get
+from grids.selectors import area_get, root_area
 from incidents.models import Ticket
 
 from . import services
@@ -361,7 +360,7 @@ def _area(request, data):
         if area is None:
             raise NotFound(_("No such area."))
         return area
-    return scope_area(request.user) or Area.objects.filter(level=Area.Level.CITY).first()
+    return scope_area(request.user) or root_area()
 
 
 class StatisticsApi(APIView):

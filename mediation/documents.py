@@ -5,83 +5,22 @@ the People's Mediation Law requires: the parties' basic details; the main facts,
 dispute and each party's responsibility; the agreed terms with the manner and time of performance.
 """
 
-from functools import cache
 from io import BytesIO
-
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from audit.exports import PDF, download_response
+from govportal.documents import MARGIN, broken_paragraph, document_styles
 
-# WenQuanYi Zen Hei from Debian's fonts-wqy-zenhei (scripts/lib.sh installs it); embedded in the
-# PDF, so the document prints the same anywhere.
-FONT_FILE = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
-FONT = "WenQuanYiZenHei"
 ROLE_NAMES = {"applicant": "申请人", "respondent": "被申请人"}
 COPY_NAMES = {"parties": "当事人存执", "court": "人民法院存执"}
-MARGIN = 25 * mm
-FRAME_PADDING = 6  # points each side (platypus Frame's default)
-TEXT_WIDTH = A4[0] - 2 * MARGIN - 2 * FRAME_PADDING
-# Chinese line-breaking rules (标点符号用法 GB/T 15834, like Japanese kinsoku): closing punctuation
-# never starts a line, opening punctuation never ends one. ReportLab's CJK wrapping misses the
-# full-width comma, colon, semicolon and marks, so the agreement's lines are broken here.
-NO_LINE_START = "，。、；：？！…—～·）】》」』〕〉〗”’%‰℃,.;:?!)]}"
-NO_LINE_END = "（【《「『〔〈〖“‘([{"
-
-
-@cache
-def _register_font():
-    pdfmetrics.registerFont(TTFont(FONT, FONT_FILE, subfontIndex=0))
-
-
-def _styles():
-    base = ParagraphStyle("body", fontName=FONT, fontSize=11.5, leading=19, wordWrap="CJK")
-    return {
-        "title": ParagraphStyle("title", parent=base, fontSize=20, leading=30, alignment=1, spaceAfter=4),
-        "number": ParagraphStyle("number", parent=base, alignment=2, spaceAfter=10),
-        "heading": ParagraphStyle("heading", parent=base, fontSize=12.5, spaceBefore=8, spaceAfter=2),
-        "body": base,
-    }
 
 
 def _lines(text):
     return [line for line in (text or "").splitlines() if line.strip()] or ["无"]
-
-
-def _breaks_badly(line, rest):
-    """Return whether ending a line with `line` and starting the next with `rest` breaks the rules."""
-    return rest[:1] in NO_LINE_START or line[-1:] in NO_LINE_END
-
-
-def lines_break(text, *, font=FONT, size, width=TEXT_WIDTH):
-    """Return `text` cut into lines at most `width` points wide that keep the Chinese line-breaking
-    rules: where a line would start with closing punctuation (or end with opening punctuation), the
-    last character of the line moves down with it."""
-    _register_font()
-    lines, line = [], ""
-    for char in text:
-        if not line or stringWidth(line + char, font, size) <= width:
-            line += char
-            continue
-        rest = char
-        while len(line) > 1 and _breaks_badly(line, rest):
-            line, rest = line[:-1], line[-1] + rest
-        lines.append(line)
-        line = rest
-    return [*lines, line] if line else lines
-
-
-def _paragraph(text, style):
-    """Return a body paragraph of plain `text`, broken into lines by the Chinese rules."""
-    lines = lines_break(text, size=style.fontSize, width=TEXT_WIDTH - style.leftIndent - style.rightIndent)
-    return Paragraph("<br/>".join(escape(line) for line in lines), style)
 
 
 def agreement_pdf(case, *, copy="", identities=None):
@@ -91,8 +30,7 @@ def agreement_pdf(case, *, copy="", identities=None):
     `identities` ({party id: number}, revealed and logged by services.agreement_copy_identities);
     any other copy shows masked numbers.
     """
-    _register_font()
-    agreement, style, identities = case.agreement, _styles(), identities or {}
+    agreement, style, identities = case.agreement, document_styles(), identities or {}
     story = [
         Paragraph("人民调解协议书", style["title"]),
         Paragraph(f"{escape(case.organisation.name)}　{escape(case.number)}号"
@@ -109,7 +47,7 @@ def agreement_pdf(case, *, copy="", identities=None):
             details.append(f"联系电话：{party.phone_masked}")
         if party.address:
             details.append(f"住所：{party.address}")
-        story.append(_paragraph("，".join(details), style["body"]))
+        story.append(broken_paragraph("，".join(details), style["body"]))
     sections = [
         ("二、纠纷的主要事实、争议事项", case.facts + ("\n争议事项：" + case.points_in_dispute if case.points_in_dispute else "")),
         ("三、各方当事人的责任", agreement.responsibilities),
@@ -119,10 +57,10 @@ def agreement_pdf(case, *, copy="", identities=None):
     ]
     for heading, text in sections:
         story.append(Paragraph(heading, style["heading"]))
-        story.extend(_paragraph(line, style["body"]) for line in _lines(text))
+        story.extend(broken_paragraph(line, style["body"]) for line in _lines(text))
     story += [
         Paragraph("六、其他", style["heading"]),
-        _paragraph("本协议自各方当事人签名、盖章或者按指印，人民调解员签名并加盖人民调解委员会印章之日起生效。"
+        broken_paragraph("本协议自各方当事人签名、盖章或者按指印，人民调解员签名并加盖人民调解委员会印章之日起生效。"
                   "当事人可以自本协议生效之日起三十日内共同向人民法院申请司法确认。"
                   "本协议一式三份，当事人各执一份，人民调解委员会留存一份。", style["body"]),
         Spacer(1, 14 * mm),

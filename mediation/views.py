@@ -13,7 +13,7 @@ from accounts.access import scope_area
 from govportal.errors import DomainConflict, DomainInputError
 from govportal.pages import action_form, action_take, form_errors_flash, found_or_404
 from govportal.periods import MonthForm
-from grids.models import Area
+from grids.selectors import root_area
 from incidents.models import Ticket
 
 from . import services
@@ -153,7 +153,7 @@ def refer(request, ticket_id):
 def _figures_area(user):
     if not (user.is_superuser or user.role in FIGURES_ROLES):
         raise PermissionDenied
-    return scope_area(user) or Area.objects.filter(level=Area.Level.CITY).first()
+    return scope_area(user) or root_area()
 
 
 @login_required

@@ -15,7 +15,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from audit.exports import PDF, XLSX, download_response
 from dashboards.tables import display_width
-from mediation.documents import _register_font, _styles
+from govportal.documents import document_styles
 
 from .selectors import Light, light_counts, unit_rows
 
@@ -78,8 +78,7 @@ def bulletin_pdf(programme, rows, period):
 
     A formal document in Chinese whatever the page language, like the mediation agreement.
     """
-    _register_font()
-    style = _styles()
+    style = document_styles()
     counts = light_counts(rows)
     milestones = [m for row in rows for m in row.task.milestones.all()]
     missed = [m for m in milestones if period.start <= m.due_date <= period.end and m.overdue_at]

@@ -10,7 +10,7 @@ from incidents.notifications import DELIVERY
 from incidents.routing import ROUTER
 from incidents.worktime import calendar_sync_from_package
 
-from .factories import build_actors, build_tree, log_in_verified
+from .factories import build_actors, build_province, build_tree, log_in_verified
 
 DATED = "dated"
 
@@ -76,6 +76,12 @@ def tree(db):
 @pytest.fixture
 def actors(tree):
     return build_actors(tree)
+
+
+@pytest.fixture
+def province(tree):
+    """The test tree's city under a province, beside a second city (tests/factories.py)."""
+    return build_province(tree)
 
 
 @pytest.fixture

@@ -7,6 +7,9 @@ The tree, in WGS-84 degrees (each grid 0.01 × 0.01):
                                     └─ street 441901002 (east) ── community 441901002001 ─┬─ grid …001001 [113.72, 113.73]
                                                                                           └─ grid …001002 [113.73, 113.74]
     all grids span latitudes [23.00, 23.01]
+
+`build_province` puts that city under province 440000 beside a second city, 440300, whose one
+grid is [113.80, 113.81]: an installation of several cities.
 """
 
 from dataclasses import dataclass
@@ -165,4 +168,52 @@ def build_actors(tree):
         leader=UserFactory(role=User.Role.LEADER, unit=street_office),
         outsider=UserFactory(role=User.Role.STREET_COORDINATOR, unit=other_office),
         admin=UserFactory(is_superuser=True),  # break-glass: no role, every power
+    )
+
+
+@dataclass
+class Province:
+    """Two cities under one province, each with a leader, and the province's own leader."""
+
+    province: Area
+    other_city: Area
+    other_community: Area
+    other_grid: Area
+    province_leader: User
+    city_leader: User  # of the tree's city
+    other_city_leader: User
+
+
+def build_province(tree):
+    """Put `tree`'s city under province 440000 beside city 440300 (one district, street, community and
+    grid, with its committee and street office), and give each of the three a leader."""
+    province = AreaFactory(code="440000", name="测试省", level=Area.Level.PROVINCE,
+                           geom=box(113.60, 22.90, 113.90, 23.10))
+    Area.objects.filter(pk=tree.city.pk).update(parent=province)
+    tree.city.parent = province
+    chain, parent = [], province
+    for code, name, level in (("440300", "另一市", Area.Level.CITY), ("440304", "另一区", Area.Level.DISTRICT),
+                              ("440304001", "另一街道", Area.Level.STREET),
+                              ("440304001001", "另一社区", Area.Level.COMMUNITY),
+                              ("440304001001001", "另一社区第1网格", Area.Level.GRID)):
+        parent = AreaFactory(code=code, name=name, level=level, parent=parent,
+                             geom=box(113.80, SOUTH, 113.81, NORTH),
+                             grid_kind=Area.GridKind.GENERAL if level == Area.Level.GRID else "")
+        chain.append(parent)
+    other_city, other_district, other_street, other_community, other_grid = chain
+    centre = HandlingUnitFactory(area=other_district, kind=HandlingUnit.Kind.COMMAND_CENTRE, name="另一区指挥中心")
+    office = HandlingUnitFactory(area=other_street, kind=HandlingUnit.Kind.STREET_OFFICE, superior=centre,
+                                 name="另一街道办事处")
+    HandlingUnitFactory(area=other_community, kind=HandlingUnit.Kind.COMMUNITY_COMMITTEE, superior=office,
+                        name="另一社区居委会")
+
+    def leader_of(area, name):
+        unit = HandlingUnitFactory(area=area, kind=HandlingUnit.Kind.COMMAND_CENTRE, name=name)
+        return UserFactory(role=User.Role.LEADER, unit=unit)
+
+    return Province(
+        province=province, other_city=other_city, other_community=other_community, other_grid=other_grid,
+        province_leader=leader_of(province, "测试省社会治理指挥中心"),
+        city_leader=leader_of(tree.city, "测试市社会治理指挥中心"),
+        other_city_leader=leader_of(other_city, "另一市社会治理指挥中心"),
     )

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "audit",
     "supervision",
     "fieldwork",
+    "carelist",  # special groups (9+X): helpers, visit schedules, overdue warnings
+    "registers",  # the grid's base-data registers: houses, residents, rental houses
     "govportal",  # the home page and manage.py seed_demo, which span the apps
 ]
 
@@ -87,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "incidents.context_processors.unread_notices",
+                "carelist.context_processors.overdue_visits",
                 "govportal.context_processors.web_app",
             ],
         },
@@ -308,6 +311,9 @@ CELERY_BEAT_SCHEDULE = {
     "delete-expired-tokens": {"task": "accounts.tasks.delete_expired_tokens", "schedule": crontab(minute=5, hour=3)},
     "end-patrols-left-open": {"task": "fieldwork.tasks.end_patrols_left_open", "schedule": crontab(minute=35)},
     "purge-old-tracks": {"task": "fieldwork.tasks.purge_old_tracks", "schedule": crontab(minute=10, hour=3)},
+    "warn-overdue-care-visits": {"task": "carelist.tasks.warn_overdue_visits", "schedule": crontab(minute=20)},
+    "warn-overdue-inspections": {"task": "registers.tasks.warn_overdue_inspections",
+                                 "schedule": crontab(minute=20, hour=8)},
 }
 
 # --- REST API ---
@@ -336,6 +342,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UrgencyEnum": "incidents.models.Urgency",
         "TicketSourceEnum": "incidents.models.Ticket.Source",
+        "AreaLevelEnum": "grids.models.Area.Level",
+        "CareVisitWayEnum": "carelist.models.CareVisit.Way",
+        "CareVisitConditionEnum": "carelist.models.CareVisit.Condition",
     },
 }
 

@@ -6,13 +6,16 @@
   var PLACEHOLDER = "000000";  // the area code in data-area-url (grids.converters.CODE_PLACEHOLDER)
   var labels = JSON.parse(document.getElementById("map-labels").textContent);
   var styles = {
+    province: { color: "#4a235a", weight: 5, fill: false },
     city: { color: "#7a0019", weight: 4, fill: false },
     district: { color: "#b03a2e", weight: 3, fill: false },
     street: { color: "#1f618d", weight: 2.5, fillOpacity: 0.03 },
     community: { color: "#117a65", weight: 1.5, fillOpacity: 0.05 },
     grid: { color: "#9a7d0a", weight: 1, fillOpacity: 0.08 }
   };
-  var nextLevel = { "": "district", city: "street", district: "street", street: "community", community: "grid" };
+  var nextLevel = {
+    "": "district", province: "city", city: "street", district: "street", street: "community", community: "grid"
+  };
 
   var map = GovBasemap.map(el, { preferCanvas: false });
   if (el.dataset.extent) {
@@ -22,13 +25,14 @@
     map.setView(GovBasemap.toDisplay([23.02, 113.75]), 12);
   }
 
-  // One pane per level, finer levels above coarser ones, so a click reaches the smallest area.
-  ["city", "district", "street", "community", "grid"].forEach(function (level, index) {
-    map.createPane("level-" + level).style.zIndex = 410 + index;
+  // One pane per level (the boxes come in the tree's order), finer levels above coarser ones, so a
+  // click reaches the smallest area.
+  var boxes = document.querySelectorAll("input[data-level]");
+  boxes.forEach(function (box, index) {
+    map.createPane("level-" + box.value).style.zIndex = 410 + index;
   });
 
   var layers = {};
-  var boxes = document.querySelectorAll("input[data-level]");
   var defaultLevel = nextLevel[el.dataset.scopeLevel] || "grid";
   boxes.forEach(function (box) {
     box.checked = box.value === defaultLevel || box.value === el.dataset.scopeLevel;

@@ -13,8 +13,9 @@
   "use strict";
   var config = JSON.parse(document.getElementById("basemap-config").textContent);
   var shifted = config.crs === "gcj02";
-  var LEVELS = ["city", "district", "street", "community", "grid"];
+  var LEVELS = ["province", "city", "district", "street", "community", "grid"];
   var STYLES = {
+    province: { color: "#4a235a", weight: 3.5 },
     city: { color: "#7a0019", weight: 3 },
     district: { color: "#b03a2e", weight: 2.5 },
     street: { color: "#1f618d", weight: 2 },

@@ -44,3 +44,15 @@ def test_anonymous_sees_nothing(tree):
     from django.contrib.auth.models import AnonymousUser
 
     assert restrict_to_scope(Area.objects.all(), AnonymousUser()).count() == 0
+
+
+def test_a_province_leader_sees_every_city_and_a_city_leader_only_their_own(tree, province):
+    every_grid = {grid.code for grid in tree.grids} | {province.other_grid.code}
+    assert visible_codes(province.province_leader) == every_grid
+    assert visible_codes(province.city_leader) == {grid.code for grid in tree.grids}
+    assert visible_codes(province.other_city_leader) == {province.other_grid.code}
+    for leader, elsewhere in ((province.city_leader, province.other_city.code),
+                              (province.city_leader, province.province.code),
+                              (province.other_city_leader, tree.city.code)):
+        with pytest.raises(Area.DoesNotExist):
+            ensure_in_scope(leader, elsewhere)

@@ -46,6 +46,7 @@ from incidents.models import Ticket
 from mediation.models import MediationCase, Party
 from participation.models import PointEntry
 from supervision.models import Programme
+from tests.carelist.conftest import care, care_groups, person, person_make  # noqa: F401  (fixtures)
 from tests.factories import TEST_PASSWORD, UserFactory, log_in_verified
 from tests.hotline.conftest import WEST_POINT, call_fields, catalogue, dispatched, operator  # noqa: F401
 from tests.hotline.test_supervision import overdue  # noqa: F401  (a fixture)
@@ -540,6 +541,22 @@ def test_reveals_granted_and_refused_on_pages_and_in_the_api(actors, operator, d
                 "441900199001011234" in str(event.details)]
 
 
+@covers(A.CARE_FILE_VIEW)
+def test_views_of_a_special_group_file_on_the_page_and_in_the_api_granted_and_refused(care, person,  # noqa: F811
+                                                                                     recorded):
+    helper_api = APIClient()
+    helper_api.force_authenticate(care.helper)
+    url = f"/carelist/persons/{person.pk}/"
+    assert client_of(care.helper).get(url, REMOTE_ADDR="10.7.1.1").status_code == 200
+    assert helper_api.get(f"/api/v1{url}", REMOTE_ADDR="10.7.1.2").status_code == 200
+    assert client_of(care.bystander).get(url, REMOTE_ADDR="10.7.1.3").status_code == 404  # same grid, no helper
+    page, api, refused = recorded(A.CARE_FILE_VIEW)
+    target = f"carelist.careperson:{person.pk}"
+    check(page, A.CARE_FILE_VIEW, R.SUCCESS, care.helper, "10.7.1.1", target=target)
+    check(api, A.CARE_FILE_VIEW, R.SUCCESS, care.helper, "10.7.1.2", target=target)
+    check(refused, A.CARE_FILE_VIEW, R.FAILURE, care.bystander, "10.7.1.3", target=target)
+
+
 def test_a_work_orders_reporter_number_is_read_in_clear_only_where_listed(catalogue, actors):  # noqa: F811
     """A citizen's number is sealed and shown masked; it is read in clear only to credit their reward
     points (incidents.services.ticket_accept), to compare it with the number a citizen gives to follow
@@ -562,7 +579,7 @@ def test_a_work_orders_reporter_number_is_read_in_clear_only_where_listed(catalo
 # --- the admin's views of personal data --------------------------------------------------------
 
 @pytest.fixture
-def personal_rows(catalogue, actors, dispatched, make_case, tree):  # noqa: F811
+def personal_rows(catalogue, actors, dispatched, make_case, tree, person):  # noqa: F811
     """One row of each model the admin shows personal data of; returns {its admin change page: its model}."""
     call = dispatched()
     report, _created = ticket_services.ticket_create(
@@ -583,6 +600,7 @@ def personal_rows(catalogue, actors, dispatched, make_case, tree):  # noqa: F811
         f"/admin/incidents/ticket/{report.pk}/change/": "incidents.ticket",
         f"/admin/participation/pointentry/{PointEntry.objects.get().pk}/change/": "participation.pointentry",
         f"/admin/mediation/mediationcase/{make_case().pk}/change/": "mediation.mediationcase",
+        f"/admin/carelist/careperson/{person.pk}/change/": "carelist.careperson",
     }
 
 

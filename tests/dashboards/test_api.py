@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from dashboards import selectors
 from dashboards.api import NO_SUCH_AREA
 from dashboards.selectors import NOT_A_VIEWER
 from dashboards.services import rollups_fold
@@ -210,3 +211,26 @@ def test_key_places_and_risk_sources_from_street_level_down(actors, tree):
     city = client_for(actors.admin).get(url("map", tree.city.code)).json()
     assert city["key_places"] == city["risk_sources"] == []
     assert client_for(actors.outsider).get(url("map", tree.east_street.code)).json()["key_places"] == []
+
+
+def test_a_province_counts_what_its_cities_count(actors, tree, province, tickets, report, now):
+    """By hand: five tickets in the tree's city (tickets), one in the other city; the province has six."""
+    with time_machine.travel(START, tick=False):
+        report(province.other_grid)
+    client = client_for(province.province_leader)
+    for _ in ("live", "folded"):
+        summary = client.get(url("summary", province.province.code)).json()
+        assert summary["month"]["reported"] == 6 and summary["open_now"] == 6
+        children = client.get(url("children", province.province.code)).json()
+        assert [(row["code"], row["level"], row["reported"], row["open_now"]) for row in children] == [
+            (province.other_city.code, "city", 1, 1), (tree.city.code, "city", 5, 5)]
+        rollups_fold()
+    assert selectors.dashboard_area(user=province.province_leader) == province.province
+
+
+def test_a_city_leader_does_not_see_the_other_city_nor_the_province(tree, province, tickets, now):
+    client = client_for(province.city_leader)
+    assert client.get(url("summary", tree.city.code)).json()["month"]["reported"] == 5
+    for code in (province.other_city.code, province.other_grid.code, province.province.code):
+        response = client.get(url("summary", code))
+        assert response.status_code == 404 and response.json()["message"] == str(NO_SUCH_AREA)

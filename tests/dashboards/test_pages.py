@@ -99,3 +99,11 @@ def test_map_and_big_screen_pages(leader, tree):
     screen = leader.get(reverse("dashboard-screen-home")).content.decode()
     assert 'class="screen"' in screen and "vendor/echarts/echarts.min.js" in screen
     assert reverse("api:dashboard-summary", args=[tree.west_street.code]) in screen
+
+
+def test_a_province_leaders_dashboard_is_the_province_with_links_to_its_cities(client, province, tree, now):
+    client.force_login(province.province_leader)
+    html = client.get(reverse("dashboard-home")).content.decode()
+    assert f"<strong>{province.province.name}</strong> <small>{province.province.code} · 省</small>" in html
+    for city in (tree.city, province.other_city):
+        assert reverse("dashboard", args=[city.code]) in html

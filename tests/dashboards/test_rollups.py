@@ -1,5 +1,6 @@
 """The rollups equal the figures computed from the raw tickets, after any sequence of ticket events."""
 
+import importlib
 from datetime import timedelta
 from io import StringIO
 
@@ -26,6 +27,9 @@ from .conftest import START
 from .raw import raw_figures, rollup_figures
 
 pytestmark = pytest.mark.dated
+
+_0008 = importlib.import_module("dashboards.migrations.0008_province_prefixes")
+PROVINCE_ROWS_ADD, PROVINCE_ROWS_DROP = _0008.PROVINCE_ROWS_SQL, _0008.DROP_PROVINCE_ROWS_SQL
 
 # Categories handled first by the community, by the street, and by two departments.
 CODES = ("0102", "0103", "0201", "0204")
@@ -188,3 +192,18 @@ def test_the_rebuild_command_restores_rollups_lost_with_the_unfolded_deltas(tree
     assert rollup_figures(live=True) == raw
     assert rollup_figures(live=False) == raw
     assert out.getvalue().startswith("Rollups rebuilt: ")
+
+
+def test_the_province_migration_adds_the_province_rows_of_what_was_folded(tree, province, staff, report):
+    """Migration 0008 sums the folded city rows into province rows: the same rows as folding with the province."""
+    with time_machine.travel(START, tick=False):
+        accepted = report(tree.grids[0])
+        report(province.other_grid)
+        services.ticket_accept(ticket_id=accepted.pk, actor=staff[accepted.handling_unit_id])
+    rollups_fold()
+    figures = rollup_figures(live=False)
+    assert figures["flow"][("44", ALL_CATEGORIES, START.date())] == {"reported": 2}
+    with connection.cursor() as cursor:  # the rollups as they were before the migration
+        cursor.execute(PROVINCE_ROWS_DROP)
+        cursor.execute(PROVINCE_ROWS_ADD)
+    assert rollup_figures(live=False) == figures

@@ -16,6 +16,7 @@ about a minute, the test database's creation included). A one-off run with it (6
 """
 
 import json
+import os
 
 import pytest
 import schemathesis
@@ -39,7 +40,9 @@ from tests.hotline.conftest import WEST_POINT, operator  # noqa: F401  (a fixtur
 
 pytestmark = pytest.mark.dated  # the default periods, the deadlines of the tickets it makes: also on the chosen days
 
-FUZZ_EXAMPLES = 10
+# Examples an operation; FUZZ_EXAMPLES=60 in the environment for a longer run. The dated passes of
+# `make test` (scripts/test.sh) take 3: they are there for the dates, the main pass for the inputs.
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 10))
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 # The document as /api/schema/ serves it (test_the_fuzzed_document_is_the_one_served), generated at collection:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from accounts.models import HandlingUnit, User
 from dashboards.selectors import area_summary, flow_totals
@@ -15,24 +15,33 @@ from govportal.demo_history import City, history_plan
 from govportal.periods import Period
 from hotline.models import Call
 from hotline.selectors import three_rates_for_area
-from incidents.models import Ticket, TicketEvent
+from incidents.catalogue import catalogue_load
+from incidents.models import Category, Ticket, TicketEvent
 from incidents.workflow import TRANSITIONS
+from incidents.worktime import calendar_sync_from_package
 from mediation.models import CaseEvent, MediationCase
 from mediation.workflow import TRANSITIONS as CASE_TRANSITIONS
 from tests.dashboards.raw import raw_figures, rollup_figures
 
-pytestmark = pytest.mark.dated
+# Not `dated`: the city is loaded, and its figures read, at ANCHOR whatever the session's clock says.
+pytestmark = pytest.mark.django_db
 
 # Mid-month, mid-morning on a Monday: the month so far holds two weeks of history.
 ANCHOR = datetime(2027, 3, 15, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 DAYS = 30  # enough to cover a month and keep the test quick; seed_demo loads HISTORY_DAYS
 
 
-@pytest.fixture
-def seeded(db, catalogue):
-    with time_machine.travel(ANCHOR, tick=False):
-        call_command("seed_demo", grids=40, history_days=DAYS)
-    return User.objects.select_related("unit__area").get(username="demo_leader").unit.area
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo city, loaded once for the module in a transaction rolled back after its last test; each
+    test runs in a savepoint inside it, so what one test writes is gone before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        catalogue_load(Category)
+        calendar_sync_from_package()
+        with time_machine.travel(ANCHOR, tick=False):
+            call_command("seed_demo", grids=40, history_days=DAYS)
+        yield User.objects.select_related("unit__area").get(username="demo_leader").unit.area
+        transaction.set_rollback(True)
 
 
 def _assert_timelines_follow(table, events, owner, first_action, statuses):

@@ -79,7 +79,7 @@ def test_area_list_is_limited_to_the_callers_scope(tree, actors, api):
 
 
 def test_area_list_refuses_an_unknown_level(tree, actors, api):
-    response = api(actors.admin).get("/api/v1/areas/", {"level": "province"})
+    response = api(actors.admin).get("/api/v1/areas/", {"level": "country"})
     assert response.status_code == 400
     assert "level" in response.json()["extra"]["fields"]
 

@@ -41,6 +41,7 @@ def test_good_geojson_is_imported_with_the_tree_linked(db, tmp_path):
     grid = Area.objects.select_related("parent__parent").get(code=GRID_2[0])
     assert grid.parent.code == COMMUNITY[0]
     assert grid.parent.parent.code == STREET[0]
+    assert Area.objects.get(code=CITY[0]).parent is None  # one city installed: the root
     assert Area.objects.count() == 6
 
 
@@ -60,6 +61,16 @@ def test_shapefile_is_imported(db, tmp_path):
     import_file(str(shapefile))
     assert Area.objects.get(code=GRID_1[0]).name == "导入第1网格"
     assert Area.objects.filter(level="grid").count() == 2
+
+
+def test_cities_go_under_the_province_their_code_names_when_it_is_known(db, tmp_path):
+    province = ("440000", "导入省", "province", (113.50, 22.80, 113.90, 23.10))
+    other_city = ("440300", "另一导入市", "city", (113.75, 22.90, 113.85, 23.00))
+    import_file(write(tmp_path, [feature(*row) for row in (province, CITY, DISTRICT)]))
+    import_file(write(tmp_path, [feature(*other_city)], "city.geojson"))  # its province already stored
+    assert Area.objects.get(code=CITY[0]).parent.code == province[0]
+    assert Area.objects.get(code=other_city[0]).parent.code == province[0]
+    assert Area.objects.get(code=DISTRICT[0]).parent.code == CITY[0]
 
 
 def test_children_may_refer_to_parents_already_in_the_database(db, tmp_path):

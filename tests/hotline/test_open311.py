@@ -11,7 +11,7 @@ from govportal.crypto import decrypt
 from hotline import services
 from hotline.demo import DEMO_OPEN311_KEY, demo_hotline_create
 from hotline.models import Call, Open311Key, Open311Request
-from incidents.models import Ticket
+from incidents.models import Ticket, TicketMerge
 from incidents.services import ticket_route
 
 pytestmark = pytest.mark.dated
@@ -213,6 +213,28 @@ def test_request_search_filters(client, post):
     assert (closed["status"], closed["status_notes"]) == ("closed", "已清理")
     root = xml(client.get("/open311/v2/requests.xml", {"status": "open"}))
     assert [r.find("service_request_id").text for r in root.findall("request")] == [lamp.number]
+
+
+def test_an_order_on_the_register_stays_open_and_a_merged_one_follows_its_master(client, post, actors):
+    post(description="路灯不亮一")
+    post(description="路灯不亮二")
+    post(description="路灯不亮三")
+    parked, master, duplicate = Ticket.objects.order_by("pk")
+    Ticket.objects.filter(pk=parked.pk).update(status=Ticket.Status.PARKED)
+    Ticket.objects.filter(pk=duplicate.pk).update(status=Ticket.Status.MERGED)
+    TicketMerge.objects.create(master=master, merged=duplicate, reason="同一路灯", merged_by=actors.leader)
+
+    def requests(**params):
+        return {row["service_request_id"]: (row["status"], row["status_notes"])
+                for row in client.get("/open311/v2/requests.json", params).json()}
+
+    register_note = "已列入挂账：因资金、规划等原因暂不能解决，诉求仍未办结，将定期复核直至解决。"
+    merged_note = f"已并入工单 {master.number}，一并办理。"
+    assert requests() == {parked.number: ("open", register_note), master.number: ("open", ""),
+                          duplicate.number: ("open", merged_note)}
+    Ticket.objects.filter(pk=master.pk).update(status=Ticket.Status.CLOSED, feedback="已修复")
+    assert requests(status="closed") == {master.number: ("closed", "已修复"), duplicate.number: ("closed", merged_note)}
+    assert set(requests(status="open")) == {parked.number}
 
 
 @pytest.mark.parametrize("params, description", [

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import User
+from carelist.models import CarePerson
 from grids.demo import DEMO_USERNAMES
 from hotline.models import Call
 from incidents.models import Ticket
@@ -128,7 +129,8 @@ def test_every_page_reads_in_chinese(client, demo_city):
     and figures are the role's) by every account; an object's page (one per state of tickets, cases and calls)
     by every account that may open it, as its actions are the role's."""
     ids = {"ticket_id": one_per_state(Ticket.objects), "case_id": one_per_state(MediationCase.objects),
-           "call_id": one_per_state(Call.objects, "outcome"), "project_id": one_per_state(ServiceProject.objects)}
+           "call_id": one_per_state(Call.objects, "outcome"), "project_id": one_per_state(ServiceProject.objects),
+           "person_id": list(CarePerson.objects.values_list("pk", flat=True))}
     unread = list(pages_of(list(page_patterns()), ids))  # what no account may GET is left: posted forms
     reader = Reader(client)
     for username in (None, *DEMO_USERNAMES):  # first a citizen's pages, without an account

@@ -10,7 +10,8 @@ from pypdf import PdfReader
 
 from govportal.periods import Period
 from mediation import services
-from mediation.documents import NO_LINE_START, agreement_pdf, lines_break
+from govportal.documents import NO_LINE_START, lines_break
+from mediation.documents import agreement_pdf
 from mediation.models import Agreement, MediationCase
 from mediation.reports import monthly_report_xlsx
 from mediation.selectors import case_statistics, success_rate_for_area
@@ -88,7 +89,7 @@ def test_agreement_pdf_holds_the_parties_and_obligations(make_case):
     assert "441900199001011234" not in text
 
 
-BODY_SIZE = 11.5  # documents._styles()["body"]
+BODY_SIZE = 11.5  # govportal.documents.document_styles()["body"]
 
 
 def full_line():

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from carelist.demo import demo_carelist_create
 from dispatch.demo import demo_dispatch_create
 from fieldwork.demo import demo_fieldwork_create
 from govportal.demo_history import HISTORY_DAYS, demo_history_create
@@ -9,6 +10,7 @@ from grids.demo import DEMO_PASSWORD, DEMO_USERNAMES, demo_city_create, demo_cit
 from hotline.demo import demo_hotline_create
 from mediation.demo import demo_mediation_create
 from participation.demo import demo_participation_create
+from registers.demo import demo_registers_create
 from supervision.demo import demo_supervision_create
 
 
@@ -49,6 +51,10 @@ class Command(BaseCommand):
             self.stdout.write("Loaded the dispatch demo data (catalogue, a co-handled order, a re-dispatched objection).")
         if demo_fieldwork_create():
             self.stdout.write("Loaded the demo grid worker's week of patrols and check-ins.")
+        if demo_carelist_create():
+            self.stdout.write("Loaded the demo special-group persons, their helpers and visits (one overdue).")
+        if demo_registers_create():
+            self.stdout.write("Loaded the demo grid's registers (houses, residents, rental houses).")
         tickets = demo_history_create(days=history_days) if history_days else 0
         if tickets:
             self.stdout.write(self.style.SUCCESS(f"Loaded {history_days} days of history: {tickets} work orders."))

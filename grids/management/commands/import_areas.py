@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="do not show progress bars")
 
     def handle(self, *args, file, no_progress, **options):
-        features = list(read_features(file))
+        features = read_features(file)
         progress = _quiet if no_progress else _bar(self.stderr)
         report = areas_import(features, progress=progress)
         if report.errors:
@@ -34,7 +34,33 @@ class Command(BaseCommand):
 
 
 def read_features(path):
-    """Yield an AreaFeature for every feature of the file's first layer."""
+    """Return an AreaFeature for every feature of the file's first layer.
+
+    A city without a `parent_code` goes under the province its code names when that province is
+    in the file or already stored, else it is a root.
+    """
+    rows = list(_read_rows(path))
+    provinces = {row["code"] for row in rows if row["level"] == Area.Level.PROVINCE}
+    provinces |= set(Area.objects.filter(level=Area.Level.PROVINCE).values_list("code", flat=True))
+    return [
+        AreaFeature(
+            index=row["index"],
+            code=row["code"],
+            name=row["name"],
+            level=row["level"],
+            parent_code=row["parent_code"] or (
+                parent_code_from_code(row["code"], row["level"], provinces=provinces)
+                if row["level"] in Area.Level.values else None
+            ),
+            geom=row["geom"],
+            grid_kind=row["grid_kind"],
+        )
+        for row in rows
+    ]
+
+
+def _read_rows(path):
+    """Yield the values of every feature of the file's first layer, the level derived from the code when absent."""
     try:
         layer = DataSource(path)[0]
     except (GDALException, IndexError) as exc:
@@ -47,23 +73,19 @@ def read_features(path):
             for name in ("code", "name", "level", "parent_code", "grid_kind")
         }
         code = str(values["code"] or "").strip()
-        level = (values["level"] or level_from_code(code) or "").strip()
         try:
             geom = feature.geom.geos
         except (GDALException, ValueError):
             geom = None
-        parent_code = values["parent_code"] or (
-            parent_code_from_code(code, level) if level in Area.Level.values else None
-        )
-        yield AreaFeature(
-            index=index,
-            code=code,
-            name=str(values["name"] or "").strip(),
-            level=level,
-            parent_code=str(parent_code).strip() if parent_code else None,
-            geom=geom,
-            grid_kind=(values["grid_kind"] or "").strip(),
-        )
+        yield {
+            "index": index,
+            "code": code,
+            "name": str(values["name"] or "").strip(),
+            "level": (values["level"] or level_from_code(code) or "").strip(),
+            "parent_code": str(values["parent_code"]).strip() if values["parent_code"] else None,
+            "geom": geom,
+            "grid_kind": (values["grid_kind"] or "").strip(),
+        }
 
 
 def _quiet(iterable, **kwargs):
