@@ -17,6 +17,7 @@ from govportal.periods import MonthForm, Period, PeriodForm
 from govportal.replicas import figures_lag_to_show
 from grids.converters import CODE_PLACEHOLDER
 from grids.models import Area
+from participation.selectors import participation_figures, projects_running
 
 from . import selectors
 from .layers import map_layers_page_data
@@ -53,7 +54,8 @@ def _labels():
 
 @login_required
 def dashboard(request, code=None):
-    """An area's dashboard: today and this month, open now, trend, category mix, recurring places, its areas."""
+    """An area's dashboard: today and this month, open now, trend, category mix, recurring places, its areas,
+    and residents' participation this month (participation.selectors)."""
     area = _area(request, code)
     form = PeriodForm(request.GET or None)
     today, period = timezone.localdate(), form.period()
@@ -76,6 +78,8 @@ def dashboard(request, code=None):
         "period": period, "summary": selectors.area_summary(area=area, today=today),
         "tables": [(name, *TABLES[name], tables[name]) for name in tables], "charts": charts,
         "labels": _labels(), "trend_days": TREND_DAYS,
+        "participation": {**participation_figures(area=area, period=Period.month_of(today)),
+                          "projects_running": projects_running(area=area)},
     }, status=400 if form.errors else 200)
 
 

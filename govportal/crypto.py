@@ -1,8 +1,8 @@
 """Personal data at rest (PIPL, domain.md §7): encrypted, matched by a keyed hash, shown masked.
 
 One helper for every personal field the platform stores — callers' and citizens' phone numbers,
-callers' names, Open311 reporters' e-mail and names, reward-ledger phones, mediation parties'
-ID and phone numbers. A field is kept as up to three columns (`sealed`):
+callers' names, Open311 reporters' e-mail and names, participants' phones (the points ledger's
+people), mediation parties' ID and phone numbers. A field is kept as up to three columns (`sealed`):
 
 - `<field>_encrypted`: Fernet (AES-128-CBC with a random IV, authenticated with HMAC-SHA256)
   under FIELD_ENCRYPTION_KEY, so equal numbers give different ciphertexts;

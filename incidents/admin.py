@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from audit.admin import PersonalDataAdminMixin
-from govportal.crypto import blind_index
 
-from .models import Category, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketPhoto, TimeLimit, WorkingDay
+from .models import Category, RoutingRequest, Ticket, TicketEvent, TicketPhoto, TimeLimit, WorkingDay
 
 
 class TimeLimitInline(admin.TabularInline):
@@ -87,16 +86,3 @@ class RoutingRequestAdmin(ReadOnlyAdmin):
     list_filter = [("routed_at", admin.EmptyFieldListFilter)]
 
 
-@admin.register(RewardEntry)
-class RewardEntryAdmin(PersonalDataAdminMixin, ReadOnlyAdmin):
-    list_display = ["phone_masked", "points", "ticket", "created_at"]
-    search_fields = ["ticket__number"]
-    search_help_text = _("A work order's number or a whole phone number.")
-
-    def get_search_results(self, request, queryset, search_term):
-        """A phone's entries by its keyed hash: the clear number is stored nowhere to search."""
-        found, duplicates = super().get_search_results(request, queryset, search_term)
-        phone = search_term.strip()
-        if phone.isdigit():
-            found |= queryset.filter(phone_hash=blind_index(phone))
-        return found, duplicates

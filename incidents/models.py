@@ -412,26 +412,6 @@ class TicketPhoto(models.Model):
         ]
 
 
-class RewardEntry(models.Model):
-    """Points a citizen earned for a valid report (人人拍 rewards), keyed by their phone number.
-
-    The number is stored encrypted and masked (govportal.crypto); a phone's entries are found by
-    its keyed hash.
-    """
-
-    phone_encrypted = models.TextField(editable=False)
-    phone_masked = models.CharField(_("phone"), max_length=20)
-    phone_hash = models.CharField(max_length=HASH_LENGTH, db_index=True, editable=False)
-    ticket = models.OneToOneField(Ticket, models.PROTECT, related_name="reward", verbose_name=_("work order"))
-    points = models.IntegerField(_("points"))
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("reward entry")
-        verbose_name_plural = _("reward ledger")
-        ordering = ["-created_at"]
-
-
 class PhoneCode(models.Model):
     """An SMS verification code sent for a citizen report (incidents.verification).
 

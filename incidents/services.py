@@ -7,7 +7,6 @@ does the locking, the state check, the permission check and the audit row for al
 import json
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
@@ -26,9 +25,10 @@ from govportal.masking import mask_phone
 from govportal.workflow import WorkflowInputError, numbers_reserve
 from grids.models import Area, GridMember
 from grids.selectors import Location, PointOutsideGrids, grid_locate
+from participation.points import points_for_report
 
 from .models import (
-    Category, Notification, RewardEntry, RoutingRequest, Ticket, TicketEvent, TicketNumberCounter, TicketPhoto,
+    Category, Notification, RoutingRequest, Ticket, TicketEvent, TicketNumberCounter, TicketPhoto,
     Urgency,
 )
 from .extensions import extension_citizens_tell
@@ -343,14 +343,13 @@ def _clear_due(ticket):
 
 
 def ticket_accept(*, ticket_id, actor):
-    """The unit files the matter (受理) and starts handling it; a citizen's valid report earns points."""
+    """The unit files the matter (受理) and starts handling it; a citizen's valid report earns points in the
+    participation ledger (participation.points)."""
     def change(t):
         _set_due(t, timezone.now(), t.handle_minutes, Ticket.DueKind.HANDLE)
         if t.source == Ticket.Source.CITIZEN and t.reporter_phone_encrypted:
             phone = crypto.decrypt(t.reporter_phone_encrypted)
-            RewardEntry.objects.get_or_create(ticket=t, defaults={
-                **crypto.sealed("phone", phone, mask=mask_phone, indexed=True),
-                "points": settings.CITIZEN_REPORT_POINTS})
+            points_for_report(ticket=t, phone=phone)
 
     return TICKETS.apply(ticket_id, "accept", actor=actor, change=change)
 

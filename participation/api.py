@@ -18,16 +18,19 @@ from rest_framework.views import APIView
 
 from accounts.access import restrict_to_scope
 from govportal.api import NewestFirstPagination, action_urls, found_or_not_found
-from govportal.dates import DateTimeInputField
+from govportal.dates import DateTimeInputField, validate_year
 from govportal.periods import MonthInput
 from grids.models import Area
 from grids.selectors import area_get
 from incidents.selectors import ticket_get
 
 from . import points, services
-from .models import PartnerOffer, Participant, Task, TaskClaim, Team
+from .models import (
+    PartnerOffer, Participant, ProjectApplication, ProjectMilestone, ServiceProject, Task, TaskClaim, Team,
+)
 from .selectors import (
-    claim_get, participant_get, participant_list, participation_figures, task_get, task_list, team_list,
+    claim_get, participant_get, participant_list, participation_figures, project_get, project_list, task_get, task_list,
+    team_list,
 )
 from .workflow import CLAIM_TRANSITIONS, PARTICIPANTS
 
@@ -68,7 +71,7 @@ class ParticipantListCreateApi(ListAPIView):
 
     class ParticipantEnterInput(serializers.Serializer):
         community = CommunityField()
-        kind = serializers.ChoiceField(choices=Participant.Kind.choices)
+        kind = serializers.ChoiceField(choices=Participant.REGISTERED_KINDS)
         name = serializers.CharField(max_length=100)
         phone = serializers.RegexField(r"^1[3-9]\d{9}$")
         work_unit = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -385,3 +388,118 @@ class FiguresApi(APIView):
             "children": [participation_figures(area=child, period=period) for child in area.children.order_by("code")
                          if child.level != Area.Level.GRID],
         }).data)
+
+
+# --- service projects (三社联动) ---
+
+NO_SUCH_PROJECT = _("No such service project.")
+
+
+class ProjectApplicationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    organisation = serializers.IntegerField(source="organisation_id")
+    organisation_name = serializers.CharField(source="organisation.name")
+    plan = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ProjectMilestoneOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    planned_on = serializers.DateField()
+    done_on = serializers.DateField(allow_null=True)
+    note = serializers.CharField()
+
+
+class ProjectOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    community = serializers.CharField(source="community.code")
+    title = serializers.CharField()
+    need = serializers.CharField()
+    budget = serializers.DecimalField(max_digits=12, decimal_places=2)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    status = serializers.CharField()
+    score = serializers.IntegerField(allow_null=True)
+    grade = serializers.CharField()
+    evaluation = serializers.CharField()
+    evaluated_at = serializers.DateTimeField(allow_null=True)
+
+
+class ProjectDetailOutputSerializer(ProjectOutputSerializer):
+    applications = ProjectApplicationOutputSerializer(many=True, source="applications.all")
+    milestones = ProjectMilestoneOutputSerializer(many=True, source="milestones.all")
+
+
+class ProjectListCreateApi(ListAPIView):
+    """List the service projects of the communities in your scope; post one for the street's social organisations."""
+
+    serializer_class = ProjectOutputSerializer
+    pagination_class = NewestFirstPagination
+
+    class ProjectPostInput(serializers.Serializer):
+        community = CommunityField()
+        title = serializers.CharField(max_length=100)
+        need = serializers.CharField(max_length=2000)
+        budget = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+        starts_on = serializers.DateField(validators=[validate_year])
+        ends_on = serializers.DateField(validators=[validate_year])
+
+    def get_queryset(self):
+        return project_list(user=self.request.user)
+
+    @extend_schema(request=ProjectPostInput, responses={201: ProjectDetailOutputSerializer, 400: None, 403: None})
+    def post(self, request):
+        data = self.ProjectPostInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = services.project_post(actor=request.user, **data.validated_data)
+        return Response(ProjectDetailOutputSerializer(project).data, status=status.HTTP_201_CREATED)
+
+
+def _project(user, project_id):
+    return found_or_not_found(project_get, NO_SUCH_PROJECT, user=user, project_id=project_id)
+
+
+class ProjectDetailApi(APIView):
+    """One service project with its applications and milestones."""
+
+    @extend_schema(responses={200: ProjectDetailOutputSerializer, 404: None})
+    def get(self, request, project_id):
+        return Response(ProjectDetailOutputSerializer(_project(request.user, project_id)).data)
+
+
+class ProjectApproveInput(serializers.Serializer):
+    application = serializers.PrimaryKeyRelatedField(queryset=ProjectApplication.objects.all())
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class ProjectMilestonePlanInput(serializers.Serializer):
+    title = serializers.CharField(max_length=100)
+    planned_on = serializers.DateField(validators=[validate_year])
+
+
+class ProjectMilestoneDoneInput(serializers.Serializer):
+    milestone = serializers.PrimaryKeyRelatedField(queryset=ProjectMilestone.objects.all())
+    done_on = serializers.DateField(validators=[validate_year])
+    note = serializers.CharField(max_length=2000)
+
+
+class ProjectEvaluateInput(serializers.Serializer):
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    grade = serializers.ChoiceField(choices=ServiceProject.Grade.choices)
+    evaluation = serializers.CharField(max_length=4000)
+
+
+PROJECT_ACTION_INPUTS = {"approve": ProjectApproveInput, "plan_milestone": ProjectMilestonePlanInput,
+                         "milestone_done": ProjectMilestoneDoneInput, "evaluate": ProjectEvaluateInput,
+                         "cancel": RejectInput}
+
+
+def project_action_patterns():
+    """POST projects/{id}/{approve,plan-milestone,milestone-done,evaluate,cancel}/: the staff's moves."""
+    return action_urls(
+        route="projects/<int:project_id>/", name="participation-project", services=services.PROJECT_ACTION_SERVICES,
+        inputs=PROJECT_ACTION_INPUTS, id_kwarg="project_id", get_subject=_project, output=ProjectDetailOutputSerializer,
+        present=lambda request, project: ProjectDetailOutputSerializer(project).data, tag="participation_projects")

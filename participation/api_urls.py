@@ -15,5 +15,8 @@ urlpatterns = [
     *api.task_action_patterns(),
     path("offers/", api.OfferListCreateApi.as_view(), name="participation-offer-list"),
     path("figures/<area:code>/", api.FiguresApi.as_view(), name="participation-figures"),
+    path("projects/", api.ProjectListCreateApi.as_view(), name="participation-project-list"),
+    path("projects/<int:project_id>/", api.ProjectDetailApi.as_view(), name="participation-project-detail"),
+    *api.project_action_patterns(),
     path("tickets/<int:ticket_id>/task/", api.TicketTaskApi.as_view(), name="participation-ticket-task"),
 ]

@@ -1,6 +1,7 @@
 """Demo participation data for the demo city (seed_demo): the demo community's volunteers, party members
 and social workers (two waiting for confirmation), its three teams, and tasks in every state, one of
-them a work order given to volunteers; the city's points rules, partner offers, points earned, a
+them a work order given to volunteers; a service project (三社联动) running with an approved organisation
+and a milestone done; the city's points rules, partner offers, points earned, a
 redemption and a correction. Made through the services, as the community's staff would."""
 
 from datetime import timedelta
@@ -25,6 +26,7 @@ PEOPLE = [  # name, kind, phone, work unit, skills
     ("吴丽娟", K.PARTY_MEMBER, "13760000004", "区人民医院", "急救"),
     ("郑社工", K.SOCIAL_WORKER, "13760000005", "", "心理疏导"),
     ("阳光社工服务中心", K.SOCIAL_ORGANISATION, "13760000006", "", "长者服务"),
+    ("和谐家园社会工作事务所", K.SOCIAL_ORGANISATION, "13760000009", "", "青少年服务"),
 ]
 WAITING = [("刘新来", K.VOLUNTEER, "13760000007"), ("赵报到", K.PARTY_MEMBER, "13760000008")]
 
@@ -41,7 +43,7 @@ def _waiting(community, name, kind, phone):
 def demo_participation_create():
     """Create the demo participation data unless it exists; return whether it was created."""
     staff = User.objects.filter(username="demo_community").select_related("unit__area").first()
-    if staff is None or Participant.objects.exists():
+    if staff is None or Participant.objects.exclude(kind=K.RESIDENT).exists():  # residents come by their reports
         return False
     community = staff.unit.area
     people = [services.participant_enter(actor=staff, community=community, kind=kind, name=name, phone=phone,
@@ -58,6 +60,7 @@ def demo_participation_create():
     PointRule.objects.bulk_create([PointRule(city=city, reason=reason, points=value) for reason, value in (
         (PointReason.CONFIRMED_HOUR, 10), (PointReason.VALID_REPORT, 5), (PointReason.ATTENDANCE, 5))])
     _tasks(staff, community, people)
+    _project(staff, community, organisations=people[5:7])
     rice, haircut = PartnerOffer.objects.bulk_create([
         PartnerOffer(community=community, shop="惠民社区超市", item="大米5斤", points=30, stock=20),
         PartnerOffer(community=community, shop="邻里理发店", item="理发一次", points=20, stock=5),
@@ -104,3 +107,24 @@ def _tasks(staff, community, people):
         services.task_from_ticket(actor=worker, ticket_id=ticket.pk, title="清理楼道堆放杂物",
                                   starts_at=now + timedelta(days=1, hours=2), take_by=now + timedelta(days=1),
                                   quota=2, hours=Decimal("1"))
+
+
+def _project(staff, community, *, organisations):
+    """A 三社联动 project: two organisations applied, the street approved the first, one milestone done."""
+    coordinator = User.objects.filter(username="demo_coordinator").first()
+    if coordinator is None:
+        return
+    today = timezone.localdate()
+    project = services.project_post(
+        actor=staff, community=community, title="长者助餐与探访服务", need="辖区独居、高龄老人午餐配送与每周探访",
+        budget=Decimal("80000.00"), starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=150))
+    for organisation, plan, amount in ((organisations[0], "组建助餐配送队，每周探访一次并建立服务台账", "76000"),
+                                       (organisations[1], "以青少年志愿者结对长者开展探访", "60000")):
+        services.project_apply(project_id=project.pk, actor=organisation, plan=plan, amount=Decimal(amount))
+    services.project_approve(project_id=project.pk, actor=coordinator,
+                             application=project.applications.get(organisation=organisations[0]))
+    for title, days in (("完成长者需求摸底", -10), ("助餐点试运行", 30), ("中期评估", 75)):
+        services.milestone_plan(project_id=project.pk, actor=staff, title=title,
+                                planned_on=today + timedelta(days=days))
+    services.milestone_done(project_id=project.pk, actor=organisations[0], milestone=project.milestones.first(),
+                            done_on=today - timedelta(days=8), note="走访 126 户，建立长者服务档案 48 份")

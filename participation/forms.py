@@ -6,11 +6,11 @@ from django import forms
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 
-from govportal.dates import DateTimeFormField
+from govportal.dates import DateTimeFormField, validate_year
 from govportal.pages import ActionForm
 from incidents.forms import MultipleFileField, phone_field
 
-from .models import Participant, Task, Team
+from .models import Participant, ProjectApplication, ProjectMilestone, ServiceProject, Task, Team
 from .selectors import communities_for
 
 
@@ -25,7 +25,7 @@ class ParticipantFields(forms.Form):
     """What a registration asks, whoever fills it in."""
 
     community = forms.ModelChoiceField(queryset=communities_for(), label=_("Community you report to"))
-    kind = forms.ChoiceField(choices=Participant.Kind.choices, label=_("I take part as"))
+    kind = forms.ChoiceField(choices=Participant.REGISTERED_KINDS, label=_("I take part as"))
     name = forms.CharField(max_length=100, label=_("Name"))
     phone = phone_field()
     work_unit = forms.CharField(max_length=100, required=False, label=_("Work unit (party members)"))
@@ -139,3 +139,73 @@ class ClaimReportForm(ActionForm):
 CLAIM_FORMS = {"check_in": CheckInForm, "withdraw": None, "report": ClaimReportForm, "send_back": RejectForm,
                "confirm": None}
 TASK_FORMS = {"close": None, "cancel": RejectForm}
+
+
+# --- service projects (三社联动) ---
+
+def day_field(label):
+    return forms.DateField(label=label, validators=[validate_year], widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def yuan_field(label):
+    return forms.DecimalField(min_value=Decimal("0.01"), max_digits=12, decimal_places=2, label=label)
+
+
+class ProjectForm(forms.Form):
+    """A community posts a service project for its street's social organisations."""
+
+    community = forms.ModelChoiceField(queryset=communities_for(), label=_("Community"))
+    title = forms.CharField(max_length=100, label=_("Title"))
+    need = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Need"))
+    budget = yuan_field(_("Budget (yuan)"))
+    starts_on = day_field(_("Starts on"))
+    ends_on = day_field(_("Ends on"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities_for(user=user)
+
+
+class ApplyForm(ActionForm):
+    plan = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, label=_("Plan"))
+    amount = yuan_field(_("Amount asked (yuan)"))
+
+
+class ApproveForm(ActionForm):
+    application = forms.ModelChoiceField(queryset=ProjectApplication.objects.none(), label=_("Application"),
+                                         widget=forms.RadioSelect)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, required=False,
+                             label=_("Reason"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = self.subject.applications.filter(
+            status=ProjectApplication.Status.SUBMITTED).select_related("organisation")
+        self.fields["application"].label_from_instance = lambda application: _(
+            "%(organisation)s · %(amount)s yuan") % {"organisation": application.organisation,
+                                                    "amount": application.amount}
+
+
+class MilestonePlanForm(ActionForm):
+    title = forms.CharField(max_length=100, label=_("Milestone"))
+    planned_on = day_field(_("Planned for"))
+
+
+class MilestoneDoneForm(ActionForm):
+    milestone = forms.ModelChoiceField(queryset=ProjectMilestone.objects.none(), label=_("Milestone"))
+    done_on = day_field(_("Done on"))
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("What was done"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = self.subject.milestones.filter(done_on__isnull=True)
+
+
+class EvaluateForm(ActionForm):
+    score = forms.IntegerField(min_value=0, max_value=100, label=_("Score (out of 100)"))
+    grade = forms.ChoiceField(choices=ServiceProject.Grade.choices, label=_("Grade"))
+    evaluation = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label=_("Evaluation"))
+
+
+PROJECT_FORMS = {"apply": ApplyForm, "approve": ApproveForm, "plan_milestone": MilestonePlanForm,
+                 "milestone_done": MilestoneDoneForm, "evaluate": EvaluateForm, "cancel": RejectForm}

@@ -7,7 +7,7 @@ A participant is not a staff account: they sign in on their phone with an SMS co
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import AppendOnly
@@ -24,6 +24,11 @@ class Participant(models.Model):
         PARTY_MEMBER = "party_member", _("In-service party member")
         SOCIAL_WORKER = "social_worker", _("Social worker")
         SOCIAL_ORGANISATION = "social_organisation", _("Social organisation")
+        # A citizen whose valid report (随手拍) earned points: registered by that report, no other role.
+        RESIDENT = "resident", _("Resident reporter")
+
+    # The kinds one registers as (报到); a resident reporter is registered by their first valid report.
+    REGISTERED_KINDS = [choice for choice in Kind.choices if choice[0] != "resident"]
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting confirmation")
@@ -337,6 +342,8 @@ class PointEntry(AppendOnly, models.Model):
                                  verbose_name=_("task claim"))
     redemption = models.OneToOneField(Redemption, models.PROTECT, null=True, blank=True,
                                       related_name="point_entry", verbose_name=_("redemption"))
+    ticket = models.OneToOneField("incidents.Ticket", models.PROTECT, null=True, blank=True,
+                                  related_name="point_entry", verbose_name=_("valid report"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("entered by"))
@@ -354,4 +361,152 @@ class PointEntry(AppendOnly, models.Model):
                                    name="pointentry_redemption_spends"),
             models.CheckConstraint(condition=Q(claim__isnull=True) | Q(reason="confirmed_hour"),
                                    name="pointentry_claim_earns_hours"),
+            models.CheckConstraint(condition=Q(ticket__isnull=True) | Q(reason="valid_report"),
+                                   name="pointentry_ticket_earns_report"),
+        ]
+
+
+# --- service projects (三社联动: community, social organisation and social workers together) ---
+
+class ServiceProject(models.Model):
+    """A service project a community posts for social organisations to run (三社联动 / 公益创投): the need,
+    the budget and the period; its street approves one organisation's application, the work goes by
+    milestones, and a final evaluation closes it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open for applications")
+        RUNNING = "running", _("Running")
+        EVALUATED = "evaluated", _("Evaluated")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent")
+        GOOD = "good", _("Good")
+        PASS = "pass", _("Pass")
+        FAIL = "fail", _("Fail")
+
+    community = models.ForeignKey("grids.Area", models.PROTECT, related_name="service_projects",
+                                  verbose_name=_("community"))
+    title = models.CharField(_("title"), max_length=100)
+    need = models.TextField(_("need"), max_length=2000)
+    budget = models.DecimalField(_("budget (yuan)"), max_digits=12, decimal_places=2)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
+    evaluation = models.TextField(_("evaluation"), blank=True)
+    evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True)
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                  verbose_name=_("posted by"))
+    created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service project")
+        verbose_name_plural = _("service projects")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__gt=0), name="serviceproject_budget_positive"),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="serviceproject_period_ordered"),
+            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__lte=100),
+                                   name="serviceproject_score_at_most_100"),
+            models.CheckConstraint(condition=~Q(status="evaluated") | (Q(score__isnull=False) & ~Q(grade="")),
+                                   name="serviceproject_evaluated_has_score"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def approved_application(self):
+        """Return the application the street approved, or None."""
+        return self.applications.filter(status=ProjectApplication.Status.APPROVED).first()
+
+
+class ProjectApplication(models.Model):
+    """A social organisation's application to run a project: its plan and the amount it asks (≤ budget)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    project = models.ForeignKey(ServiceProject, models.PROTECT, related_name="applications",
+                                verbose_name=_("service project"))
+    organisation = models.ForeignKey(Participant, models.PROTECT, related_name="project_applications",
+                                     verbose_name=_("social organisation"))
+    plan = models.TextField(_("plan"), max_length=4000)
+    amount = models.DecimalField(_("amount asked (yuan)"), max_digits=12, decimal_places=2)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project application")
+        verbose_name_plural = _("project applications")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organisation"], name="projectapplication_one_per_organisation"),
+            models.UniqueConstraint(fields=["project"], condition=Q(status="approved"),
+                                    name="projectapplication_one_approved"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="projectapplication_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.organisation}"
+
+
+class ProjectMilestone(models.Model):
+    """A step of a project's plan, with the date it is planned for and, once done, the date and a note."""
+
+    project = models.ForeignKey(ServiceProject, models.PROTECT, related_name="milestones",
+                                verbose_name=_("service project"))
+    title = models.CharField(_("title"), max_length=100)
+    planned_on = models.DateField(_("planned for"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["planned_on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(done_on__isnull=True) | ~Q(note=""),
+                                              name="projectmilestone_done_has_note")]
+
+    def __str__(self):
+        return self.title
+
+
+class ProjectEvent(AppendOnly, models.Model):
+    """One step of a project, of an application to it or of a milestone: who (staff, the organisation
+    or the system) did what."""
+
+    CHANGED, DELETED = EVENT_IS_IMMUTABLE, EVENT_IS_PERMANENT
+
+    project = models.ForeignKey(ServiceProject, models.PROTECT, related_name="events",
+                                verbose_name=_("service project"))
+    application = models.ForeignKey(ProjectApplication, models.PROTECT, null=True, blank=True, related_name="events",
+                                    verbose_name=_("project application"))
+    milestone = models.ForeignKey(ProjectMilestone, models.PROTECT, null=True, blank=True, related_name="events",
+                                  verbose_name=_("milestone"))
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from"), max_length=10, blank=True)
+    to_status = models.CharField(_("to"), max_length=10)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("staff"))
+    participant = models.ForeignKey(Participant, models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("social organisation"))
+    system = models.CharField(_("system actor"), max_length=40, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project event")
+        verbose_name_plural = _("project events")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(actor__isnull=False, participant__isnull=True, system="")
+                           | Q(actor__isnull=True, participant__isnull=False, system="")
+                           | (Q(actor__isnull=True, participant__isnull=True) & ~Q(system=""))),
+                name="projectevent_one_actor"),
         ]

@@ -1,18 +1,24 @@
-"""The points ledger (积分): earning by a city's rules, corrections, and redemption at partner shops.
+"""The points ledger (积分), the one ledger of the platform: hours of service, citizens' valid reports
+(随手拍), corrections, and redemption at partner shops; earning by a city's rules.
 
 A balance is always the sum of a participant's entries (`points_balance`); nothing stores it. The
 table refuses UPDATE and DELETE (migration 0003), so a mistake is put right by a CORRECTION entry.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import OUTSIDE_SCOPE, is_in_scope
+from govportal import crypto
+from govportal.crypto import blind_index
+from govportal.masking import mask_phone
 from govportal.workflow import ROLE_NOT_ALLOWED, TransitionNotAllowed
 
-from .models import PartnerOffer, Participant, PointEntry, PointReason, PointRule, Redemption
+from .models import PartnerOffer, Participant, ParticipantEvent, PointEntry, PointReason, PointRule, Redemption
+from .selectors import community_of_report
 from .workflow import COMMUNITY_ROLES, ParticipationInputError
 
 NOT_ENOUGH_POINTS = _("Not enough points: %(balance)d, and this costs %(points)d.")
@@ -22,11 +28,11 @@ NOTE_REQUIRED = _("Say why the points are corrected.")
 NO_ZERO_CORRECTION = _("A correction adds or takes away at least one point.")
 
 
-def city_rule_points(*, community, reason):
-    """Return the points the city of `community` gives for one unit of `reason` (0 without a rule)."""
+def city_rule_points(*, community, reason, default=0):
+    """Return the points the city of `community` gives for one unit of `reason` (`default` without a rule)."""
     city = community.parent.parent.parent  # community → street → district → city
     rule = PointRule.objects.filter(city=city, reason=reason).first()
-    return rule.points if rule is not None else 0
+    return rule.points if rule is not None else default
 
 
 def points_balance(participant):
@@ -41,6 +47,38 @@ def points_for_claim(claim):
     if points:
         PointEntry.objects.create(participant_id=claim.participant_id, reason=PointReason.CONFIRMED_HOUR,
                                   points=points, claim=claim, note=str(claim.task))
+
+
+def reporter_registration(*, community, phone):
+    """Return the registration of `phone` with `community`, registering the citizen as a resident reporter
+    (confirmed: their report was valid) if they have none."""
+    found = Participant.objects.filter(community=community, phone_hash=blind_index(phone)).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():  # a savepoint: another report of the same phone may register it first
+            participant = Participant.objects.create(
+                community=community, kind=Participant.Kind.RESIDENT, name=mask_phone(phone),
+                status=Participant.Status.CONFIRMED, **crypto.sealed("phone", phone, mask=mask_phone, indexed=True))
+            ParticipantEvent.objects.create(participant=participant, action="first_report",
+                                            to_status=participant.status)
+    except IntegrityError:
+        return Participant.objects.get(community=community, phone_hash=blind_index(phone))
+    return participant
+
+
+def points_for_report(*, ticket, phone):
+    """Credit a citizen's valid report to the reporter's registration in the report's community, in the
+    caller's transaction (the work order's row locked); once per work order. The city's rule sets the
+    points, the platform's CITIZEN_REPORT_POINTS where the city set none."""
+    community = community_of_report(ticket)
+    if community is None or PointEntry.objects.filter(ticket=ticket).exists():
+        return
+    points = city_rule_points(community=community, reason=PointReason.VALID_REPORT,
+                              default=settings.CITIZEN_REPORT_POINTS)
+    if points:
+        PointEntry.objects.create(participant=reporter_registration(community=community, phone=phone),
+                                  reason=PointReason.VALID_REPORT, points=points, ticket=ticket, note=ticket.number)
 
 
 def points_correct(*, actor, participant_id, points, note):

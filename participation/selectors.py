@@ -2,13 +2,14 @@
 
 from decimal import Decimal
 
+from django.contrib.gis.db.models.functions import Distance
 from django.db.models import Avg, Count, F, Min, Q, Sum
 
 from accounts.access import is_in_scope, restrict_to_scope, visible_one
 from govportal.crypto import blind_index
 from grids.models import Area
 
-from .models import Participant, Task, TaskClaim, Team
+from .models import Participant, ServiceProject, Task, TaskClaim, Team
 
 
 def participant_is_visible(*, user, participant):
@@ -104,7 +105,7 @@ def participation_figures(*, area, period):
         first_confirmed=Min("claims__confirmed_at")).filter(first_confirmed__gte=start, first_confirmed__lt=end)
     return {
         "area": area.code,
-        "participants": {kind: by_kind.get(kind, 0) for kind in Participant.Kind.values},
+        "participants": {kind: by_kind.get(kind, 0) for kind, _label in Participant.REGISTERED_KINDS},
         "awaiting_confirmation": people.filter(status=Participant.Status.PENDING).count(),
         "hours": confirmed.aggregate(hours=Sum("hours_credited"))["hours"] or Decimal("0"),
         "tasks_posted": Task.objects.filter(created_at__gte=start, created_at__lt=end, **inside).count(),
@@ -113,3 +114,47 @@ def participation_figures(*, area, period):
         "average_hours_to_take": None if wait is None else round(wait.total_seconds() / 3600, 1),
         "needs_met": needs_met.count(),
     }
+
+
+# --- service projects ---
+
+def project_list(*, user):
+    """Return the service projects of the communities in staff `user`'s scope, newest first."""
+    projects = ServiceProject.objects.select_related("community")
+    return restrict_to_scope(projects, user, code_field="community__code").order_by("-created_at", "-pk")
+
+
+def project_get(*, user, project_id):
+    """Return a project staff `user` sees; ServiceProject.DoesNotExist otherwise (404)."""
+    return visible_one(project_list(user=user), project_id)
+
+
+def projects_for_organisations(*, participants):
+    """Return the projects one phone's registrations see as a social organisation: those open in the
+    streets where it is a confirmed organisation, and those it applied to."""
+    organisations = [p for p in participants if p.kind == Participant.Kind.SOCIAL_ORGANISATION]
+    streets = [p.community.parent_id for p in organisations if p.status == Participant.Status.CONFIRMED]
+    return ServiceProject.objects.filter(
+        Q(status=ServiceProject.Status.OPEN, community__parent__in=streets)
+        | Q(applications__organisation__in=organisations)).select_related("community").distinct().order_by(
+        "-created_at", "-pk")
+
+
+def project_of_organisations(*, participants, project_id):
+    """Return one of the projects `participants` see as an organisation; ServiceProject.DoesNotExist otherwise."""
+    return visible_one(projects_for_organisations(participants=participants), project_id)
+
+
+def projects_running(*, area):
+    """Return how many service projects run now in `area` (a street, a community, …)."""
+    return ServiceProject.objects.filter(status=ServiceProject.Status.RUNNING,
+                                         community__code__startswith=area.scope_prefix).count()
+
+
+def community_of_report(ticket):
+    """Return the community a citizen's report earns its points in: the work order's own, or for a place
+    outside every community the nearest one (None only if there is no community at all)."""
+    if ticket.community_id is not None:
+        return ticket.community
+    return Area.objects.filter(level=Area.Level.COMMUNITY).annotate(
+        distance=Distance("geom", ticket.location)).order_by("distance", "code").first()

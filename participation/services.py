@@ -20,8 +20,11 @@ from incidents.selectors import ticket_get
 
 from . import photos as task_photos
 from . import points
-from .models import Participant, ParticipantEvent, Task, TaskClaim, TaskEvent, Team
-from .workflow import CLAIMS, COMMUNITY_ROLES, PARTICIPANTS, TASKS, ParticipationInputError
+from .models import (
+    Participant, ParticipantEvent, ProjectApplication, ProjectEvent, ProjectMilestone, ServiceProject, Task,
+    TaskClaim, TaskEvent, Team,
+)
+from .workflow import APPROVAL, CLAIMS, COMMUNITY_ROLES, PARTICIPANTS, PROJECTS, TASKS, ParticipationInputError
 
 ALREADY_REGISTERED = _("This phone is already registered with this community.")
 NOT_A_COMMUNITY = _("Choose a community.")
@@ -256,3 +259,115 @@ def task_cancel(*, task_id, actor, reason=""):
 CLAIM_ACTION_SERVICES = {"check_in": claim_check_in, "withdraw": claim_withdraw, "report": claim_report,
                          "send_back": claim_send_back, "confirm": claim_confirm}
 TASK_ACTION_SERVICES = {"close": task_close, "cancel": task_cancel}
+
+
+# --- service projects (三社联动) ---
+
+PERIOD_ENDS_BEFORE_START = _("The period ends before it starts.")
+AMOUNT_OVER_BUDGET = _("The amount asked exceeds the project's budget of %(budget)s yuan.")
+NOT_AN_APPLICATION_HERE = _("Choose one of the applications submitted to this project.")
+MILESTONE_OUTSIDE_PERIOD = _("The milestone lies outside the project's period.")
+NO_SUCH_MILESTONE = _("Choose one of the project's milestones not done yet.")
+DONE_IN_FUTURE = _("A milestone is recorded done on a day that has come.")
+NOTE_REQUIRED = _("Say what was done.")
+PLAN_REQUIRED = _("Describe the plan.")
+EVALUATION_REQUIRED = _("Write the evaluation.")
+
+
+def project_post(*, actor, community, title, need, budget, starts_on, ends_on):
+    """Post a service project of `community` for the social organisations of its street to apply to."""
+    _check_staff(actor, community)
+    if community.level != Area.Level.COMMUNITY:
+        raise ParticipationInputError(NOT_A_COMMUNITY, "community")
+    if ends_on < starts_on:
+        raise ParticipationInputError(PERIOD_ENDS_BEFORE_START, "ends_on")
+    with transaction.atomic():
+        project = ServiceProject.objects.create(community=community, title=title.strip(), need=need.strip(),
+                                                budget=budget, starts_on=starts_on, ends_on=ends_on, posted_by=actor)
+        ProjectEvent.objects.create(project=project, action="post", to_status=project.status, actor=actor)
+    return project
+
+
+def project_apply(*, project_id, actor, plan, amount):
+    """Apply to run the project as the social organisation `actor` (once: the workflow's party check), with a
+    plan and the amount asked."""
+    if not plan.strip():
+        raise ParticipationInputError(PLAN_REQUIRED, "plan")
+
+    def change(project):
+        if amount > project.budget:
+            raise ParticipationInputError(AMOUNT_OVER_BUDGET % {"budget": project.budget}, "amount")
+        project.event_links = {"application": ProjectApplication.objects.create(
+            project=project, organisation=actor, plan=plan.strip(), amount=amount)}
+
+    return PROJECTS.apply(project_id, "apply", actor=actor, change=change)
+
+
+def project_approve(*, project_id, actor, application, reason=""):
+    """Approve one organisation's application (the street funds it); the other applications are declined."""
+    def change(project):
+        if application.project_id != project.pk or application.status != ProjectApplication.Status.SUBMITTED:
+            raise ParticipationInputError(NOT_AN_APPLICATION_HERE, "application")
+        application.status = ProjectApplication.Status.APPROVED
+        application.save(update_fields=["status"])
+        project.event_links = {"application": application}
+
+    def decline_the_others(project):
+        for other in project.applications.filter(status=ProjectApplication.Status.SUBMITTED):
+            other.status = ProjectApplication.Status.DECLINED
+            other.save(update_fields=["status"])
+            ProjectEvent.objects.create(project=project, application=other, action="decline",
+                                        from_status=ProjectApplication.Status.SUBMITTED, to_status=other.status,
+                                        system=APPROVAL.name)
+
+    return PROJECTS.apply(project_id, "approve", actor=actor, reason=reason, change=change, after=decline_the_others)
+
+
+def milestone_plan(*, project_id, actor, title, planned_on):
+    """Add a milestone to the project's plan, on a day within its period."""
+    def change(project):
+        if not project.starts_on <= planned_on <= project.ends_on:
+            raise ParticipationInputError(MILESTONE_OUTSIDE_PERIOD, "planned_on")
+        project.event_links = {"milestone": ProjectMilestone.objects.create(project=project, title=title.strip(),
+                                                                            planned_on=planned_on)}
+
+    return PROJECTS.apply(project_id, "plan_milestone", actor=actor, change=change)
+
+
+def milestone_done(*, project_id, actor, milestone, done_on, note):
+    """Record a milestone done, on which day and what was done (the approved organisation, or community staff)."""
+    if not note.strip():
+        raise ParticipationInputError(NOTE_REQUIRED, "note")
+    if done_on > timezone.localdate():
+        raise ParticipationInputError(DONE_IN_FUTURE, "done_on")
+
+    def change(project):
+        if milestone.project_id != project.pk or milestone.done_on is not None:
+            raise ParticipationInputError(NO_SUCH_MILESTONE, "milestone")
+        milestone.done_on, milestone.note = done_on, note.strip()
+        milestone.save(update_fields=["done_on", "note"])
+        project.event_links = {"milestone": milestone}
+
+    return PROJECTS.apply(project_id, "milestone_done", actor=actor, change=change)
+
+
+def project_evaluate(*, project_id, actor, score, grade, evaluation):
+    """Evaluate the project once every milestone is done (score out of 100, grade, text): this closes it."""
+    if not evaluation.strip():
+        raise ParticipationInputError(EVALUATION_REQUIRED, "evaluation")
+
+    def change(project):
+        project.score, project.grade, project.evaluation = score, grade, evaluation.strip()
+        project.evaluated_at = timezone.now()
+
+    return PROJECTS.apply(project_id, "evaluate", actor=actor, change=change)
+
+
+def project_cancel(*, project_id, actor, reason=""):
+    """Cancel a project no application was approved for, saying why."""
+    PROJECTS.require_reason(reason)
+    return PROJECTS.apply(project_id, "cancel", actor=actor, reason=reason)
+
+
+PROJECT_ACTION_SERVICES = {"approve": project_approve, "plan_milestone": milestone_plan,
+                           "milestone_done": milestone_done, "evaluate": project_evaluate, "cancel": project_cancel}

@@ -15,6 +15,10 @@ urlpatterns = [
          name="participation-claim-photo"),
     path("participate/claims/<int:claim_id>/photos/<int:photo_id>/thumbnail/", views.claim_photo,
          {"thumbnail": True}, name="participation-claim-thumbnail"),
+    path("participate/projects/<int:project_id>/", views.organisation_project,
+         name="participation-organisation-project"),
+    path("participate/projects/<int:project_id>/act/<slug:action>/", views.organisation_project_act,
+         name="participation-organisation-project-act"),
     # Community staff.
     path("participation/people/", views.participant_list, name="participation-people"),
     path("participation/people/new/", views.participant_enter, name="participation-person-new"),
@@ -27,5 +31,10 @@ urlpatterns = [
     path("participation/tasks/<int:task_id>/act/<slug:action>/", views.task_act, name="participation-task-act"),
     path("participation/claims/<int:claim_id>/act/<slug:action>/", views.claim_staff_act,
          name="participation-claim-staff-act"),
+    path("participation/projects/", views.project_list, name="participation-projects"),
+    path("participation/projects/new/", views.project_post, name="participation-project-new"),
+    path("participation/projects/<int:project_id>/", views.project_detail, name="participation-project"),
+    path("participation/projects/<int:project_id>/act/<slug:action>/", views.project_act,
+         name="participation-project-act"),
     path("participation/tickets/<int:ticket_id>/task/", views.ticket_task, name="participation-ticket-task"),
 ]

@@ -27,14 +27,16 @@ from incidents.forms import PhoneCodeForm
 
 from . import identity, points, services
 from .forms import (
-    ACTION_FORMS, CLAIM_FORMS, TASK_FORMS, EnterForm, RegisterForm, SignInForm, TaskForm, TeamForm, TicketTaskForm,
+    ACTION_FORMS, CLAIM_FORMS, PROJECT_FORMS, TASK_FORMS, EnterForm, ProjectForm, RegisterForm, SignInForm, TaskForm,
+    TeamForm, TicketTaskForm,
 )
-from .models import PartnerOffer, Task
+from .models import PartnerOffer, Participant, Task
 from .selectors import (
     claim_get, claim_of_participant, claims_of, open_tasks_for, participant_get,
-    participant_list as participants_visible, task_get, task_list as tasks_visible, team_list as teams_visible,
+    participant_list as participants_visible, project_get, project_list as projects_visible, project_of_organisations,
+    projects_for_organisations, task_get, task_list as tasks_visible, team_list as teams_visible,
 )
-from .workflow import ACTION_LABELS, CLAIMS, PARTICIPANTS, TASK_ACTION_LABELS, TASKS
+from .workflow import ACTION_LABELS, CLAIMS, PARTICIPANTS, PROJECT_ACTION_LABELS, PROJECTS, TASK_ACTION_LABELS, TASKS
 
 SEND_CODE = "send_code"  # the name of the "send code" button beside the phone
 # Texts of static/js/participation_checkin.js, the "check in on the spot" button.
@@ -42,6 +44,16 @@ CHECK_IN_LABELS = {
     "locating": gettext_lazy("Finding where you are…"),
     "noGeolocation": gettext_lazy("The phone did not give a position: allow it to, and try again on the spot."),
 }
+
+
+# Texts of static/js/participation_task_map.js, the map of the open tasks.
+TASK_MAP_LABELS = {"seeTask": gettext_lazy("See the task"), "youAreHere": gettext_lazy("You are here")}
+
+
+def _task_points(tasks):
+    """The open tasks as the map draws them (static/js/participation_task_map.js)."""
+    return [{"id": task.pk, "title": task.title, "place": task.place_name, "lat": task.place.y, "lng": task.place.x,
+             "starts": f"{timezone.localtime(task.starts_at):%m-%d %H:%M}"} for task in tasks]
 
 
 def _form_key(request):
@@ -107,9 +119,10 @@ def my_participation(request):
             registration.ranking = [{**row, "participant__name": mask_name(row["participant__name"])}
                                     for row in points.monthly_ranking(community=registration.community, period=month,
                                                                       limit=10)]
+        tasks = list(open_tasks_for(participants=registrations).exclude(claims__in=taken))
         return render(request, "participation/mine.html", {
-            "registrations": registrations, "claims": taken,
-            "tasks": open_tasks_for(participants=registrations).exclude(claims__in=taken),
+            "registrations": registrations, "claims": taken, "tasks": tasks, "task_points": _task_points(tasks),
+            "task_map_labels": TASK_MAP_LABELS, "projects": projects_for_organisations(participants=registrations),
         })
 
     def take(data, key):
@@ -359,3 +372,109 @@ def claim_staff_act(request, claim_id, action):
     if not done:
         form_errors_flash(request, form)
     return redirect("participation-task", task_id=claim.task_id)
+
+
+# --- service projects (三社联动): the community's and the street's side ---
+
+def _project_actions(project, actor):
+    return [(name, PROJECT_ACTION_LABELS[name], action_form(PROJECT_FORMS[name], project, prefix=name))
+            for name in PROJECTS.allowed_actions(project, actor)]
+
+
+def _project_page(request, project, *, template, actor, **context):
+    """A project with its applications, milestones and timeline, and what `actor` may do on it now."""
+    events = list(project.events.select_related("actor", "participant"))
+    for event in events:  # the system's moves are named in the code; people read "System"
+        event.label = PROJECT_ACTION_LABELS.get(event.action, event.action)
+        event.by = event.actor or (event.participant.name if event.participant else _("System"))
+    return render(request, template, {
+        "project": project, "applications": project.applications.select_related("organisation"),
+        "milestones": project.milestones.all(), "events": events,
+        "actions": _project_actions(project, actor), **context,
+    })
+
+
+@login_required
+def project_list(request):
+    """The service projects of the communities in scope."""
+    return render(request, "participation/projects.html", {"projects": projects_visible(user=request.user)[:300]})
+
+
+@login_required
+def project_post(request):
+    """Post a service project for the street's social organisations to apply to."""
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_post(actor=request.user, **form.cleaned_data)
+        except DomainInputError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Project “%(project)s” posted.") % {"project": project})
+            return redirect("participation-project", project_id=project.pk)
+    return render(request, "participation/project_post.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def project_detail(request, project_id):
+    project = found_or_404(project_get, user=request.user, project_id=project_id)
+    return _project_page(request, project, template="participation/project_detail.html", actor=request.user)
+
+
+@login_required
+@require_POST
+def project_act(request, project_id, action):
+    """Approve an application, plan or record a milestone, evaluate or cancel, from the project's page."""
+    if action not in services.PROJECT_ACTION_SERVICES:
+        raise Http404
+    project = found_or_404(project_get, user=request.user, project_id=project_id)
+    done, form = action_take(request, service=services.PROJECT_ACTION_SERVICES[action],
+                             form_class=PROJECT_FORMS[action], subject=project, id_kwarg="project_id", prefix=action)
+    if not done:
+        form_errors_flash(request, form)
+    return redirect("participation-project", project_id=project.pk)
+
+
+# --- service projects: the social organisation's side (signed in on its phone) ---
+
+ORGANISATION_SERVICES = {"apply": services.project_apply, "milestone_done": services.milestone_done}
+
+
+def _organisation_project(request, project_id):
+    """Return the project and the signed-in registration that acts on it as an organisation (404 if none)."""
+    registrations = identity.signed_in_registrations(request)
+    project = found_or_404(project_of_organisations, participants=registrations, project_id=project_id)
+    applied = registrations.filter(project_applications__project=project).first()
+    organisation = applied or registrations.filter(kind=Participant.Kind.SOCIAL_ORGANISATION,
+                                                   community__parent=project.community.parent_id).first()
+    if organisation is None:
+        raise Http404
+    return project, organisation
+
+
+def organisation_project(request, project_id):
+    """A project as a social organisation sees it: the need, its application, the milestones to record."""
+    project, organisation = _organisation_project(request, project_id)
+    return _project_page(request, project, template="participation/organisation_project.html", actor=organisation,
+                         own=project.applications.filter(organisation=organisation).first())
+
+
+@require_POST
+def organisation_project_act(request, project_id, action):
+    """Apply, or record a milestone done, as the organisation; then back to the project's page."""
+    if action not in ORGANISATION_SERVICES:
+        raise Http404
+    project, organisation = _organisation_project(request, project_id)
+    form = action_form(PROJECT_FORMS[action], project, request.POST, prefix=action)
+    if not form.is_valid():
+        form_errors_flash(request, form)
+        return redirect("participation-organisation-project", project_id=project.pk)
+    try:
+        moved = ORGANISATION_SERVICES[action](project_id=project.pk, actor=organisation, **form.cleaned_data)
+    except (DomainInputError, DomainConflict, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done_message(moved))
+    return redirect("participation-organisation-project", project_id=project.pk)

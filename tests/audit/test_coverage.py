@@ -42,8 +42,9 @@ from hotline import services as hotline_services
 from hotline.models import Call, KnowledgeArticle, Open311Key, OverdueNotice
 from hotline.supervision import overdue_notices_send
 from incidents import services as ticket_services
-from incidents.models import RewardEntry, Ticket
+from incidents.models import Ticket
 from mediation.models import MediationCase, Party
+from participation.models import PointEntry
 from supervision.models import Programme
 from tests.carelist.conftest import care, care_groups, person, person_make  # noqa: F401  (fixtures)
 from tests.factories import TEST_PASSWORD, UserFactory, log_in_verified
@@ -597,7 +598,7 @@ def personal_rows(catalogue, actors, dispatched, make_case, tree, person):  # no
         f"/admin/hotline/call/{call.pk}/change/": "hotline.call",
         f"/admin/hotline/open311request/{request.pk}/change/": "hotline.open311request",
         f"/admin/incidents/ticket/{report.pk}/change/": "incidents.ticket",
-        f"/admin/incidents/rewardentry/{RewardEntry.objects.get().pk}/change/": "incidents.rewardentry",
+        f"/admin/participation/pointentry/{PointEntry.objects.get().pk}/change/": "participation.pointentry",
         f"/admin/mediation/mediationcase/{make_case().pk}/change/": "mediation.mediationcase",
         f"/admin/carelist/careperson/{person.pk}/change/": "carelist.careperson",
     }

@@ -1,6 +1,9 @@
-"""A volunteer's task on a phone in headless Chromium: sign in with an SMS code, take a task, check in on
+"""A volunteer's task on a phone in headless Chromium: sign in with an SMS code, find the task on the map
+of open tasks, take it, check in on
 the spot (the phone's position), report it done with a photo; the community confirms on its page and
 the hours show on the volunteer's phone."""
+
+import re
 
 import pytest
 from django.utils import translation
@@ -37,6 +40,10 @@ def test_a_volunteer_takes_a_task_checks_in_reports_and_the_community_confirms(
     expect(phone.locator("#code-status")).to_contain_text("138****1111")
     phone.fill("#id_code", sms())
     phone.click("#phone-form button:not(#send-code)")
+    expect(phone.locator("#task-map .task-pin")).to_have_count(1)  # the open task on the map, and the phone
+    expect(phone.locator("#task-map")).to_have_attribute("data-located", "true")
+    expect(phone.locator("#task-map .task-pin")).to_have_attribute("title", re.compile("探访独居老人"))
+    phone.screenshot(path=str(tmp_path / "tasks-phone.png"), full_page=True)
     phone.click(f"li[data-task='{task.pk}'] button")
 
     expect(phone.locator("#claim-status")).to_have_text(zh(TaskClaim.Status.TAKEN.label))

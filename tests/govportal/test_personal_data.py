@@ -1,6 +1,6 @@
 """Personal data at rest (PIPL, domain.md §7): no table holds a caller's, citizen's or Open311
 reporter's number, name or e-mail in clear; the admin shows them masked; a phone's reward entries
-are found by its keyed hash; the data migrations convert existing rows and back."""
+(in participation's points ledger) are found by its keyed hash; the data migrations convert existing rows and back."""
 
 import pytest
 from django.db import connection
@@ -12,7 +12,8 @@ from grids.selectors import grid_locate
 from hotline import services as hotline_services
 from hotline.models import Call, Open311Key, Open311Request
 from incidents import services
-from incidents.models import RewardEntry, Ticket
+from incidents.models import Ticket
+from participation.models import PointEntry
 from tests.hotline.conftest import WEST_POINT, call_fields, catalogue, dispatched, operator  # noqa: F401 - fixtures
 
 CALLER_PHONE, CALLER_NAME = "13812341234", "诸葛孔明"
@@ -37,7 +38,7 @@ def recorded(dispatched, catalogue, actors):
         api_key=Open311Key.objects.create(key="k", name="测试"), category=catalogue["0201"], location=WEST_POINT,
         place=grid_locate(WEST_POINT), description="路灯不亮", phone=OPEN311_PHONE, email=OPEN311_EMAIL,
         first_name=OPEN311_FIRST, last_name=OPEN311_LAST)
-    return {"call": call, "report": report, "reward": RewardEntry.objects.get(), "open311": request}
+    return {"call": call, "report": report, "reward": PointEntry.objects.get(), "open311": request}
 
 
 def clear_texts_in_tables(texts):
@@ -57,19 +58,19 @@ def clear_texts_in_tables(texts):
 def test_no_table_holds_a_number_name_or_address_in_clear(recorded):
     assert clear_texts_in_tables(CLEAR) == {}
     assert clear_texts_in_tables(MASKED).keys() == {
-        "hotline_call", "incidents_ticket", "incidents_rewardentry", "hotline_open311request"}
+        "hotline_call", "incidents_ticket", "participation_participant", "hotline_open311request"}
 
 
 def test_each_is_read_back_with_the_key(recorded):
     call, report, reward, request = recorded["call"], recorded["report"], recorded["reward"], recorded["open311"]
     assert [decrypt(call.caller_phone_encrypted), decrypt(call.caller_name_encrypted)] == [CALLER_PHONE, CALLER_NAME]
-    assert decrypt(report.reporter_phone_encrypted) == decrypt(reward.phone_encrypted) == CITIZEN_PHONE
+    assert decrypt(report.reporter_phone_encrypted) == decrypt(reward.participant.phone_encrypted) == CITIZEN_PHONE
     assert decrypt(request.ticket.reporter_phone_encrypted) == OPEN311_PHONE
     assert [decrypt(request.email_encrypted), decrypt(request.first_name_encrypted),
             decrypt(request.last_name_encrypted)] == [OPEN311_EMAIL, OPEN311_FIRST, OPEN311_LAST]
 
 
-@pytest.mark.parametrize("model", [Call, Ticket, RewardEntry, Open311Request])
+@pytest.mark.parametrize("model", [Call, Ticket, PointEntry, Open311Request])
 def test_the_admin_shows_them_masked(recorded, admin_client, model):
     opts = model._meta
     rows = model.objects.all()
@@ -81,7 +82,7 @@ def test_the_admin_shows_them_masked(recorded, admin_client, model):
 
 
 def test_the_admin_finds_a_phones_reward_entries_by_its_hash(recorded, admin_client):
-    url = reverse("admin:incidents_rewardentry_changelist")
+    url = reverse("admin:participation_pointentry_changelist")
     assert recorded["report"].number in admin_client.get(url, {"q": CITIZEN_PHONE}).content.decode()
     assert recorded["report"].number not in admin_client.get(url, {"q": "13900000000"}).content.decode()
 
@@ -108,6 +109,7 @@ def clear_columns():
 @pytest.mark.django_db(transaction=True)
 def test_the_data_migrations_unseal_and_seal_existing_rows(recorded):
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    credited = recorded["reward"]
     try:
         migrate(BEFORE_SEALING)
         assert clear_columns() == ([(CALLER_PHONE, CALLER_NAME)], [CITIZEN_PHONE, OPEN311_PHONE], [CITIZEN_PHONE],
@@ -115,7 +117,10 @@ def test_the_data_migrations_unseal_and_seal_existing_rows(recorded):
     finally:
         migrate(latest)
     assert clear_texts_in_tables(CLEAR) == {}
-    call, reward = Call.objects.get(), RewardEntry.objects.get()
+    moved = PointEntry.objects.select_related("participant").get()  # back in the one ledger, as it was
+    assert (moved.points, moved.created_at, moved.ticket_id) == (credited.points, credited.created_at,
+                                                                 credited.ticket_id)
+    call, reward = Call.objects.get(), moved.participant
     assert (call.caller_phone_masked, call.caller_phone_hash) == ("138****1234", blind_index(CALLER_PHONE))
     assert decrypt(call.caller_name_encrypted) == CALLER_NAME and call.caller_name_masked == "诸**明"
     assert (reward.phone_masked, reward.phone_hash) == ("139****6666", blind_index(CITIZEN_PHONE))

@@ -21,6 +21,7 @@ from grids.demo import DEMO_USERNAMES
 from hotline.models import Call
 from incidents.models import Ticket
 from mediation.models import MediationCase
+from participation.models import ServiceProject
 from tests.factories import log_in_verified
 
 # Words a Chinese page may show as they are: names of things, formats, the language picker's own name.
@@ -131,6 +132,7 @@ def test_every_page_reads_in_chinese(client, demo_city):
     ids = {"ticket_id": one_per_state(Ticket.objects), "case_id": one_per_state(MediationCase.objects),
            "call_id": one_per_state(Call.objects, "outcome"), "topic_id": one_per_state(Topic.objects),
            "meeting_id": Meeting.objects.values_list("pk", flat=True)[:1],
+           "project_id": one_per_state(ServiceProject.objects),
            "person_id": list(CarePerson.objects.values_list("pk", flat=True))}
     unread = list(pages_of(list(page_patterns()), ids))  # what no account may GET is left: posted forms
     reader = Reader(client)

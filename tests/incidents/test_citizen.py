@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from govportal.crypto import blind_index, decrypt
 from incidents import services
-from incidents.models import RewardEntry, Ticket
+from incidents.models import Ticket
+from participation.models import PointEntry
 
 from .photos import jpeg
 
@@ -61,13 +62,14 @@ def test_a_valid_report_earns_points_once(catalogue, actors, client, sms_code):
     client.post("/report/", citizen_form(code=sms_code("13812341234")))
     ticket = services.ticket_route(ticket_id=Ticket.objects.get().pk)
     services.ticket_accept(ticket_id=ticket.pk, actor=actors.community_staff)
-    entry = RewardEntry.objects.get()
-    assert (decrypt(entry.phone_encrypted), entry.points, entry.ticket_id) == ("13812341234", 10, ticket.pk)
-    assert (entry.phone_masked, entry.phone_hash) == ("138****1234", blind_index("13812341234"))
+    entry = PointEntry.objects.select_related("participant").get()  # the one points ledger (participation)
+    reporter = entry.participant
+    assert (decrypt(reporter.phone_encrypted), entry.points, entry.ticket_id) == ("13812341234", 10, ticket.pk)
+    assert (reporter.phone_masked, reporter.phone_hash) == ("138****1234", blind_index("13812341234"))
 
 
 def test_a_rejected_report_earns_nothing(catalogue, actors, client, sms_code):
     client.post("/report/", citizen_form(code=sms_code("13812341234")))
     ticket = services.ticket_route(ticket_id=Ticket.objects.get().pk)
     services.ticket_reject(ticket_id=ticket.pk, actor=actors.community_staff, reason_code="invalid")
-    assert RewardEntry.objects.count() == 0
+    assert PointEntry.objects.count() == 0

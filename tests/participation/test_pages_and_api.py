@@ -2,8 +2,10 @@
 on theirs and through the API, each within their scope (404 outside it)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.urls import reverse
 from django.utils import timezone
 
@@ -170,3 +172,21 @@ def test_the_api_posts_a_task_and_the_community_confirms_the_work(api, actors, t
     cancel = reverse("api:participation-task-cancel", args=[task_id])
     assert staff.post(cancel, {}, format="json").status_code == 400
     assert staff.post(cancel, {"reason": "天气原因"}, format="json").json()["status"] == "cancelled"
+
+
+def test_the_open_tasks_map_holds_the_tasks_of_the_volunteers_communities_only(client, actors, tree, enter, post_task,
+                                                                                sms):
+    enter("李志愿", phone=PHONE)
+    ours = post_task(title="探访独居老人")
+    now = timezone.now()
+    theirs = services.task_post(actor=actors.admin, community=tree.east_community, kind=Task.Kind.PATROL,
+                                title="东社区巡逻", description="夜间巡逻", place=Point(113.725, 23.005, srid=4326),
+                                place_name="东社区", starts_at=now + timedelta(days=2), take_by=now + timedelta(days=1),
+                                quota=2, hours=Decimal("1"))
+    sign_in(client, PHONE, sms)
+    page = client.get(reverse("participation-mine"))
+    points = page.context["task_points"]
+    assert [point["id"] for point in points] == [ours.pk] and theirs.pk not in [p["id"] for p in points]
+    assert (points[0]["lat"], points[0]["lng"]) == (PLACE.y, PLACE.x)
+    html = page.content.decode()
+    assert 'id="task-map"' in html and 'id="task-points"' in html and "participation_task_map.js" in html

@@ -1,11 +1,13 @@
 """The points ledger: earned by the city's rule for confirmed hours, a balance that is the sum of the
 entries, corrections as new entries, a table that refuses UPDATE and DELETE, redemption within the
-balance and the stock (also at once), and the monthly ranking per community."""
+balance and the stock (also at once), the monthly ranking per community, and citizens' valid reports
+credited to the same ledger."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
@@ -13,12 +15,15 @@ from django.utils import timezone
 
 from govportal.periods import Period
 from govportal.workflow import TransitionNotAllowed
+from incidents import services as ticket_services
+from incidents.models import Ticket
 from participation import points, services
-from participation.models import PartnerOffer, PointEntry, PointReason, PointRule, Redemption
+from participation.models import PartnerOffer, Participant, PointEntry, PointReason, PointRule, Redemption
+from participation.selectors import community_of_report
 from participation.workflow import ParticipationInputError
 from tests.concurrency import run_at_once
 
-from .conftest import NEAR, PHONE
+from .conftest import NEAR, PHONE, PLACE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dated]  # "today" read from the clock: also on the chosen days
 
@@ -147,3 +152,30 @@ def test_a_resident_redeems_on_their_phone_page_and_sees_the_ranking_masked(clie
     assert points.points_balance(volunteer) == 20 and Redemption.objects.get().participant == volunteer
     assert f'id="balance-{volunteer.pk}">20<' in page
     assert "张*丰 · 10" in page and "张三丰" not in page  # another resident's name, masked
+
+
+# --- citizens' valid reports (随手拍) credit the same ledger ---
+
+def _accepted_citizen_report(actors, catalogue, phone):
+    ticket, _created = ticket_services.ticket_create(source=Ticket.Source.CITIZEN, category=catalogue["0102"],
+                                                     description="路边垃圾堆积", location=PLACE, reporter_phone=phone)
+    ticket = ticket_services.ticket_route(ticket_id=ticket.pk)
+    return ticket_services.ticket_accept(ticket_id=ticket.pk, actor=actors.community_staff)
+
+
+def test_a_valid_report_credits_the_reporters_registration_or_registers_a_resident(actors, tree, catalogue, enter):
+    PointRule.objects.create(city=tree.city, reason=PointReason.VALID_REPORT, points=5)
+    volunteer = enter(phone=PHONE)
+    ticket = _accepted_citizen_report(actors, catalogue, PHONE)
+    assert points.points_balance(volunteer) == 5 and volunteer.point_entries.get().ticket == ticket
+    _accepted_citizen_report(actors, catalogue, "13577778888")
+    resident = Participant.objects.get(kind=Participant.Kind.RESIDENT)
+    assert (resident.community, resident.status, resident.phone_masked) == (
+        tree.west_community, Participant.Status.CONFIRMED, "135****8888")
+    assert points.points_balance(resident) == 5
+    assert list(resident.events.values_list("action", flat=True)) == ["first_report"]
+
+
+def test_a_report_outside_every_community_earns_in_the_nearest(tree):
+    west_of_the_streets = Point(113.695, 23.005, srid=4326)  # in the city, west of the west community
+    assert community_of_report(Ticket(location=west_of_the_streets)) == tree.west_community
