@@ -17,6 +17,7 @@ from govportal.periods import MonthForm, Period, PeriodForm
 from govportal.replicas import figures_lag_to_show
 from grids.converters import CODE_PLACEHOLDER
 from grids.models import Area
+from deliberation.selectors import deliberation_figures
 from participation.selectors import participation_figures, projects_running
 
 from . import selectors
@@ -55,7 +56,7 @@ def _labels():
 @login_required
 def dashboard(request, code=None):
     """An area's dashboard: today and this month, open now, trend, category mix, recurring places, its areas,
-    and residents' participation this month (participation.selectors)."""
+    and residents' participation this month (participation and deliberation selectors)."""
     area = _area(request, code)
     form = PeriodForm(request.GET or None)
     today, period = timezone.localdate(), form.period()
@@ -80,6 +81,7 @@ def dashboard(request, code=None):
         "labels": _labels(), "trend_days": TREND_DAYS,
         "participation": {**participation_figures(area=area, period=Period.month_of(today)),
                           "projects_running": projects_running(area=area)},
+        "deliberation": deliberation_figures(area=area, period=Period.month_of(today)),
     }, status=400 if form.errors else 200)
 
 

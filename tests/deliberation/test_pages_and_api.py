@@ -112,7 +112,7 @@ def test_the_ticket_page_names_the_topic_it_carries_out(client, actors, publishe
     assert reverse("deliberation-topic", args=[topic.pk]) in page and topic.title in page
 
 
-def test_the_figures_match_a_hand_count(actors, tree, api, raise_topic, published, work_order, close_ticket):
+def test_the_figures_match_a_hand_count(actors, tree, api, client, raise_topic, published, work_order, close_ticket):
     """West: 3 raised (one each by raise_topic, and two by published), 2 decided (one adopted), 1 implemented;
     east: 1 raised. Hand-counted from what this test makes, all today."""
     adopted = published()
@@ -132,6 +132,11 @@ def test_the_figures_match_a_hand_count(actors, tree, api, raise_topic, publishe
                            {"start": "2020-01-01", "end": "2020-12-31"}).json()
     assert last_year["area"]["raised"] == 0
     assert api(actors.outsider).get(f"/api/v1/deliberation/figures/{tree.west_street.code}/").status_code == 404
+    # The same figures on the street's dashboard, this month's.
+    log_in_verified(client, actors.street_coordinator)
+    html = client.get(reverse("dashboard", args=[tree.west_street.code])).content.decode()
+    shown = dict(re.findall(r'data-figure="(topics-[a-z]+)">([^<]*)<', html))
+    assert shown == {"topics-raised": "3", "topics-decided": "2", "topics-implemented": "1"}
 
 
 def test_the_openapi_schema_documents_every_endpoint(api, actors):
