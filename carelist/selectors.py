@@ -77,6 +77,12 @@ def may_see_grid_counts(user):
     return user.is_superuser or (sees_areas(user) and user.role in COUNT_ROLES)
 
 
+def persons_looked_after(*, area):
+    """Return how many persons the grids of `area` look after (open files): a count for the dashboards,
+    whose viewers are COUNT_ROLES."""
+    return CarePerson.objects.filter(status=CarePerson.Status.ACTIVE, grid__code__startswith=area.scope_prefix).count()
+
+
 def care_counts_by_grid(*, user, within=None):
     """Return the persons looked after per grid in `user`'s scope, as a GeoJSON FeatureCollection of
     points at the grids' centres with the grid's code, name and count.

@@ -17,8 +17,10 @@ from govportal.periods import MonthForm, Period, PeriodForm
 from govportal.replicas import figures_lag_to_show
 from grids.converters import CODE_PLACEHOLDER
 from grids.models import Area
+from carelist.selectors import persons_looked_after
 from deliberation.selectors import deliberation_figures
 from participation.selectors import participation_figures, projects_running
+from registers.selectors import register_totals
 
 from . import selectors
 from .layers import map_layers_page_data
@@ -56,7 +58,8 @@ def _labels():
 @login_required
 def dashboard(request, code=None):
     """An area's dashboard: today and this month, open now, trend, category mix, recurring places, its areas,
-    and residents' participation this month (participation and deliberation selectors)."""
+    residents' participation this month (participation and deliberation selectors) and the base data the
+    grid workers keep (registers and special groups, counts only)."""
     area = _area(request, code)
     form = PeriodForm(request.GET or None)
     today, period = timezone.localdate(), form.period()
@@ -82,6 +85,7 @@ def dashboard(request, code=None):
         "participation": {**participation_figures(area=area, period=Period.month_of(today)),
                           "projects_running": projects_running(area=area)},
         "deliberation": deliberation_figures(area=area, period=Period.month_of(today)),
+        "base_data": {**register_totals(area=area, today=today), "looked_after": persons_looked_after(area=area)},
     }, status=400 if form.errors else 200)
 
 

@@ -125,6 +125,26 @@ class MoveInApi(APIView):
         return Response(ResidenceOutputSerializer(residence).data, status=status.HTTP_201_CREATED)
 
 
+class RentalRegisterApi(APIView):
+    """Register the house (your grid's) as a rental house of a risk grade; its first inspection falls due one
+    interval of the grade after the day it was let."""
+
+    class RentalRegisterInput(serializers.Serializer):
+        owner_name = serializers.CharField(max_length=50)
+        owner_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+        grade = serializers.SlugRelatedField(slug_field="code", queryset=RiskGrade.objects.all())
+        registered_on = serializers.DateField(help_text="the day it was let")
+
+    @extend_schema(request=RentalRegisterInput, responses={201: RentalOutputSerializer, 400: None, 403: None,
+                                                           404: None, 409: None})
+    def post(self, request, house_id):
+        house = _house_of(request, house_id)
+        data = self.RentalRegisterInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        rental = services.rental_house_register(actor=request.user, house=house, **data.validated_data)
+        return Response(RentalOutputSerializer(rental).data, status=status.HTTP_201_CREATED)
+
+
 class MoveOutApi(APIView):
     """Record that the resident moved out (the residence ends with the date; its history stays)."""
 

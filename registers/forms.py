@@ -45,6 +45,18 @@ class InspectionForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class RentalRegisterForm(forms.Form):
+    owner_name = forms.CharField(max_length=50, label=_("Owner's name"))
+    owner_phone = forms.CharField(max_length=20, required=False, label=_("Owner's phone"),
+                                  widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    grade = forms.ModelChoiceField(RiskGrade.objects.all(), label=_("Risk grade"), to_field_name="code")
+    registered_on = _date(_("Let since"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registered_on"].initial = timezone.localdate()
+
+
 class RevealForm(forms.Form):
     field = forms.ChoiceField(choices=ResidentReveal.Field.choices, label=_("Show in full"))
     reason = forms.CharField(max_length=200, label=_("Reason"))

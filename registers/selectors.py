@@ -112,6 +112,21 @@ def register_counts(*, area, today=None):
     return list(rows.values())
 
 
+def register_totals(*, area, today=None):
+    """Return the registers' figures of `area` as a whole (the dashboard's card): the people living there by
+    kind, the rental houses by risk grade, and how many of those are overdue for inspection."""
+    today = today or timezone.localdate()
+    prefix = area.scope_prefix
+    residents = dict.fromkeys(Resident.Kind.values, 0)
+    residents.update(Residence.objects.filter(status=Residence.Status.LIVING, area_code__startswith=prefix)
+                     .values_list("resident__kind").annotate(n=Count("pk")).order_by())
+    rentals = RentalHouse.objects.filter(area_code__startswith=prefix)
+    grades = dict.fromkeys(RiskGrade.objects.values_list("code", flat=True), 0)
+    grades.update(rentals.values_list("grade__code").annotate(n=Count("pk")).order_by())
+    return {"residents": residents, "rental_houses": grades,
+            "overdue_inspections": rentals.filter(next_inspection_due__lt=today).count()}
+
+
 def rental_houses_geojson(*, area, today=None):
     """Return the rental houses of `area` as a GeoJSON FeatureCollection of points at their buildings, with
     their risk grade and whether an inspection is overdue: the map's layer "rental houses by risk grade".

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 from accounts.access import scope_area
 from govportal.errors import DomainConflict, DomainInputError
 from govportal.pages import found_or_404
-from grids.models import Area
+from grids.selectors import root_area
 
 from . import selectors, services
-from .forms import InspectionForm, MoveInForm, MoveOutForm, RevealForm
+from .forms import InspectionForm, MoveInForm, MoveOutForm, RentalRegisterForm, RevealForm
 from .models import Residence, Resident, ResidentReveal, RiskGrade
 from .workflow import NOT_YOUR_GRID
 
@@ -34,8 +34,7 @@ def registers_home(request):
     grid of their area and its overdue inspections."""
     user, today = request.user, timezone.localdate()
     overseer = user.is_superuser or user.role in selectors.REGISTER_OVERSEERS
-    area = (scope_area(user) or Area.objects.filter(level=Area.Level.CITY).order_by("code").first()) if overseer \
-        else None
+    area = (scope_area(user) or root_area()) if overseer else None
     rentals = selectors.rental_house_list(user=user)
     return render(request, "registers/home.html", {
         "houses": selectors.house_list(user=user)[:HOUSES_SHOWN] if not overseer else (),
@@ -47,8 +46,9 @@ def registers_home(request):
 
 
 @login_required
-def house_detail(request, house_id, *, move_in_form=None, inspection_form=None, status=200):
-    """A house: its households and residents (current, then past), its rental record and inspections."""
+def house_detail(request, house_id, *, inspection_form=None, rental_form=None, status=200):
+    """A house: its households and residents (current, then past), its rental record and inspections, or
+    the form to register it as let (出租屋)."""
     house = found_or_404(selectors.house_get, user=request.user, house_id=house_id)
     rental = getattr(house, "rental", None)
     editable = selectors.may_edit(user=request.user, area_code=house.area_code)
@@ -58,6 +58,7 @@ def house_detail(request, house_id, *, move_in_form=None, inspection_form=None, 
         "inspections": selectors.inspection_list(rental_house=rental)[:20] if rental else (),
         "inspection_form": inspection_form or (InspectionForm(initial={
             "inspected_on": timezone.localdate(), "grade": rental.grade.code}) if rental else None),
+        "rental_form": rental_form or (RentalRegisterForm() if editable and rental is None else None),
         "move_out_form": MoveOutForm(initial={"moved_out_on": timezone.localdate()}),
         "reveal_form": RevealForm(), "today": timezone.localdate(),
     }, status=status)
@@ -99,6 +100,24 @@ def move_out(request, residence_id):
         else:
             messages.success(request, _("%(resident)s moved out.") % {"resident": residence.resident})
     return redirect("registers-house", house_id=residence.house_id)
+
+
+@login_required
+@require_POST
+def rental_register(request, house_id):
+    """Register the house as a rental house (a grid worker of its grid); the house page again, with the
+    errors if any."""
+    house = found_or_404(selectors.house_get, user=request.user, house_id=house_id)
+    form = RentalRegisterForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rental_house_register(actor=request.user, house=house, **form.cleaned_data)
+        except (DomainInputError, DomainConflict) as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Registered as a rental house."))
+            return redirect("registers-house", house_id=house.pk)
+    return house_detail(request, house.pk, rental_form=form, status=400)
 
 
 @login_required

@@ -99,3 +99,34 @@ def test_the_pages_take_a_resident_and_a_move_out(logged_in, actors, house):
     client.post(f"/registers/residences/{residence.pk}/move-out/", {"moved_out_on": "2026-06-02"})
     residence.refresh_from_db()
     assert residence.moved_out_on == date(2026, 6, 2)
+
+
+def test_the_grid_worker_registers_a_let_house_on_its_page(logged_in, actors, house, grades, api):
+    url = f"/registers/houses/{house.pk}/rental/"
+    client = logged_in(actors.grid_worker)
+    assert 'id="rental-form"' in client.get(f"/registers/houses/{house.pk}/").content.decode()
+    bad = client.post(url, {"owner_name": "王房东", "grade": "C", "registered_on": "2026-06-09"})  # a future day
+    assert bad.status_code == 400 and "owner_name" not in bad.context["rental_form"].errors
+    assert bad.context["rental_form"].errors["registered_on"] and not hasattr(house, "rental")
+    assert client.post(url, {"owner_name": "王房东", "owner_phone": "13711112222", "grade": "C",
+                             "registered_on": "2026-06-01"}).status_code == 302
+    house.refresh_from_db()
+    assert (house.rental.grade.code, house.rental.next_inspection_due) == ("C", date(2026, 6, 8))  # 7 days on
+    assert house.rental.owner_phone_masked == "137****2222"
+    page = client.get(f"/registers/houses/{house.pk}/").content.decode()
+    assert 'id="rental-form"' not in page and 'id="inspection-form"' in page
+    again = api(actors.grid_worker).post(f"/api/v1/registers/houses/{house.pk}/rental/", {
+        "owner_name": "王房东", "grade": "A", "registered_on": "2026-06-01"}, format="json")
+    assert again.status_code == 409  # one rental record a house
+
+
+def test_only_the_grids_workers_register_a_rental_house(logged_in, actors, house, grades, neighbour_worker, api):
+    body = {"owner_name": "王房东", "grade": "B", "registered_on": "2026-06-01"}
+    assert 'id="rental-form"' not in logged_in(actors.community_staff).get(
+        f"/registers/houses/{house.pk}/").content.decode()
+    assert api(actors.community_staff).post(f"/api/v1/registers/houses/{house.pk}/rental/", body,
+                                            format="json").status_code == 403
+    assert api(neighbour_worker).post(f"/api/v1/registers/houses/{house.pk}/rental/", body,
+                                      format="json").status_code == 404
+    created = api(actors.grid_worker).post(f"/api/v1/registers/houses/{house.pk}/rental/", body, format="json")
+    assert created.status_code == 201 and created.json()["next_inspection_due"] == "2026-07-01"  # B: 30 days

@@ -1,8 +1,14 @@
 """The registers' API: houses, moves, inspections, the counts per grid and the map layer, and their schema."""
 
+import re
 from datetime import date
 
-from registers.models import Residence
+from carelist.groups import national_groups_load
+from carelist.models import CareGroup, CareHelper, CareLevel
+from carelist.services import care_person_register
+from registers import services
+from registers.models import Residence, Resident
+from tests.factories import log_in_verified
 
 from .conftest import OTHER_ID_NUMBER
 
@@ -77,3 +83,24 @@ def test_the_schema_documents_each_operation_with_its_answers(api, actors):
     for path, answers in operations.items():
         assert answers <= set(paths[path]["post"]["responses"]), path
     assert "/api/v1/registers/rental-houses/map/" in paths
+
+
+def test_the_dashboard_shows_the_base_data_of_its_area_against_a_hand_count(client, actors, tree, rental, residence):
+    services.resident_move_in(actor=actors.grid_worker, house=rental.house, kind=Resident.Kind.TENANT, name="租客甲",
+                              id_number=OTHER_ID_NUMBER, moved_in_on=date(2026, 5, 21), lease_start=date(2026, 5, 21))
+    national_groups_load(CareGroup, CareLevel)
+    care_person_register(actor=actors.community_staff, name="李建国", id_number="441900197001011230", phone="",
+                         address="幸福路1号楼", grid=tree.grids[0], levels=[CareLevel.objects.get(
+                             group__code="lonely_elderly", level=1)],
+                         helpers=[(actors.grid_worker, CareHelper.Kind.GRID_WORKER)])
+    # By hand, in the west street: one registered resident and one tenant living there, one rental house
+    # (grade C, due 27 May: overdue on 2 June), one person looked after; nothing in the east.
+    log_in_verified(client, actors.street_coordinator)
+    html = client.get(f"/dashboard/{tree.west_street.code}/").content.decode()
+    card = html[html.index('id="base-data-figures"'):]
+    shown = dict(re.findall(r'data-figure="([^"]+)">([^<]*)<', card[:card.index("</section>")]))
+    assert shown == {"residents-registered": "1", "residents-floating": "0", "residents-tenant": "1",
+                     "rental-A": "0", "rental-B": "0", "rental-C": "1", "inspections-overdue": "1", "looked-after": "1"}
+    log_in_verified(client, actors.outsider)
+    east = client.get(f"/dashboard/{tree.east_street.code}/").content.decode()
+    assert 'data-figure="residents-registered">0<' in east and 'data-figure="looked-after">0<' in east
