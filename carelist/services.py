@@ -4,31 +4,38 @@ Each move of a file is one function over the shared engine (carelist.workflow); 
 the admin and the demo call these and nothing else.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import is_in_scope
 from audit.models import AuditEvent
 from audit.services import audit_record
 from govportal.crypto import sealed
 from govportal.masking import mask_id_number, mask_phone
 
 from .models import CareEvent, CareHelper, CareMembership, CarePerson, CareVisit
-from .selectors import person_get
+from .selectors import is_leadership, person_get
 from .workflow import CARE
 
 VISIT_IN_FUTURE = _("A visit cannot be recorded before it happened.")
 VISIT_BEFORE_REGISTRATION = _("The visit is dated before the person was registered.")
 NO_LEVEL = _("Give at least one group and level.")
 PLACE_REQUIRED = _("Say where the visit took place.")
+NOT_YOUR_AREA = _("Only the leadership of the area that holds the grid registers persons there.")
+HELPER_ELSEWHERE = _("%(helper)s does not work in the area of this grid.")
 
 
 def care_person_register(*, actor, name, id_number, phone, address, grid, levels, helpers, building=None,
                          registered_on=None):
     """Register a person in their groups and levels with their helpers [(user, kind)]; return them.
 
-    `actor`: the user registering (None for the demo data and imports), on the file's timeline.
+    `actor`: the user registering, on the file's timeline — the leadership of an area holding the grid,
+    pairing helpers who work there — or None for data loaded as it stands (the demo, an import).
     """
+    if actor is not None:
+        _register_check(actor, grid, helpers)
     if not levels:
         raise CARE.input_error(NO_LEVEL, "levels")
     with transaction.atomic():
@@ -43,6 +50,14 @@ def care_person_register(*, actor, name, id_number, phone, address, grid, levels
         care_schedule_refresh(person=person)
         CareEvent.objects.create(person=person, action="register", to_status=person.status, actor=actor)
     return person
+
+
+def _register_check(actor, grid, helpers):
+    if not (actor.is_superuser or (is_leadership(actor) and is_in_scope(actor, grid.code))):
+        raise PermissionDenied(NOT_YOUR_AREA)
+    for user, _kind in helpers:
+        if not is_in_scope(user, grid.code):
+            raise CARE.input_error(HELPER_ELSEWHERE % {"helper": user}, "helpers")
 
 
 def care_schedule_refresh(*, person):

@@ -13,8 +13,8 @@ from govportal.errors import DomainConflict, DomainInputError
 from govportal.pages import found_or_404
 
 from . import services
-from .forms import VisitForm
-from .selectors import visits_due
+from .forms import PersonRegisterForm, VisitForm
+from .selectors import is_leadership, visits_due
 from .workflow import ACTION_LABELS, CARE
 
 PAGE_SIZE = 50
@@ -24,8 +24,29 @@ PAGE_SIZE = 50
 def visits_due_list(request):
     """The persons the user helps (or leads in their area), the next visit due first."""
     page = Paginator(visits_due(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "carelist/visits_due.html", {"page": page, "persons": page.object_list,
-                                                        "today": timezone.localdate()})
+    return render(request, "carelist/visits_due.html", {
+        "page": page, "persons": page.object_list, "today": timezone.localdate(),
+        "may_register": request.user.is_superuser or is_leadership(request.user)})
+
+
+@login_required
+def person_register(request):
+    """The leadership of an area registers a person in their groups and pairs helpers with them."""
+    if not (request.user.is_superuser or is_leadership(request.user)):
+        raise PermissionDenied
+    form = PersonRegisterForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.care_person_register(
+                actor=request.user, name=data["name"], id_number=data["id_number"], phone=data["phone"],
+                address=data["address"], grid=data["grid"], levels=list(data["levels"]), helpers=form.cleaned_helpers())
+        except DomainInputError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, _("%(person)s registered.") % {"person": person})
+            return redirect("carelist-person", person_id=person.pk)
+    return render(request, "carelist/person_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required

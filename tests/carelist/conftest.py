@@ -60,7 +60,8 @@ def person_make(tree, actors, care):
     def make(name="李建国", *, levels=(("community_correction", 1),), grid=None, helpers=None,
              registered_on=REGISTERED):
         return care_person_register(
-            actor=actors.community_staff, name=name, id_number=ID_NUMBER, phone=PHONE, address="西社区1号楼101",
+            # Loaded as it stands (actor None): the pairings here need not follow the page's rules.
+            actor=None, name=name, id_number=ID_NUMBER, phone=PHONE, address="西社区1号楼101",
             grid=grid or tree.grids[0], levels=[level(code, number) for code, number in levels],
             helpers=helpers if helpers is not None else [(care.helper, CareHelper.Kind.GRID_WORKER),
                                                          (actors.community_staff, CareHelper.Kind.COMMUNITY_CADRE)],
