@@ -21,7 +21,9 @@ SELECT person.phone_encrypted, person.phone_masked, person.phone_hash, entry.tic
 FROM participation_pointentry entry JOIN participation_participant person ON person.id = entry.participant_id
 WHERE entry.ticket_id IS NOT NULL
 """
+# Key checks at once, not at commit: ALTER TABLE refuses a table with trigger events still pending.
 FORGET_ENTRIES = """
+SET CONSTRAINTS ALL IMMEDIATE;
 ALTER TABLE participation_pointentry DISABLE TRIGGER participation_pointentry_append_only;
 DELETE FROM participation_pointentry WHERE ticket_id IS NOT NULL;
 ALTER TABLE participation_pointentry ENABLE TRIGGER participation_pointentry_append_only;

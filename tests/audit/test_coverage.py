@@ -52,7 +52,7 @@ from tests.hotline.conftest import WEST_POINT, call_fields, catalogue, dispatche
 from tests.hotline.test_supervision import overdue  # noqa: F401  (a fixture)
 from tests.mediation.conftest import make_case, mediation  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.dated  # the clock stands still: TOTP codes, token expiry and lockouts read it
+# Not `dated`: every test runs at NOW (the clock stands still: TOTP codes, token expiry and lockouts read it).
 
 A, R = AuditEvent.Action, AuditEvent.Result
 NOW = datetime(2026, 11, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -472,14 +472,16 @@ def test_every_route_handing_out_a_file_is_here():
     """A route named like a file (.xlsx, .pdf, .csv, or a format in its name) is one of EXPORT_ROUTES, and
     every file answer is built by audit.exports.download_response: nothing else sets Content-Disposition,
     and FileResponse serves photos only: the work orders' (shown on the ticket's page, to those who see
-    it) and the volunteer tasks' (to the participant and the staff who see the task)."""
+    it), the volunteer tasks' (to the participant and the staff who see the task) and the deliberation
+    topics' (as public as the topic's page)."""
     file_like = {name for route, name in _routes(get_resolver().url_patterns)
                  if any(marker in route for marker in (".xlsx", ".pdf", ".csv", "file_format"))}
     assert file_like <= set(EXPORT_ROUTES) | set(SUPERVISION_EXPORT_ROUTES)
     builders = {marker: {path for path, text in project_sources() if marker in text}
                 for marker in ("Content-Disposition", "FileResponse(", "as_attachment=")}
     assert builders == {"Content-Disposition": {"audit/exports.py"},
-                        "FileResponse(": {"incidents/views.py", "participation/views.py"}, "as_attachment=": set()}
+                        "FileResponse(": {"incidents/views.py", "participation/views.py", "deliberation/views.py"},
+                        "as_attachment=": set()}
     callers = {path for path, text in project_sources() if "download_response(" in text}
     assert callers == {"audit/exports.py", "audit/views.py", "dashboards/views.py", "mediation/documents.py",
                        "mediation/reports.py", "supervision/exports.py", "hotline/documents.py"}  # routes listed above
