@@ -13,6 +13,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# A test's commits (the transactional tests' flushes above all) need not wait for the disk: a crash
+# loses a throwaway database anyway.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
 # Never shared with a `make run` worker, nor with another test run (make test runs three at once).
 CELERY_TASK_DEFAULT_QUEUE = f"test-{os.getpid()}"
 CELERY_TASK_ROUTES = {}
