@@ -12,10 +12,11 @@ from rest_framework.views import APIView
 
 from dashboards.layers import LayerQuery, map_layer_check
 from govportal.api import found_or_not_found
+from grids.models import Building
 
 from . import selectors, services
 from .layers import RENTAL_HOUSES_LAYER
-from .models import Resident, ResidentReveal, RiskGrade
+from .models import House, Resident, ResidentReveal, RiskGrade
 
 NO_SUCH_HOUSE = _("No such house.")
 NO_SUCH_RESIDENCE = _("No such residence.")
@@ -90,8 +91,26 @@ class HouseListApi(ListAPIView):
     serializer_class = HouseOutputSerializer
     pagination_class = HousePagination
 
+    class HouseInput(serializers.Serializer):
+        building = serializers.SlugRelatedField(slug_field="code", queryset=Building.objects.all(),
+                                                help_text="the building's code, in one of your grids")
+        unit = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+        floor = serializers.IntegerField(min_value=-5, max_value=200)
+        room = serializers.CharField(max_length=10)
+        use = serializers.ChoiceField(choices=House.Use.choices, required=False, default=House.Use.RESIDENTIAL)
+        floor_area_m2 = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0, required=False,
+                                                 allow_null=True, default=None)
+
     def get_queryset(self):
         return selectors.house_list(user=self.request.user)
+
+    @extend_schema(request=HouseInput, responses={201: HouseOutputSerializer, 400: None, 403: None, 409: None})
+    def post(self, request):
+        """Register a house (a room) of a building in one of your grids (grid workers)."""
+        data = self.HouseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        house = services.house_add(actor=request.user, **data.validated_data)
+        return Response(HouseOutputSerializer(house).data, status=status.HTTP_201_CREATED)
 
 
 class HouseDetailApi(APIView):

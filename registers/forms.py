@@ -4,7 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Resident, ResidentReveal, RiskGrade
+from grids.models import Building
+
+from .models import House, Resident, ResidentReveal, RiskGrade
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -43,6 +45,20 @@ class InspectionForm(forms.Form):
     grade = forms.ModelChoiceField(RiskGrade.objects.all(), label=_("Risk grade"), to_field_name="code")
     findings = forms.CharField(max_length=2000, required=False, label=_("Findings"),
                                widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class HouseForm(forms.Form):
+    building = forms.ModelChoiceField(Building.objects.none(), label=_("Building"))
+    unit = forms.CharField(max_length=10, required=False, label=_("Unit"))
+    floor = forms.IntegerField(min_value=-5, max_value=200, label=_("Floor"))
+    room = forms.CharField(max_length=10, label=_("Room number"))
+    use = forms.ChoiceField(choices=House.Use.choices, initial=House.Use.RESIDENTIAL, label=_("Use"))
+    floor_area_m2 = forms.DecimalField(max_digits=7, decimal_places=2, min_value=0, required=False,
+                                       label=_("Floor area (m²)"))
+
+    def __init__(self, *args, grid_codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = Building.objects.filter(grid__code__in=grid_codes).order_by("name")
 
 
 class RentalRegisterForm(forms.Form):

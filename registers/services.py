@@ -19,7 +19,7 @@ from govportal.masking import mask_id_number, mask_name, mask_numbers, mask_phon
 from incidents.models import Notification
 from incidents.notifications import notifications_wake_up
 
-from .models import Household, Inspection, RentalHouse, Residence, ResidenceEvent, Resident, ResidentReveal
+from .models import House, Household, Inspection, RentalHouse, Residence, ResidenceEvent, Resident, ResidentReveal
 from .selectors import grids_of_workers, may_edit, resident_get
 from .workflow import NOT_YOUR_GRID, RESIDENCES, RegisterInputError
 
@@ -33,6 +33,7 @@ MOVED_IN_BEFORE_LAST_MOVE_OUT = _("This person moved out of their last house on 
 IN_THE_FUTURE = _("This date is in the future.")
 OUT_BEFORE_IN = _("The move-out date cannot be before the move-in date (%(date)s).")
 ALREADY_RENTAL = _("This house is a rental house already.")
+HOUSE_EXISTS = _("This building has this room already.")
 INSPECTION_BEFORE_LAST = _("The last inspection was on %(date)s: record inspections in order.")
 REVEAL_REASON_REQUIRED = _("Say why you need the full data.")
 NOTHING_TO_REVEAL = _("Nothing recorded to reveal.")
@@ -141,6 +142,17 @@ def residence_move_out(*, residence_id, actor, moved_out_on, reason=""):
         residence.moved_out_on = moved_out_on
 
     return RESIDENCES.apply(residence_id, "move_out", actor=actor, reason=reason, change=change)
+
+
+def house_add(*, actor, building, floor, room, unit="", use=House.Use.RESIDENTIAL, floor_area_m2=None):
+    """Register a house (a room) of `building`, in a grid of `actor`'s, and return it."""
+    _edit_check(actor, building.grid.code)
+    try:
+        with transaction.atomic():
+            return House.objects.create(building=building, unit=unit.strip(), floor=floor, room=room.strip(), use=use,
+                                        floor_area_m2=floor_area_m2)
+    except IntegrityError:
+        raise DomainConflict(HOUSE_EXISTS) from None
 
 
 def _household(house, number):

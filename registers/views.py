@@ -15,7 +15,7 @@ from govportal.pages import found_or_404
 from grids.selectors import root_area
 
 from . import selectors, services
-from .forms import InspectionForm, MoveInForm, MoveOutForm, RentalRegisterForm, RevealForm
+from .forms import HouseForm, InspectionForm, MoveInForm, MoveOutForm, RentalRegisterForm, RevealForm
 from .models import Residence, Resident, ResidentReveal, RiskGrade
 from .workflow import NOT_YOUR_GRID
 
@@ -62,6 +62,24 @@ def house_detail(request, house_id, *, inspection_form=None, rental_form=None, s
         "move_out_form": MoveOutForm(initial={"moved_out_on": timezone.localdate()}),
         "reveal_form": RevealForm(), "today": timezone.localdate(),
     }, status=status)
+
+
+@login_required
+def house_add(request):
+    """A grid worker registers a house (a room) of a building in their grids."""
+    grid_codes = selectors.worker_grid_codes(user=request.user)
+    if not grid_codes:
+        raise PermissionDenied(NOT_YOUR_GRID)
+    form = HouseForm(request.POST or None, grid_codes=grid_codes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            house = services.house_add(actor=request.user, **form.cleaned_data)
+        except (DomainInputError, DomainConflict) as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("%(house)s registered.") % {"house": house})
+            return redirect("registers-house", house_id=house.pk)
+    return render(request, "registers/house_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required

@@ -130,3 +130,25 @@ def test_only_the_grids_workers_register_a_rental_house(logged_in, actors, house
                                       format="json").status_code == 404
     created = api(actors.grid_worker).post(f"/api/v1/registers/houses/{house.pk}/rental/", body, format="json")
     assert created.status_code == 201 and created.json()["next_inspection_due"] == "2026-07-01"  # B: 30 days
+
+
+def test_the_grid_worker_registers_a_house_of_a_building_in_their_grid(logged_in, actors, building, neighbour_worker,
+                                                                        api):
+    client = logged_in(actors.grid_worker)
+    assert list(client.get("/registers/houses/new/").context["form"].fields["building"].queryset) == [building]
+    body = {"building": building.pk, "unit": "3", "floor": 6, "room": "3-602", "use": "residential",
+            "floor_area_m2": "92.5"}
+    answer = client.post("/registers/houses/new/", body)
+    house = building.houses.get(room="3-602")
+    assert answer.status_code == 302 and answer["Location"] == f"/registers/houses/{house.pk}/"
+    assert (house.area_code, house.floor, str(house.floor_area_m2)) == (building.grid.code, 6, "92.50")
+    again = client.post("/registers/houses/new/", body)
+    assert again.status_code == 400 and again.context["form"].non_field_errors() == ["该楼栋已登记此房号。"]
+    url = "/api/v1/registers/houses/"
+    assert api(neighbour_worker).post(url, {"building": building.code, "floor": 1, "room": "1-101"},
+                                      format="json").status_code == 403
+    assert api(actors.community_staff).post(url, {"building": building.code, "floor": 1, "room": "1-101"},
+                                            format="json").status_code == 403
+    created = api(actors.grid_worker).post(url, {"building": building.code, "floor": 1, "room": "1-101"}, format="json")
+    assert created.status_code == 201 and building.houses.count() == 2
+    assert logged_in(actors.community_staff).get("/registers/houses/new/").status_code == 403
