@@ -12,7 +12,7 @@ from carelist.models import CarePerson, CareVisit
 from tests.carelist.conftest import care, care_groups, person_make  # noqa: F401  (fixtures)
 from tests.factories import TEST_PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.dated]  # "today" read from the clock: also on the chosen days
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True,
          "locale": "zh-CN"}

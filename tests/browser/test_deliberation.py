@@ -12,7 +12,7 @@ from tests.factories import TEST_PASSWORD
 from tests.deliberation.conftest import RESIDENT, enter, sms  # noqa: F401  (fixtures)
 from tests.incidents.photos import jpeg
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.dated]  # "today" read from the clock: also on the chosen days
 
 PHONE_SCREEN = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
                 "has_touch": True, "locale": "zh-CN"}

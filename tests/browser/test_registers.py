@@ -14,7 +14,7 @@ from registers.defaults import risk_grades_load
 from registers.models import House, RiskGrade
 from tests.factories import TEST_PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.dated]  # "today" read from the clock: also on the chosen days
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True,
          "locale": "zh-CN"}

@@ -8,6 +8,8 @@ from django.utils import timezone
 from carelist.models import CarePerson
 from carelist.selectors import visits_due
 
+pytestmark = pytest.mark.dated  # "today" read from the clock, as `make run` loads the demo: also on the chosen days
+
 
 @pytest.fixture
 def demo(db, django_user_model):

@@ -2,10 +2,12 @@
 approved by the street (the others declined), run by milestones and closed by an evaluation; who
 sees and moves what; the API and its OpenAPI operations."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +24,13 @@ from participation.workflow import (
 from tests.factories import log_in_verified
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def year_end():
+    """Every test on 31 December, so a project's period and its milestones run into the next year."""
+    with time_machine.travel(datetime(2026, 12, 31, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
+        yield
 
 ORG = Participant.Kind.SOCIAL_ORGANISATION
 
